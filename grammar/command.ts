@@ -1,0 +1,48 @@
+/**
+ * The Command union the grammar produces and the shell executes.
+ *
+ * Contract between grammar/ (parse a line -> Command) and src/cli/ (run it).
+ * Exec-level commands are spelled out here; every line that changes the
+ * running-config is a `config` command whose `line` the config layer
+ * (src/config/apply.ts) understands - the shell passes it through.
+ */
+import type { ConfigLine } from './config-line.js';
+
+export type Mode = 'exec' | 'enable' | 'config';
+
+export type DebugSwitch =
+  | 'vpdn event' | 'vpdn error' | 'vpdn packet'
+  | 'ppp error' | 'ppp io' | 'ppp uauth' | 'ppp negotiation' | 'ppp authentication' | 'ppp mppe'
+  | 'radius' | 'aaa authentication' | 'aaa accounting' | 'tacacs';
+
+export type ShowTarget =
+  | { kind: 'running-config' }
+  | { kind: 'startup-config' }
+  | { kind: 'vpdn'; sub?: 'tunnel' | 'session' | 'pppinterface' | 'username' | 'group' | 'diagnostics'; id?: number; name?: string }
+  | { kind: 'ip-local-pool'; name?: string }
+  | { kind: 'aaa-server'; tag?: string }
+  | { kind: 'debug' }
+  | { kind: 'logging' }
+  | { kind: 'version' }
+  | { kind: 'history' }
+  | { kind: 'interface' }
+  | { kind: 'terminal' };
+
+export type Command =
+  | { kind: 'enable' }
+  | { kind: 'disable' }
+  | { kind: 'configure-terminal' }
+  | { kind: 'exit' }        // exit / quit / logout
+  | { kind: 'end' }         // end (also Ctrl-Z in the console)
+  | { kind: 'help' }
+  | { kind: 'show'; target: ShowTarget }
+  | { kind: 'write'; target: 'terminal' | 'memory' | 'erase' }
+  | { kind: 'copy'; from: 'running-config' | 'startup-config'; to: 'running-config' | 'startup-config' }
+  | { kind: 'clear-vpdn-tunnel'; id: number | 'all' }
+  | { kind: 'clear-logging' }
+  | { kind: 'clear-aaa-server'; tag?: string }
+  | { kind: 'debug'; on: boolean; what: DebugSwitch; user?: string; tunnel?: number }
+  | { kind: 'undebug-all' }  // undebug all / no debug all
+  | { kind: 'terminal-monitor'; on: boolean }
+  | { kind: 'terminal-pager'; lines: number }  // 0 = no paging
+  | { kind: 'config'; negate: boolean; line: ConfigLine };

@@ -1,0 +1,87 @@
+/**
+ * What the shell may ask of the server. The CLI depends on this interface
+ * only (tests use a fake); src/server/server.ts implements it.
+ */
+import type { ConfigDiff } from '../config/model.js';
+
+export interface TunnelStatus {
+  id: number;
+  /** PPTP has no remote tunnel id; the PIX prints the local id again. */
+  remoteId: number;
+  state: string; // 'estabd', 'wt-sccrq', ...
+  /** ms since the last state change */
+  sinceChange: number;
+  remoteAddress: string;
+  remotePort: number;
+  localAddress: string;
+  localPort: number;
+  activeSessions: number;
+  packetsSent: number;
+  packetsReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+export interface SessionStatus {
+  callId: number;
+  tunnelId: number;
+  remoteAddress: string;
+  username: string; // '' before authentication
+  state: string; // 'estabd', 'wt-vacc', ...
+  sinceChange: number;
+  interfaceName: string; // the `vpdn enable` interface, e.g. 'outside'
+  remoteCallId: number;
+  pppInterfaceId: number;
+  packetsSent: number;
+  packetsReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** GRE window state */
+  seq: number;
+  ack: number;
+  ackReceived: number;
+  peerRecvWindow: number;
+  outOfOrder: number;
+  /** PPP */
+  authProtocol?: string; // 'PAP' | 'CHAP' | 'MSCHAP' | 'MSCHAP-V2'
+  serverAddress?: string;
+  clientAddress?: string;
+  mppe?: { bits: 40 | 56 | 128; stateful: boolean } | null;
+  encryptedPackets: number;
+  decryptedPackets: number;
+  /** group the call was accepted under */
+  group: string;
+}
+
+export interface PoolStatus {
+  name: string;
+  begin: string;
+  end: string;
+  free: number;
+  inUse: number;
+  freeAddresses: string[];
+  inUseAddresses: string[];
+}
+
+/** Counters of rejected input, per layer (debug vpdn error + show). */
+export type ErrorCounters = Record<string, number>;
+
+export interface ServerStatus {
+  tunnels: TunnelStatus[];
+  sessions: SessionStatus[];
+  pools: PoolStatus[];
+  listening: { interfaceName: string; address: string; port: number }[];
+  errors: ErrorCounters;
+}
+
+export interface VpnServerApi {
+  /** Apply a committed config change. Rejects (and changes nothing) if a
+   *  side effect fails (e.g. cannot bind 1723). */
+  reconfigure(diff: ConfigDiff): Promise<void>;
+  status(): ServerStatus;
+  /** `clear vpdn tunnel all | id N`: CDN + StopCCRQ. Returns how many. */
+  clearTunnels(id: number | 'all'): number;
+  /** Can a pool be removed or changed now? Returns a PIX-style error if not. */
+  checkPoolChange?(diff: ConfigDiff): string | undefined;
+  close(): Promise<void>;
+}
