@@ -1,0 +1,115 @@
+/**
+ * `show vpdn` family, rendered from ServerStatus (pure functions).
+ *
+ * The combined `show vpdn` layout is byte-exact to seed 003 (Cisco doc
+ * 14096, "PIX#show vpdn"): two-space indents, lower-case `remote` against
+ * capitalised `Local`, one blank line between blocks. The split forms
+ * (`tunnel`, `session`, `pppinterface`) reuse the same blocks under the
+ * headers pix-behaviour.md A5 suggests; their exact PIX wording is not
+ * confirmed by any source (provisional).
+ */
+import type { ServerStatus, SessionStatus, TunnelStatus } from '../../server/api.js';
+
+export const NO_TUNNELS = '% No active PPTP tunnels';
+
+function secs(ms: number): number {
+  return Math.max(0, Math.floor(ms / 1000));
+}
+
+/** One `Tunnel id ...` block (5 lines). */
+export function renderTunnelBlock(t: TunnelStatus): string[] {
+  return [
+    `Tunnel id ${t.id}, remote id is ${t.remoteId}, ${t.activeSessions} active sessions`,
+    `  Tunnel state is ${t.state}, time since event change ${secs(t.sinceChange)} secs`,
+    `  remote   Internet Address ${t.remoteAddress}, port ${t.remotePort}`,
+    `  Local    Internet Address ${t.localAddress}, port ${t.localPort}`,
+    `  ${t.packetsSent} packets sent, ${t.packetsReceived} received, ${t.bytesSent} bytes sent, ${t.bytesReceived} received`,
+  ];
+}
+
+/** One `Call id ...` block (9 lines). */
+export function renderSessionBlock(s: SessionStatus): string[] {
+  const user = s.username === '' ? 'Unknown' : s.username;
+  return [
+    `Call id ${s.callId} is ${s.state === 'estabd' ? 'up' : 'down'} on tunnel id ${s.tunnelId}`,
+    `Remote Internet Address is ${s.remoteAddress}`,
+    `  Session username is ${user}, state is ${s.state}`,
+    `  Time since event change ${secs(s.sinceChange)} secs, interface ${s.interfaceName}`,
+    `  Remote call id is ${s.remoteCallId}`,
+    `  PPP interface id is ${s.pppInterfaceId}`,
+    `  ${s.packetsSent} packets sent, ${s.packetsReceived} received, ${s.bytesSent} bytes sent, ${s.bytesReceived} received`,
+    `  Seq ${s.seq}, Ack ${s.ack}, Ack_Rcvd ${s.ackReceived}, peer RWS ${s.peerRecvWindow}`,
+    `  ${s.outOfOrder} out of order packets`,
+  ];
+}
+
+function totals(st: ServerStatus): string {
+  return `(Total tunnels=${st.tunnels.length} sessions=${st.sessions.length})`;
+}
+
+/** Blocks separated by one blank line. */
+function joinBlocks(blocks: string[][]): string[] {
+  const out: string[] = [];
+  blocks.forEach((b, i) => {
+    if (i > 0) out.push('');
+    out.push(...b);
+  });
+  return out;
+}
+
+/** `show vpdn`: tunnels then calls, as in the seed. */
+export function renderShowVpdn(st: ServerStatus): string[] {
+  if (st.tunnels.length === 0 && st.sessions.length === 0) return [NO_TUNNELS];
+  return [
+    '',
+    `PPTP Tunnel and Session Information ${totals(st)}`,
+    '',
+    ...joinBlocks([...st.tunnels.map(renderTunnelBlock), ...st.sessions.map(renderSessionBlock)]),
+  ];
+}
+
+/** `show vpdn tunnel [id N]` (provisional header, A5). */
+export function renderShowVpdnTunnel(st: ServerStatus, id?: number): string[] {
+  if (st.tunnels.length === 0) return [NO_TUNNELS];
+  const list = id === undefined ? st.tunnels : st.tunnels.filter((t) => t.id === id);
+  if (list.length === 0) return [`% No PPTP tunnel with id ${id}`];
+  return ['', `PPTP Tunnel Information ${totals(st)}`, '', ...joinBlocks(list.map(renderTunnelBlock))];
+}
+
+/** `show vpdn session [id N]` (provisional header, A5); id = call id. */
+export function renderShowVpdnSession(st: ServerStatus, id?: number): string[] {
+  if (st.sessions.length === 0) return [NO_TUNNELS];
+  const list = id === undefined ? st.sessions : st.sessions.filter((s) => s.callId === id);
+  if (list.length === 0) return [`% No PPTP session with id ${id}`];
+  return ['', `PPTP Session Information ${totals(st)}`, '', ...joinBlocks(list.map(renderSessionBlock))];
+}
+
+export function mppeStrength(s: SessionStatus): string {
+  return s.mppe ? `${s.mppe.bits} bits` : 'None';
+}
+
+/** One PPP virtual interface block (PIX command-reference layout, [R]) plus MPPE detail. */
+export function renderPppInterfaceBlock(s: SessionStatus): string[] {
+  const lines = [
+    `PPP virtual interface id = ${s.pppInterfaceId}`,
+    `PPP authentication protocol is ${s.authProtocol ?? 'None'}`,
+    `Server ip address is ${s.serverAddress ?? '0.0.0.0'}`,
+    `Client ip address is ${s.clientAddress ?? '0.0.0.0'}`,
+    `Transmitted Pkts: ${s.packetsSent}, Transmitted Bytes: ${s.bytesSent}`,
+    `Received Pkts: ${s.packetsReceived}, Received Bytes: ${s.bytesReceived}`,
+    `MPPE key strength is ${mppeStrength(s)}`,
+  ];
+  if (s.mppe) {
+    lines.push(`MPPE mode is ${s.mppe.stateful ? 'stateful' : 'stateless'}`);
+    lines.push(`Encrypted Pkts: ${s.encryptedPackets}, Decrypted Pkts: ${s.decryptedPackets}`);
+  }
+  return lines;
+}
+
+/** `show vpdn pppinterface [id N]`. */
+export function renderShowVpdnPppInterface(st: ServerStatus, id?: number): string[] {
+  const list = id === undefined ? st.sessions : st.sessions.filter((s) => s.pppInterfaceId === id);
+  if (st.sessions.length === 0) return ['% No active PPP virtual interfaces'];
+  if (list.length === 0) return [`% No PPP virtual interface with id ${id}`];
+  return ['', ...joinBlocks(list.map(renderPppInterfaceBlock))];
+}

@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  renderShowVpdn,
+  renderShowVpdnTunnel,
+  renderShowVpdnSession,
+  renderShowVpdnPppInterface,
+  NO_TUNNELS,
+} from '../../../src/cli/render/vpdn.js';
+import { renderShowIpLocalPool } from '../../../src/cli/render/pool.js';
+import { renderSyslog, pixTimestamp } from '../../../src/cli/render/syslog.js';
+import { seedStatus, emptyStatus, SEED_SHOW_VPDN, seedSession } from './fixtures.js';
+
+test('show vpdn is byte-exact to the seed 003 sample', () => {
+  assert.equal(renderShowVpdn(seedStatus()).join('\n'), SEED_SHOW_VPDN);
+});
+
+test('show vpdn with nothing up prints the no-tunnels line', () => {
+  assert.deepEqual(renderShowVpdn(emptyStatus()), [NO_TUNNELS]);
+  assert.deepEqual(renderShowVpdnTunnel(emptyStatus()), [NO_TUNNELS]);
+  assert.deepEqual(renderShowVpdnSession(emptyStatus()), [NO_TUNNELS]);
+});
+
+test('show vpdn with two tunnels keeps blocks separated by one blank line', () => {
+  const st = seedStatus();
+  st.tunnels.push({ ...st.tunnels[0], id: 14, remoteId: 14, remoteAddress: '10.9.9.9' });
+  st.sessions.push({ ...st.sessions[0], callId: 14, tunnelId: 14, username: '', state: 'wt-vacc' });
+  const out = renderShowVpdn(st);
+  assert.equal(out[1], 'PPTP Tunnel and Session Information (Total tunnels=2 sessions=2)');
+  assert.ok(out.includes('Tunnel id 14, remote id is 14, 1 active sessions'));
+  assert.ok(out.includes('Call id 14 is down on tunnel id 14'));
+  assert.ok(out.includes('  Session username is Unknown, state is wt-vacc'));
+  for (let i = 1; i < out.length; i++) assert.ok(!(out[i] === '' && out[i - 1] === ''), 'no double blank lines');
+});
+
+test('split forms reuse the seed blocks under their own headers', () => {
+  const t = renderShowVpdnTunnel(seedStatus());
+  assert.deepEqual(t.slice(0, 3), ['', 'PPTP Tunnel Information (Total tunnels=1 sessions=1)', '']);
+  assert.deepEqual(t.slice(3), SEED_SHOW_VPDN.split('\n').slice(3, 8));
+  const s = renderShowVpdnSession(seedStatus());
+  assert.deepEqual(s.slice(0, 3), ['', 'PPTP Session Information (Total tunnels=1 sessions=1)', '']);
+  assert.deepEqual(s.slice(3), SEED_SHOW_VPDN.split('\n').slice(9));
+  assert.deepEqual(renderShowVpdnTunnel(seedStatus(), 99), ['% No PPTP tunnel with id 99']);
+  assert.equal(renderShowVpdnSession(seedStatus(), 13).length, 12);
+});
+
+test('show vpdn pppinterface shows auth, addresses, counters and MPPE', () => {
+  const out = renderShowVpdnPppInterface(seedStatus());
+  assert.deepEqual(out, [
+    '',
+    'PPP virtual interface id = 1',
+    'PPP authentication protocol is MSCHAP',
+    'Server ip address is 172.18.124.152',
+    'Client ip address is 192.168.1.1',
+    'Transmitted Pkts: 12, Transmitted Bytes: 394',
+    'Received Pkts: 35, Received Bytes: 3469',
+    'MPPE key strength is 128 bits',
+    'MPPE mode is stateless',
+    'Encrypted Pkts: 10, Decrypted Pkts: 30',
+  ]);
+  const st = seedStatus();
+  st.sessions[0] = { ...seedSession, mppe: null };
+  const none = renderShowVpdnPppInterface(st);
+  assert.equal(none[none.length - 1], 'MPPE key strength is None');
+  st.sessions[0] = { ...seedSession, mppe: { bits: 40, stateful: true } };
+  assert.ok(renderShowVpdnPppInterface(st).includes('MPPE key strength is 40 bits'));
+  assert.ok(renderShowVpdnPppInterface(st).includes('MPPE mode is stateful'));
+  assert.deepEqual(renderShowVpdnPppInterface(st, 7), ['% No PPP virtual interface with id 7']);
+});
+
+test('show ip local pool: summary and per-pool address lists', () => {
+  const pools = seedStatus().pools;
+  assert.deepEqual(renderShowIpLocalPool(pools), [
+    'Pool        Begin           End             Free  In use',
+    'pptp-pool   192.168.1.1     192.168.1.5     4     1',
+  ]);
+  assert.deepEqual(renderShowIpLocalPool(pools, 'pptp-pool'), [
+    'Pool        Begin           End             Free  In use',
+    'pptp-pool   192.168.1.1     192.168.1.5     4     1',
+    'Available Addresses:',
+    '192.168.1.2',
+    '192.168.1.3',
+    '192.168.1.4',
+    '192.168.1.5',
+    'In Use Addresses:',
+    '192.168.1.1',
+  ]);
+  assert.deepEqual(renderShowIpLocalPool(pools, 'nope'), ['% Pool nope not found']);
+});
+
+test('syslog renderings: %PIX form, timestamp form, bare console form', () => {
+  const m = { id: 603105, severity: 6, text: 'PPTP Tunnel deleted, tunnel_id = 8, remote_peer_ip = 161.44.17.104' };
+  assert.equal(renderSyslog(m), '%PIX-6-603105: PPTP Tunnel deleted, tunnel_id = 8, remote_peer_ip = 161.44.17.104');
+  assert.equal(renderSyslog(m, { bare: true }), '603105: PPTP Tunnel deleted, tunnel_id = 8, remote_peer_ip = 161.44.17.104');
+  const t = Date.UTC(2026, 10, 24, 12, 0, 0);
+  assert.equal(pixTimestamp(t), 'Nov 24 2026 12:00:00');
+  assert.equal(
+    renderSyslog(m, { timestamp: t, bare: true }),
+    'Nov 24 2026 12:00:00: %PIX-6-603105: PPTP Tunnel deleted, tunnel_id = 8, remote_peer_ip = 161.44.17.104',
+  );
+  assert.equal(pixTimestamp(Date.UTC(2026, 0, 5, 3, 4, 5)), 'Jan 05 2026 03:04:05');
+});
