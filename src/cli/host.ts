@@ -1,0 +1,64 @@
+/**
+ * What a ShellSession needs from the rest of the program. The App
+ * (app.ts) implements ShellHost over the grammar, the config layer, the
+ * committer and the server; session tests use small fakes.
+ */
+import type { Command, Mode } from '../../grammar/command.js';
+import type { ConfigLine } from '../../grammar/config-line.js';
+import type { RunningConfig } from '../config/running.js';
+import type { PoolStatus, ServerStatus } from '../server/api.js';
+import type { LogRouter } from './logging.js';
+
+/** Live names the grammar offers for `?` and Tab. */
+export interface NameTable {
+  groups: string[];
+  pools: string[];
+  aaaGroups: string[];
+  interfaces: string[];
+  users: string[];
+}
+
+export type ParseOutcome = { ok: true; command: Command } | { ok: false; message: string[] };
+
+export interface Completion {
+  /** The line after completion (unchanged when nothing unique). */
+  line: string;
+  /** Candidates when ambiguous (shown to the user). */
+  candidates: string[];
+}
+
+/** The grammar, as the shell sees it. */
+export interface ShellLanguage {
+  parse(line: string, mode: Mode): ParseOutcome;
+  help(line: string, mode: Mode, names: NameTable): string[];
+  complete(line: string, mode: Mode, names: NameTable): Completion;
+}
+
+export interface ShellHost {
+  readonly lang: ShellLanguage;
+  readonly router: LogRouter;
+  readonly version: string;
+  /** ms epoch when the app started (show version uptime). */
+  readonly startedAt: number;
+  /** Wall clock (injectable for tests). */
+  now(): number;
+  config(): RunningConfig;
+  /** Apply one parsed config line through the committer. Returns the
+   *  lines to print (errors and warnings); on error nothing changed. */
+  applyConfig(line: ConfigLine, negate: boolean, text: string): Promise<string[]>;
+  /** `show running-config` / `write terminal` (secrets masked). */
+  runningConfigText(): string[];
+  startupConfigText(): Promise<string[] | undefined>;
+  /** `write memory` / `copy running-config startup-config`. */
+  writeMemory(): Promise<string[]>;
+  /** `write erase` (after confirmation). */
+  eraseStartup(): Promise<string[]>;
+  /** `copy startup-config running-config` (merge, as on a PIX). */
+  mergeStartup(): Promise<string[]>;
+  /** Server status, or an empty one with --no-server. */
+  status(): ServerStatus;
+  /** Pools from the server, or computed from the config with --no-server. */
+  pools(): PoolStatus[];
+  hasServer(): boolean;
+  clearTunnels(id: number | 'all'): number;
+}

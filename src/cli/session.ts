@@ -1,0 +1,389 @@
+/**
+ * One shell session: the PIX line discipline above the grammar.
+ *
+ * Modes and prompts as on a PIX 6.3: `<hostname>>` (unprivileged),
+ * `<hostname>#` (enable), `<hostname>(config)#`. The hostname is read from
+ * the running-config at every prompt, so `hostname X` changes it at once.
+ * Interactive steps (the enable `Password:` and `[confirm]` questions) are
+ * states of the session: the next line typed answers them.
+ *
+ * Consoles call `prompt()`, `execute(line)`, `helpFor(text)` (`?`),
+ * `complete(text)` (Tab) and `end()` (Ctrl-Z); asynchronous log output
+ * reaches them through the LogSink they attach.
+ */
+import type { Command, Mode, ShowTarget } from '../../grammar/command.js';
+import { DEBUG_CATEGORIES, type DebugCategory } from '../debug/bus.js';
+import type { Completion, NameTable, ShellHost } from './host.js';
+import type { LineKind, LogSink } from './logging.js';
+import { checkEnablePassword, hasEnablePassword } from './pix-password.js';
+import { renderShowIpLocalPool } from './render/pool.js';
+import { renderShowDebug, renderShowLogging, renderShowVersion } from './render/misc.js';
+import {
+  renderShowVpdn,
+  renderShowVpdnPppInterface,
+  renderShowVpdnSession,
+  renderShowVpdnTunnel,
+} from './render/vpdn.js';
+
+export const UNKNOWN_COMMAND = "Type help or '?' for a list of available commands.";
+/** Longest line the shell accepts (a PIX console line is far shorter). */
+export const MAX_LINE = 1024;
+const HISTORY_MAX = 20;
+const ERASE_CONFIRM = 'Erase PIX configuration in flash memory? [confirm]';
+
+type Pending =
+  | { kind: 'password'; tries: number }
+  | { kind: 'confirm'; question: string; action: () => Promise<string[]> };
+
+export interface SessionOptions {
+  id: number;
+  /** The local console (gets `logging console` output). */
+  isConsole?: boolean;
+  /** Ask `[confirm]` questions (only on a TTY; --plain accepts). */
+  interactive?: boolean;
+  /** Receives asynchronous debug/syslog lines. */
+  onLog?: (lines: string[], kind: LineKind) => void;
+}
+
+/** Replace control characters; keep printable text (incl. non-ASCII). */
+export function sanitizeLine(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  return raw.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '');
+}
+
+export class ShellSession implements LogSink {
+  readonly id: number;
+  readonly isConsole: boolean;
+  monitor = false;
+  private mode: Mode = 'exec';
+  private pending: Pending | undefined;
+  private readonly hist: string[] = [];
+  private pagerOverride: number | undefined;
+  private readonly interactive: boolean;
+  private closedFlag = false;
+  private readonly detachLog: () => void;
+  private onLog: ((lines: string[], kind: LineKind) => void) | undefined;
+
+  constructor(private readonly host: ShellHost, opts: SessionOptions) {
+    this.id = opts.id;
+    this.isConsole = opts.isConsole ?? true;
+    this.interactive = opts.interactive ?? false;
+    this.onLog = opts.onLog;
+    this.detachLog = host.router.attach(this);
+  }
+
+  /** LogSink: forwarded to the console that owns this session. */
+  write(lines: string[], kind: LineKind): void {
+    this.onLog?.(lines, kind);
+  }
+
+  setLogHandler(fn: (lines: string[], kind: LineKind) => void): void {
+    this.onLog = fn;
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  currentMode(): Mode {
+    return this.mode;
+  }
+
+  hostname(): string {
+    return this.host.config().vpn.hostname || 'pixfirewall';
+  }
+
+  /** What to print before the next line. */
+  prompt(): string {
+    if (this.pending?.kind === 'password') return 'Password: ';
+    if (this.pending?.kind === 'confirm') return this.pending.question;
+    const h = this.hostname();
+    if (this.mode === 'exec') return `${h}>`;
+    if (this.mode === 'enable') return `${h}#`;
+    return `${h}(config)#`;
+  }
+
+  /** True while the next line is a secret (consoles must not echo it). */
+  wantsSecret(): boolean {
+    return this.pending?.kind === 'password';
+  }
+
+  history(): string[] {
+    return [...this.hist];
+  }
+
+  /** Lines per page for `--More--` (terminal pager overrides `pager lines`). */
+  pageLength(): number {
+    return this.pagerOverride ?? this.host.config().pagerLines;
+  }
+
+  names(): NameTable {
+    const v = this.host.config().vpn;
+    return {
+      groups: v.vpdnGroups.map((g) => g.name),
+      pools: v.pools.map((p) => p.name),
+      aaaGroups: v.aaaServerGroups.map((g) => g.tag),
+      interfaces: v.interfaces.map((i) => i.name),
+      users: v.vpdnUsers.map((u) => u.name),
+    };
+  }
+
+  /** `?`: help for the text typed so far. */
+  helpFor(text: string): string[] {
+    if (this.pending) return [];
+    try {
+      return this.host.lang.help(sanitizeLine(text), this.mode, this.names());
+    } catch (e) {
+      return [`% Help unavailable: ${(e as Error).message}`];
+    }
+  }
+
+  /** Tab: complete the current word. */
+  complete(text: string): Completion {
+    if (this.pending) return { line: text, candidates: [] };
+    try {
+      return this.host.lang.complete(sanitizeLine(text), this.mode, this.names());
+    } catch {
+      return { line: text, candidates: [] };
+    }
+  }
+
+  /** Ctrl-Z: leave configuration mode (abandons a pending question). */
+  end(): void {
+    this.pending = undefined;
+    if (this.mode === 'config') this.mode = 'enable';
+  }
+
+  /** Ctrl-C at a question: abandon it. */
+  cancelPending(): boolean {
+    const had = this.pending !== undefined;
+    this.pending = undefined;
+    return had;
+  }
+
+  close(): void {
+    this.closedFlag = true;
+    this.detachLog();
+  }
+
+  /** Run one line; resolves to the lines to print. Never rejects. */
+  async execute(raw: string): Promise<string[]> {
+    try {
+      return await this.executeUnsafe(raw);
+    } catch (e) {
+      return [`ERROR: ${(e as Error).message ?? String(e)}`];
+    }
+  }
+
+  private async executeUnsafe(raw: string): Promise<string[]> {
+    if (this.closedFlag) return [];
+    if (this.pending) return this.answer(raw);
+    if (raw.length > MAX_LINE) return [`ERROR: Line too long (${raw.length} characters, limit ${MAX_LINE})`];
+    const line = sanitizeLine(raw).trim();
+    if (line === '' || line.startsWith('!') || line.startsWith(':')) return [];
+    if (line.endsWith('?')) return this.helpFor(line.slice(0, -1));
+    this.hist.push(line);
+    if (this.hist.length > HISTORY_MAX) this.hist.shift();
+    const parsed = this.host.lang.parse(line, this.mode);
+    if (!parsed.ok) return parsed.message;
+    return this.run(parsed.command, line);
+  }
+
+  private async answer(raw: string): Promise<string[]> {
+    const p = this.pending!;
+    if (p.kind === 'password') {
+      const cfg = this.host.config().enablePassword;
+      if (!cfg || checkEnablePassword(cfg, raw.replace(/[\r\n]/g, ''))) {
+        this.pending = undefined;
+        this.mode = 'enable';
+        return [];
+      }
+      if (p.tries + 1 >= 3) {
+        this.pending = undefined;
+        return ['Invalid password'];
+      }
+      this.pending = { kind: 'password', tries: p.tries + 1 };
+      return ['Invalid password'];
+    }
+    this.pending = undefined;
+    const a = sanitizeLine(raw).trim().toLowerCase();
+    if (a === '' || a === 'y' || a === 'yes') return p.action();
+    return [];
+  }
+
+  private requireEnable(): string[] | undefined {
+    return this.mode === 'exec' ? [UNKNOWN_COMMAND] : undefined;
+  }
+
+  private async run(cmd: Command, text: string): Promise<string[]> {
+    switch (cmd.kind) {
+      case 'enable':
+        if (this.mode !== 'exec') return [];
+        if (!hasEnablePassword(this.host.config().enablePassword)) {
+          this.mode = 'enable';
+          return [];
+        }
+        this.pending = { kind: 'password', tries: 0 };
+        return [];
+      case 'disable':
+        this.mode = 'exec';
+        return [];
+      case 'configure-terminal':
+        if (this.mode === 'exec') return [UNKNOWN_COMMAND];
+        this.mode = 'config';
+        return [];
+      case 'exit':
+        if (this.mode === 'config') this.mode = 'enable';
+        else if (this.mode === 'enable') this.mode = 'exec';
+        else {
+          this.close();
+          return ['', 'Logoff', ''];
+        }
+        return [];
+      case 'end':
+        if (this.mode === 'config') this.mode = 'enable';
+        return [];
+      case 'help':
+        return this.helpFor('');
+      case 'show':
+        return this.show(cmd.target);
+      case 'write':
+        return this.requireEnable() ?? this.writeCommand(cmd.target);
+      case 'copy':
+        if (this.requireEnable()) return [UNKNOWN_COMMAND];
+        if (cmd.from === 'running-config' && cmd.to === 'startup-config') return this.host.writeMemory();
+        if (cmd.from === 'startup-config' && cmd.to === 'running-config') return this.host.mergeStartup();
+        return ['ERROR: copy: source and destination are the same'];
+      case 'clear-vpdn-tunnel': {
+        if (this.requireEnable()) return [UNKNOWN_COMMAND];
+        if (!this.host.hasServer()) return ['% No active PPTP tunnels'];
+        const n = this.host.clearTunnels(cmd.id);
+        if (n === 0) return cmd.id === 'all' ? ['% No active PPTP tunnels'] : [`% No PPTP tunnel with id ${cmd.id}`];
+        return [];
+      }
+      case 'clear-logging':
+        if (this.requireEnable()) return [UNKNOWN_COMMAND];
+        this.host.router.clearBuffer();
+        return [];
+      case 'clear-aaa-server':
+        if (this.requireEnable()) return [UNKNOWN_COMMAND];
+        return [];
+      case 'debug':
+        return this.requireEnable() ?? this.debug(cmd);
+      case 'undebug-all':
+        if (this.requireEnable()) return [UNKNOWN_COMMAND];
+        this.host.router.debugAllOff();
+        return [];
+      case 'terminal-monitor':
+        if (this.requireEnable()) return [UNKNOWN_COMMAND];
+        this.monitor = cmd.on;
+        return [];
+      case 'terminal-pager':
+        this.pagerOverride = cmd.lines;
+        return [];
+      case 'config':
+        if (this.mode !== 'config') return [UNKNOWN_COMMAND];
+        return this.host.applyConfig(cmd.line, cmd.negate, text);
+      default: {
+        const never: never = cmd;
+        return [`ERROR: unsupported command ${(never as { kind: string }).kind}`];
+      }
+    }
+  }
+
+  private debug(cmd: Extract<Command, { kind: 'debug' }>): string[] {
+    const cat = cmd.what as DebugCategory;
+    if (!(DEBUG_CATEGORIES as readonly string[]).includes(cat)) return [`ERROR: unknown debug switch ${cmd.what}`];
+    if (cmd.on) this.host.router.debugOn(this.id, cat, { user: cmd.user, tunnel: cmd.tunnel });
+    else this.host.router.debugOff(cat);
+    return [];
+  }
+
+  private async writeCommand(target: 'terminal' | 'memory' | 'erase'): Promise<string[]> {
+    if (target === 'terminal') return this.host.runningConfigText();
+    if (target === 'memory') return this.host.writeMemory();
+    if (!this.interactive) return this.host.eraseStartup();
+    this.pending = { kind: 'confirm', question: ERASE_CONFIRM, action: () => this.host.eraseStartup() };
+    return [];
+  }
+
+  private async show(t: ShowTarget): Promise<string[]> {
+    const privileged = this.mode !== 'exec';
+    switch (t.kind) {
+      case 'running-config':
+        return privileged ? this.host.runningConfigText() : [UNKNOWN_COMMAND];
+      case 'startup-config': {
+        if (!privileged) return [UNKNOWN_COMMAND];
+        const s = await this.host.startupConfigText();
+        return s ?? ['% No startup configuration saved'];
+      }
+      case 'vpdn':
+        return this.showVpdn(t);
+      case 'ip-local-pool':
+        return renderShowIpLocalPool(this.host.pools(), t.name);
+      case 'aaa-server': {
+        const lines = this.host.runningConfigText().filter((l) => /^aaa-server /.test(l));
+        return t.tag ? lines.filter((l) => l.split(' ')[1] === t.tag) : lines;
+      }
+      case 'debug':
+        return renderShowDebug(this.host.router.activeDebug());
+      case 'logging':
+        return renderShowLogging(this.host.config().logging, this.host.router.counters, this.host.router.buffered());
+      case 'version':
+        return renderShowVersion({
+          version: this.host.version,
+          hostname: this.hostname(),
+          uptimeMs: this.host.now() - this.host.startedAt,
+        });
+      case 'history':
+        return this.hist.map((h) => `  ${h}`);
+      case 'interface':
+        return this.showInterfaces();
+      case 'terminal':
+        return [`Width = 80, Pager lines = ${this.pageLength()}, Monitor = ${this.monitor ? 'on' : 'off'}`];
+      default: {
+        const never: never = t;
+        return [`ERROR: unsupported show ${(never as { kind: string }).kind}`];
+      }
+    }
+  }
+
+  private showVpdn(t: Extract<ShowTarget, { kind: 'vpdn' }>): string[] {
+    const st = this.host.status();
+    switch (t.sub) {
+      case undefined:
+        return renderShowVpdn(st);
+      case 'tunnel':
+        return renderShowVpdnTunnel(st, t.id);
+      case 'session':
+        return renderShowVpdnSession(st, t.id);
+      case 'pppinterface':
+        return renderShowVpdnPppInterface(st, t.id);
+      case 'username': {
+        const users = this.host.config().vpn.vpdnUsers.filter((u) => t.name === undefined || u.name === t.name);
+        if (users.length === 0) return [t.name ? `% No vpdn username ${t.name}` : '% No vpdn usernames configured'];
+        return users.map((u) => `vpdn username ${u.name} password ********`);
+      }
+      case 'group': {
+        const lines = this.host.runningConfigText().filter((l) => l.startsWith('vpdn group '));
+        const sel = t.name === undefined ? lines : lines.filter((l) => l.split(' ')[2] === t.name);
+        return sel.length ? sel : [t.name ? `% No vpdn group ${t.name}` : '% No vpdn groups configured'];
+      }
+      case 'diagnostics': {
+        const e = Object.entries(st.errors);
+        return ['PPTP error counters:', ...(e.length ? e.map(([k, v]) => `  ${k}: ${v}`) : ['  none'])];
+      }
+    }
+  }
+
+  private showInterfaces(): string[] {
+    const v = this.host.config().vpn;
+    const out: string[] = [];
+    v.interfaces.forEach((i, n) => {
+      out.push(`interface ethernet${n} "${i.name}" is up, line protocol is up`);
+      out.push(`        IP address ${i.address ?? 'unassigned'}, subnet mask ${i.mask ?? 'unassigned'}`);
+      out.push(`        MTU ${i.mtu ?? 1500} bytes`);
+    });
+    return out.length ? out : ['% No interfaces configured'];
+  }
+}

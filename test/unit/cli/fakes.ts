@@ -1,0 +1,131 @@
+/**
+ * Small fakes for session tests: a toy grammar (exact words only) and a
+ * host keeping a RunningConfig in memory.
+ */
+import type { Command, Mode } from '../../../grammar/command.js';
+import type { ConfigLine } from '../../../grammar/config-line.js';
+import type { RunningConfig } from '../../../src/config/running.js';
+import { emptyVpnConfig } from '../../../src/config/model.js';
+import { DebugBus } from '../../../src/debug/bus.js';
+import type { PoolStatus, ServerStatus } from '../../../src/server/api.js';
+import type { Completion, NameTable, ParseOutcome, ShellHost, ShellLanguage } from '../../../src/cli/host.js';
+import { LogRouter } from '../../../src/cli/logging.js';
+import { emptyStatus } from './fixtures.js';
+
+const FIXED: Record<string, Command> = {
+  enable: { kind: 'enable' },
+  disable: { kind: 'disable' },
+  'configure terminal': { kind: 'configure-terminal' },
+  'conf t': { kind: 'configure-terminal' },
+  exit: { kind: 'exit' },
+  end: { kind: 'end' },
+  'show vpdn': { kind: 'show', target: { kind: 'vpdn' } },
+  'show vpdn tunnel': { kind: 'show', target: { kind: 'vpdn', sub: 'tunnel' } },
+  'show vpdn username': { kind: 'show', target: { kind: 'vpdn', sub: 'username' } },
+  'show history': { kind: 'show', target: { kind: 'history' } },
+  'show debug': { kind: 'show', target: { kind: 'debug' } },
+  'show logging': { kind: 'show', target: { kind: 'logging' } },
+  'show version': { kind: 'show', target: { kind: 'version' } },
+  'show running-config': { kind: 'show', target: { kind: 'running-config' } },
+  'write terminal': { kind: 'write', target: 'terminal' },
+  'write memory': { kind: 'write', target: 'memory' },
+  'write erase': { kind: 'write', target: 'erase' },
+  'debug vpdn event': { kind: 'debug', on: true, what: 'vpdn event' },
+  'debug ppp io user john': { kind: 'debug', on: true, what: 'ppp io', user: 'john' },
+  'undebug all': { kind: 'undebug-all' },
+  'terminal monitor': { kind: 'terminal-monitor', on: true },
+  'clear vpdn tunnel all': { kind: 'clear-vpdn-tunnel', id: 'all' },
+  'clear logging': { kind: 'clear-logging' },
+};
+
+export class FakeLanguage implements ShellLanguage {
+  parse(line: string, _mode: Mode): ParseOutcome {
+    const l = line.trim().replace(/\s+/g, ' ');
+    if (FIXED[l]) return { ok: true, command: FIXED[l] };
+    const neg = l.startsWith('no ');
+    const body = neg ? l.slice(3) : l;
+    const w = body.split(' ');
+    if (w[0] === 'hostname' && w.length === 2) return cfg(neg, { kind: 'hostname', name: w[1] });
+    if (w[0] === 'enable' && w[1] === 'password' && w[2]) return cfg(neg, { kind: 'enable-password', value: w[2] });
+    if (w[0] === 'bad') return cfg(neg, { kind: 'bad' });
+    return { ok: false, message: ["Type help or '?' for a list of available commands."] };
+  }
+  help(line: string, mode: Mode, names: NameTable): string[] {
+    return [`help(${line}|${mode}|${names.groups.join(',')})`];
+  }
+  complete(line: string): Completion {
+    if ('show'.startsWith(line) && line.length > 0) return { line: 'show ', candidates: [] };
+    return { line, candidates: ['a', 'b'] };
+  }
+}
+
+function cfg(negate: boolean, line: ConfigLine): ParseOutcome {
+  return { ok: true, command: { kind: 'config', negate, line } };
+}
+
+export function baseRunning(): RunningConfig {
+  return { vpn: emptyVpnConfig(), logging: { on: true, timestamp: false, hosts: [], console: 7 }, pagerLines: 24 };
+}
+
+export class FakeHost implements ShellHost {
+  readonly lang = new FakeLanguage();
+  readonly bus = new DebugBus(() => 0);
+  rc: RunningConfig = baseRunning();
+  readonly router = new LogRouter(this.bus, () => this.rc.logging, () => 0);
+  readonly version = '9.9.9';
+  readonly startedAt = 0;
+  clock = 65_000;
+  st: ServerStatus = emptyStatus();
+  startup: string[] | undefined;
+  erased = 0;
+  cleared: (number | 'all')[] = [];
+  server = true;
+  now(): number {
+    return this.clock;
+  }
+  config(): RunningConfig {
+    return this.rc;
+  }
+  async applyConfig(line: ConfigLine, negate: boolean): Promise<string[]> {
+    if (line.kind === 'hostname') {
+      this.rc = { ...this.rc, vpn: { ...this.rc.vpn, hostname: negate ? 'pixfirewall' : String(line.name) } };
+      return [];
+    }
+    if (line.kind === 'enable-password') {
+      this.rc = { ...this.rc, enablePassword: negate ? undefined : { value: String(line.value), encrypted: false } };
+      return [];
+    }
+    return ['ERROR: bad line'];
+  }
+  runningConfigText(): string[] {
+    return [`hostname ${this.rc.vpn.hostname}`, 'aaa-server RADIUS protocol radius', 'vpdn group 1 accept dialin pptp'];
+  }
+  async startupConfigText(): Promise<string[] | undefined> {
+    return this.startup;
+  }
+  async writeMemory(): Promise<string[]> {
+    this.startup = this.runningConfigText();
+    return ['Building configuration...', '[OK]'];
+  }
+  async eraseStartup(): Promise<string[]> {
+    this.erased++;
+    this.startup = undefined;
+    return [];
+  }
+  async mergeStartup(): Promise<string[]> {
+    return [];
+  }
+  status(): ServerStatus {
+    return this.st;
+  }
+  pools(): PoolStatus[] {
+    return this.st.pools;
+  }
+  hasServer(): boolean {
+    return this.server;
+  }
+  clearTunnels(id: number | 'all'): number {
+    this.cleared.push(id);
+    return this.st.tunnels.length;
+  }
+}

@@ -1,0 +1,172 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ShellSession, UNKNOWN_COMMAND, MAX_LINE } from '../../../src/cli/session.js';
+import { FakeHost } from './fakes.js';
+import { seedStatus, SEED_SHOW_VPDN } from './fixtures.js';
+
+function make(opts: { interactive?: boolean } = {}) {
+  const host = new FakeHost();
+  const logs: string[] = [];
+  const s = new ShellSession(host, { id: 1, interactive: opts.interactive, onLog: (l) => logs.push(...l) });
+  return { host, s, logs };
+}
+
+test('modes and prompts: > # (config)# and back', async () => {
+  const { s } = make();
+  assert.equal(s.prompt(), 'pixfirewall>');
+  assert.deepEqual(await s.execute('enable'), []);
+  assert.equal(s.prompt(), 'pixfirewall#');
+  await s.execute('conf t');
+  assert.equal(s.prompt(), 'pixfirewall(config)#');
+  await s.execute('exit');
+  assert.equal(s.prompt(), 'pixfirewall#');
+  await s.execute('configure terminal');
+  await s.execute('end');
+  assert.equal(s.prompt(), 'pixfirewall#');
+  await s.execute('configure terminal');
+  s.end();
+  assert.equal(s.prompt(), 'pixfirewall#');
+  await s.execute('disable');
+  assert.equal(s.prompt(), 'pixfirewall>');
+  assert.deepEqual(await s.execute('exit'), ['', 'Logoff', '']);
+  assert.equal(s.closed, true);
+});
+
+test('hostname changes the prompt at once; no hostname restores the default', async () => {
+  const { s } = make();
+  await s.execute('enable');
+  await s.execute('conf t');
+  await s.execute('hostname PIX');
+  assert.equal(s.prompt(), 'PIX(config)#');
+  await s.execute('no hostname x');
+  assert.equal(s.prompt(), 'pixfirewall(config)#');
+});
+
+test('enable password: Password: prompt, wrong -> Invalid password, right -> #', async () => {
+  const { s, host } = make();
+  host.rc.enablePassword = { value: 'secret', encrypted: false };
+  await s.execute('enable');
+  assert.equal(s.prompt(), 'Password: ');
+  assert.equal(s.wantsSecret(), true);
+  assert.deepEqual(await s.execute('nope'), ['Invalid password']);
+  assert.equal(s.prompt(), 'Password: ');
+  assert.deepEqual(await s.execute('secret'), []);
+  assert.equal(s.prompt(), 'pixfirewall#');
+  assert.ok(!s.history().includes('secret'), 'passwords never enter history');
+});
+
+test('encrypted enable password is checked against the PIX hash; 3 failures give up', async () => {
+  const { s, host } = make();
+  host.rc.enablePassword = { value: '2KFQnbNIdI.2KYOU', encrypted: true };
+  await s.execute('enable');
+  for (let i = 0; i < 3; i++) assert.deepEqual(await s.execute('wrong'), ['Invalid password']);
+  assert.equal(s.prompt(), 'pixfirewall>');
+  await s.execute('enable');
+  await s.execute('cisco');
+  assert.equal(s.prompt(), 'pixfirewall#');
+  // the hash of the empty password means "no password"
+  host.rc.enablePassword = { value: '8Ry2YjIyt7RRXU24', encrypted: true };
+  await s.execute('disable');
+  await s.execute('enable');
+  assert.equal(s.prompt(), 'pixfirewall#');
+});
+
+test('unknown input prints the PIX hint; privileged commands are refused in > mode', async () => {
+  const { s } = make();
+  assert.deepEqual(await s.execute('frobnicate'), [UNKNOWN_COMMAND]);
+  assert.deepEqual(await s.execute('write memory'), [UNKNOWN_COMMAND]);
+  assert.deepEqual(await s.execute('show running-config'), [UNKNOWN_COMMAND]);
+  assert.deepEqual(await s.execute('hostname X'), [UNKNOWN_COMMAND]);
+  assert.equal(s.prompt(), 'pixfirewall>');
+});
+
+test('config errors are printed and change nothing', async () => {
+  const { s, host } = make();
+  await s.execute('enable');
+  await s.execute('conf t');
+  const before = host.rc;
+  assert.deepEqual(await s.execute('bad'), ['ERROR: bad line']);
+  assert.equal(host.rc, before);
+});
+
+test('show vpdn renders server status; show history lists lines', async () => {
+  const { s, host } = make();
+  host.st = seedStatus();
+  await s.execute('enable');
+  const out = await s.execute('show vpdn');
+  assert.equal(out.join('\n'), SEED_SHOW_VPDN);
+  assert.deepEqual(await s.execute('show history'), ['  enable', '  show vpdn', '  show history']);
+});
+
+test('? at the end of a line gives help with live names', async () => {
+  const { s, host } = make();
+  host.rc.vpn.vpdnGroups.push({ name: 'g1', acceptDialinPptp: true, authentication: [], dns: [], wins: [] });
+  assert.deepEqual(await s.execute('show ?'), ['help(show |exec|g1)']);
+  assert.deepEqual(s.helpFor('sh'), ['help(sh|exec|g1)']);
+  assert.deepEqual(s.complete('sh'), { line: 'show ', candidates: [] });
+});
+
+test('debug drives the bus and routes lines to this session; show debug; undebug all', async () => {
+  const { s, host, logs } = make();
+  await s.execute('enable');
+  await s.execute('debug vpdn event');
+  await s.execute('debug ppp io user john');
+  assert.equal(host.bus.on('vpdn event'), true);
+  assert.deepEqual(await s.execute('show debug'), ['debug vpdn event', 'debug ppp io user john']);
+  host.bus.debug('vpdn event', 'Tnl 42 PPTP: CC I SCCRQ');
+  host.bus.debug('ppp io', 'for cisco', { user: 'cisco' });
+  assert.deepEqual(logs, ['Tnl 42 PPTP: CC I SCCRQ']);
+  await s.execute('undebug all');
+  assert.deepEqual(host.bus.active(), []);
+  assert.deepEqual(await s.execute('show debug'), []);
+});
+
+test('syslog reaches the console session per logging console', async () => {
+  const { host, logs } = make();
+  host.bus.syslog(603105, 6, 'PPTP Tunnel deleted, tunnel_id = 8, remote_peer_ip = 161.44.17.104');
+  assert.deepEqual(logs, ['603105: PPTP Tunnel deleted, tunnel_id = 8, remote_peer_ip = 161.44.17.104']);
+});
+
+test('write erase asks [confirm] only when interactive', async () => {
+  const plain = make();
+  await plain.s.execute('enable');
+  assert.deepEqual(await plain.s.execute('write erase'), []);
+  assert.equal(plain.host.erased, 1);
+  const tty = make({ interactive: true });
+  await tty.s.execute('enable');
+  await tty.s.execute('write erase');
+  assert.equal(tty.s.prompt(), 'Erase PIX configuration in flash memory? [confirm]');
+  await tty.s.execute('n');
+  assert.equal(tty.host.erased, 0);
+  await tty.s.execute('write erase');
+  await tty.s.execute('');
+  assert.equal(tty.host.erased, 1);
+  assert.equal(tty.s.prompt(), 'pixfirewall#');
+});
+
+test('clear vpdn tunnel all calls the server', async () => {
+  const { s, host } = make();
+  host.st = seedStatus();
+  await s.execute('enable');
+  assert.deepEqual(await s.execute('clear vpdn tunnel all'), []);
+  assert.deepEqual(host.cleared, ['all']);
+});
+
+test('show version names pix-pptpd and the uptime', async () => {
+  const { s } = make();
+  const out = await s.execute('show version');
+  assert.ok(out.some((l) => l.includes('pix-pptpd Version 9.9.9')));
+  assert.ok(out.includes('pixfirewall up 1 min 5 secs'));
+});
+
+test('binary garbage and huge lines never crash and leave the mode alone', async () => {
+  const { s } = make();
+  await s.execute('enable');
+  const garbage = String.fromCharCode(...Array.from({ length: 2000 }, (_, i) => (i * 37) % 256));
+  const out1 = await s.execute(garbage.slice(0, 900));
+  assert.ok(Array.isArray(out1));
+  const out2 = await s.execute('x'.repeat(100_000));
+  assert.match(out2[0], /^ERROR: Line too long/);
+  assert.ok(MAX_LINE < 100_000);
+  assert.equal(s.prompt(), 'pixfirewall#');
+});
