@@ -1,0 +1,77 @@
+/**
+ * MPPE session keys (RFC 3078 7.1-7.3, RFC 3079 2.4/3.4):
+ * - initial session key = GetNewKeyFromSHA(StartKey, StartKey), reduced;
+ * - each key change: interim = GetNewKeyFromSHA(StartKey, SessionKey),
+ *   SessionKey = RC4(interim) over interim, reduced.
+ * Reduction: 40-bit keys start D1 26 9E, 56-bit keys start D1 (8-octet
+ * keys); 128-bit keys are used whole.
+ */
+import { createHash } from 'node:crypto';
+import { Rc4 } from './rc4.js';
+
+export type MppeBits = 40 | 56 | 128;
+
+const SHS_PAD1 = Buffer.alloc(40, 0x00);
+const SHS_PAD2 = Buffer.alloc(40, 0xf2);
+
+/** Session key length in octets: 8 for 40/56-bit, 16 for 128-bit. */
+export function mppeKeyLength(bits: MppeBits): 8 | 16 {
+  return bits === 128 ? 16 : 8;
+}
+
+/** RFC 3079 3.4 GetNewKeyFromSHA: SHA1(start[0..n] | pad1 | session | pad2), first n octets into `out`. */
+export function getNewKeyFromSha(startKey: Uint8Array, sessionKey: Uint8Array, out: Uint8Array): void {
+  const n = sessionKey.length;
+  const digest = createHash('sha1')
+    .update(startKey.subarray(0, n))
+    .update(SHS_PAD1)
+    .update(sessionKey)
+    .update(SHS_PAD2)
+    .digest();
+  for (let k = 0; k < n; k++) out[k] = digest[k]!;
+}
+
+/** RFC 3078 7.1 key reduction, in place. */
+export function reduceKey(key: Uint8Array, bits: MppeBits): void {
+  if (bits === 40) {
+    key[0] = 0xd1;
+    key[1] = 0x26;
+    key[2] = 0x9e;
+  } else if (bits === 56) {
+    key[0] = 0xd1;
+  }
+}
+
+/** The first session key for a direction (RFC 3078 7.2), a new buffer. */
+export function initialSessionKey(startKey: Uint8Array, bits: MppeBits): Buffer {
+  const n = mppeKeyLength(bits);
+  if (startKey.length < n) throw new RangeError(`MPPE start key needs ${n} octets`);
+  const key = Buffer.alloc(n);
+  getNewKeyFromSha(startKey, startKey.subarray(0, n), key);
+  reduceKey(key, bits);
+  return key;
+}
+
+/**
+ * Re-keys session keys in place (RFC 3078 7.3) with no allocation besides
+ * the SHA-1 digest: one instance per direction.
+ */
+export class MppeRekeyer {
+  private readonly interim: Buffer;
+  private readonly rc4 = new Rc4();
+
+  constructor(
+    private readonly startKey: Uint8Array,
+    private readonly bits: MppeBits,
+  ) {
+    this.interim = Buffer.alloc(mppeKeyLength(bits));
+  }
+
+  /** sessionKey <- reduce(RC4_interim(interim)), interim = GetNewKeyFromSHA(start, sessionKey). */
+  rekey(sessionKey: Uint8Array): void {
+    getNewKeyFromSha(this.startKey, sessionKey, this.interim);
+    this.rc4.setKey(this.interim);
+    this.rc4.process(this.interim, sessionKey);
+    reduceKey(sessionKey, this.bits);
+  }
+}

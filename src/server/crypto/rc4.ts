@@ -1,0 +1,107 @@
+/**
+ * RC4 two ways, behind one small interface:
+ * - `Rc4` in TypeScript: re-keying reuses its 256-octet state, no allocation;
+ * - `NodeRc4` on OpenSSL (`createCipheriv('rc4')`), which Node 20 / OpenSSL 3
+ *   only offers when the process runs with `--openssl-legacy-provider`.
+ * `nodeRc4Available()` probes at run time; `createRc4()` falls back to the
+ * TypeScript one. Which one MPPE uses is decided in ppp/mppe.ts from the
+ * benchmark in bench/crypto.bench.ts.
+ */
+import { createCipheriv, type Cipher } from 'node:crypto';
+
+export interface Rc4Cipher {
+  /** Restart the keystream under `key` (1..256 octets). */
+  setKey(key: Uint8Array): void;
+  /**
+   * XOR the next `src.length` keystream octets into `dst` (which may be
+   * `src` itself, or a buffer at least as long).
+   */
+  process(src: Uint8Array, dst: Uint8Array): void;
+}
+
+/** RC4 in TypeScript; `setKey` reuses the state array. */
+export class Rc4 implements Rc4Cipher {
+  private readonly s = new Uint8Array(256);
+  private i = 0;
+  private j = 0;
+
+  constructor(key?: Uint8Array) {
+    if (key) this.setKey(key);
+  }
+
+  setKey(key: Uint8Array): void {
+    const n = key.length;
+    if (n < 1 || n > 256) throw new RangeError('RC4 key must be 1..256 octets');
+    const s = this.s;
+    for (let k = 0; k < 256; k++) s[k] = k;
+    let j = 0;
+    for (let k = 0; k < 256; k++) {
+      const t = s[k]!;
+      j = (j + t + key[k % n]!) & 0xff;
+      s[k] = s[j]!;
+      s[j] = t;
+    }
+    this.i = 0;
+    this.j = 0;
+  }
+
+  process(src: Uint8Array, dst: Uint8Array): void {
+    const s = this.s;
+    let i = this.i;
+    let j = this.j;
+    const len = src.length;
+    for (let k = 0; k < len; k++) {
+      i = (i + 1) & 0xff;
+      const si = s[i]!;
+      j = (j + si) & 0xff;
+      const sj = s[j]!;
+      s[i] = sj;
+      s[j] = si;
+      dst[k] = src[k]! ^ s[(si + sj) & 0xff]!;
+    }
+    this.i = i;
+    this.j = j;
+  }
+}
+
+/** RC4 from OpenSSL. `process` copies OpenSSL's output into `dst`. */
+export class NodeRc4 implements Rc4Cipher {
+  private cipher: Cipher | undefined;
+
+  constructor(key?: Uint8Array) {
+    if (key) this.setKey(key);
+  }
+
+  setKey(key: Uint8Array): void {
+    this.cipher = createCipheriv('rc4', key, null);
+  }
+
+  process(src: Uint8Array, dst: Uint8Array): void {
+    if (!this.cipher) throw new Error('NodeRc4: setKey first');
+    const out = this.cipher.update(src);
+    (dst as Buffer).set(out, 0);
+  }
+}
+
+let probed: boolean | undefined;
+
+/** True when OpenSSL offers rc4 in this process (legacy provider loaded). */
+export function nodeRc4Available(): boolean {
+  if (probed === undefined) {
+    try {
+      const c = createCipheriv('rc4', Buffer.from('Key'), null);
+      // RFC 6229-independent sanity check: the classic "Key"/"Plaintext" vector.
+      const out = c.update(Buffer.from('Plaintext'));
+      probed = out.toString('hex') === 'bbf316e8d940af0ad3';
+    } catch {
+      probed = false;
+    }
+  }
+  return probed;
+}
+
+/** An RC4 of the requested kind; 'node' falls back to TypeScript when unavailable. */
+export function createRc4(kind: 'ts' | 'node' = 'ts', key?: Uint8Array): Rc4Cipher {
+  if (kind === 'node' && nodeRc4Available()) return new NodeRc4(key);
+  return new Rc4(key);
+}
