@@ -1,0 +1,43 @@
+/**
+ * Runs inside a test namespace (spawned by test/unit/os/tun.test.ts):
+ *   tun-echo-child NAME LOCAL_ADDRESS CLIENT_ADDRESS MTU
+ * Opens a TUN with src/server/tun/linux.ts, routes CLIENT_ADDRESS into it and
+ * answers every ICMP echo request sent to CLIENT_ADDRESS, as a PPP client
+ * behind the tunnel would. Prints "READY <ifname>" when set up. Commands on
+ * stdin: "close" closes the device (the process must then exit by itself:
+ * nothing may keep the event loop alive), "stats" prints a JSON line.
+ */
+import { createInterface } from 'node:readline';
+import { openTun } from '../../src/server/tun/linux.js';
+import { buildIcmpEcho, parseIcmpEcho } from '../../src/server/tun/memory.js';
+
+const [name, localAddress, clientAddress, mtu] = process.argv.slice(2);
+const errors: string[] = [];
+const tun = await openTun({ name, localAddress, mtu: Number(mtu), onError: (e) => errors.push(e.message) });
+await tun.addRoute(clientAddress);
+
+let echoes = 0;
+let ticks = 0;
+const tick = setInterval(() => ticks++, 10);
+tun.onPacket((p) => {
+  const e = parseIcmpEcho(p);
+  if (e && e.type === 8 && e.dst === clientAddress) {
+    echoes++;
+    tun.write(buildIcmpEcho({ ...e, src: e.dst, dst: e.src, type: 0 }));
+  }
+});
+const stats = () => JSON.stringify({ echoes, ticks, errors, ...tun.stats });
+process.stdout.write(`READY ${tun.name}\n`);
+
+const rl = createInterface({ input: process.stdin });
+rl.on('line', (line) => {
+  if (line === 'stats') process.stdout.write(`STATS ${stats()}\n`);
+  if (line === 'close') {
+    clearInterval(tick);
+    process.stdout.write(`STATS ${stats()}\n`);
+    tun.close();
+    rl.close();
+    process.stdin.destroy();
+    process.stdout.write('CLOSED\n');
+  }
+});
