@@ -46,8 +46,8 @@ export class FakeLanguage implements ShellLanguage {
     const body = neg ? l.slice(3) : l;
     const w = body.split(' ');
     if (w[0] === 'hostname' && w.length === 2) return cfg(neg, { kind: 'hostname', name: w[1] });
-    if (w[0] === 'enable' && w[1] === 'password' && w[2]) return cfg(neg, { kind: 'enable-password', value: w[2] });
-    if (w[0] === 'bad') return cfg(neg, { kind: 'bad' });
+    if (w[0] === 'enable' && w[1] === 'password' && w[2]) return cfg(neg, { kind: 'enable-password', value: w[2], encrypted: false });
+    if (w[0] === 'bad') return cfg(neg, { kind: 'opaque', family: 'bad', text: 'bad' });
     return { ok: false, message: ["Type help or '?' for a list of available commands."] };
   }
   help(line: string, mode: Mode, names: NameTable): string[] {
@@ -88,11 +88,11 @@ export class FakeHost implements ShellHost {
   }
   async applyConfig(line: ConfigLine, negate: boolean): Promise<string[]> {
     if (line.kind === 'hostname') {
-      this.rc = { ...this.rc, vpn: { ...this.rc.vpn, hostname: negate ? 'pixfirewall' : String(line.name) } };
+      this.rc = { ...this.rc, vpn: { ...this.rc.vpn, hostname: negate ? 'pixfirewall' : (line.name ?? '') } };
       return [];
     }
     if (line.kind === 'enable-password') {
-      this.rc = { ...this.rc, enablePassword: negate ? undefined : { value: String(line.value), encrypted: false } };
+      this.rc = { ...this.rc, enablePassword: negate ? undefined : { value: line.value ?? '', encrypted: line.encrypted } };
       return [];
     }
     return ['ERROR: bad line'];
