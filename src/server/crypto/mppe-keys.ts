@@ -57,21 +57,29 @@ export function initialSessionKey(startKey: Uint8Array, bits: MppeBits): Buffer 
  * the SHA-1 digest: one instance per direction.
  */
 export class MppeRekeyer {
+  /** start[0..n] | pad1 | session | pad2, hashed in one update. */
+  private readonly shaInput: Buffer;
   private readonly interim: Buffer;
   private readonly rc4 = new Rc4();
+  private readonly n: number;
 
-  constructor(
-    private readonly startKey: Uint8Array,
-    private readonly bits: MppeBits,
-  ) {
-    this.interim = Buffer.alloc(mppeKeyLength(bits));
+  constructor(startKey: Uint8Array, private readonly bits: MppeBits) {
+    const n = mppeKeyLength(bits);
+    if (startKey.length < n) throw new RangeError(`MPPE start key needs ${n} octets`);
+    this.n = n;
+    this.shaInput = Buffer.concat([startKey.subarray(0, n), SHS_PAD1, Buffer.alloc(n), SHS_PAD2]);
+    this.interim = Buffer.alloc(n);
   }
 
   /** sessionKey <- reduce(RC4_interim(interim)), interim = GetNewKeyFromSHA(start, sessionKey). */
   rekey(sessionKey: Uint8Array): void {
-    getNewKeyFromSha(this.startKey, sessionKey, this.interim);
-    this.rc4.setKey(this.interim);
-    this.rc4.process(this.interim, sessionKey);
+    const n = this.n;
+    this.shaInput.set(sessionKey.subarray(0, n), n + 40);
+    const digest = createHash('sha1').update(this.shaInput).digest();
+    const interim = this.interim;
+    for (let k = 0; k < n; k++) interim[k] = digest[k]!;
+    this.rc4.setKey(interim);
+    this.rc4.process(interim, sessionKey);
     reduceKey(sessionKey, this.bits);
   }
 }
