@@ -32,6 +32,8 @@ export interface StatusInfo {
 export interface BlessedConsoleOptions {
   status: () => StatusInfo;
   version: string;
+  /** Lines printed first (startup-config load messages). */
+  initialLines?: string[];
   /** Streams (default: process.stdin/stdout). */
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
@@ -283,6 +285,7 @@ export function runBlessedConsole(session: ShellSession, opts: BlessedConsoleOpt
     resolveDone();
   }
 
+  print(opts.initialLines ?? []);
   print(["Type help or '?' for a list of available commands."]);
   render();
   return done;

@@ -1,0 +1,45 @@
+/** A VpnServerApi twin for shell tests: fixed status, recorded calls. */
+import type { ConfigDiff } from '../../../src/config/model.js';
+import type { DebugBus } from '../../../src/debug/bus.js';
+import type { ServerStatus, VpnServerApi } from '../../../src/server/api.js';
+import { emptyStatus } from './fixtures.js';
+
+export class FakeServer implements VpnServerApi {
+  diffs: ConfigDiff[] = [];
+  closed = false;
+  /** Make the next reconfigure fail with this message. */
+  failNext: string | undefined;
+
+  constructor(public st: ServerStatus = emptyStatus(), private readonly bus?: DebugBus) {}
+
+  async reconfigure(diff: ConfigDiff): Promise<void> {
+    if (this.failNext) {
+      const m = this.failNext;
+      this.failNext = undefined;
+      throw new Error(m);
+    }
+    this.diffs.push(diff);
+  }
+
+  status(): ServerStatus {
+    return this.st;
+  }
+
+  clearTunnels(id: number | 'all'): number {
+    const gone = this.st.tunnels.filter((t) => id === 'all' || t.id === id);
+    for (const t of gone) {
+      if (this.bus?.on('vpdn event')) this.bus.debug('vpdn event', `Tnl ${t.id} PPTP: CC O StopCCRQ`, { tunnel: t.id });
+      this.bus?.syslog(603105, 6, `PPTP Tunnel deleted, tunnel_id = ${t.id}, remote_peer_ip = ${t.remoteAddress}`);
+    }
+    this.st = {
+      ...this.st,
+      tunnels: this.st.tunnels.filter((t) => !gone.includes(t)),
+      sessions: this.st.sessions.filter((s) => !gone.some((t) => t.id === s.tunnelId)),
+    };
+    return gone.length;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
