@@ -1,0 +1,121 @@
+/**
+ * Configuration options as small handlers (one object per option type),
+ * and the negotiator that turns a list of them into the option half of an
+ * FsmLayer: build our Configure-Request, judge the peer's, and apply its
+ * Ack/Nak/Reject (RFC 1661 5.1-5.4).
+ *
+ * Each handler keeps the four views pppd keeps (want / got / allow / his)
+ * in whatever form suits the option; the negotiator only routes.
+ */
+import { CP_CODE, decodeOptions, encodeOption, type CpOption } from './frame.js';
+import type { ConfReqAnswer, NakRejOutcome } from './fsm.js';
+
+export type ReqVerdict = { verdict: 'ack' } | { verdict: 'nak'; value: Buffer } | { verdict: 'rej' };
+
+export interface OptionHandler {
+  type: number;
+  /** Forget the previous negotiation (a new one starts). */
+  reset?(): void;
+  /** Value for our Configure-Request; undefined = do not ask for it. */
+  buildReq?(): Buffer | undefined;
+  /** Judge the peer's value. Handlers without onReq reject the option. */
+  onReq?(value: Buffer, rejectIfDisagree: boolean): ReqVerdict;
+  /** The peer did not include this option; a value here is added to our Nak. */
+  missing?(): Buffer | undefined;
+  /** Clear what we recorded from the peer's last acked request. */
+  clearPeer?(): void;
+  /** We acked the peer's request containing this value. */
+  accepted?(value: Buffer): void;
+  /** The peer acked our request containing this value. */
+  onAck?(value: Buffer): void;
+  onNak?(value: Buffer, treatAsReject: boolean): NakRejOutcome;
+  onRej?(): NakRejOutcome;
+}
+
+export class OptionNegotiator {
+  private readonly byType = new Map<number, OptionHandler>();
+  private lastBuilt: Buffer = Buffer.alloc(0);
+  private requested = new Set<number>();
+
+  constructor(private readonly handlers: readonly OptionHandler[]) {
+    for (const h of handlers) this.byType.set(h.type, h);
+  }
+
+  resetOptions(): void {
+    for (const h of this.handlers) h.reset?.();
+  }
+
+  buildConfReq(): Buffer {
+    const parts: Buffer[] = [];
+    this.requested = new Set();
+    for (const h of this.handlers) {
+      const v = h.buildReq?.();
+      if (v === undefined) continue;
+      parts.push(encodeOption(h.type, v));
+      this.requested.add(h.type);
+    }
+    this.lastBuilt = Buffer.concat(parts);
+    return this.lastBuilt;
+  }
+
+  receiveConfReq(data: Buffer, rejectIfDisagree: boolean): ConfReqAnswer | undefined {
+    const dec = decodeOptions(data);
+    if (!dec.ok) return undefined;
+    const rej: Buffer[] = [];
+    const nak: Buffer[] = [];
+    const seen = new Set<number>();
+    for (const o of dec.value) {
+      seen.add(o.type);
+      const h = this.byType.get(o.type);
+      let v: ReqVerdict = h?.onReq ? h.onReq(o.value, rejectIfDisagree) : { verdict: 'rej' };
+      if (v.verdict === 'nak' && rejectIfDisagree) v = { verdict: 'rej' };
+      if (v.verdict === 'rej') rej.push(encodeOption(o.type, o.value));
+      else if (v.verdict === 'nak') nak.push(encodeOption(o.type, v.value));
+    }
+    if (rej.length) return { code: CP_CODE.ConfRej, data: Buffer.concat(rej) };
+    if (!rejectIfDisagree) {
+      for (const h of this.handlers) {
+        if (seen.has(h.type)) continue;
+        const want = h.missing?.();
+        if (want !== undefined) nak.push(encodeOption(h.type, want));
+      }
+    }
+    if (nak.length) return { code: CP_CODE.ConfNak, data: Buffer.concat(nak) };
+    for (const h of this.handlers) h.clearPeer?.();
+    for (const o of dec.value) this.byType.get(o.type)?.accepted?.(o.value);
+    return { code: CP_CODE.ConfAck, data: Buffer.from(data) };
+  }
+
+  receiveConfAck(data: Buffer): boolean {
+    if (!data.equals(this.lastBuilt)) return false;
+    const dec = decodeOptions(data);
+    if (!dec.ok) return false;
+    for (const o of dec.value) this.byType.get(o.type)?.onAck?.(o.value);
+    return true;
+  }
+
+  receiveConfNak(data: Buffer, treatAsReject: boolean): NakRejOutcome {
+    const dec = decodeOptions(data);
+    if (!dec.ok) return 'bad';
+    for (const o of dec.value) {
+      // Options we did not ask for are the peer's hints; we do not add any.
+      if (!this.requested.has(o.type)) continue;
+      const h = this.byType.get(o.type);
+      const r = h?.onNak ? h.onNak(o.value, treatAsReject) : 'ok';
+      if (r !== 'ok') return r;
+    }
+    return 'ok';
+  }
+
+  receiveConfRej(data: Buffer): NakRejOutcome {
+    const dec = decodeOptions(data);
+    if (!dec.ok) return 'bad';
+    // A Reject may only name options we sent (RFC 1661 5.4).
+    if (dec.value.some((o: CpOption) => !this.requested.has(o.type))) return 'bad';
+    for (const o of dec.value) {
+      const r = this.byType.get(o.type)?.onRej?.() ?? 'ok';
+      if (r !== 'ok') return r;
+    }
+    return 'ok';
+  }
+}
