@@ -11,6 +11,7 @@ import type { PoolStatus, ServerStatus } from '../../../src/server/api.js';
 import type { Completion, NameTable, ParseOutcome, ShellHost, ShellLanguage } from '../../../src/cli/host.js';
 import { LogRouter } from '../../../src/cli/logging.js';
 import { emptyStatus } from './fixtures.js';
+import type { ConfigOps } from '../../../src/cli/app.js';
 
 const FIXED: Record<string, Command> = {
   enable: { kind: 'enable' },
@@ -27,6 +28,7 @@ const FIXED: Record<string, Command> = {
   'show logging': { kind: 'show', target: { kind: 'logging' } },
   'show version': { kind: 'show', target: { kind: 'version' } },
   'show running-config': { kind: 'show', target: { kind: 'running-config' } },
+  'show startup-config': { kind: 'show', target: { kind: 'startup-config' } },
   'write terminal': { kind: 'write', target: 'terminal' },
   'write memory': { kind: 'write', target: 'memory' },
   'write erase': { kind: 'write', target: 'erase' },
@@ -47,6 +49,7 @@ export class FakeLanguage implements ShellLanguage {
     const w = body.split(' ');
     if (w[0] === 'hostname' && w.length === 2) return cfg(neg, { kind: 'hostname', name: w[1] });
     if (w[0] === 'enable' && w[1] === 'password' && w[2]) return cfg(neg, { kind: 'enable-password', value: w[2], encrypted: false });
+    if (w[0] === 'vpdn' && w[1] === 'enable' && w[2]) return cfg(neg, { kind: 'vpdn-enable', interfaceName: w[2] });
     if (w[0] === 'bad') return cfg(neg, { kind: 'opaque', family: 'bad', text: 'bad' });
     return { ok: false, message: ["Type help or '?' for a list of available commands."] };
   }
@@ -129,3 +132,30 @@ export class FakeHost implements ShellHost {
     return this.st.tunnels.length;
   }
 }
+
+/** Config ops over the toy grammar: hostname, enable password, vpdn enable; `bad` is refused. */
+export const fakeOps: ConfigOps = {
+  defaultRunningConfig: baseRunning,
+  apply(rc, line, negate) {
+    if (line.kind === 'hostname') return { config: { ...rc, vpn: { ...rc.vpn, hostname: negate ? 'pixfirewall' : (line.name ?? '') } }, errors: [], warnings: [] };
+    if (line.kind === 'enable-password')
+      return { config: { ...rc, enablePassword: negate ? undefined : { value: line.value ?? '', encrypted: line.encrypted } }, errors: [], warnings: [] };
+    if (line.kind === 'vpdn-enable') {
+      const list = rc.vpn.vpdnEnable.filter((i) => i !== line.interfaceName);
+      if (!negate) list.push(line.interfaceName);
+      return { config: { ...rc, vpn: { ...rc.vpn, vpdnEnable: list } }, errors: [], warnings: negate ? [] : ['Warning: toy warning'] };
+    }
+    return { errors: ['ERROR: bad line'], warnings: [] };
+  },
+  validate: (rc) => ({ errors: rc.vpn.hostname === 'invalid' ? ['ERROR: hostname invalid'] : [], warnings: [] }),
+  write: (rc, secrets) => [
+    `hostname ${rc.vpn.hostname}`,
+    ...(rc.enablePassword ? [`enable password ${secrets ? rc.enablePassword.value : '********'}`] : []),
+    ...rc.vpn.vpdnEnable.map((i) => `vpdn enable ${i}`),
+  ],
+  async save(path, text) {
+    const { writeFileSync, renameSync } = await import('node:fs');
+    writeFileSync(path + '.tmp', text);
+    renameSync(path + '.tmp', path);
+  },
+};
