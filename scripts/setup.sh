@@ -10,7 +10,7 @@ want_test=0
 apt_pkgs=(iproute2)
 if [ "$want_test" = 1 ]; then
   apt_pkgs+=(tmux tshark qemu-system-x86 busybox-static ppp pptp-linux pptpd kmod cpio tcpdump
-             freeradius freeradius-utils libauthen-tacacsplus-perl python3)
+             freeradius freeradius-utils libauthen-tacacsplus-perl python3 iputils-ping procps)
 fi
 
 missing=()
