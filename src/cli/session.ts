@@ -128,11 +128,23 @@ export class ShellSession implements LogSink {
     };
   }
 
+  /**
+   * The grammar puts `^` under the offending word of the line it parsed;
+   * on screen that line follows the prompt (and may have had leading
+   * blanks trimmed), so shift the caret by both.
+   */
+  private alignCaret(lines: string[], typed: string | undefined): string[] {
+    const clean = typed === undefined ? '' : sanitizeLine(typed);
+    const lead = clean.length - clean.trimStart().length;
+    const shift = ' '.repeat(this.prompt().length + lead);
+    return lines.map((l) => (/^ *\^$/.test(l) ? shift + l : l));
+  }
+
   /** `?`: help for the text typed so far. */
   helpFor(text: string): string[] {
     if (this.pending) return [];
     try {
-      return this.host.lang.help(sanitizeLine(text), this.mode, this.names());
+      return this.alignCaret(this.host.lang.help(sanitizeLine(text), this.mode, this.names()), undefined);
     } catch (e) {
       return [`% Help unavailable: ${(e as Error).message}`];
     }
@@ -185,7 +197,7 @@ export class ShellSession implements LogSink {
     this.hist.push(line);
     if (this.hist.length > HISTORY_MAX) this.hist.shift();
     const parsed = this.host.lang.parse(line, this.mode);
-    if (!parsed.ok) return parsed.message;
+    if (!parsed.ok) return this.alignCaret(parsed.message, raw);
     return this.run(parsed.command, line);
   }
 

@@ -170,3 +170,11 @@ test('binary garbage and huge lines never crash and leave the mode alone', async
   assert.ok(MAX_LINE < 100_000);
   assert.equal(s.prompt(), 'pixfirewall#');
 });
+
+test('the grammar caret is shifted under the typed word (prompt + leading blanks)', async () => {
+  const { s, host } = make();
+  host.lang.parse = () => ({ ok: false, message: ['     ^', "% Invalid input detected at '^' marker."] });
+  const out = await s.execute('  show vpdx');
+  assert.equal(out[0], ' '.repeat('pixfirewall>'.length + 2) + '     ^');
+  assert.equal(out[1], "% Invalid input detected at '^' marker.");
+});

@@ -1,0 +1,109 @@
+/**
+ * The blessed UI, driven in a real terminal: tmux on a private socket,
+ * fixed 100x30 size, send-keys, capture-pane. Skips (with the reason
+ * printed) when tmux is missing.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cliCommand, shellQuote } from './cli-command.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const SOCKET = `pix-ui-${process.pid}`;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+}
+
+function screen(name: string): string {
+  try {
+    return tmux('capture-pane', '-p', '-t', name);
+  } catch {
+    return '';
+  }
+}
+
+async function waitFor(name: string, pred: (s: string) => boolean, what: string, ms = 15_000): Promise<string> {
+  const end = Date.now() + ms;
+  let s = '';
+  while (Date.now() < end) {
+    s = screen(name);
+    if (pred(s)) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
+}
+
+function keys(name: string, ...k: string[]): void {
+  tmux('send-keys', '-t', name, ...k);
+}
+
+function literal(name: string, text: string): void {
+  tmux('send-keys', '-t', name, '-l', text);
+}
+
+test('blessed UI in tmux: prompt, commands, ? help, status line, exit', async (t: TestContext) => {
+  if (!hasTmux) {
+    console.log('# skipped: tmux is not installed');
+    t.skip('tmux is not installed');
+    return;
+  }
+  const cmd = cliCommand();
+  const name = 'ui';
+  const shell = `cd ${shellQuote([cmd.cwd])} && TERM=xterm-256color ${shellQuote([...cmd.argv, '--no-server'])}; echo EXITED:$?; sleep 30`;
+  tmux('-f', '/dev/null', 'new-session', '-d', '-s', name, '-x', '100', '-y', '30', shell);
+  try {
+    let s = await waitFor(name, (x) => x.includes('pixfirewall>'), 'the first prompt');
+    assert.match(s, /mode: user/);
+    assert.match(s, /no server/);
+
+    literal(name, 'enable');
+    keys(name, 'Enter');
+    s = await waitFor(name, (x) => /mode: privileged/.test(x), 'enable mode');
+    assert.match(s, /pixfirewall>enable/);
+
+    literal(name, 'show version');
+    keys(name, 'Enter');
+    s = await waitFor(name, (x) => x.includes('pix-pptpd Version'), 'show version output');
+
+    // ? prints help at once, without Enter, and keeps the typed text
+    literal(name, 'show ');
+    literal(name, '?');
+    s = await waitFor(name, (x) => x.includes('pixfirewall#show ?'), '? help');
+    assert.match(s, /vpdn/);
+    assert.match(s.split('\n').filter((l) => l.trim()).slice(-2)[0], /^pixfirewall#show /);
+
+    // Ctrl-U kills the line; debug shows up in the status line
+    keys(name, 'C-u');
+    literal(name, 'debug vpdn event');
+    keys(name, 'Enter');
+    s = await waitFor(name, (x) => /debug: vpdn event/.test(x), 'debug in the status line');
+
+    // configure, hostname changes the prompt and the status line
+    literal(name, 'conf t');
+    keys(name, 'Enter');
+    literal(name, 'hostname TMUX');
+    keys(name, 'Enter');
+    s = await waitFor(name, (x) => x.includes('TMUX(config)#') && /mode: config/.test(x), 'the new hostname');
+    keys(name, 'C-z');
+    s = await waitFor(name, (x) => /mode: privileged/.test(x), 'Ctrl-Z back to enable');
+
+    // history: Up recalls the previous line
+    keys(name, 'Up');
+    s = await waitFor(name, (x) => /TMUX#hostname TMUX\s*$/m.test(x), 'history recall');
+    keys(name, 'C-u');
+
+    literal(name, 'exit');
+    keys(name, 'Enter');
+    literal(name, 'exit');
+    keys(name, 'Enter');
+    s = await waitFor(name, (x) => x.includes('EXITED:'), 'the program to exit');
+    assert.match(s, /EXITED:0/);
+  } finally {
+    try {
+      tmux('kill-server');
+    } catch {
+      // already gone
+    }
+  }
+});
