@@ -5,7 +5,8 @@
  * answers every ICMP echo request sent to CLIENT_ADDRESS, as a PPP client
  * behind the tunnel would. Prints "READY <ifname>" when set up. Commands on
  * stdin: "close" closes the device (the process must then exit by itself:
- * nothing may keep the event loop alive), "stats" prints a JSON line.
+ * nothing may keep the event loop alive), "stats" prints a JSON line,
+ * "write" writes one echo request towards LOCAL_ADDRESS.
  */
 import { createInterface } from 'node:readline';
 import { openTun } from '../../src/server/tun/linux.js';
@@ -32,6 +33,10 @@ process.stdout.write(`READY ${tun.name}\n`);
 const rl = createInterface({ input: process.stdin });
 rl.on('line', (line) => {
   if (line === 'stats') process.stdout.write(`STATS ${stats()}\n`);
+  if (line === 'write') {
+    tun.write(buildIcmpEcho({ src: clientAddress, dst: localAddress, type: 8, id: 1, seq: 1, payload: Buffer.alloc(8) }));
+    process.stdout.write(`STATS ${stats()}\n`);
+  }
   if (line === 'close') {
     clearInterval(tick);
     process.stdout.write(`STATS ${stats()}\n`);

@@ -27,6 +27,10 @@ const IFREQ_SIZE = 40;
 const POLLIN = 0x0001;
 const EAGAIN = 11;
 const EINTR = 4;
+const EBADF = 9;
+const ENODEV = 19;
+/** read() on a TUN whose interface was deleted */
+const EBADFD = 77;
 const O_NONBLOCK = 0o4000;
 const O_CLOEXEC = 0o2000000;
 /** Backstop for the poll() wait; close() normally wakes it through the pipe. */
@@ -145,6 +149,8 @@ class LinuxTun implements LinuxTunDevice {
   private readonly wakeFds = new Int32Array(2);
   private polling = false;
   private closed = false;
+  /** The interface was deleted under us: nothing more to read. */
+  private gone = false;
   private fdClosed = false;
   private readonly routes = new Set<string>();
 
@@ -169,7 +175,7 @@ class LinuxTun implements LinuxTunDevice {
   onPacket(fn: (packet: Buffer) => void): void {
     this.handler = fn;
     // Drain anything queued before the handler existed, then wait.
-    if (!this.polling && !this.closed) this.drainAndWait();
+    if (!this.polling && !this.closed && !this.gone) this.drainAndWait();
   }
 
   write(packet: Uint8Array): void {
@@ -235,15 +241,22 @@ class LinuxTun implements LinuxTunDevice {
   /** Reads until EAGAIN (bounded per wake-up), then waits for readiness. */
   private drainAndWait(): void {
     const c = libc();
-    let deviceGone = false;
+    let retryLater = false;
     for (let i = 0; i < MAX_READS_PER_WAKE && !this.closed; i++) {
       const n = c.read(this.fd, this.readBuf, READ_BUFFER_SIZE);
       if (n < 0) {
         const e = koffi.errno();
         if (e === EAGAIN) break;
         if (e === EINTR) continue;
+        if (e === EBADFD || e === ENODEV || e === EBADF) {
+          // The interface is gone for good: report once and stop reading;
+          // the fd stays ours until close().
+          this.gone = true;
+          this.fail('rx', Object.assign(new Error(`${this.name}: device gone (read errno ${e})`), { errno: e }));
+          return;
+        }
         this.fail('rx', Object.assign(new Error(`read(${this.name}) failed: errno ${e}`), { errno: e }));
-        deviceGone = true;
+        retryLater = true;
         break;
       }
       if (n === 0) break;
@@ -260,8 +273,8 @@ class LinuxTun implements LinuxTunDevice {
       this.closeFds();
       return;
     }
-    if (deviceGone) {
-      // Back off instead of spinning on a dead fd; keep reporting.
+    if (retryLater) {
+      // Back off instead of spinning on a failing fd.
       this.polling = true;
       setTimeout(() => {
         this.polling = false;

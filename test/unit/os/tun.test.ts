@@ -92,3 +92,32 @@ describe('Linux TUN device', { skip: cap.ok ? false : cap.reason }, () => {
     assert.notEqual(gone.code, 0, 'TUN device still present after close()');
   });
 });
+
+describe('Linux TUN device deleted under the reader', { skip: cap.ok ? false : cap.reason }, () => {
+  it('reports the loss once through onError, counts failed writes, never throws, still closes', async () => {
+    const ns = await createNetns(uniqueNetnsName('tungone'));
+    try {
+      const child = spawnNodeInNetns(ns, 'tun-echo-child', ['pxgone0', '10.205.0.1', '10.205.0.9', '1400'], {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
+      const out = new LineReader(child.stdout!);
+      await out.waitFor(/^READY /, 20_000);
+      child.stdin!.write('write\n');
+      const before = JSON.parse((await out.waitFor(/^STATS /)).slice(6)) as ChildStats;
+      assert.equal(before.txPackets, 1);
+      const del = await runInNetns(ns, 'ip', ['link', 'del', 'pxgone0']);
+      assert.equal(del.code, 0, del.stderr);
+      await new Promise((r) => setTimeout(r, 1500));
+      const n = out.lines.length;
+      child.stdin!.write('write\n');
+      const s = JSON.parse((await out.waitFor(/^STATS /, 10_000, n)).slice(6)) as ChildStats;
+      assert.equal(s.rxErrors, 1, s.errors.join('; '));
+      assert.match(s.errors[0], /device gone/);
+      assert.equal(s.txErrors, 1, 'write to the deleted device not counted');
+      child.stdin!.write('close\n');
+      assert.equal(await waitExit(child, 5000), 0);
+    } finally {
+      await deleteNetns(ns);
+    }
+  });
+});
