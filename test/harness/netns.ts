@@ -156,8 +156,10 @@ export async function vethPair(
   opts: { nameA?: string; nameB?: string; mtu?: number } = {},
 ): Promise<{ ifA: string; ifB: string }> {
   const n = vethCounter++;
-  const ifA = opts.nameA ?? `vt${n}a`;
-  const ifB = opts.nameB ?? `vt${n}b`;
+  // unique per process too, in case a kernel creates the pair in the root namespace first
+  const tag = `v${process.pid % 100000}x${n}`;
+  const ifA = opts.nameA ?? `${tag}a`;
+  const ifB = opts.nameB ?? `${tag}b`;
   await ip(['link', 'add', ifA, 'netns', nsA, 'type', 'veth', 'peer', 'name', ifB, 'netns', nsB]);
   for (const [ns, ifn, addr] of [
     [nsA, ifA, addrA],
