@@ -187,11 +187,11 @@ function optionLines(prefix: string, protocol: number, data: Buffer): string[] {
   while (off + 2 <= data.length) {
     const len = data[off + 1];
     if (len < 2 || off + len > data.length) {
-      out.push(`${prefix}   Malformed options (0x${hexU(data.subarray(off))})`);
+      out.push(`${prefix}    Malformed options (0x${hexU(data.subarray(off))})`);
       break;
     }
     const raw = data.subarray(off, off + len);
-    out.push(`${prefix}   ${describeOption(protocol, data[off], raw.subarray(2))} (0x${hexU(raw)})`);
+    out.push(`${prefix}    ${describeOption(protocol, data[off], raw.subarray(2))} (0x${hexU(raw)})`);
     off += len;
   }
   return out;

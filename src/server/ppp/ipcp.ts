@@ -1,0 +1,231 @@
+/**
+ * IPCP (RFC 1332) with the Microsoft DNS/NBNS options (RFC 1877).
+ *
+ * Server: our Configure-Request carries our address (the `vpdn enable`
+ * interface address, as the PIX does: `ff0380210101000a030663636302`).
+ * The peer's IP-Address 0.0.0.0 (or any other value, or none) is Nak'ed
+ * with the address assigned to it; its assigned address is Ack'ed.
+ * Primary/Secondary DNS (129/131) and NBNS (130/132) are Nak'ed with the
+ * `client configuration dns|wins` values, Rejected when none is
+ * configured, and never Ack'ed as 0.0.0.0. IP-Compression (VJ) and the
+ * old IP-Addresses option are Rejected.
+ *
+ * Client: asks for 0.0.0.0 and DNS (and NBNS when told to), takes the
+ * values the server Naks, drops what it Rejects.
+ */
+import type { Clock } from '../../util/clock.js';
+import { ipv4Bytes, ipv4String } from './frame.js';
+import { Fsm, type ConfReqAnswer, type FsmLayer, type FsmTrace, type NakRejOutcome } from './fsm.js';
+import { OptionNegotiator, type OptionHandler, type ReqVerdict } from './options.js';
+
+export const IPCP_OPT = {
+  IpAddresses: 1,
+  IpCompression: 2,
+  IpAddress: 3,
+  PrimaryDns: 129,
+  PrimaryNbns: 130,
+  SecondaryDns: 131,
+  SecondaryNbns: 132,
+} as const;
+
+const ZERO = '0.0.0.0';
+
+export interface IpcpConfig {
+  role: 'server' | 'client';
+  /** server: our own address for the peer's routing table */
+  localAddress?: string;
+  /** server: the address given to the peer (resolved when IPCP negotiates) */
+  peerAddress?: () => string | undefined;
+  /** server: `client configuration dns` / `wins` */
+  dns?: readonly string[];
+  wins?: readonly string[];
+  /** client: ask for name servers */
+  requestDns?: boolean;
+  requestWins?: boolean;
+}
+
+export interface IpcpNegotiated {
+  /** our address: server = localAddress, client = what the server gave us */
+  localAddress?: string;
+  /** the other end's address: server = client's, client = server's */
+  peerAddress?: string;
+  /** client: what the server told us */
+  dns: (string | undefined)[];
+  wins: (string | undefined)[];
+}
+
+export interface IpcpEvents {
+  send(code: number, id: number, data: Buffer): void;
+  trace(ev: FsmTrace): void;
+  up(): void;
+  down(): void;
+  finished(reason: string): void;
+}
+
+function ipOf(v: Buffer): string | undefined {
+  return v.length === 4 ? ipv4String(v) : undefined;
+}
+
+export class Ipcp implements FsmLayer {
+  readonly fsm: Fsm;
+  readonly negotiated: IpcpNegotiated = { dns: [], wins: [] };
+  private readonly options: OptionNegotiator;
+
+  constructor(
+    private readonly cfg: IpcpConfig,
+    clock: Clock,
+    private readonly ev: IpcpEvents,
+  ) {
+    const handlers =
+      cfg.role === 'server'
+        ? [
+            this.serverAddress(),
+            this.serverNameServer(IPCP_OPT.PrimaryDns, cfg.dns?.[0]),
+            this.serverNameServer(IPCP_OPT.PrimaryNbns, cfg.wins?.[0]),
+            this.serverNameServer(IPCP_OPT.SecondaryDns, cfg.dns?.[1]),
+            this.serverNameServer(IPCP_OPT.SecondaryNbns, cfg.wins?.[1]),
+          ]
+        : [
+            this.clientAddress(),
+            ...(cfg.requestDns ?? true
+              ? [this.clientNameServer(IPCP_OPT.PrimaryDns, this.negotiated.dns, 0), this.clientNameServer(IPCP_OPT.SecondaryDns, this.negotiated.dns, 1)]
+              : []),
+            ...(cfg.requestWins
+              ? [this.clientNameServer(IPCP_OPT.PrimaryNbns, this.negotiated.wins, 0), this.clientNameServer(IPCP_OPT.SecondaryNbns, this.negotiated.wins, 1)]
+              : []),
+          ];
+    this.options = new OptionNegotiator(handlers);
+    this.fsm = new Fsm(this, { name: 'IPCP', clock, send: (c, i, d) => ev.send(c, i, d), trace: (t) => ev.trace(t) });
+  }
+
+  // ---- server handlers --------------------------------------------------
+
+  private serverAddress(): OptionHandler {
+    let want = true;
+    const assigned = (): string | undefined => this.cfg.peerAddress?.();
+    return {
+      type: IPCP_OPT.IpAddress,
+      reset: () => (want = true),
+      buildReq: () => (want && this.cfg.localAddress ? ipv4Bytes(this.cfg.localAddress) : undefined),
+      onAck: () => (this.negotiated.localAddress = this.cfg.localAddress),
+      // Our address is ours: a Nak does not change it.
+      onNak: () => 'ok',
+      onRej: () => {
+        want = false;
+        return 'ok';
+      },
+      onReq: (v): ReqVerdict => {
+        const ip = ipOf(v);
+        const a = assigned();
+        if (ip === undefined || a === undefined) return { verdict: 'rej' };
+        return ip === a ? { verdict: 'ack' } : { verdict: 'nak', value: ipv4Bytes(a) };
+      },
+      missing: () => {
+        const a = assigned();
+        return a === undefined ? undefined : ipv4Bytes(a);
+      },
+      clearPeer: () => (this.negotiated.peerAddress = undefined),
+      accepted: (v) => (this.negotiated.peerAddress = ipOf(v)),
+    };
+  }
+
+  private serverNameServer(type: number, value: string | undefined): OptionHandler {
+    return {
+      type,
+      onReq: (v): ReqVerdict => {
+        if (value === undefined || v.length !== 4) return { verdict: 'rej' };
+        return ipOf(v) === value ? { verdict: 'ack' } : { verdict: 'nak', value: ipv4Bytes(value) };
+      },
+    };
+  }
+
+  // ---- client handlers --------------------------------------------------
+
+  private clientAddress(): OptionHandler {
+    let want = ZERO;
+    return {
+      type: IPCP_OPT.IpAddress,
+      reset: () => {
+        want = ZERO;
+        this.negotiated.localAddress = undefined;
+      },
+      buildReq: () => ipv4Bytes(want),
+      onNak: (v) => {
+        const ip = ipOf(v);
+        if (ip === undefined) return 'bad';
+        want = ip;
+        return 'ok';
+      },
+      onRej: (): NakRejOutcome => ({ fail: 'peer refused to assign an IP address' }),
+      onAck: (v) => (this.negotiated.localAddress = ipOf(v)),
+      onReq: (v): ReqVerdict => {
+        const ip = ipOf(v);
+        return ip === undefined || ip === ZERO ? { verdict: 'rej' } : { verdict: 'ack' };
+      },
+      clearPeer: () => (this.negotiated.peerAddress = undefined),
+      accepted: (v) => (this.negotiated.peerAddress = ipOf(v)),
+    };
+  }
+
+  private clientNameServer(type: number, into: (string | undefined)[], index: number): OptionHandler {
+    let want: string | undefined = ZERO;
+    return {
+      type,
+      reset: () => {
+        want = ZERO;
+        into[index] = undefined;
+      },
+      buildReq: () => (want === undefined ? undefined : ipv4Bytes(want)),
+      onNak: (v) => {
+        const ip = ipOf(v);
+        if (ip === undefined) return 'bad';
+        want = ip;
+        return 'ok';
+      },
+      onRej: () => {
+        want = undefined;
+        return 'ok';
+      },
+      onAck: (v) => {
+        const ip = ipOf(v);
+        into[index] = ip === ZERO ? undefined : ip;
+      },
+    };
+  }
+
+  // ---- FsmLayer ---------------------------------------------------------
+
+  resetOptions(): void {
+    this.options.resetOptions();
+  }
+  buildConfReq(): Buffer {
+    return this.options.buildConfReq();
+  }
+  receiveConfReq(data: Buffer, rejectIfDisagree: boolean): ConfReqAnswer | undefined {
+    return this.options.receiveConfReq(data, rejectIfDisagree);
+  }
+  receiveConfAck(data: Buffer): boolean {
+    return this.options.receiveConfAck(data);
+  }
+  receiveConfNak(data: Buffer, treatAsReject: boolean): NakRejOutcome {
+    return this.options.receiveConfNak(data, treatAsReject);
+  }
+  receiveConfRej(data: Buffer): NakRejOutcome {
+    return this.options.receiveConfRej(data);
+  }
+  thisLayerUp(): void {
+    if (this.cfg.role === 'server') this.negotiated.localAddress = this.cfg.localAddress;
+    this.ev.up();
+  }
+  thisLayerDown(): void {
+    this.ev.down();
+  }
+  thisLayerStarted(): void {}
+  thisLayerFinished(reason: string): void {
+    this.ev.finished(reason);
+  }
+
+  dispose(): void {
+    this.fsm.dispose();
+  }
+}
