@@ -33,7 +33,7 @@ function setup(over: Partial<GreWindowOptions> = {}) {
     },
     ...over,
   });
-  const rx = (seq?: number, ack?: number, payload = Buffer.from('ff03c021', 'hex')) => {
+  const rx = (seq?: number, ack?: number, payload: Uint8Array = Buffer.from('ff03c021', 'hex')) => {
     const r = decodeGre(encodeGre({ callId: 42, seq, ack }, seq === undefined ? undefined : payload));
     assert.ok(r.ok);
     return w.receive(r.packet);
