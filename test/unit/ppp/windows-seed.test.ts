@@ -1,0 +1,184 @@
+/**
+ * The server against the client side of seed 003's first debug trace
+ * (Windows, MS-CHAPv1, no MPPE) plus what the Windows 10 capture adds
+ * (LCP without FF 03, Identification, IPv6CP, Terminate-Request with data).
+ * Bytes marked "seed" are complete dumps from the seed.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeClock } from '../../../src/util/clock.js';
+import { fromHex } from '../../../src/util/hex.js';
+import { mschapV1Response } from '../../../src/server/crypto/mschap.js';
+import { PppSession, type PppUpInfo } from '../../../src/server/ppp/session.js';
+import type { AuthProtocol } from '../../../src/config/model.js';
+import { FakeAuthenticator, allDebug, ipPacket } from './link.js';
+
+const CHALLENGE = 'd36602863630eca8'; // seed: ff03c2230101000d08d36602863630eca8
+
+function server(authProtocols: AuthProtocol[] = ['mschap']) {
+  const clock = new FakeClock();
+  const dbg = allDebug(() => clock.now());
+  const out: string[] = [];
+  const ev = { up: undefined as PppUpInfo | undefined, down: undefined as string | undefined, ip: [] as Buffer[] };
+  const s = new PppSession({
+    role: 'server',
+    pppIfId: 1,
+    send: (f) => out.push(f.toString('hex')),
+    clock,
+    debug: dbg.bus,
+    ifName: 'outside',
+    group: { authProtocols, dns: [], wins: [], localAddress: '99.99.99.2' },
+    authenticator: new FakeAuthenticator({ john: 'cisco123' }),
+    allocateAddress: () => '172.16.1.1',
+    onUp: (i) => (ev.up = i),
+    onDown: (r) => (ev.down = r),
+    onIpPacket: (p) => ev.ip.push(Buffer.from(p)),
+    mru: null,
+    random32: () => 0x09894ab4,
+    random: (n) => (n === 8 ? fromHex(CHALLENGE) : Buffer.alloc(n, 0x11)),
+  });
+  /** feed one frame, return what went out (hex) */
+  const feed = (hex: string): string[] => {
+    out.length = 0;
+    s.input(fromHex(hex));
+    return [...out];
+  };
+  const flush = () => new Promise((r) => setImmediate(r));
+  return { clock, dbg, out, ev, s, feed, flush };
+}
+
+test('seed 003 trace 1: LCP, MS-CHAPv1, IPCP, CCP Protocol-Reject, data, termination', async () => {
+  const t = server();
+  // Windows LCP ConfReq (seed prefix; completed with ACFC and Callback 6)
+  assert.deepEqual(t.feed('ff03c021010100170206000a00000506001137210702' + '0802' + '0d0306'), [
+    'ff03c021010100130305c22380050609894ab407020802', // seed: the PIX's ConfReq
+    'ff03c02104010007' + '0d0306', // Callback rejected, ACCM accepted
+  ]);
+  const texts = t.dbg.texts();
+  assert.ok(texts.includes('PPP rcvd, ifc = 0, pppdev: 1, Len: 27,'));
+  assert.ok(texts.includes('  data: ff03c021010100170206000a00000506001137210702...'));
+  assert.ok(texts.includes('PPP xmit, ifc = 0, Len: 23 data: ff03c021010100130305c22380050609894ab407020802'));
+  assert.ok(texts.includes('Vi1 LCP: O CONFREQ [Closed] id 1 len 19'));
+  assert.ok(texts.includes('Vi1 LCP:    AuthProto MS-CHAP (0x0305C22380)'));
+  assert.ok(texts.includes('Vi1 LCP:    MagicNumber 0x09894AB4 (0x050609894AB4)'));
+  assert.ok(texts.includes('Vi1 LCP:    Callback 6 (0x0D0306)'));
+
+  // seed: Windows acks our request
+  assert.deepEqual(t.feed('ff03c021020100130305c22380050609894ab407020802'), []);
+  // seed: Windows' second ConfReq, here without FF 03 as Windows 10 sends it
+  assert.deepEqual(t.feed('c0210102000e05060011372107020802'), [
+    'ff03c0210202000e05060011372107020802', // seed
+    'c2230101000d08' + CHALLENGE, // seed GRE payload: ACFC in force, PPP Len 15
+  ]);
+  assert.ok(t.dbg.texts().includes('Vi1 LCP: State is Open'));
+  assert.ok(t.dbg.texts().includes('PPP xmit, ifc = 0, Len: 17 data: ff03c2230101000d08d36602863630eca8'));
+
+  // Identification (seed, complete) is accepted silently
+  assert.deepEqual(t.feed('ff03c0210c020012447e217e4d5352415356352e3030'), []);
+  assert.deepEqual(t.feed('c0210c03000c447e217e41424344'), [], 'without FF 03, magic + "ABCD"');
+  assert.ok(t.dbg.texts().includes('Vi1 LCP: I IDENTIFY [Open] id 2 len 18 magic 0x447E217E MSRASV5.00'));
+
+  // MS-CHAPv1 Response computed from the password (the seed's is truncated)
+  const nt = mschapV1Response(fromHex(CHALLENGE), 'cisco123');
+  const resp = 'ff03c2230201003a31' + '00'.repeat(24) + nt.toString('hex') + '01' + Buffer.from('john').toString('hex');
+  assert.deepEqual(t.feed(resp), []);
+  await t.flush();
+  assert.deepEqual(t.out, [
+    'c22303010004', // seed GRE payload: MS-CHAPv1 Success without message
+    '80210101000a030663636302', // seed: our IPCP ConfReq with the outside address
+  ]);
+  const auth = t.dbg.texts();
+  for (const line of [
+    'uauth_mschap_send_req: pppdev=1, ulen=4, user=john',
+    '603102: PPP virtual interface 1 - user: john aaa authentication started',
+    'uauth_mschap_proc_reply: pppdev = 1, status = 1',
+    '603103: PPP virtual interface 1 - user: john aaa authentication succeed',
+    'CHAP peer authentication succeeded for john',
+    'PPP xmit, ifc = 0, Len: 8 data: ff03c22303010004',
+    'PPP xmit, ifc = 0, Len: 14 data: ff0380210101000a030663636302',
+    'Vi1 PPP: Phase is UP',
+  ]) {
+    assert.ok(auth.includes(line), line);
+  }
+  // Windows repeats its Response: the same Success again (seed shows two)
+  assert.deepEqual(t.feed(resp), ['c22303010004']);
+
+  // IPCP ConfReq: VJ, 0.0.0.0, DNS/NBNS; nothing configured -> all rejected but the address
+  const ipcpReq = '0206002d0f01' + '030600000000' + '810600000000' + '820600000000' + '830600000000' + '840600000000';
+  assert.deepEqual(t.feed('ff03802101010028' + ipcpReq), [
+    '8021040100220206002d0f01810600000000820600000000830600000000840600000000',
+  ]);
+  assert.ok(t.dbg.texts().includes('PPP xmit, ifc = 0, Len: 38 data: ff038021040100220206002d0f018106000000008206...'));
+
+  // CCP without MPPE configured: Protocol-Reject (seed 000 style)
+  assert.deepEqual(t.feed('ff0380fd0101000f1206010000011105000104'), ['ff03c0210802001580fd0101000f1206010000011105000104']);
+  assert.ok(t.dbg.texts().includes('Vi1 LCP: O PROTREJ [Open] id 2 len 21 protocol CCP (0x80FD0101000F1206010000011105000104)'));
+
+  assert.deepEqual(t.feed('ff0380210201000a030663636302'), []); // seed: Ack of our IPCP request
+  assert.deepEqual(t.feed('ff0380210103000a030600000000'), ['80210303000a0306ac100101']); // seed Nak
+  assert.equal(t.ev.up, undefined);
+  assert.deepEqual(t.feed('ff0380210104000a0306ac100101'), ['80210204000a0306ac100101']); // seed Ack
+  assert.deepEqual(t.ev.up && { u: t.ev.up.username, c: t.ev.up.clientAddress, s: t.ev.up.serverAddress, a: t.ev.up.authProtocol, m: t.ev.up.mppe }, {
+    u: 'john',
+    c: '172.16.1.1',
+    s: '99.99.99.2',
+    a: 'mschap',
+    m: null,
+  });
+
+  // data (protocol compressed as Windows 10 does it, and not)
+  const pkt = ipPacket('172.16.1.1', '224.0.0.2');
+  t.feed('ff030021' + pkt.toString('hex'));
+  t.feed('21' + pkt.toString('hex'));
+  assert.deepEqual(t.ev.ip, [pkt, pkt]);
+  assert.ok(t.dbg.texts().includes(`PPP IP Pkt: ${pkt.subarray(0, 22).toString('hex')}...`));
+
+  // IPv6CP is Protocol-Rejected
+  const v6 = t.feed('8057' + '0105000e010a1122334455667788');
+  assert.deepEqual(v6, ['ff03c0210803001480570105000e010a1122334455667788']);
+
+  // Terminate-Request carrying 12 octets (Windows 10), no FF 03
+  assert.deepEqual(t.feed('c0210506' + '0010' + '000000000000000000000000'), ['ff03c02106060004']);
+  assert.equal(t.ev.down, undefined);
+  t.clock.advance(3000);
+  assert.equal(t.ev.down, 'peer requested termination');
+  assert.equal(t.clock.pending(), 0);
+  assert.equal(t.s.status().phase, 'dead');
+});
+
+test('Windows Naks our first auth protocol with MS-CHAPv2: we switch when the group allows it', () => {
+  const t = server(['pap', 'mschap-v2']);
+  const out = t.feed('ff03c021010100170206000a00000506001137210702' + '0802' + '0d0306');
+  assert.equal(out[0], 'ff03c021010100120304c023050609894ab407020802');
+  assert.deepEqual(t.feed('c0210301000a0305c22381'.replace('000a', '0009')), ['ff03c021010200130305c22381050609894ab407020802']);
+});
+
+test('Windows Rejects authentication or Naks only what we do not allow: LCP: Failed to negotiate with peer', () => {
+  const t = server(['mschap']);
+  t.feed('ff03c021010100170206000a00000506001137210702' + '0802' + '0d0306');
+  const out = t.feed('c02103010009' + '0305c22381');
+  assert.equal(out.length, 1);
+  assert.match(out[0], /^ff03c02105/, 'Terminate-Request');
+  assert.ok(t.dbg.texts().includes('Vi1 LCP: Failed to negotiate with peer'));
+  t.clock.advance(6000);
+  assert.equal(t.ev.down, 'no common authentication protocol');
+  assert.equal(t.clock.pending(), 0);
+});
+
+test('an MS-CHAPv1 challenge retransmits every 3 s with the same id and value, then gives up', () => {
+  const t = server(['mschap']);
+  t.feed('ff03c0210101000e05060011372107020802');
+  t.feed('ff03c021020100130305c22380050609894ab407020802');
+  assert.equal(t.s.status().phase, 'authenticate');
+  const sent: string[] = [];
+  for (let i = 0; i < 9; i++) {
+    t.out.length = 0;
+    t.clock.advance(3000);
+    sent.push(...t.out);
+  }
+  assert.equal(sent.length, 9);
+  assert.ok(sent.every((h) => h === 'c2230101000d08' + CHALLENGE));
+  t.clock.advance(3000);
+  t.clock.advance(6000);
+  assert.match(t.ev.down ?? '', /timeout/);
+});
