@@ -237,3 +237,45 @@ test('fuzz: any arrival order delivers each sequence number at most once', () =>
     { numRuns: 300 },
   );
 });
+
+test('two windows back to back: a bulk one-way transfer never stalls on the window', () => {
+  const clock = new FakeClock();
+  const bus = new DebugBus(() => clock.now());
+  const queue: { to: 'a' | 'b'; bytes: Buffer }[] = [];
+  const mk = (name: 'a' | 'b', initialSeq: number) =>
+    new GreCallWindow({
+      clock,
+      debug: bus,
+      ifName: 'outside',
+      peerAddress: '10.0.0.1',
+      tunnelId: 1,
+      callId: 1,
+      peerCallId: 2,
+      peerRecvWindow: 64,
+      localRecvWindow: 64,
+      initialSeq,
+      send: (p) => queue.push({ to: name === 'a' ? 'b' : 'a', bytes: Buffer.from(p) }),
+    });
+  const a = mk('a', 1); // the PIX side
+  const b = mk('b', 0); // a Windows-like client
+  let delivered = 0;
+  const pump = () => {
+    while (queue.length) {
+      const { to, bytes } = queue.shift()!;
+      const r = decodeGre(bytes);
+      assert.ok(r.ok);
+      if ((to === 'a' ? a : b).receive(r.packet) && to === 'b') delivered++;
+    }
+  };
+  let refused = 0;
+  for (let i = 0; i < 5000; i++) {
+    if (!a.send(Buffer.alloc(100))) refused++;
+    if (i % 16 === 0) pump();
+  }
+  pump();
+  clock.advance(1000);
+  pump();
+  assert.equal(refused, 0, 'acks come back in time: the window never fills');
+  assert.equal(delivered, 5000);
+  assert.deepEqual([a.status().inFlight, b.status().ack, b.status().outOfOrder], [0, 5000, 0]);
+});
