@@ -6,7 +6,8 @@
  *   L = 0x20 40-bit, D = 0x10 obsolete, C = 0x01 MPPC compression.
  *
  * The option judgement (what to offer for `ppp encryption mppe ...`, what
- * to answer the peer) is an MppeNegotiation strategy; CCP itself only runs
+ * to answer the peer) is an MppeNegotiation strategy, by default the pure
+ * functions of ccp-mppe.ts; CCP itself only runs
  * the automaton, rejects every other compression option, relays
  * Reset-Request/Reset-Ack (codes 14/15) and reports the agreed MPPE
  * parameters when it opens.
@@ -17,19 +18,21 @@ import { CP_CODE, u32 } from './frame.js';
 import { Fsm, type ConfReqAnswer, type FsmLayer, type FsmTrace, type NakRejOutcome } from './fsm.js';
 import { OptionNegotiator, type OptionHandler, type ReqVerdict } from './options.js';
 import type { MppeBits } from './mppe.js';
+import {
+  CCP_OPTION_MPPE,
+  judgePeerMppeRequest,
+  mppePolicy,
+  negotiatedMppe,
+  onPeerMppeNak,
+  onPeerMppeReject,
+  ourMppeRequest,
+  peerOmittedMppe,
+  type MppeNextRequest,
+} from './ccp-mppe.js';
 
-export const CCP_OPT_MPPE = 18;
+export const CCP_OPT_MPPE = CCP_OPTION_MPPE;
 
-export const MPPE_BITS = {
-  H: 0x01000000,
-  M56: 0x80,
-  S128: 0x40,
-  L40: 0x20,
-  D: 0x10,
-  C: 0x01,
-} as const;
-
-/** The MPPE option logic CCP delegates to. */
+/** The MPPE option logic CCP delegates to (see policyMppeNegotiation). */
 export interface MppeNegotiation {
   /** Start over (new CCP negotiation). */
   reset(): void;
@@ -37,10 +40,12 @@ export interface MppeNegotiation {
   offer(): number | undefined;
   /** Judge the peer's requested bits. */
   judgePeer(bits: number): { verdict: 'ack' } | { verdict: 'nak'; bits: number } | { verdict: 'rej' };
-  /** The peer Nak'ed our offer suggesting these bits; false = nothing acceptable left. */
+  /** The peer's request had no MPPE option: bits to Nak it in with, or undefined. */
+  missing(): number | undefined;
+  /** The peer Nak'ed our offer suggesting these bits; false = encryption impossible. */
   onNak(bits: number): boolean;
-  /** The peer rejected MPPE outright. */
-  onRej(): void;
+  /** The peer rejected MPPE; false = encryption impossible. */
+  onRej(): boolean;
 }
 
 export interface MppeAgreed {
@@ -48,56 +53,35 @@ export interface MppeAgreed {
   stateless: boolean;
 }
 
-/** Strength of a single-strength bit set, strongest first when several. */
-export function mppeStrength(bits: number): MppeBits | undefined {
-  if (bits & MPPE_BITS.S128) return 128;
-  if (bits & MPPE_BITS.M56) return 56;
-  if (bits & MPPE_BITS.L40) return 40;
-  return undefined;
-}
-
-const STRENGTH_BIT: Record<MppeBits, number> = { 40: MPPE_BITS.L40, 56: MPPE_BITS.M56, 128: MPPE_BITS.S128 };
-
 /**
- * A straightforward MPPE policy for `ppp encryption mppe 40|56|128|auto
- * [stateful]`: offer every allowed strength (auto = 40 and 128, as the
- * PIX), stateless unless `stateful`; settle on the strongest strength
- * both ends allow; never MPPC.
+ * The group's `ppp encryption mppe 40|56|128|auto [required] [stateful]`
+ * as an MppeNegotiation, over the pure functions of ccp-mppe.ts.
  */
-export function settingMppeNegotiation(setting: MppeSetting): MppeNegotiation {
-  const allowed = setting.strength === 'auto' ? MPPE_BITS.L40 | MPPE_BITS.M56 | MPPE_BITS.S128 : STRENGTH_BIT[setting.strength];
-  const wantStateless = !setting.stateful;
-  let offerBits: number | undefined;
-  const reset = (): void => {
-    offerBits = (wantStateless ? MPPE_BITS.H : 0) | (setting.strength === 'auto' ? MPPE_BITS.L40 | MPPE_BITS.S128 : allowed);
+export function policyMppeNegotiation(setting: MppeSetting): MppeNegotiation {
+  const policy = mppePolicy(setting);
+  if (!policy) throw new Error('policyMppeNegotiation needs an MPPE setting');
+  let offer: number | undefined;
+  const next = (r: MppeNextRequest): boolean => {
+    if (r.action === 'fail') return false;
+    offer = r.action === 'request' ? r.value : undefined;
+    return true;
   };
-  reset();
-  const single = (bits: number): number | undefined => {
-    const s = mppeStrength(bits & allowed);
-    return s === undefined ? undefined : STRENGTH_BIT[s];
-  };
-  return {
-    reset,
-    offer: () => offerBits,
+  const negotiation: MppeNegotiation = {
+    reset: () => (offer = ourMppeRequest(policy)),
+    offer: () => offer,
     judgePeer: (bits) => {
-      const strength = single(bits);
-      // Nothing we allow (e.g. Windows' MPPC-only 0x01000001): suggest our offer.
-      if (strength === undefined) return { verdict: 'nak', bits: offerBits ?? (wantStateless ? MPPE_BITS.H : 0) | allowed };
-      const h = wantStateless ? MPPE_BITS.H : bits & MPPE_BITS.H;
-      const want = h | strength;
-      return bits === want ? { verdict: 'ack' } : { verdict: 'nak', bits: want };
+      const v = judgePeerMppeRequest(policy, bits);
+      return v.action === 'ack' ? { verdict: 'ack' } : v.action === 'nak' ? { verdict: 'nak', bits: v.value } : { verdict: 'rej' };
     },
-    onNak: (bits) => {
-      const strength = single(bits);
-      if (strength === undefined) return false;
-      const h = wantStateless ? MPPE_BITS.H : bits & MPPE_BITS.H;
-      offerBits = h | strength;
-      return true;
+    missing: () => {
+      const m = peerOmittedMppe(policy);
+      return m.action === 'nak' ? m.value : undefined;
     },
-    onRej: () => {
-      offerBits = undefined;
-    },
+    onNak: (bits) => next(onPeerMppeNak(policy, bits)),
+    onRej: () => next(onPeerMppeReject(policy)),
   };
+  negotiation.reset();
+  return negotiation;
 }
 
 export interface CcpEvents {
@@ -139,9 +123,10 @@ export class Ccp implements FsmLayer {
         if (v.length !== 4) return 'bad';
         return mppe.onNak(v.readUInt32BE(0)) ? 'ok' : { fail: 'no common MPPE strength' };
       },
-      onRej: () => {
-        mppe.onRej();
-        return 'ok';
+      onRej: (): NakRejOutcome => (mppe.onRej() ? 'ok' : { fail: 'peer refused MPPE' }),
+      missing: () => {
+        const b = mppe.missing();
+        return b === undefined ? undefined : u32(b);
       },
       onReq: (v): ReqVerdict => {
         if (v.length !== 4) return { verdict: 'rej' };
@@ -176,13 +161,9 @@ export class Ccp implements FsmLayer {
 
   thisLayerUp(): void {
     // MPPE is on only when both directions agreed on the same parameters.
-    const o = this.ours;
-    const h = this.his;
-    const s = o !== undefined ? mppeStrength(o) : undefined;
-    this.agreed =
-      o !== undefined && h !== undefined && s !== undefined && mppeStrength(h) === s
-        ? { bits: s, stateless: (o & MPPE_BITS.H) !== 0 }
-        : null;
+    const o = this.ours !== undefined ? negotiatedMppe(this.ours) : undefined;
+    const h = this.his !== undefined ? negotiatedMppe(this.his) : undefined;
+    this.agreed = o && h && o.bits === h.bits && o.stateless === h.stateless ? o : null;
     this.ev.up(this.agreed);
   }
   thisLayerDown(): void {

@@ -27,7 +27,7 @@ import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, encodeFrame, type FrameCompr
 import type { FsmTrace } from './fsm.js';
 import { Lcp } from './lcp.js';
 import { Ipcp } from './ipcp.js';
-import { Ccp, settingMppeNegotiation, type MppeAgreed, type MppeNegotiation } from './ccp.js';
+import { Ccp, policyMppeNegotiation, type MppeAgreed, type MppeNegotiation } from './ccp.js';
 import { MppeDecryptor, MppeEncryptor } from './mppe.js';
 import type { AuthContext, AuthEngine, AuthFailureKind, AuthOutcome, AuthSuccess } from './auth/common.js';
 import { PapClient, PapServer } from './auth/pap.js';
@@ -103,7 +103,7 @@ export interface PppSessionOptions {
   authTimeoutMs?: number;
   /** CHAP name in our Challenges (PIX 6.3: none) */
   chapName?: string;
-  /** MPPE option logic (default: settingMppeNegotiation) */
+  /** MPPE option logic (default: policyMppeNegotiation) */
   mppeNegotiation?(setting: MppeSetting): MppeNegotiation;
   random?(n: number): Buffer;
   random32?(): number;
@@ -476,7 +476,7 @@ export class PppSession {
       return;
     }
     if (canMppe) {
-      const negotiation = (this.opts.mppeNegotiation ?? settingMppeNegotiation)(setting);
+      const negotiation = (this.opts.mppeNegotiation ?? policyMppeNegotiation)(setting);
       this.ccp = new Ccp(negotiation, clock, {
         send: (c, i, d) => this.sendCp(PPP_PROTO.CCP, c, i, d),
         trace: (t) => this.trace(PPP_PROTO.CCP, t),

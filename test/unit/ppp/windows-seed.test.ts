@@ -118,7 +118,8 @@ test('seed 003 trace 1: LCP, MS-CHAPv1, IPCP, CCP Protocol-Reject, data, termina
   assert.deepEqual(t.feed('ff0380210103000a030600000000'), ['80210303000a0306ac100101']); // seed Nak
   assert.equal(t.ev.up, undefined);
   assert.deepEqual(t.feed('ff0380210104000a0306ac100101'), ['80210204000a0306ac100101']); // seed Ack
-  assert.deepEqual(t.ev.up && { u: t.ev.up.username, c: t.ev.up.clientAddress, s: t.ev.up.serverAddress, a: t.ev.up.authProtocol, m: t.ev.up.mppe }, {
+  const up = t.ev.up as PppUpInfo | undefined;
+  assert.deepEqual(up && { u: up.username, c: up.clientAddress, s: up.serverAddress, a: up.authProtocol, m: up.mppe }, {
     u: 'john',
     c: '172.16.1.1',
     s: '99.99.99.2',
