@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../../src/util/clock.js';
 import { fromHex } from '../../../src/util/hex.js';
-import { mschapV1Response } from '../../../src/server/crypto/mschap.js';
+import { mppeMasterKeysV1, mschapV1Response } from '../../../src/server/crypto/mschap.js';
+import { MppeEncryptor } from '../../../src/server/ppp/mppe.js';
 import { PppSession, type PppUpInfo } from '../../../src/server/ppp/session.js';
 import type { AuthProtocol } from '../../../src/config/model.js';
 import { FakeAuthenticator, allDebug, ipPacket } from './link.js';
@@ -182,4 +183,83 @@ test('an MS-CHAPv1 challenge retransmits every 3 s with the same id and value, t
   t.clock.advance(3000);
   t.clock.advance(6000);
   assert.match(t.ev.down ?? '', /timeout/);
+});
+
+test('seed 003 trace 2: MS-CHAPv1 + MPPE-40 required, IPCP answered while CCP negotiates, encrypted data', async () => {
+  const clock = new FakeClock();
+  const dbg = allDebug(() => clock.now());
+  const out: string[] = [];
+  const ev = { up: undefined as PppUpInfo | undefined, ip: [] as Buffer[] };
+  const challenge = fromHex('f3686cc47e37ce67'); // seed: ff03c2230101000d08f3686cc47e37ce67
+  const s = new PppSession({
+    role: 'server',
+    pppIfId: 1,
+    send: (f) => out.push(f.toString('hex')),
+    clock,
+    debug: dbg.bus,
+    ifName: 'outside',
+    group: { authProtocols: ['mschap'], dns: [], wins: [], localAddress: '172.18.124.152', mppe: { strength: 40, required: true, stateful: false } },
+    authenticator: new FakeAuthenticator({ john: 'cisco123' }),
+    allocateAddress: () => '192.168.1.1',
+    onUp: (i) => (ev.up = i),
+    onDown: () => {},
+    onIpPacket: (p) => ev.ip.push(Buffer.from(p)),
+    mru: null,
+    random32: () => 0x5a899b23,
+    random: (n) => (n === 8 ? challenge : Buffer.alloc(n, 0x22)),
+  });
+  const feed = (hex: string): string[] => {
+    out.length = 0;
+    s.input(fromHex(hex));
+    return [...out];
+  };
+  assert.deepEqual(feed('ff03c0210100000e0506447e217e07020802'), [
+    'ff03c021010100130305c2238005065a899b2307020802', // seed
+    'ff03c0210200000e0506447e217e07020802',
+  ]);
+  assert.deepEqual(feed('ff03c021020100130305c2238005065a899b2307020802'), ['c2230101000d08f3686cc47e37ce67']); // seed
+  const nt = mschapV1Response(challenge, 'cisco123');
+  feed('ff03c2230201003a31' + '00'.repeat(24) + nt.toString('hex') + '01' + Buffer.from('john').toString('hex'));
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(out, [
+    'c22303010004', // seed
+    '80210101000a0306ac127c98', // seed: ff0380210101000a0306ac127c98
+    '80fd0101000a120601000020', // seed: ff0380fd0101000a120601000020
+  ]);
+  // Windows asks for MPPC only: Nak'ed down to 40-bit stateless (seed)
+  assert.deepEqual(feed('ff0380fd0104000a120601000001'), ['80fd0304000a120601000020']);
+  // IPCP while CCP is still negotiating: answered at once (seed prefix ff0380210405001c8106...)
+  assert.deepEqual(feed('ff03802101050022' + '030600000000' + '810600000000' + '820600000000' + '830600000000' + '840600000000'), [
+    '80210405001c810600000000820600000000830600000000840600000000',
+  ]);
+  assert.deepEqual(feed('ff0380fd0201000a120601000020'), []); // seed: Ack of our CCP request
+  assert.deepEqual(feed('ff0380fd0106000a120601000020'), ['80fd0206000a120601000020']); // seed
+  assert.ok(dbg.texts().includes('Vi1 CCP: State is Open'));
+  assert.deepEqual(feed('ff0380210201000a0306ac127c98'), []); // seed
+  assert.deepEqual(feed('ff0380210107000a030600000000'), ['80210307000a0306c0a80101']); // seed
+  assert.deepEqual(feed('ff0380210108000a030600000000'), ['80210308000a0306c0a80101']); // seed
+  assert.equal(ev.up, undefined);
+  assert.deepEqual(feed('ff0380210109000a0306c0a80101'), ['80210209000a0306c0a80101']); // seed
+  assert.deepEqual((ev.up as PppUpInfo | undefined)?.mppe, { bits: 40, stateless: true });
+  assert.equal((ev.up as PppUpInfo | undefined)?.clientAddress, '192.168.1.1');
+
+  // Windows' first data frame: the MPPE header 9000 (A + D, count 0), as in the seed
+  const keys = mppeMasterKeysV1('cisco123', 'client', challenge);
+  const enc = new MppeEncryptor({ masterKey: keys.send, bits: 40, stateless: true });
+  const pkt = ipPacket('192.168.1.1', '255.255.255.255');
+  const wire = enc.encrypt(Buffer.concat([Buffer.from('0021', 'hex'), pkt]));
+  assert.equal(wire.subarray(0, 2).toString('hex'), '9000');
+  feed('ff0300fd' + wire.toString('hex'));
+  assert.deepEqual(ev.ip, [pkt]);
+  assert.ok(dbg.texts().some((l) => l.startsWith('PPP Encr/Comp Pkt: 9000')));
+  assert.ok(dbg.texts().includes(`PPP IP Pkt: ${pkt.subarray(0, 22).toString('hex')}...`));
+  // our answer travels encrypted, protocol compressed (Windows asked for PFC and ACFC)
+  out.length = 0;
+  s.sendIp(ipPacket('10.1.1.1', '192.168.1.1'));
+  assert.equal(out.length, 1);
+  assert.match(out[0], /^fd9000/);
+  assert.equal(s.status().encryptedPackets, 1);
+  assert.equal(s.status().decryptedPackets, 1);
+  s.abort('test over');
+  assert.equal(clock.pending(), 0);
 });
