@@ -1,0 +1,418 @@
+/**
+ * The embedded PPTP server: owns the TCP 1723 listeners, the GRE socket,
+ * the TUN device, the address pools and every tunnel and call.
+ * `reconfigure(diff)` is its only config entry; calls keep the group
+ * settings they started with.
+ *
+ * GRE demux: every call has a server-wide unique call id, which is the
+ * key of the GRE packets the peer sends us; the packet must also come from
+ * the tunnel's peer address (several clients behind one NAT each get
+ * their own call id). TUN demux: by destination address.
+ */
+import net from 'node:net';
+import type { Clock } from '../util/clock.js';
+import { systemClock } from '../util/clock.js';
+import type { DebugBus } from '../debug/bus.js';
+import type { ConfigDiff, VpdnGroup, VpnConfig } from '../config/model.js';
+import { emptyVpnConfig } from '../config/model.js';
+import type { ServerStatus, TunnelStatus, VpnServerApi } from './api.js';
+import type { Authenticator } from './aaa/authenticator.js';
+import { LocalAuthenticator } from './aaa/local.js';
+import type { GreSocket } from './gre/socket.js';
+import type { TunDevice } from './tun/device.js';
+import { decodeGre } from './gre/wire.js';
+import { Listeners, wantedListeners, type ListenerSpec } from './listeners.js';
+import { AddressPools } from './pool.js';
+import { CallIdAllocator } from './pptp/call-id.js';
+import { PptpControlConnection } from './pptp/control.js';
+import { OcrpResult, GeneralErrorCode } from './pptp/wire.js';
+import { ServerCall } from './call.js';
+import { mppeStrengthText } from './ppp/ccp-mppe.js';
+
+export interface PptpServerOptions {
+  bus: DebugBus;
+  clock?: Clock;
+  /** Opens the GRE transport (raw socket, or a memory twin in tests). */
+  openGre(): GreSocket | Promise<GreSocket>;
+  /** Opens the TUN device with the server's tunnel address. */
+  openTun(localAddress: string): TunDevice | Promise<TunDevice>;
+  /** `--listen ADDR[:PORT]` */
+  listen?: { address: string; port?: number };
+  /** TCP port (1723; tests use 0 for any free port). */
+  port?: number;
+  /** Authenticator for `client authentication aaa GROUP` (the AAA layer). */
+  aaaAuthenticator?(group: string, cfg: VpnConfig): Authenticator | undefined;
+  hostName?: string;
+}
+
+interface Tunnel {
+  id: number;
+  socket: net.Socket;
+  control: PptpControlConnection;
+  spec: ListenerSpec;
+  peerAddress: string;
+  peerPort: number;
+  calls: Map<number, ServerCall>;
+  /** 603104 already reported (at PPP up, or at teardown if never up) */
+  reported: boolean;
+}
+
+const PIX_VENDOR = 'Cisco Systems';
+
+export class PptpServer implements VpnServerApi {
+  private cfg: VpnConfig = emptyVpnConfig();
+  private readonly clock: Clock;
+  private readonly bus: DebugBus;
+  private readonly listeners: Listeners;
+  private readonly pools = new AddressPools();
+  private readonly callIds = new CallIdAllocator();
+  private readonly tunnels = new Map<number, Tunnel>();
+  private readonly calls = new Map<number, { call: ServerCall; tunnel: Tunnel }>();
+  private readonly byAddress = new Map<string, ServerCall>();
+  private readonly pppIfIds = new Set<number>();
+  private readonly errors: Record<string, number> = {};
+  private gre: GreSocket | undefined;
+  private tun: TunDevice | undefined;
+  private nextTunnelId = 1;
+  private closed = false;
+
+  constructor(private readonly o: PptpServerOptions) {
+    this.clock = o.clock ?? systemClock;
+    this.bus = o.bus;
+    this.listeners = new Listeners((sock, spec) => this.accept(sock, spec));
+  }
+
+  // ---------------------------------------------------------------- config
+
+  async reconfigure(diff: ConfigDiff): Promise<void> {
+    const next = diff.after;
+    const wanted = wantedListeners(next, { port: this.o.port ?? 1723, override: this.o.listen });
+    if (!wanted.ok) throw new Error(wanted.error);
+    if (wanted.specs.length) await this.openDataPlane(next, wanted.specs[0]);
+    await this.listeners.reconcile(wanted.specs);
+    this.cfg = next;
+    this.pools.configure(next.pools);
+    // `no vpdn enable IF`: tunnels that came in on that interface end.
+    const live = new Set(wanted.specs.map((s) => s.interfaceName));
+    for (const t of this.tunnels.values()) if (!live.has(t.spec.interfaceName)) t.control.stop();
+  }
+
+  /** GRE socket and TUN device, opened once, before the first listener. */
+  private async openDataPlane(cfg: VpnConfig, first: ListenerSpec): Promise<void> {
+    if (!this.gre) {
+      let gre: GreSocket;
+      try {
+        gre = await this.o.openGre();
+      } catch (err) {
+        throw new Error(`ERROR: cannot open the GRE socket (IP protocol 47 needs CAP_NET_RAW): ${(err as Error).message}`);
+      }
+      gre.onPacket((pkt, from) => this.receiveGre(pkt, from));
+      this.gre = gre;
+    }
+    if (!this.tun) {
+      try {
+        this.tun = await this.o.openTun(this.tunnelAddress(cfg, first.interfaceName) ?? first.address);
+      } catch (err) {
+        throw new Error(`ERROR: cannot open the TUN device (needs CAP_NET_ADMIN): ${(err as Error).message}`);
+      }
+      this.tun.onPacket((pkt) => this.receiveTun(pkt));
+    }
+  }
+
+  /** The server's PPP address: the `ip address` of the vpdn interface. */
+  private tunnelAddress(cfg: VpnConfig, ifName: string): string | undefined {
+    return cfg.interfaces.find((i) => i.name === ifName)?.address;
+  }
+
+  private groupForDialin(): VpdnGroup | undefined {
+    return this.cfg.vpdnGroups.find((g) => g.acceptDialinPptp);
+  }
+
+  private authenticatorFor(g: VpdnGroup): Authenticator | undefined {
+    const ca = g.clientAuthentication;
+    if (!ca || ca.kind === 'local') return new LocalAuthenticator(() => this.cfg.vpdnUsers);
+    return this.o.aaaAuthenticator?.(ca.group, this.cfg);
+  }
+
+  // ---------------------------------------------------------------- tunnels
+
+  private accept(socket: net.Socket, spec: ListenerSpec): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    const id = this.allocateTunnelId();
+    const peerAddress = (socket.remoteAddress ?? '0.0.0.0').replace(/^::ffff:/, '');
+    const group = this.groupForDialin();
+    const tunnel: Tunnel = {
+      id,
+      socket,
+      spec,
+      peerAddress,
+      peerPort: socket.remotePort ?? 0,
+      calls: new Map(),
+      reported: false,
+      control: undefined as unknown as PptpControlConnection,
+    };
+    tunnel.control = new PptpControlConnection({
+      tunnelId: id,
+      send: (bytes) => {
+        if (!socket.destroyed) socket.write(bytes);
+      },
+      clock: this.clock,
+      debug: this.bus,
+      ifName: spec.interfaceName,
+      peerAddress,
+      localHostName: this.o.hostName ?? this.cfg.hostname,
+      vendor: PIX_VENDOR,
+      echoIntervalSeconds: group?.pptpEcho ?? 60,
+      callbacks: {
+        onOutgoingCallRequest: (req) => this.openCall(tunnel, req.callId, req.packetRecvWindowSize),
+        onCallClear: (callId, reason) => this.calls.get(callId)?.call.abort(reason),
+        onSetLinkInfo: () => {},
+        onWanError: () => {},
+        onClosed: () => this.tunnelClosed(tunnel),
+      },
+    });
+    this.tunnels.set(id, tunnel);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => tunnel.control.receive(chunk));
+    socket.on('error', () => {});
+    socket.on('close', () => tunnel.control.close('tcp-closed'));
+  }
+
+  private allocateTunnelId(): number {
+    for (;;) {
+      const id = this.nextTunnelId;
+      this.nextTunnelId = id >= 0xffff ? 1 : id + 1;
+      if (!this.tunnels.has(id)) return id;
+    }
+  }
+
+  private allocatePppIfId(): number {
+    let id = 1;
+    while (this.pppIfIds.has(id)) id++;
+    this.pppIfIds.add(id);
+    return id;
+  }
+
+  private openCall(tunnel: Tunnel, peerCallId: number, peerRecvWindow: number) {
+    const group = this.groupForDialin();
+    const authenticator = group && this.authenticatorFor(group);
+    const serverAddress = this.tunnelAddress(this.cfg, tunnel.spec.interfaceName) ?? tunnel.spec.address;
+    if (!group || !authenticator || !this.gre) {
+      this.count(group ? 'call-no-aaa' : 'call-no-group');
+      return { accept: false as const, resultCode: OcrpResult.GeneralError, errorCode: GeneralErrorCode.NoResource };
+    }
+    // PIX habit: the call id equals the tunnel id when free (seed: Tnl/Cl 42/42).
+    const callId = this.callIds.allocate(tunnel.id);
+    if (callId === undefined) {
+      this.count('call-ids-exhausted');
+      return { accept: false as const, resultCode: OcrpResult.GeneralError, errorCode: GeneralErrorCode.NoResource };
+    }
+    const gre = this.gre;
+    const pool = group.addressPool;
+    const call = new ServerCall({
+      tunnelId: tunnel.id,
+      callId,
+      peerCallId,
+      peerRecvWindow,
+      peerAddress: tunnel.peerAddress,
+      ifName: tunnel.spec.interfaceName,
+      pppIfId: this.allocatePppIfId(),
+      serverAddress,
+      group,
+      authenticator,
+      clock: this.clock,
+      debug: this.bus,
+      sendGre: (pkt) => gre.send(tunnel.peerAddress, pkt),
+      allocateAddress: (_user, framedIp) => {
+        if (framedIp) return this.pools.claim(framedIp, 'aaa') ? framedIp : undefined;
+        return pool ? this.pools.allocate(pool) : undefined;
+      },
+      releaseAddress: (a) => this.pools.release(a),
+      onUp: (c, info) => this.callUp(tunnel, c, info.username, info.clientAddress, info.mppe?.bits),
+      onDown: (c, reason) => this.callDown(tunnel, c, reason),
+      onIpPacket: (c, pkt) => this.fromClient(c, pkt),
+    });
+    tunnel.calls.set(callId, call);
+    this.calls.set(callId, { call, tunnel });
+    if (this.bus.on('ppp negotiation') || this.bus.on('vpdn event')) {
+      this.bus.debug('vpdn event', 'PPP virtual access open, ifc = 0', { tunnel: tunnel.id });
+    }
+    // The OCRP goes out first; PPP starts right after it.
+    queueMicrotask(() => call.start());
+    return { accept: true as const, callId };
+  }
+
+  private callUp(tunnel: Tunnel, call: ServerCall, username: string, clientAddress: string, bits: number | undefined): void {
+    this.byAddress.set(clientAddress, call);
+    this.tun?.addRoute(clientAddress).catch((err) => {
+      this.count('tun-route');
+      if (this.bus.on('vpdn error')) this.bus.debug('vpdn error', `PPTP: cannot route ${clientAddress} into the tunnel: ${(err as Error).message}`);
+    });
+    tunnel.reported = true;
+    this.bus.syslog(
+      603104,
+      6,
+      `PPTP Tunnel created, tunnel_id is ${tunnel.id}, remote_peer_ip is ${tunnel.peerAddress}, ` +
+        `ppp_virtual_interface_id is ${call.o.pppIfId}, client_dynamic_ip is ${clientAddress}, ` +
+        `username is ${username}, MPPE_key_strength is ${mppeStrengthText(bits as 40 | 56 | 128 | undefined)}`,
+      { tunnel: tunnel.id, user: username },
+    );
+  }
+
+  private callDown(tunnel: Tunnel, call: ServerCall, reason: string): void {
+    const callId = call.o.callId;
+    if (!this.calls.has(callId)) return;
+    this.calls.delete(callId);
+    tunnel.calls.delete(callId);
+    this.callIds.release(callId);
+    this.pppIfIds.delete(call.o.pppIfId);
+    if (call.clientAddress && this.byAddress.get(call.clientAddress) === call) {
+      this.byAddress.delete(call.clientAddress);
+      this.tun?.removeRoute(call.clientAddress).catch(() => this.count('tun-route'));
+    }
+    if (this.bus.on('vpdn event')) {
+      this.bus.debug('vpdn event', `PPTP: Call id ${callId}, reason: ${reason}, tunnel terminated`, { tunnel: tunnel.id });
+    }
+    if (!tunnel.reported) {
+      // The PIX reports the tunnel even when PPP never came up (seed 003, 691/MPPE cases).
+      tunnel.reported = true;
+      this.bus.syslog(
+        603104,
+        6,
+        `PPTP Tunnel created, tunnel_id is ${tunnel.id}, remote_peer_ip is ${tunnel.peerAddress}, ` +
+          `ppp_virtual_interface_id is ${call.o.pppIfId}, client_dynamic_ip is 0.0.0.0, ` +
+          `username is ${call.username || 'Unknown'}, MPPE_key_strength is None`,
+        { tunnel: tunnel.id },
+      );
+    }
+    // PPP ended on our side: tell the peer (CDN). A PIX tunnel carries one
+    // call, so the tunnel goes too once it has none left.
+    tunnel.control.clearCall(callId);
+    if (tunnel.calls.size === 0) tunnel.control.stop();
+  }
+
+  private tunnelClosed(tunnel: Tunnel): void {
+    for (const call of [...tunnel.calls.values()]) call.abort('tunnel closed');
+    this.tunnels.delete(tunnel.id);
+    if (!tunnel.socket.destroyed) tunnel.socket.end();
+    this.bus.syslog(603105, 6, `PPTP Tunnel deleted, tunnel_id = ${tunnel.id}, remote_peer_ip = ${tunnel.peerAddress}`, {
+      tunnel: tunnel.id,
+    });
+  }
+
+  // ---------------------------------------------------------------- data plane
+
+  private receiveGre(pkt: Buffer, from: string): void {
+    const r = decodeGre(pkt);
+    if (!r.ok) {
+      this.count(`gre-${r.error.code}`);
+      if (this.bus.on('vpdn error')) this.bus.debug('vpdn error', `PPTP: bad xGRE pak from ${from}: ${r.error.detail}`);
+      return;
+    }
+    const entry = this.calls.get(r.packet.callId);
+    if (!entry || entry.tunnel.peerAddress !== from) {
+      this.count('gre-unknown-call');
+      if (this.bus.on('vpdn error')) {
+        this.bus.debug('vpdn error', `PPTP: xGRE pak from ${from} for unknown call id ${r.packet.callId}, dropped`);
+      }
+      return;
+    }
+    entry.tunnel.control.noteActivity();
+    entry.call.receiveGre(r.packet);
+  }
+
+  /** An IP packet the client sent: only from its own address (no spoofing). */
+  private fromClient(call: ServerCall, pkt: Buffer): void {
+    if (pkt.length < 20 || (pkt[0] >> 4) !== 4) {
+      this.count('ip-not-ipv4');
+      return;
+    }
+    const src = `${pkt[12]}.${pkt[13]}.${pkt[14]}.${pkt[15]}`;
+    if (src !== call.clientAddress) {
+      this.count('ip-spoofed-source');
+      return;
+    }
+    this.tun?.write(pkt);
+  }
+
+  /** A packet the kernel routed into the TUN: to the client that owns the destination. */
+  private receiveTun(pkt: Buffer): void {
+    if (pkt.length < 20 || (pkt[0] >> 4) !== 4) return;
+    const dst = `${pkt[16]}.${pkt[17]}.${pkt[18]}.${pkt[19]}`;
+    const call = this.byAddress.get(dst);
+    if (!call) {
+      this.count('tun-no-session');
+      return;
+    }
+    call.ppp.sendIp(pkt);
+  }
+
+  private count(key: string): void {
+    this.errors[key] = (this.errors[key] ?? 0) + 1;
+  }
+
+  // ---------------------------------------------------------------- shell API
+
+  status(): ServerStatus {
+    const tunnels: TunnelStatus[] = [];
+    const sessions = [];
+    for (const t of this.tunnels.values()) {
+      const c = t.control.status();
+      let packetsSent = c.packetsSent;
+      let packetsReceived = c.packetsReceived;
+      let bytesSent = c.bytesSent;
+      let bytesReceived = c.bytesReceived;
+      for (const call of t.calls.values()) {
+        const s = call.status(t.peerAddress);
+        sessions.push(s);
+        packetsSent += s.packetsSent;
+        packetsReceived += s.packetsReceived;
+        bytesSent += s.bytesSent;
+        bytesReceived += s.bytesReceived;
+      }
+      tunnels.push({
+        id: t.id,
+        remoteId: t.id,
+        state: c.state,
+        sinceChange: c.sinceChange,
+        remoteAddress: t.peerAddress,
+        remotePort: 1723,
+        localAddress: t.spec.address,
+        localPort: t.spec.port,
+        activeSessions: t.calls.size,
+        packetsSent,
+        packetsReceived,
+        bytesSent,
+        bytesReceived,
+      });
+    }
+    const errors: Record<string, number> = { ...this.errors };
+    for (const t of this.tunnels.values()) for (const [k, v] of Object.entries(t.control.errors)) errors[`pptp-${k}`] = (errors[`pptp-${k}`] ?? 0) + v;
+    return { tunnels, sessions, pools: this.pools.status(), listening: this.listeners.list(), errors };
+  }
+
+  clearTunnels(id: number | 'all'): number {
+    const targets = id === 'all' ? [...this.tunnels.values()] : [this.tunnels.get(id)].filter((t): t is Tunnel => !!t);
+    for (const t of targets) t.control.stop();
+    return targets.length;
+  }
+
+  /** Ends every tunnel (CDN + StopCCRQ), waits briefly for them, closes everything. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.closeAll();
+    for (const t of this.tunnels.values()) t.control.stop();
+    const deadline = Date.now() + 2000;
+    while (this.tunnels.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const t of [...this.tunnels.values()]) {
+      t.control.close('shutdown');
+      t.socket.destroy();
+    }
+    this.gre?.close();
+    this.tun?.close();
+  }
+}
