@@ -1,0 +1,223 @@
+/**
+ * pix-pptpd entry: argv -> App -> (stdin and stdout are TTYs ? blessed : plain).
+ *
+ * `main(argv, deps)` is exported so the real server plugs in through
+ * `deps.createServer`; run directly, this file starts main(process.argv).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { DebugBus } from '../src/debug/bus.js';
+import type { VpnServerApi } from '../src/server/api.js';
+import { createApp } from '../src/cli/app.js';
+import { DEFAULT_CONFIG_TEXT } from '../src/cli/default-config.js';
+import { runPlainConsole } from '../src/cli/ui/plain-console.js';
+import { createLinuxServer } from '../src/server/linux-server.js';
+
+export interface ServerFactoryOptions {
+  bus: DebugBus;
+  /** `--listen ADDR`: bind here instead of the `vpdn enable` interface address. */
+  listen?: string;
+}
+
+export interface MainDeps {
+  createServer?: (opts: ServerFactoryOptions) => VpnServerApi;
+  stdin?: Readable & { isTTY?: boolean };
+  stdout?: Writable & { isTTY?: boolean };
+  stderr?: Writable;
+  /** Install SIGINT/SIGTERM handlers (default true). */
+  signals?: boolean;
+}
+
+export interface CliArgs {
+  plain: boolean;
+  noServer: boolean;
+  config?: string;
+  listen?: string;
+  check?: string;
+  help: boolean;
+  version: boolean;
+}
+
+export const USAGE = `Usage: pix-pptpd [options]
+
+A Cisco PIX 6.3-style configuration shell with an embedded PPTP VPN server.
+
+Options:
+  --plain          plain line console on stdin/stdout (default when not a TTY)
+  --config FILE    load FILE as the startup config; write memory saves there
+  --no-server      run the shell only (config editing, linting)
+  --listen ADDR    bind the PPTP listener to ADDR instead of the address of
+                   the interface named by 'vpdn enable'
+  --check FILE     parse and validate FILE, print problems, exit 1 if any
+  --help           this text
+  --version        print the version
+
+Without --config the shell starts from a ready PPTP setup on 127.0.0.1
+(user cisco/cisco, pool 192.168.1.1-192.168.1.50); see 'show running-config'.
+`;
+
+export function parseArgs(argv: string[]): CliArgs | string {
+  const a: CliArgs = { plain: false, noServer: false, help: false, version: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string | undefined => (inline !== undefined ? inline : argv[++i]);
+    switch (flag) {
+      case '--plain':
+        a.plain = true;
+        break;
+      case '--no-server':
+        a.noServer = true;
+        break;
+      case '--help':
+      case '-h':
+        a.help = true;
+        break;
+      case '--version':
+      case '-V':
+        a.version = true;
+        break;
+      case '--config':
+      case '--listen':
+      case '--check': {
+        const v = value();
+        if (v === undefined || v === '') return `${flag} needs a value`;
+        if (flag === '--config') a.config = v;
+        else if (flag === '--listen') a.listen = v;
+        else a.check = v;
+        break;
+      }
+      default:
+        return `unknown option '${arg}'`;
+    }
+  }
+  return a;
+}
+
+export function packageVersion(): string {
+  // bin/pix-pptpd.ts and dist/bin/pix-pptpd.js: package.json is one or two levels up
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const p of [join(here, '..', 'package.json'), join(here, '..', '..', 'package.json')]) {
+    try {
+      const v = JSON.parse(readFileSync(p, 'utf8')).version;
+      if (typeof v === 'string') return v;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return '0.0.0';
+}
+
+function writeLines(w: Writable, lines: string[]): void {
+  if (lines.length) w.write(lines.join('\n') + '\n');
+}
+
+/** Run the program; resolves to the exit code. */
+export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
+  const stdin = deps.stdin ?? process.stdin;
+  const stdout = deps.stdout ?? process.stdout;
+  const stderr = deps.stderr ?? process.stderr;
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    stderr.write(`pix-pptpd: ${args}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    stdout.write(USAGE);
+    return 0;
+  }
+  const version = packageVersion();
+  if (args.version) {
+    stdout.write(`pix-pptpd ${version}\n`);
+    return 0;
+  }
+
+  const bus = new DebugBus();
+  if (args.check) {
+    const app = createApp({ bus, version });
+    let text: string;
+    try {
+      text = readFileSync(args.check, 'utf8');
+    } catch (e) {
+      stderr.write(`pix-pptpd: cannot read ${args.check}: ${(e as Error).message}\n`);
+      return 2;
+    }
+    const r = await app.loadText(text);
+    writeLines(stdout, r.messages);
+    stdout.write(`${args.check}: ${r.applied} lines applied, ${r.rejected} rejected\n`);
+    await app.close();
+    return r.rejected > 0 || r.messages.some((m) => m.startsWith('ERROR')) ? 1 : 0;
+  }
+
+  let server: VpnServerApi | undefined;
+  if (!args.noServer) {
+    if (deps.createServer) {
+      try {
+        server = deps.createServer({ bus, listen: args.listen });
+      } catch (e) {
+        stderr.write(`pix-pptpd: cannot start the VPN server: ${(e as Error).message}\n`);
+        return 1;
+      }
+    } else {
+      stderr.write('pix-pptpd: no VPN server built in; running the shell only (--no-server)\n');
+    }
+  }
+
+  const app = createApp({ server, bus, configPath: args.config, version });
+  const startup = args.config ? await app.loadStartupFile() : (await app.loadText(DEFAULT_CONFIG_TEXT)).messages;
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => (closing ??= app.close().catch(() => undefined));
+  const onSignal = (sig: NodeJS.Signals) => {
+    void shutdown().then(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  };
+  if (deps.signals ?? true) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+
+  try {
+    const tty = !args.plain && stdin.isTTY === true && stdout.isTTY === true;
+    if (tty) {
+      const { runBlessedConsole } = await import('../src/cli/ui/blessed-console.js');
+      const session = app.createSession({ interactive: true });
+      await runBlessedConsole(session, {
+        version,
+        initialLines: startup,
+        status: () => {
+          const st = app.status();
+          return {
+            tunnels: st.tunnels.length,
+            sessions: st.sessions.length,
+            debug: app.router.activeDebug().map((f) => f.category),
+            server: app.hasServer(),
+          };
+        },
+      });
+    } else {
+      writeLines(stdout, startup);
+      const session = app.createSession({ interactive: false });
+      await runPlainConsole(session, stdin, stdout);
+    }
+  } finally {
+    await shutdown();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+  return 0;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (invokedDirectly) {
+  main(process.argv.slice(2), { createServer: createLinuxServer }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`pix-pptpd: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
