@@ -109,9 +109,10 @@ test('Windows 10 client packets (capture) against our server: up with MS-CHAPv2 
   assert.deepEqual(feed(wire(306)), ['80210307001003' + '06c0a82b6f' + '8106c0a82b6e']);
   assert.equal(up, undefined);
   assert.deepEqual(feed(Buffer.from('8021010800100306c0a82b6f8106c0a82b6e', 'hex')), ['8021020800100306c0a82b6f8106c0a82b6e']);
-  assert.equal(up?.username, 'vpnuser');
-  assert.equal(up?.clientAddress, '192.168.43.111');
-  assert.deepEqual(up?.mppe, { bits: 128, stateless: true });
+  const info = up as PppUpInfo | undefined;
+  assert.equal(info?.username, 'vpnuser');
+  assert.equal(info?.clientAddress, '192.168.43.111');
+  assert.deepEqual(info?.mppe, { bits: 128, stateless: true });
   s.abort('done');
   assert.equal(clock.pending(), 0);
 });
