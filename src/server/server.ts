@@ -274,7 +274,10 @@ export class PptpServer implements VpnServerApi {
       this.tun?.removeRoute(call.clientAddress).catch(() => this.count('tun-route'));
     }
     if (this.bus.on('vpdn event')) {
-      this.bus.debug('vpdn event', `PPTP: Call id ${callId}, reason: ${reason}, tunnel terminated`, { tunnel: tunnel.id });
+      // Seed 003: "PPTP: Call id 8, no session id protocol: 21, reason: mppe required but not active, tunnel terminated"
+      this.bus.debug('vpdn event', `PPTP: Call id ${callId}, no session id protocol: 21, reason: ${reason}, tunnel terminated`, {
+        tunnel: tunnel.id,
+      });
     }
     if (!tunnel.reported) {
       // The PIX reports the tunnel even when PPP never came up (seed 003, 691/MPPE cases).
