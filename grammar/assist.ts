@@ -65,6 +65,10 @@ function prefixMatches(allowed: TokenType[], prefix: string): TokenType[] {
   return out;
 }
 
+/** Commands that win a shared prefix of two or more letters, as on Cisco
+ *  (`sh` is show even though `shun` exists). */
+const PREFERRED = new Set(['show', 'write', 'configure', 'terminal', 'interface']);
+
 /** Resolve abbreviations of `words` (no Eol) against `mode`'s grammar. */
 export function resolveWords(words: IToken[], mode: Mode): Resolution {
   const parser = pixParser();
@@ -96,7 +100,16 @@ function classify(tok: IToken, allowed: TokenType[]): IToken | 'ambiguous' | und
   }
   // a keyword word standing in a name position
   for (const t of allowed) if (t !== T.Tail && isCategoryWithWords(t) && tokenMatcher(tok, t)) return tok;
-  const cands = prefixMatches(allowed, tok.image.toLowerCase());
+  let cands = prefixMatches(allowed, tok.image.toLowerCase());
+  if (cands.length > 1) {
+    // `ev` -> event: singular/plural spellings of one keyword are not ambiguous
+    const shortest = cands.find((c) => cands.every((o) => o === c || T.keywordOf(o) === T.keywordOf(c) + 's'));
+    if (shortest) cands = [shortest];
+  }
+  if (cands.length > 1 && tok.image.length >= 2) {
+    const preferred = cands.filter((c) => PREFERRED.has(T.keywordOf(c)!));
+    if (preferred.length === 1) cands = preferred;
+  }
   if (cands.length === 1) return makeToken(cands[0], tok.image, tok.startOffset);
   if (cands.length > 1) return 'ambiguous';
   if (tailAllowed) return tok;
@@ -159,7 +172,11 @@ type Prepared =
   | { ok: true; allowed: TokenType[]; partial: string | undefined; head: string }
   | { ok: false; lines: string[] };
 
+/** Longest line help/Tab look at (parseLine has the same limit). */
+const MAX_ASSIST_LINE = 1024;
+
 function prepare(line: string, mode: Mode): Prepared {
+  if (line.length > MAX_ASSIST_LINE) return { ok: false, lines: [`% Line too long (more than ${MAX_ASSIST_LINE} characters)`] };
   const endsOpen = line.length === 0 || line.endsWith(' ') || line.endsWith('\t');
   const words = lexWords(line);
   let partial: string | undefined;

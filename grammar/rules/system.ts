@@ -9,7 +9,7 @@ import type { IToken } from 'chevrotain';
 
 function levelOf(t: IToken): number {
   if (t.tokenType === T.NumberTok) return Number(t.image);
-  return (T.LEVEL_NAMES as readonly string[]).indexOf(t.image.toLowerCase());
+  return (T.LEVEL_NAMES as readonly string[]).indexOf(T.keywordOf(t.tokenType) ?? t.image.toLowerCase());
 }
 
 export function defineSystemRules($: RuleBuilder) {
