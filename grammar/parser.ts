@@ -40,7 +40,7 @@ export class PixParser extends EmbeddedActionsParser {
   readonly configLine: (idx?: number) => Command;
 
   constructor() {
-    super(T.ALL_TOKENS, { recoveryEnabled: false, maxLookahead: 3 });
+    super(T.ALL_TOKENS, { recoveryEnabled: false, maxLookahead: 2 });
     // The rule files see the protected DSL through this narrow view.
     const $ = this as unknown as RuleBuilder;
     $.invalid = (token: IToken) => {
