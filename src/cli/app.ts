@@ -9,25 +9,28 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import type { Mode } from '../../grammar/command.js';
 import type { ConfigLine } from '../../grammar/config-line.js';
 import type { RunningConfig } from '../config/running.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { PoolStatus, ServerStatus, VpnServerApi } from '../server/api.js';
 import { AddressPools } from '../server/pool.js';
+import { createCommitter, validate, type Committer, type LoadError } from '../config/index.js';
 import type { ShellHost, ShellLanguage } from './host.js';
+import { configOps, grammarLanguage } from './integration.js';
 import { LogRouter } from './logging.js';
 import { ShellSession } from './session.js';
 
 /** The config layer as the App uses it (bound in integration.ts). */
 export interface ConfigOps {
-  /** Factory-default running-config. */
+  /** Factory-default running-config (what a PIX boots with). */
   defaultRunningConfig(): RunningConfig;
+  /** Nothing configured (the base a saved config file loads onto). */
+  emptyRunningConfig(): RunningConfig;
   /** Apply one line to a copy; never mutates `rc`. */
   apply(rc: RunningConfig, line: ConfigLine, negate: boolean): ApplyOutcome;
-  /** Whole-candidate validation before commit (errors block it). */
-  validate(rc: RunningConfig): { errors: string[]; warnings: string[] };
-  /** show running-config / write terminal text. */
+  /** A whole config text applied onto `base`; bad lines listed, the rest kept. */
+  load(text: string, base: RunningConfig): { config: RunningConfig; errors: LoadError[] };
+  /** show running-config / write terminal text (secrets masked unless `secrets`). */
   write(rc: RunningConfig, secrets: boolean): string[];
   /** Atomic save (write memory). */
   save(path: string, text: string): Promise<void>;
@@ -81,7 +84,7 @@ export class App implements ShellHost {
   private readonly ops: ConfigOps;
   private rc: RunningConfig;
   private startup: string[] | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly committer: Committer;
   private nextSessionId = 1;
   private readonly sessions = new Set<ShellSession>();
   private readonly nowFn: () => number;
@@ -98,6 +101,20 @@ export class App implements ShellHost {
     this.startedAt = this.nowFn();
     this.rc = opts.initialConfig ?? this.ops.defaultRunningConfig();
     this.router = new LogRouter(this.bus, () => this.rc.logging, this.nowFn);
+    const server = this.server;
+    this.committer = createCommitter({
+      get: () => this.rc,
+      set: (rc) => {
+        this.rc = rc;
+      },
+      prepare: server
+        ? async (diff) => {
+            const refusal = server.checkPoolChange?.(diff);
+            if (refusal) throw new Error(refusal.replace(/^ERROR:\s*/, ''));
+            await server.reconfigure(diff);
+          }
+        : undefined,
+    });
   }
 
   /** Push the initial config into the server (the first reconfigure). */
@@ -130,32 +147,15 @@ export class App implements ShellHost {
     return this.rc;
   }
 
-  /** Serialize commits: each waits for the previous one. */
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  /** validate -> prepare (server.reconfigure) -> apply; all or nothing. */
-  private commit(candidate: RunningConfig): Promise<string[]> {
-    return this.serial(async () => {
-      const v = this.ops.validate(candidate);
-      if (v.errors.length) return v.errors;
-      const before = this.rc;
-      if (this.server && before.vpn !== candidate.vpn) {
-        const diff = { before: before.vpn, after: candidate.vpn };
-        const poolErr = this.server.checkPoolChange?.(diff);
-        if (poolErr) return [poolErr];
-        try {
-          await this.server.reconfigure(diff);
-        } catch (e) {
-          return [`ERROR: ${(e as Error).message}`];
-        }
-      }
-      this.rc = candidate;
-      return v.warnings;
-    });
+  /**
+   * validate -> prepare (server.reconfigure) -> swap; all or nothing.
+   * Whole-config warnings already true before this change are not
+   * repeated (they were printed when they arose).
+   */
+  private async commit(candidate: RunningConfig): Promise<string[]> {
+    const known = new Set(validate(this.rc).warnings);
+    const r = await this.committer.commit(candidate);
+    return r.ok ? r.warnings.filter((w) => !known.has(w)) : r.lines;
   }
 
   async applyConfig(line: ConfigLine, negate: boolean): Promise<string[]> {
@@ -166,50 +166,30 @@ export class App implements ShellHost {
   }
 
   /**
-   * Apply a whole config text (startup file, `copy startup-config
-   * running-config`): bad lines are reported with their line numbers and
-   * skipped; the rest is committed once.
+   * Apply a whole config text onto `base` (default: the running-config):
+   * the startup file, the working default, `copy startup-config
+   * running-config`. Bad lines are reported with their line numbers and
+   * skipped; the rest is committed at once.
    */
-  async loadText(text: string): Promise<LoadReport> {
+  async loadText(text: string, base: RunningConfig = this.rc): Promise<LoadReport> {
+    const r = this.ops.load(text, base);
     const messages: string[] = [];
-    let rc = this.rc;
-    let known = new Set(this.ops.validate(rc).errors);
-    let applied = 0;
-    let rejected = 0;
-    const lines = text.split(/\r?\n/);
-    const reject = (n: number, raw: string, why: string[]) => {
-      rejected++;
-      messages.push(`ERROR: line ${n}: ${raw}`, ...why.map((m) => `  ${m}`));
-    };
-    for (let i = 0; i < lines.length; i++) {
-      const raw = lines[i].trim();
-      if (raw === '' || raw.startsWith('!') || raw.startsWith(':') || /^Cryptochecksum:/i.test(raw)) continue;
-      const n = i + 1;
-      const parsed = this.lang.parse(raw, 'config' as Mode);
-      if (!parsed.ok) {
-        reject(n, raw, parsed.message);
-        continue;
-      }
-      if (parsed.command.kind !== 'config') continue; // exec words in a pasted file (`write mem` ...)
-      const r = this.ops.apply(rc, parsed.command.line, parsed.command.negate);
-      if (r.errors.length || !r.config) {
-        reject(n, raw, r.errors);
-        continue;
-      }
-      // a line is rejected only for validation errors it introduces
-      const v = this.ops.validate(r.config);
-      const fresh = v.errors.filter((e) => !known.has(e));
-      if (fresh.length) {
-        reject(n, raw, fresh);
-        continue;
-      }
-      for (const w of r.warnings) messages.push(`Warning: line ${n}: ${w.replace(/^Warning:\s*/, '')}`);
-      known = new Set(v.errors);
-      rc = r.config;
-      applied++;
+    for (const e of r.errors) {
+      const head = `ERROR: line ${e.lineNo}: `;
+      messages.push(head + e.text.trim());
+      const lead = e.text.length - e.text.trimStart().length;
+      const shift = ' '.repeat(head.length - lead);
+      for (const l of e.lines) messages.push(/^ *\^$/.test(l) ? shift + l : l);
     }
-    messages.push(...(await this.commit(rc)));
-    return { messages, applied, rejected };
+    const out = await this.commit(r.config);
+    messages.push(...out);
+    const committed = this.rc === r.config;
+    const total = text.split(/\r?\n/).filter((l) => l.trim() !== '').length;
+    return {
+      messages,
+      applied: committed ? total - r.errors.length : 0,
+      rejected: committed ? r.errors.length : total,
+    };
   }
 
   /** Read `--config FILE` at startup; a missing file starts empty. */
@@ -226,7 +206,7 @@ export class App implements ShellHost {
       return [`ERROR: cannot read ${this.configPath}: ${(e as Error).message}`];
     }
     this.startup = text.split(/\r?\n/).filter((l, i, a) => !(i === a.length - 1 && l === ''));
-    const r = await this.loadText(text);
+    const r = await this.loadText(text, this.ops.emptyRunningConfig());
     return r.messages;
   }
 
@@ -309,4 +289,14 @@ export class App implements ShellHost {
     this.router.close();
     if (this.server) await this.server.close();
   }
+}
+
+/**
+ * The App over the real grammar and config layer. Starts from
+ * `initialConfig` or the PIX factory default; call `loadStartupFile()` /
+ * `loadText()` to load more, or `start()` to push `initialConfig` into the
+ * server when it was given directly.
+ */
+export function createApp(opts: AppOptions): App {
+  return new App({ ...opts, lang: opts.lang ?? grammarLanguage, ops: opts.ops ?? configOps });
 }

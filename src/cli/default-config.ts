@@ -4,7 +4,9 @@
  * "Local Authentication With Encryption" config, bound to the loopback
  * address so a fresh start never listens on a real network:
  *
- *  - `outside` is 127.0.0.1 (override the bind address with --listen);
+ *  - `outside` is 127.0.0.1 (override the bind address with --listen),
+ *    `inside` 10.1.1.1/24 as in the seed (the factory 192.168.1.1 would
+ *    sit inside the seed pool);
  *  - pool `pptp-pool` 192.168.1.1-192.168.1.50 (seed 003);
  *  - group 1 accepts PPTP with pap/chap/mschap and our MS-CHAPv2
  *    extension (every current Windows client needs it), `mppe auto`;
@@ -22,6 +24,7 @@ logging buffered debugging
 mtu outside 1500
 mtu inside 1500
 ip address outside 127.0.0.1 255.255.255.255
+ip address inside 10.1.1.1 255.255.255.0
 ip local pool pptp-pool 192.168.1.1-192.168.1.50
 sysopt connection permit-pptp
 vpdn group 1 accept dialin pptp

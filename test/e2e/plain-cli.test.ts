@@ -16,7 +16,7 @@ interface Run {
   stderr: string;
 }
 
-function run(args: string[], input: string | Buffer, timeoutMs = 20_000): Promise<Run> {
+function run(args: string[], input: string | Buffer, timeoutMs = 60_000): Promise<Run> {
   const cmd = cliCommand();
   return new Promise((resolve, reject) => {
     const child = spawn(cmd.argv[0], [...cmd.argv.slice(1), ...args], { cwd: cmd.cwd, stdio: ['pipe', 'pipe', 'pipe'] });

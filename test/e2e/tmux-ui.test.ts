@@ -71,7 +71,7 @@ test('blessed UI in tmux: prompt, commands, ? help, status line, exit', async (t
     literal(name, '?');
     s = await waitFor(name, (x) => x.includes('pixfirewall#show ?'), '? help');
     assert.match(s, /vpdn/);
-    assert.match(s.split('\n').filter((l) => l.trim()).slice(-2)[0], /^pixfirewall#show /);
+    assert.match(s.split('\n').filter((l) => l.trim()).slice(-2)[0], /^pixfirewall#show\s*$/, 'the typed text stays on the input line');
 
     // Ctrl-U kills the line; debug shows up in the status line
     keys(name, 'C-u');

@@ -18,7 +18,7 @@ test('a config line commits through server.reconfigure with before/after snapsho
   const s = a.createSession();
   await s.execute('enable');
   await s.execute('conf t');
-  assert.deepEqual(await s.execute('vpdn enable outside'), ['Warning: toy warning']);
+  assert.deepEqual(await s.execute('vpdn enable outside'), ['Warning: toy warning', 'Warning: vpdn is enabled but no vpdn group accepts dialin pptp']);
   assert.equal(server.diffs.length, 1);
   assert.deepEqual(server.diffs[0].before.vpdnEnable, []);
   assert.deepEqual(server.diffs[0].after.vpdnEnable, ['outside']);
@@ -44,8 +44,10 @@ test('validation errors block the commit; the server is not called', async () =>
   const s = a.createSession();
   await s.execute('enable');
   await s.execute('conf t');
-  assert.deepEqual(await s.execute('hostname invalid'), ['ERROR: hostname invalid']);
-  assert.equal(a.config().vpn.hostname, 'pixfirewall');
+  const out = await s.execute('hostname invalid');
+  assert.equal(out.length, 1);
+  assert.match(out[0], /^ERROR: ip local pool b .* overlaps ip local pool a/);
+  assert.deepEqual(a.config().vpn.pools, []);
   assert.equal(server.diffs.length, 0);
 });
 
@@ -53,14 +55,14 @@ test('loadText reports bad lines with their numbers and keeps the rest', async (
   const server = new FakeServer();
   const a = app({ server });
   const r = await a.loadText('hostname PIX\nbad stuff\n! comment\nfrobnicate\nvpdn enable outside\n');
-  assert.equal(r.applied, 2);
+  assert.equal(r.applied, 3);
   assert.equal(r.rejected, 2);
   assert.deepEqual(r.messages, [
     'ERROR: line 2: bad stuff',
-    '  ERROR: bad line',
+    'ERROR: bad line',
     'ERROR: line 4: frobnicate',
-    "  Type help or '?' for a list of available commands.",
-    'Warning: line 5: toy warning',
+    "Type help or '?' for a list of available commands.",
+    'Warning: vpdn is enabled but no vpdn group accepts dialin pptp',
   ]);
   assert.equal(a.config().vpn.hostname, 'PIX');
   assert.equal(server.diffs.length, 1, 'one reconfigure for the whole file');

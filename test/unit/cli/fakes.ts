@@ -137,17 +137,40 @@ export class FakeHost implements ShellHost {
 export const fakeOps: ConfigOps = {
   defaultRunningConfig: baseRunning,
   apply(rc, line, negate) {
+    if (line.kind === 'hostname' && line.name === 'invalid') {
+      const range = { start: '10.0.0.1', end: '10.0.0.9' };
+      const pools = [{ name: 'a', ranges: [range] }, { name: 'b', ranges: [range] }];
+      return { config: { ...rc, vpn: { ...rc.vpn, pools } }, errors: [], warnings: [] };
+    }
     if (line.kind === 'hostname') return { config: { ...rc, vpn: { ...rc.vpn, hostname: negate ? 'pixfirewall' : (line.name ?? '') } }, errors: [], warnings: [] };
     if (line.kind === 'enable-password')
       return { config: { ...rc, enablePassword: negate ? undefined : { value: line.value ?? '', encrypted: line.encrypted } }, errors: [], warnings: [] };
     if (line.kind === 'vpdn-enable') {
       const list = rc.vpn.vpdnEnable.filter((i) => i !== line.interfaceName);
       if (!negate) list.push(line.interfaceName);
-      return { config: { ...rc, vpn: { ...rc.vpn, vpdnEnable: list } }, errors: [], warnings: negate ? [] : ['Warning: toy warning'] };
+      const interfaces = rc.vpn.interfaces.some((i) => i.name === line.interfaceName)
+        ? rc.vpn.interfaces
+        : [...rc.vpn.interfaces, { name: line.interfaceName, address: '127.0.0.1', mask: '255.255.255.255' }];
+      return { config: { ...rc, vpn: { ...rc.vpn, interfaces, vpdnEnable: list } }, errors: [], warnings: negate ? [] : ['Warning: toy warning'] };
     }
     return { errors: ['ERROR: bad line'], warnings: [] };
   },
-  validate: (rc) => ({ errors: rc.vpn.hostname === 'invalid' ? ['ERROR: hostname invalid'] : [], warnings: [] }),
+  emptyRunningConfig: baseRunning,
+  load(text, base) {
+    const lang = new FakeLanguage();
+    let rc = base;
+    const errors: { lineNo: number; text: string; lines: string[] }[] = [];
+    text.split('\n').forEach((raw, i) => {
+      if (raw.trim() === '' || raw.startsWith('!')) return;
+      const p = lang.parse(raw, 'config');
+      if (!p.ok) return errors.push({ lineNo: i + 1, text: raw, lines: p.message });
+      if (p.command.kind !== 'config') return;
+      const r = fakeOps.apply(rc, p.command.line, p.command.negate);
+      if (!r.config) return errors.push({ lineNo: i + 1, text: raw, lines: r.errors });
+      rc = r.config;
+    });
+    return { config: rc, errors };
+  },
   write: (rc, secrets) => [
     `hostname ${rc.vpn.hostname}`,
     ...(rc.enablePassword ? [`enable password ${secrets ? rc.enablePassword.value : '********'}`] : []),
