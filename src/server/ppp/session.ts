@@ -514,7 +514,9 @@ export class PppSession {
     this.encryptor = undefined;
     this.decryptor = undefined;
     // Renegotiating encryption on a running link is not supported: IP would leak in clear.
-    if (this.reportedUp && this.opts.group.mppe) this.mppeRequiredFailed();
+    // Only while the link runs: when LCP or the call is going down anyway, CCP going
+    // down with it is no MPPE failure.
+    if (this.reportedUp && !this.ended && this.phase === 'network' && this.opts.group.mppe) this.mppeRequiredFailed();
   }
 
   private ccpFailed(): void {
