@@ -10,7 +10,7 @@
  * their own call id). TUN demux: by destination address.
  */
 import net from 'node:net';
-import type { Clock } from '../util/clock.js';
+import type { Clock, Timer } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { ConfigDiff, VpdnGroup, VpnConfig } from '../config/model.js';
@@ -55,9 +55,17 @@ interface Tunnel {
   calls: Map<number, ServerCall>;
   /** 603104 already reported (at PPP up, or at teardown if never up) */
   reported: boolean;
+  /** The peer cleared its last call: waiting for its StopCCRQ. */
+  stopTimer?: Timer;
 }
 
 const PIX_VENDOR = 'Cisco Systems';
+/**
+ * After the peer's own Call-Clear-Request the peer ends the control
+ * connection itself (RFC 2637: Windows and pptp-linux send StopCCRQ right
+ * after the CDN); we stop it only if it has not done so by then.
+ */
+const PEER_STOP_GRACE_MS = 10_000;
 
 export class PptpServer implements VpnServerApi {
   private cfg: VpnConfig = emptyVpnConfig();
@@ -235,6 +243,8 @@ export class PptpServer implements VpnServerApi {
       onDown: (c, reason) => this.callDown(tunnel, c, reason),
       onIpPacket: (c, pkt) => this.fromClient(c, pkt),
     });
+    tunnel.stopTimer?.cancel();
+    tunnel.stopTimer = undefined;
     tunnel.calls.set(callId, call);
     this.calls.set(callId, { call, tunnel });
     if (this.bus.on('ppp negotiation') || this.bus.on('vpdn event')) {
@@ -294,10 +304,21 @@ export class PptpServer implements VpnServerApi {
     // PPP ended on our side: tell the peer (CDN). A PIX tunnel carries one
     // call, so the tunnel goes too once it has none left.
     tunnel.control.clearCall(callId);
-    if (tunnel.calls.size === 0) tunnel.control.stop();
+    if (tunnel.calls.size > 0) return;
+    if (reason !== 'peer-clear-request') {
+      tunnel.control.stop();
+      return;
+    }
+    tunnel.stopTimer?.cancel();
+    tunnel.stopTimer = this.clock.setTimer(PEER_STOP_GRACE_MS, () => {
+      tunnel.stopTimer = undefined;
+      if (tunnel.calls.size === 0) tunnel.control.stop();
+    });
   }
 
   private tunnelClosed(tunnel: Tunnel): void {
+    tunnel.stopTimer?.cancel();
+    tunnel.stopTimer = undefined;
     for (const call of [...tunnel.calls.values()]) call.abort('tunnel closed');
     this.tunnels.delete(tunnel.id);
     if (!tunnel.socket.destroyed) tunnel.socket.end();
