@@ -19,7 +19,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { Attr, CODE_NAMES, MICROSOFT_DICTIONARY } from './dictionary.js';
+import { Attr, Code, CODE_NAMES, MICROSOFT_DICTIONARY } from './dictionary.js';
 
 /** The parts of the `radius` package we use. */
 interface RadiusLib {
@@ -164,7 +164,18 @@ export function encodeAccessRequest(identifier: number, authenticator: Buffer, s
 
 /** Accounting-Request: Request Authenticator = MD5(packet with 16 zero octets | secret) (RFC 2866 3). */
 export function encodeAccountingRequest(identifier: number, secret: string, attrs: readonly AttrSpec[]): EncodeResult {
-  return encode('Accounting-Request', identifier, secret, attrs, false, undefined);
+  return encodeZeroAuthRequest(Code.AccountingRequest, identifier, secret, attrs);
+}
+
+/**
+ * Accounting-, Disconnect- or CoA-Request signed the RFC 2866 way (no
+ * Message-Authenticator: the codec package would sign it in the wrong order).
+ */
+export function encodeZeroAuthRequest(code: number, identifier: number, secret: string, attrs: readonly AttrSpec[]): EncodeResult {
+  if (code !== Code.AccountingRequest && code !== Code.DisconnectRequest && code !== Code.CoaRequest) {
+    return { ok: false, error: `code ${code} is not signed with a zero authenticator` };
+  }
+  return encode(CODE_NAMES[code]!, identifier, secret, attrs, false, undefined);
 }
 
 /** A response (Disconnect/CoA ACK/NAK): signed against the request's authenticator; Message-Authenticator when the request had one. */
