@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { DebugBus } from '../src/debug/bus.js';
 import type { VpnServerApi } from '../src/server/api.js';
-import { createApp } from '../src/cli/app.js';
+import { createApp, type App } from '../src/cli/app.js';
 import { DEFAULT_CONFIG_TEXT } from '../src/cli/default-config.js';
 import { runPlainConsole } from '../src/cli/ui/plain-console.js';
 import { createLinuxServer } from '../src/server/linux-server.js';
@@ -114,6 +114,24 @@ function writeLines(w: Writable, lines: string[]): void {
   if (lines.length) w.write(lines.join('\n') + '\n');
 }
 
+/**
+ * Build the App as the CLI does: the server from `deps.createServer`
+ * (unless --no-server), then `--config FILE` (onto an empty config) or the
+ * working default (onto the factory default). Returns the messages the
+ * load produced (bad lines with their numbers, warnings). Throws when the
+ * server factory throws.
+ */
+export async function prepareApp(
+  args: CliArgs,
+  deps: { createServer?: MainDeps['createServer']; version?: string; bus?: DebugBus } = {},
+): Promise<{ app: App; startup: string[] }> {
+  const bus = deps.bus ?? new DebugBus();
+  const server = !args.noServer && deps.createServer ? deps.createServer({ bus, listen: args.listen }) : undefined;
+  const app = createApp({ server, bus, configPath: args.config, version: deps.version ?? packageVersion() });
+  const startup = args.config ? await app.loadStartupFile() : (await app.loadText(DEFAULT_CONFIG_TEXT)).messages;
+  return { app, startup };
+}
+
 /** Run the program; resolves to the exit code. */
 export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
   const stdin = deps.stdin ?? process.stdin;
@@ -134,9 +152,8 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     return 0;
   }
 
-  const bus = new DebugBus();
   if (args.check) {
-    const app = createApp({ bus, version });
+    const app = createApp({ bus: new DebugBus(), version });
     let text: string;
     try {
       text = readFileSync(args.check, 'utf8');
@@ -144,29 +161,24 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
       stderr.write(`pix-pptpd: cannot read ${args.check}: ${(e as Error).message}\n`);
       return 2;
     }
-    const r = await app.loadText(text);
+    const r = await app.loadText(text, app.emptyConfig());
     writeLines(stdout, r.messages);
     stdout.write(`${args.check}: ${r.applied} lines applied, ${r.rejected} rejected\n`);
     await app.close();
     return r.rejected > 0 || r.messages.some((m) => m.startsWith('ERROR')) ? 1 : 0;
   }
 
-  let server: VpnServerApi | undefined;
-  if (!args.noServer) {
-    if (deps.createServer) {
-      try {
-        server = deps.createServer({ bus, listen: args.listen });
-      } catch (e) {
-        stderr.write(`pix-pptpd: cannot start the VPN server: ${(e as Error).message}\n`);
-        return 1;
-      }
-    } else {
-      stderr.write('pix-pptpd: no VPN server built in; running the shell only (--no-server)\n');
-    }
+  let booted: { app: App; startup: string[] };
+  try {
+    booted = await prepareApp(args, { ...deps, version });
+  } catch (e) {
+    stderr.write(`pix-pptpd: cannot start the VPN server: ${(e as Error).message}\n`);
+    return 1;
   }
-
-  const app = createApp({ server, bus, configPath: args.config, version });
-  const startup = args.config ? await app.loadStartupFile() : (await app.loadText(DEFAULT_CONFIG_TEXT)).messages;
+  const { app, startup } = booted;
+  if (!args.noServer && !deps.createServer) {
+    stderr.write('pix-pptpd: no VPN server built in; running the shell only (--no-server)\n');
+  }
 
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> => (closing ??= app.close().catch(() => undefined));

@@ -192,6 +192,11 @@ export class App implements ShellHost {
     };
   }
 
+  /** A config with nothing in it (the base a whole saved config loads onto). */
+  emptyConfig(): RunningConfig {
+    return this.ops.emptyRunningConfig();
+  }
+
   /** Read `--config FILE` at startup; a missing file starts empty. */
   async loadStartupFile(): Promise<string[]> {
     if (!this.configPath) return [];
@@ -214,16 +219,35 @@ export class App implements ShellHost {
     return this.ops.write(this.rc, false);
   }
 
+  /**
+   * `show startup-config`: the saved config as it would load, rendered by
+   * the writer with secrets masked (the file itself keeps them for reload).
+   */
   async startupConfigText(): Promise<string[] | undefined> {
+    let text: string | undefined;
     if (this.configPath) {
       try {
-        const t = await fsp.readFile(this.configPath, 'utf8');
-        return t.split(/\r?\n/).filter((l, i, a) => !(i === a.length - 1 && l === ''));
+        text = await fsp.readFile(this.configPath, 'utf8');
+      } catch {
+        return undefined;
+      }
+    } else {
+      text = this.startup?.join('\n');
+    }
+    if (text === undefined || text.trim() === '') return undefined;
+    return this.ops.write(this.ops.load(text, this.ops.emptyRunningConfig()).config, false);
+  }
+
+  /** The raw saved text (copy startup-config running-config). */
+  private async startupRaw(): Promise<string | undefined> {
+    if (this.configPath) {
+      try {
+        return await fsp.readFile(this.configPath, 'utf8');
       } catch {
         return undefined;
       }
     }
-    return this.startup;
+    return this.startup?.join('\n');
   }
 
   async writeMemory(): Promise<string[]> {
@@ -256,9 +280,9 @@ export class App implements ShellHost {
   }
 
   async mergeStartup(): Promise<string[]> {
-    const s = await this.startupConfigText();
-    if (!s) return ['% No startup configuration saved'];
-    return (await this.loadText(s.join('\n'))).messages;
+    const s = await this.startupRaw();
+    if (s === undefined || s.trim() === '') return ['% No startup configuration saved'];
+    return (await this.loadText(s)).messages;
   }
 
   hasServer(): boolean {

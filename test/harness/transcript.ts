@@ -19,7 +19,9 @@
  *    next expected line, types the rest, and so on. A secret answer
  *    (`Password: `) is written `Password: <<cisco>>`: `cisco` is typed and
  *    the console must echo `*****`.
- *  - After the last input the harness sends EOF.
+ *  - After the last input the harness sends EOF; a segment that ends
+ *    with a bare prompt line ends there (Enter on an empty line earlier in
+ *    the file is a bare prompt line too, and is typed).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,6 +80,8 @@ async function replaySegment(seg: Segment, start: StartShell): Promise<ReplayRes
       while (expected.length < done && expected.length < seg.lines.length) expected.push(seg.lines[expected.length]);
       const next = seg.lines[done];
       if (shell.closed || next === undefined || expected.length < done || !next.startsWith(prompt)) break;
+      // the bare prompt as the segment's last line is where EOF was sent
+      if (next === prompt && done === seg.lines.length - 1) break;
       let typed = next.slice(prompt.length);
       const secret = SECRET.exec(next);
       if (secret && secret[1] === prompt) {

@@ -84,7 +84,7 @@ test('write memory saves atomically to --config; a restart loads it', async () =
     assert.match(out[1], /^Cryptochecksum: [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8}$/);
     assert.equal(out[2], '[OK]');
     assert.equal(readFileSync(path, 'utf8'), 'hostname PIX\nenable password s3cret\n');
-    assert.deepEqual(await s.execute('show startup-config'), ['hostname PIX', 'enable password s3cret']);
+    assert.deepEqual(await s.execute('show startup-config'), ['hostname PIX', 'enable password ********'], 'secrets masked');
     await a.close();
     const b = app({ configPath: path });
     assert.deepEqual(await b.loadStartupFile(), []);
