@@ -21,7 +21,6 @@ import { SLOTS, slotOrOther, type Slot } from './slots.js';
 export const MASK = '********';
 export const DEFAULT_PIX_VERSION = '6.3(3)';
 const LEVELS = ['emergencies', 'alerts', 'critical', 'errors', 'warnings', 'notifications', 'informational', 'debugging'];
-const AUTH_ORDER: AuthProtocol[] = ['pap', 'chap', 'mschap', 'mschap-v2'];
 
 export interface WriteOptions {
   secrets: 'mask' | 'clear';
@@ -128,7 +127,9 @@ function groupLines(g: VpdnGroup): string[] {
   const p = `vpdn group ${g.name}`;
   const out: string[] = [];
   if (g.acceptDialinPptp) out.push(`${p} accept dialin pptp`);
-  for (const a of AUTH_ORDER) if (g.authentication.includes(a)) out.push(`${p} ppp authentication ${a}`);
+  // Entry order, not the PIX's pap/chap/mschap normalisation: the server
+  // offers the protocols in this order, and a save/reload must keep it.
+  for (const a of g.authentication) out.push(`${p} ppp authentication ${a}`);
   if (g.mppe) {
     out.push(`${p} ppp encryption mppe ${g.mppe.strength}${g.mppe.required ? ' required' : ''}${g.mppe.stateful ? ' stateful' : ''}`);
   }

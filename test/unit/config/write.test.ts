@@ -63,10 +63,10 @@ test('the seed vpdn block is written in PIX order, inside the PIX frame', () => 
   assert.deepEqual([...positions].sort((a, b) => a - b), positions);
 });
 
-test('ppp authentication is written pap, chap, mschap whatever the entry order', () => {
+test('ppp authentication is written in entry order (the order the server offers them)', () => {
   const { rc } = run(defaultRunningConfig(), 'vpdn group 1 ppp authentication mschap', 'vpdn group 1 ppp authentication chap', 'vpdn group 1 ppp authentication pap');
   const auth = writeConfig(rc, { secrets: 'mask' }).filter((l) => l.includes('ppp authentication'));
-  assert.deepEqual(auth, ['vpdn group 1 ppp authentication pap', 'vpdn group 1 ppp authentication chap', 'vpdn group 1 ppp authentication mschap']);
+  assert.deepEqual(auth, ['vpdn group 1 ppp authentication mschap', 'vpdn group 1 ppp authentication chap', 'vpdn group 1 ppp authentication pap']);
 });
 
 test('masking: user passwords and aaa keys masked, enable/passwd hashed; write memory keeps them', () => {
