@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { radclientAvailable, startFreeRadius, type FreeRadius } from '../harness/radius.js';
+import { radclientAvailable, startFreeRadius, type FreeRadius, type RadiusUser } from '../harness/radius.js';
 import { DebugBus } from '../../src/debug/bus.js';
 import { systemClock } from '../../src/util/clock.js';
 import { nodeUdp } from '../../src/server/aaa/radius/udp.js';
@@ -30,7 +30,7 @@ import {
 
 const cap = radclientAvailable();
 
-const USERS = [
+const USERS: RadiusUser[] = [
   { name: 'cisco', password: 'cisco' },
   { name: 'nokeys', password: 'nokeys', noMppe: true },
   { name: 'fixed', password: 'fixed', reply: { 'Framed-IP-Address': '192.168.1.77' } },
