@@ -290,14 +290,17 @@ export class PptpServer implements VpnServerApi {
       });
     }
     if (!tunnel.reported) {
-      // The PIX reports the tunnel even when PPP never came up (seed 003, 691/MPPE cases).
+      // The PIX reports the tunnel even when PPP never came up (seed 003):
+      // after a failed authentication with 0.0.0.0 and Unknown, after an
+      // MPPE failure with the user and the address it had been given.
       tunnel.reported = true;
+      const p = call.ppp.status();
       this.bus.syslog(
         603104,
         6,
         `PPTP Tunnel created, tunnel_id is ${tunnel.id}, remote_peer_ip is ${tunnel.peerAddress}, ` +
-          `ppp_virtual_interface_id is ${call.o.pppIfId}, client_dynamic_ip is 0.0.0.0, ` +
-          `username is ${call.username || 'Unknown'}, MPPE_key_strength is None`,
+          `ppp_virtual_interface_id is ${call.o.pppIfId}, client_dynamic_ip is ${p.clientAddress ?? '0.0.0.0'}, ` +
+          `username is ${p.username ?? 'Unknown'}, MPPE_key_strength is None`,
         { tunnel: tunnel.id },
       );
     }
