@@ -108,3 +108,19 @@ test('--help, --version, unknown flag', async () => {
   assert.equal(u.code, 2);
   assert.match(u.stderr, /unknown option '--bogus'/);
 });
+
+test('SIGTERM ends a waiting shell cleanly (exit 143)', async () => {
+  const cmd = cliCommand();
+  const child = spawn(cmd.argv[0], [...cmd.argv.slice(1), '--plain', '--no-server'], { cwd: cmd.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const deadline = Date.now() + 60_000;
+  while (!stdout.includes('pixfirewall>') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(stdout.includes('pixfirewall>'), 'prompt before the signal');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const code = await exited;
+  clearTimeout(timer);
+  assert.equal(code, 143);
+});

@@ -93,6 +93,15 @@ test('blessed UI in tmux: prompt, commands, ? help, status line, exit', async (t
     s = await waitFor(name, (x) => /TMUX#hostname TMUX\s*$/m.test(x), 'history recall');
     keys(name, 'C-u');
 
+    // long output pages at `pager lines 24`: space shows more, q drops the rest
+    literal(name, 'show running-config');
+    keys(name, 'Enter');
+    s = await waitFor(name, (x) => x.includes('<--- More --->'), 'the --More-- prompt');
+    assert.doesNotMatch(s, /: end/);
+    keys(name, 'q');
+    s = await waitFor(name, (x) => !x.includes('<--- More --->') && /TMUX#\s*$/m.test(x), 'paging to stop');
+    assert.doesNotMatch(s, /: end/, 'q dropped the rest');
+
     literal(name, 'exit');
     keys(name, 'Enter');
     literal(name, 'exit');
