@@ -198,10 +198,8 @@ export class PptpControlConnection extends ControlChannel {
       this.terminate('local-stop', 'stop');
       return;
     }
-    for (const callId of [...this.calls.keys()]) {
-      this.clearCall(callId, CdnResult.AdminShutdown);
-      this.opts.callbacks.onCallClear(callId, 'tunnel-stop');
-    }
+    const live = [...this.calls.keys()];
+    for (const callId of live) this.clearCall(callId, CdnResult.AdminShutdown);
     this.stopKeepalive();
     this.changeState('wt-stop-reply', 'stop');
     const wait = (this.opts.stopReplyTimeoutSeconds ?? 10) * 1000;
@@ -212,6 +210,9 @@ export class PptpControlConnection extends ControlChannel {
       this.terminate('stop-reply-timeout', 'stop-reply-timeout');
     });
     this.sendMessage({ type: 'StopCCRQ', reason });
+    // Callbacks last: the owner may call stop() again from onCallClear (its
+    // last call is gone); by now that is a no-op, not a second StopCCRQ.
+    for (const callId of live) this.opts.callbacks.onCallClear(callId, 'tunnel-stop');
   }
 
   /** Close now, sending nothing (the TCP connection went away, shutdown). */
