@@ -56,10 +56,14 @@ export interface MppeAgreed {
 /**
  * The group's `ppp encryption mppe 40|56|128|auto [required] [stateful]`
  * as an MppeNegotiation, over the pure functions of ccp-mppe.ts.
+ * `offer`: ask for every strength allowed (pppd, our server) or only the
+ * strongest (Windows asks 0x01000040 and takes a Nak down to any strength
+ * it allows).
  */
-export function policyMppeNegotiation(setting: MppeSetting): MppeNegotiation {
+export function policyMppeNegotiation(setting: MppeSetting, offerStyle: 'all-allowed' | 'strongest' = 'all-allowed'): MppeNegotiation {
   const policy = mppePolicy(setting);
   if (!policy) throw new Error('policyMppeNegotiation needs an MPPE setting');
+  const firstOffer = ourMppeRequest(offerStyle === 'strongest' ? { ...policy, allowed: policy.allowed.slice(0, 1) } : policy);
   let offer: number | undefined;
   const next = (r: MppeNextRequest): boolean => {
     if (r.action === 'fail') return false;
@@ -67,7 +71,7 @@ export function policyMppeNegotiation(setting: MppeSetting): MppeNegotiation {
     return true;
   };
   const negotiation: MppeNegotiation = {
-    reset: () => (offer = ourMppeRequest(policy)),
+    reset: () => (offer = firstOffer),
     offer: () => offer,
     judgePeer: (bits) => {
       const v = judgePeerMppeRequest(policy, bits);
@@ -93,6 +97,10 @@ export interface CcpEvents {
   finished(reason: string): void;
   /** the peer lost sync (stateful MPPE): reset our encryptor, then Ack */
   resetRequest(): void;
+  /** the peer acknowledged our Reset-Request */
+  resetAck?(): void;
+  /** identifier source shared with other protocols (Windows) */
+  nextId?(): number;
 }
 
 export class Ccp implements FsmLayer {
@@ -137,7 +145,13 @@ export class Ccp implements FsmLayer {
       accepted: (v) => (this.his = v.readUInt32BE(0)),
     };
     this.options = new OptionNegotiator([handler]);
-    this.fsm = new Fsm(this, { name: 'CCP', clock, send: (c, i, d) => ev.send(c, i, d), trace: (t) => ev.trace(t) });
+    this.fsm = new Fsm(this, {
+      name: 'CCP',
+      clock,
+      send: (c, i, d) => ev.send(c, i, d),
+      trace: (t) => ev.trace(t),
+      nextId: ev.nextId ? () => ev.nextId!() : undefined,
+    });
   }
 
   resetOptions(): void {
@@ -183,7 +197,10 @@ export class Ccp implements FsmLayer {
       }
       return true;
     }
-    if (code === CP_CODE.ResetAck) return true;
+    if (code === CP_CODE.ResetAck) {
+      if (this.fsm.state === 'opened') this.ev.resetAck?.();
+      return true;
+    }
     return false;
   }
 

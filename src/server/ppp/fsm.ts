@@ -57,6 +57,8 @@ export interface FsmLayer {
   thisLayerFinished(reason: string): void;
   /** Codes beyond 1..7 (LCP Echo, CCP Reset...). true = handled. */
   extendedCode?(code: number, id: number, data: Buffer): boolean;
+  /** Data for our Terminate-Requests (Windows sends 12 octets); default none. */
+  termReqData?(): Buffer;
 }
 
 export type FsmTrace =
@@ -72,6 +74,8 @@ export interface FsmOptions {
   /** send a control packet of this protocol (the session frames it) */
   send(code: number, id: number, data: Buffer): void;
   trace?(ev: FsmTrace): void;
+  /** Identifier source shared with other protocols (Windows); default: this automaton's own counter from 1. */
+  nextId?(): number;
   restartMs?: number;
   maxConfigure?: number;
   maxTerminate?: number;
@@ -110,6 +114,7 @@ export class Fsm {
 
   /** Next identifier for a request this layer originates (LCP echo shares it). */
   nextId(): number {
+    if (this.opts.nextId) return this.opts.nextId() & 0xff;
     this.id = (this.id + 1) & 0xff;
     return this.id;
   }
@@ -534,7 +539,7 @@ export class Fsm {
   private lastReq: Buffer = EMPTY;
 
   private sendTermReq(): void {
-    this.send(CP_CODE.TermReq, this.nextId(), EMPTY);
+    this.send(CP_CODE.TermReq, this.nextId(), this.layer.termReqData?.() ?? EMPTY);
     this.restartCount--;
     this.startTimer();
   }

@@ -10,8 +10,11 @@
  * configured, and never Ack'ed as 0.0.0.0. IP-Compression (VJ) and the
  * old IP-Addresses option are Rejected.
  *
- * Client: asks for 0.0.0.0 and DNS (and NBNS when told to), takes the
- * values the server Naks, drops what it Rejects.
+ * Client: asks for the options of `request` in that order (0.0.0.0 for
+ * the address and name servers; VJ `00 2d 0f 01` as pppd does), takes the
+ * values the server Naks, drops what it Rejects. VJ is only ever asked
+ * for, never implemented: a peer that Acks it and then sends VJ frames
+ * gets them Protocol-Rejected.
  */
 import type { Clock } from '../../util/clock.js';
 import { ipv4Bytes, ipv4String } from './frame.js';
@@ -39,9 +42,13 @@ export interface IpcpConfig {
   /** server: `client configuration dns` / `wins` */
   dns?: readonly string[];
   wins?: readonly string[];
-  /** client: ask for name servers */
+  /** client: ask for name servers (when `request` is not given) */
   requestDns?: boolean;
   requestWins?: boolean;
+  /** client: the options to ask for, in order (2 VJ, 3 address, 129-132 name servers) */
+  request?: readonly number[];
+  /** identifier source shared with other protocols (Windows) */
+  nextId?: () => number;
 }
 
 export interface IpcpNegotiated {
@@ -85,17 +92,55 @@ export class Ipcp implements FsmLayer {
             this.serverNameServer(IPCP_OPT.SecondaryDns, cfg.dns?.[1]),
             this.serverNameServer(IPCP_OPT.SecondaryNbns, cfg.wins?.[1]),
           ]
-        : [
-            this.clientAddress(),
-            ...(cfg.requestDns ?? true
-              ? [this.clientNameServer(IPCP_OPT.PrimaryDns, this.negotiated.dns, 0), this.clientNameServer(IPCP_OPT.SecondaryDns, this.negotiated.dns, 1)]
-              : []),
-            ...(cfg.requestWins
-              ? [this.clientNameServer(IPCP_OPT.PrimaryNbns, this.negotiated.wins, 0), this.clientNameServer(IPCP_OPT.SecondaryNbns, this.negotiated.wins, 1)]
-              : []),
-          ];
+        : this.clientHandlers(
+            cfg.request ?? [
+              IPCP_OPT.IpAddress,
+              ...(cfg.requestDns ?? true ? [IPCP_OPT.PrimaryDns, IPCP_OPT.SecondaryDns] : []),
+              ...(cfg.requestWins ? [IPCP_OPT.PrimaryNbns, IPCP_OPT.SecondaryNbns] : []),
+            ],
+          );
     this.options = new OptionNegotiator(handlers);
-    this.fsm = new Fsm(this, { name: 'IPCP', clock, send: (c, i, d) => ev.send(c, i, d), trace: (t) => ev.trace(t) });
+    this.fsm = new Fsm(this, {
+      name: 'IPCP',
+      clock,
+      send: (c, i, d) => ev.send(c, i, d),
+      trace: (t) => ev.trace(t),
+      nextId: cfg.nextId,
+    });
+  }
+
+  private clientHandlers(request: readonly number[]): OptionHandler[] {
+    const out: OptionHandler[] = [];
+    const seen = new Set<number>();
+    for (const type of request) {
+      if (seen.has(type)) continue;
+      seen.add(type);
+      switch (type) {
+        case IPCP_OPT.IpCompression:
+          out.push(this.clientVj());
+          break;
+        case IPCP_OPT.IpAddress:
+          out.push(this.clientAddress());
+          break;
+        case IPCP_OPT.PrimaryDns:
+          out.push(this.clientNameServer(type, this.negotiated.dns, 0));
+          break;
+        case IPCP_OPT.SecondaryDns:
+          out.push(this.clientNameServer(type, this.negotiated.dns, 1));
+          break;
+        case IPCP_OPT.PrimaryNbns:
+          out.push(this.clientNameServer(type, this.negotiated.wins, 0));
+          break;
+        case IPCP_OPT.SecondaryNbns:
+          out.push(this.clientNameServer(type, this.negotiated.wins, 1));
+          break;
+        default:
+          throw new RangeError(`IPCP client cannot ask for option ${type}`);
+      }
+    }
+    // The address is always negotiated; the peer's own address is judged by this handler.
+    if (!seen.has(IPCP_OPT.IpAddress)) out.push(this.clientAddress());
+    return out;
   }
 
   // ---- server handlers --------------------------------------------------
@@ -164,6 +209,30 @@ export class Ipcp implements FsmLayer {
       },
       clearPeer: () => (this.negotiated.peerAddress = undefined),
       accepted: (v) => (this.negotiated.peerAddress = ipOf(v)),
+    };
+  }
+
+  /** Van Jacobson compression, asked as pppd does: `00 2d 0f 01` (16 slots, slot-id compression). */
+  private clientVj(): OptionHandler {
+    const INITIAL = Buffer.from([0x00, 0x2d, 0x0f, 0x01]);
+    let want: Buffer | undefined = INITIAL;
+    return {
+      type: IPCP_OPT.IpCompression,
+      reset: () => (want = INITIAL),
+      buildReq: () => want,
+      onNak: (v) => {
+        // pppd takes a Nak'ed VJ with fewer slots or no slot-id compression; anything else ends the request
+        if (v.length === 4 && v.readUInt16BE(0) === 0x002d && v[2] <= 0x0f) {
+          want = Buffer.from([0x00, 0x2d, v[2], v[3] ? 1 : 0]);
+        } else {
+          want = undefined;
+        }
+        return 'ok';
+      },
+      onRej: () => {
+        want = undefined;
+        return 'ok';
+      },
     };
   }
 

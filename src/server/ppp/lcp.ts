@@ -5,10 +5,11 @@
  *
  * Options we ask for: MRU (default 1400, below the GRE path MTU),
  * Authentication-Protocol (server role: the group's list in order),
- * Magic-Number, PFC, ACFC. Options we accept from the peer: MRU, ACCM,
- * Auth (client role), Magic (loop detection), PFC, ACFC. Everything else
- * (Callback 13 that Windows sends, MRRU 17, Short-Seq 18, Endpoint
- * Discriminator 19, ...) is Configure-Rejected.
+ * Magic-Number, PFC, ACFC; a client profile may add ACCM (pppd) and
+ * Callback (Windows, dropped when rejected). Options we accept from the
+ * peer: MRU, ACCM, Auth (client role), Magic (loop detection), PFC, ACFC.
+ * Everything else (Callback 13 that Windows sends, MRRU 17, Short-Seq 18,
+ * Endpoint Discriminator 19, ...) is Configure-Rejected.
  */
 import type { Clock, Timer } from '../../util/clock.js';
 import type { AuthProtocol } from '../../config/model.js';
@@ -69,6 +70,8 @@ export interface LcpNegotiated {
   /** the peer accepts compressed frames from us (it asked for them, we acked) */
   sendPfc: boolean;
   sendAcfc: boolean;
+  /** the peer acked our Callback option */
+  callback?: number;
 }
 
 export interface LcpConfig {
@@ -83,6 +86,14 @@ export interface LcpConfig {
   echoFailures?: number;
   /** Source of magic numbers (tests make it deterministic). */
   random32?: () => number;
+  /** Client: ACCM to ask for (pppd asks 0); undefined/null = do not ask. */
+  asyncMap?: number | null;
+  /** Client: Callback operation to ask for (Windows 6 = CBCP); undefined/null = do not ask. */
+  callback?: number | null;
+  /** Identifier source shared with other protocols (Windows). */
+  nextId?: () => number;
+  /** Data for our Terminate-Requests (Windows: 12 octets). */
+  terminateData?: () => Buffer;
 }
 
 export interface LcpEvents {
@@ -133,8 +144,16 @@ export class Lcp implements FsmLayer {
       this.magicHandler(),
       this.flagHandler(LCP_OPT.PFC, (v) => (this.negotiated.sendPfc = v)),
       this.flagHandler(LCP_OPT.ACFC, (v) => (this.negotiated.sendAcfc = v)),
+      // Windows puts Callback after ACFC.
+      this.callbackHandler(),
     ]);
-    this.fsm = new Fsm(this, { name: 'LCP', clock, send: (c, i, d) => ev.send(c, i, d), trace: (t) => ev.trace(t) });
+    this.fsm = new Fsm(this, {
+      name: 'LCP',
+      clock,
+      send: (c, i, d) => ev.send(c, i, d),
+      trace: (t) => ev.trace(t),
+      nextId: cfg.nextId,
+    });
   }
 
   // ---- option handlers --------------------------------------------------
@@ -165,11 +184,48 @@ export class Lcp implements FsmLayer {
     };
   }
 
-  /** ACCM is meaningless without async HDLC (PPTP): accept any value. */
+  /** ACCM is meaningless without async HDLC (PPTP): accept any value; ask only when told to (pppd). */
   private accmHandler(): OptionHandler {
+    const initial = this.cfg.asyncMap ?? null;
+    let want = initial;
     return {
       type: LCP_OPT.ACCM,
+      reset: () => (want = initial),
+      buildReq: () => (want === null ? undefined : u32(want)),
+      // pppd: a Nak'ed map is OR'ed into ours
+      onNak: (v) => {
+        if (v.length !== 4) return 'bad';
+        if (want !== null) want = (want | v.readUInt32BE(0)) >>> 0;
+        return 'ok';
+      },
+      onRej: () => {
+        want = null;
+        return 'ok';
+      },
       onReq: (v): ReqVerdict => (v.length === 4 ? { verdict: 'ack' } : { verdict: 'rej' }),
+    };
+  }
+
+  /** Callback (RFC 1570 2.3): asked by a Windows client, never accepted from the peer (no CBCP here). */
+  private callbackHandler(): OptionHandler {
+    const initial = this.cfg.callback ?? null;
+    let want = initial;
+    return {
+      type: LCP_OPT.Callback,
+      reset: () => {
+        want = initial;
+        this.negotiated.callback = undefined;
+      },
+      buildReq: () => (want === null ? undefined : Buffer.from([want])),
+      onAck: (v) => (this.negotiated.callback = v.length >= 1 ? v[0] : undefined),
+      onNak: () => {
+        want = null;
+        return 'ok';
+      },
+      onRej: () => {
+        want = null;
+        return 'ok';
+      },
     };
   }
 
@@ -322,6 +378,10 @@ export class Lcp implements FsmLayer {
   thisLayerFinished(reason: string): void {
     this.stopEcho();
     this.ev.finished(reason);
+  }
+
+  termReqData(): Buffer {
+    return this.cfg.terminateData?.() ?? Buffer.alloc(0);
   }
 
   extendedCode(code: number, id: number, data: Buffer): boolean {

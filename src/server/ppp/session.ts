@@ -17,17 +17,38 @@
  * sent together with its CCP request is answered at once. The link is
  * reported up when IPCP is open and CCP has settled. With MPPE on, IP only
  * travels encrypted.
+ *
+ * The client role takes a PppClientProfile (profiles.ts): Windows 10 or
+ * pppd on the wire (options and their order, identifiers, Identification,
+ * IPv6CP, NCP order, FF 03 on LCP, Terminate-Request data).
+ *
+ * `debug ppp mppe` (IOS `debug ppp mppe events` style; never key bytes):
+ *   Vi1 MPPE: Generate keys using RADIUS data | local database
+ *   Vi1 MPPE: Initialize keys
+ *   Vi1 MPPE: [128 bit encryption] [stateless mode]
+ *   Vi1 MPPE: Discard packet ccount 0x005 (lost sync), send Reset-Request
+ *   Vi1 MPPE: Discard packet ccount 0x006 (replay)
+ *   Vi1 MPPE: Rcvd Reset-Request [Resetting]: key change on next packet
+ *   Vi1 MPPE: Rcvd Reset-Ack
+ *   Vi1 MPPE: Key change (flag packet|reset) ccount 0x0FF          (we send)
+ *   Vi1 MPPE: Rcvd key change ccount 0x0FF                         (stateful)
+ *   Vi1 MPPE: Resynchronized at ccount 0x007, 2 packet(s) lost     (stateful)
+ *   Vi1 MPPE: Keys discarded
+ * Stateless mode changes keys on every packet; those changes are not
+ * printed one by one (the mode line says so).
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock, Timer } from '../../util/clock.js';
 import type { DebugBus, DebugCategory, DebugContext } from '../../debug/bus.js';
 import type { AuthProtocol, MppeSetting } from '../../config/model.js';
 import type { Authenticator, MppeMasterKeys } from '../aaa/authenticator.js';
-import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, encodeFrame, type FrameCompression } from './frame.js';
+import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, encodeFrame, u32, type FrameCompression } from './frame.js';
 import type { FsmTrace } from './fsm.js';
 import { Lcp } from './lcp.js';
 import { Ipcp } from './ipcp.js';
 import { Ccp, policyMppeNegotiation, type MppeAgreed, type MppeNegotiation } from './ccp.js';
+import { Ipv6cp } from './ipv6cp.js';
+import { BASIC_PPP_PROFILE, type NcpName, type PppClientProfile } from './profiles.js';
 import { MppeDecryptor, MppeEncryptor } from './mppe.js';
 import type { AuthContext, AuthEngine, AuthFailureKind, AuthOutcome, AuthSuccess } from './auth/common.js';
 import { PapClient, PapServer } from './auth/pap.js';
@@ -70,6 +91,8 @@ export interface PppUpInfo {
   auth?: AuthSuccess;
   /** client: name servers the server gave us */
   dns?: string[];
+  /** client: NBNS servers the server gave us (when asked for) */
+  wins?: string[];
 }
 
 export interface PppSessionOptions {
@@ -105,6 +128,10 @@ export interface PppSessionOptions {
   chapName?: string;
   /** MPPE option logic (default: policyMppeNegotiation) */
   mppeNegotiation?(setting: MppeSetting): MppeNegotiation;
+  /** client role: how the client behaves on the wire (default BASIC_PPP_PROFILE) */
+  clientProfile?: PppClientProfile;
+  /** where the MPPE master keys came from, for `debug ppp mppe` (default 'local') */
+  mppeKeySource?: 'radius' | 'local';
   random?(n: number): Buffer;
   random32?(): number;
 }
@@ -116,6 +143,8 @@ export interface PppStatus {
   lcp: string;
   ipcp: string;
   ccp: string;
+  /** client role with IPv6CP (profiles); 'initial' otherwise */
+  ipv6cp: string;
   username?: string;
   /** 'PAP' | 'CHAP' | 'MSCHAP' | 'MSCHAP-V2' */
   authProtocol?: string;
@@ -135,11 +164,24 @@ export interface PppStatus {
 const AUTH_LABEL: Record<AuthProtocol, string> = { pap: 'PAP', chap: 'CHAP', mschap: 'MSCHAP', 'mschap-v2': 'MSCHAP-V2' };
 const IP_PREFIX = Buffer.from([0x00, 0x21]);
 
+/** A 12-bit coherency count as `0x0FF`. */
+function ccountHex(n: number): string {
+  return `0x${n.toString(16).toUpperCase().padStart(3, '0')}`;
+}
+
 export class PppSession {
   private phase: PppPhase = 'dead';
   private readonly lcp: Lcp;
   private ipcp: Ipcp | undefined;
   private ccp: Ccp | undefined;
+  private ipv6cp: Ipv6cp | undefined;
+  /** NCPs waiting for CCP to open before they negotiate (pppd with MPPE required) */
+  private deferredNcps: { fsm: { open(): void } }[] = [];
+  private readonly profile: PppClientProfile | undefined;
+  private readonly sharedId: (() => number) | undefined;
+  private lcpUpAt: number | undefined;
+  /** a Reset-Request asked us to flush: the next packet we send changes keys */
+  private txResetPending = false;
   private auth: AuthEngine | undefined;
   private authTimer: Timer | undefined;
   private readonly ifLabel: string;
@@ -165,19 +207,29 @@ export class PppSession {
     if (opts.role === 'client' && !opts.credentials) throw new Error('a client PppSession needs credentials');
     this.ifLabel = `Vi${opts.pppIfId}`;
     this.random = opts.random ?? ((n) => randomBytes(n));
+    const profile = opts.role === 'client' ? (opts.clientProfile ?? BASIC_PPP_PROFILE) : undefined;
+    this.profile = profile;
+    if (profile?.identifiers === 'shared') {
+      let id = (profile.firstIdentifier - 1) & 0xff;
+      this.sharedId = () => (id = (id + 1) & 0xff);
+    }
     const authProtocols = opts.group.authProtocols.length
       ? opts.group.authProtocols
-      : opts.role === 'server'
-        ? (['pap'] as const)
-        : (['mschap-v2', 'mschap', 'chap', 'pap'] as const);
+      : profile
+        ? profile.authProtocols
+        : (['pap'] as const);
     this.lcp = new Lcp(
       {
         role: opts.role,
         authProtocols,
-        mru: opts.mru,
+        mru: opts.mru !== undefined ? opts.mru : profile ? profile.lcp.mru : undefined,
         echoIntervalMs: opts.echoIntervalMs,
         echoFailures: opts.echoFailures,
         random32: opts.random32,
+        asyncMap: profile?.lcp.asyncMap,
+        callback: profile?.lcp.callback,
+        nextId: this.sharedId,
+        terminateData: profile?.terminateData === 'windows' ? () => this.windowsTerminateData() : undefined,
       },
       opts.clock,
       {
@@ -235,6 +287,10 @@ export class PppSession {
         if (this.phase !== 'network') return this.drop('before network phase', protocolName(protocol));
         if (!this.ccp) return this.protocolReject(protocol, payload);
         return this.inputCp(protocol, payload, (c, i, d) => this.ccp!.fsm.input(c, i, d));
+      case PPP_PROTO.IPV6CP:
+        if (!this.ipv6cp) return this.protocolReject(protocol, payload);
+        if (this.phase !== 'network') return this.drop('before network phase', protocolName(protocol));
+        return this.inputCp(protocol, payload, (c, i, d) => this.ipv6cp!.fsm.input(c, i, d));
       case PPP_PROTO.IP:
         return this.inputIp(payload, false);
       case PPP_PROTO.MPPE:
@@ -253,6 +309,11 @@ export class PppSession {
     if (this.encryptor) {
       const enc = this.encryptor.encrypt(Buffer.concat([IP_PREFIX, packet]));
       this.counters.encrypted++;
+      if (!this.encryptor.stateless && enc[0] & 0x80) {
+        const why = this.txResetPending ? 'reset' : 'flag packet';
+        this.txResetPending = false;
+        if (this.opts.debug.on('ppp mppe')) this.mppeLine(`Key change (${why}) ccount ${ccountHex(this.encryptor.coherencyCount)}`);
+      }
       this.sendFrame(PPP_PROTO.MPPE, enc);
     } else {
       this.sendFrame(PPP_PROTO.IP, packet);
@@ -286,6 +347,7 @@ export class PppSession {
       lcp: this.lcp.fsm.state,
       ipcp: this.ipcp?.fsm.state ?? 'initial',
       ccp: this.ccp?.fsm.state ?? 'initial',
+      ipv6cp: this.ipv6cp?.fsm.state ?? 'initial',
       username: this.username,
       authProtocol: this.authProtocol ? AUTH_LABEL[this.authProtocol] : undefined,
       serverAddress: this.opts.role === 'server' ? this.opts.group.localAddress : this.ipcp?.negotiated.peerAddress,
@@ -332,13 +394,29 @@ export class PppSession {
   private inputMppe(payload: Buffer): void {
     if (this.phase !== 'network' || !this.decryptor) return this.drop('MPPE packet without MPPE', 'COMP');
     if (this.opts.debug.on('ppp io')) this.opts.debug.debug('ppp io', ioEncrLine(payload), this.ctx());
-    const r = this.decryptor.decrypt(payload);
+    const dec = this.decryptor;
+    const wasDiscarding = dec.isDiscarding;
+    const gapBefore = dec.stats.gap;
+    const ccount = payload.length >= 2 ? ((payload[0] & 0x0f) << 8) | payload[1] : -1;
+    const flushed = payload.length >= 1 && (payload[0] & 0x80) !== 0;
+    const r = dec.decrypt(payload);
     if (!r.ok) {
       this.drop('MPPE packet rejected', r.reason);
+      if (this.opts.debug.on('ppp mppe')) {
+        const at = ccount < 0 ? 'short' : `ccount ${ccountHex(ccount)}`;
+        this.mppeLine(`Discard packet ${at} (${r.reason === 'lost' ? 'lost sync' : r.reason})${r.needReset ? ', send Reset-Request' : ''}`);
+      }
       if (r.needReset) this.ccp?.sendResetRequest();
       return;
     }
     this.counters.decrypted++;
+    if (!dec.stateless && this.opts.debug.on('ppp mppe')) {
+      if (wasDiscarding || dec.stats.gap !== gapBefore) {
+        this.mppeLine(`Resynchronized at ccount ${ccountHex(r.ccount)}, ${dec.stats.gap - gapBefore} packet(s) lost`);
+      } else if (flushed) {
+        this.mppeLine(`Rcvd key change ccount ${ccountHex(r.ccount)}`);
+      }
+    }
     const inner = decodeFrame(r.payload);
     if (!inner.ok) return this.drop('bad protocol inside MPPE', inner.error);
     if (inner.value.protocol === PPP_PROTO.IP) return this.inputIp(inner.value.payload, true);
@@ -361,9 +439,13 @@ export class PppSession {
       return;
     }
     if (proto === undefined) {
+      this.lcpUpAt = this.opts.clock.now();
+      this.sendIdentification();
       this.enterNetwork();
       return;
     }
+    this.lcpUpAt = this.opts.clock.now();
+    this.sendIdentification();
     this.authProtocol = proto;
     this.setPhase('authenticate');
     const ctx = this.authContext(proto);
@@ -377,6 +459,21 @@ export class PppSession {
       if (this.phase === 'authenticate') this.close('authentication timeout');
     });
     this.auth.start();
+  }
+
+  /** Windows: LCP Identification packets (RFC 1570 2.1) right after LCP opens. */
+  private sendIdentification(): void {
+    const msgs = this.profile?.identification ?? [];
+    for (const m of msgs) {
+      const data = Buffer.concat([u32(this.lcp.negotiated.ourMagic), m]);
+      this.lcp.fsm.send(CP_CODE.Identification, this.lcp.fsm.nextId(), data);
+    }
+  }
+
+  /** Windows Terminate-Request data: magic, uptime in ms, four zero octets (see profiles.ts). */
+  private windowsTerminateData(): Buffer {
+    const up = this.lcpUpAt === undefined ? 0 : Math.max(0, this.opts.clock.now() - this.lcpUpAt);
+    return Buffer.concat([u32(this.lcp.negotiated.ourMagic), u32(up >>> 0), Buffer.alloc(4)]);
   }
 
   private authWireProtocol(): number {
@@ -457,7 +554,7 @@ export class PppSession {
             dns: this.opts.group.dns,
             wins: this.opts.group.wins,
           }
-        : { role: 'client', requestDns: true, requestWins: false },
+        : { role: 'client', request: this.profile?.ipcpRequest, nextId: this.sharedId },
       clock,
       {
         send: (c, i, d) => this.sendCp(PPP_PROTO.IPCP, c, i, d),
@@ -476,29 +573,74 @@ export class PppSession {
       return;
     }
     if (canMppe) {
-      const negotiation = (this.opts.mppeNegotiation ?? policyMppeNegotiation)(setting);
+      const offer = this.profile?.mppeOffer;
+      const negotiation = this.opts.mppeNegotiation ? this.opts.mppeNegotiation(setting) : policyMppeNegotiation(setting, offer);
       this.ccp = new Ccp(negotiation, clock, {
         send: (c, i, d) => this.sendCp(PPP_PROTO.CCP, c, i, d),
         trace: (t) => this.trace(PPP_PROTO.CCP, t),
         up: (agreed) => this.ccpUp(agreed),
         down: () => this.ccpDown(),
         finished: () => this.ccpFailed(),
-        resetRequest: () => this.encryptor?.resetRequested(),
+        resetRequest: () => this.peerResetRequest(),
+        resetAck: () => this.mppeLine('Rcvd Reset-Ack'),
+        nextId: this.sharedId,
       });
     } else {
       this.ccpSettled = true;
     }
-    this.ipcp.fsm.up();
-    this.ipcp.fsm.open();
-    if (this.ccp) {
-      this.ccp.fsm.up();
-      this.ccp.fsm.open();
+    if (this.profile?.ipv6cp) {
+      this.ipv6cp = new Ipv6cp(this.random, clock, {
+        send: (c, i, d) => this.sendCp(PPP_PROTO.IPV6CP, c, i, d),
+        trace: (t) => this.trace(PPP_PROTO.IPV6CP, t),
+        up: () => {},
+        down: () => {},
+        // Given up (Protocol-Rejected, no answer): the link runs on IPv4 alone.
+        finished: () => {},
+        nextId: this.sharedId,
+      });
     }
+    const ncps: Record<NcpName, { fsm: { up(): void; open(): void } } | undefined> = {
+      ipcp: this.ipcp,
+      ccp: this.ccp,
+      ipv6cp: this.ipv6cp,
+    };
+    const order: readonly NcpName[] = this.profile?.ncpOrder ?? ['ipcp', 'ccp'];
+    // pppd with MPPE required: the other NCPs negotiate once CCP is up; until
+    // then they sit in Closed and answer a peer's request with Terminate-Ack.
+    const waitForCcp = !!(this.profile?.ncpWaitsForCcp && this.ccp && setting?.required);
+    for (const name of order) {
+      const ncp = ncps[name];
+      if (!ncp) continue;
+      ncp.fsm.up();
+      if (waitForCcp && name !== 'ccp') this.deferredNcps.push(ncp);
+      else ncp.fsm.open();
+    }
+    // Protocols a profile's order leaves out still run (IPCP is required).
+    for (const name of ['ipcp', 'ccp'] as const) {
+      if (!order.includes(name) && ncps[name]) {
+        ncps[name]!.fsm.up();
+        ncps[name]!.fsm.open();
+      }
+    }
+  }
+
+  /** The peer lost sync (stateful): our next packet changes keys and carries A. */
+  private peerResetRequest(): void {
+    if (!this.encryptor) return;
+    this.encryptor.resetRequested();
+    if (!this.encryptor.stateless) this.txResetPending = true;
+    this.mppeLine('Rcvd Reset-Request [Resetting]: key change on next packet');
   }
 
   private ccpUp(agreed: MppeAgreed | null): void {
     if (agreed && this.mppeKeys) {
       this.mppe = agreed;
+      if (this.opts.debug.on('ppp mppe')) {
+        const src = this.opts.role === 'server' && this.opts.mppeKeySource === 'radius' ? 'RADIUS data' : 'local database';
+        this.mppeLine(`Generate keys using ${src}`);
+        this.mppeLine('Initialize keys');
+        this.mppeLine(`[${agreed.bits} bit encryption] [${agreed.stateless ? 'stateless' : 'stateful'} mode]`);
+      }
       this.encryptor = new MppeEncryptor({ masterKey: this.mppeKeys.send, bits: agreed.bits, stateless: agreed.stateless });
       this.decryptor = new MppeDecryptor({ masterKey: this.mppeKeys.recv, bits: agreed.bits, stateless: agreed.stateless });
     } else if (this.opts.group.mppe?.required) {
@@ -506,13 +648,22 @@ export class PppSession {
       return;
     }
     this.ccpSettled = true;
+    this.openDeferredNcps();
     this.maybeUp();
   }
 
+  private openDeferredNcps(): void {
+    const list = this.deferredNcps;
+    this.deferredNcps = [];
+    for (const ncp of list) ncp.fsm.open();
+  }
+
   private ccpDown(): void {
+    if (this.encryptor) this.mppeLine('Keys discarded');
     this.mppe = null;
     this.encryptor = undefined;
     this.decryptor = undefined;
+    this.txResetPending = false;
     // Renegotiating encryption on a running link is not supported: IP would leak in clear.
     // Only while the link runs: when LCP or the call is going down anyway, CCP going
     // down with it is no MPPE failure.
@@ -526,6 +677,7 @@ export class PppSession {
       return;
     }
     this.ccpSettled = true;
+    this.openDeferredNcps();
     this.maybeUp();
   }
 
@@ -542,6 +694,8 @@ export class PppSession {
       this.ccp.fsm.protocolRejected();
     } else if (protocol === PPP_PROTO.IPCP && this.ipcp) {
       this.ipcp.fsm.protocolRejected();
+    } else if (protocol === PPP_PROTO.IPV6CP && this.ipv6cp) {
+      this.ipv6cp.fsm.protocolRejected();
     }
   }
 
@@ -564,6 +718,7 @@ export class PppSession {
       mppe: this.mppe,
       auth: this.authResult,
       dns: this.opts.role === 'client' ? n.dns.filter((d): d is string => d !== undefined) : undefined,
+      wins: this.opts.role === 'client' ? n.wins.filter((d): d is string => d !== undefined) : undefined,
     });
   }
 
@@ -585,6 +740,9 @@ export class PppSession {
     this.ipcp?.dispose();
     this.ccp?.fsm.down();
     this.ccp?.dispose();
+    this.ipv6cp?.fsm.down();
+    this.ipv6cp?.dispose();
+    this.deferredNcps = [];
     this.encryptor = undefined;
     this.decryptor = undefined;
   }
@@ -613,15 +771,19 @@ export class PppSession {
     packet[1] = id;
     packet.writeUInt16BE(4 + data.length, 2);
     data.copy(packet, 4);
-    this.sendFrame(protocol, packet);
+    // Windows: LCP codes past Code-Reject (Identification, Echo...) follow ACFC too.
+    const lcpNoAc = protocol === PPP_PROTO.LCP && code > CP_CODE.CodeRej && !!this.profile?.lcp.compressExtendedCodes;
+    this.sendFrame(protocol, packet, lcpNoAc);
   }
 
-  private sendFrame(protocol: number, payload: Buffer): void {
+  private sendFrame(protocol: number, payload: Buffer, lcpFollowsAcfc = false): void {
     if (this.ended) return;
     if (this.opts.debug.on('ppp io')) {
       this.opts.debug.debug('ppp io', ioXmitLine(encodeFrame(protocol, payload)), this.ctx());
     }
-    const frame = encodeFrame(protocol, payload, this.compression());
+    const comp = this.compression();
+    let frame = encodeFrame(protocol, payload, comp);
+    if (lcpFollowsAcfc && comp.acfc) frame = frame.subarray(2);
     this.counters.packetsOut++;
     this.counters.bytesOut += frame.length;
     this.opts.send(frame);
@@ -663,6 +825,10 @@ export class PppSession {
 
   private count(reason: string): void {
     this.errors[reason] = (this.errors[reason] ?? 0) + 1;
+  }
+
+  private mppeLine(text: string): void {
+    this.line('ppp mppe', `${this.ifLabel} MPPE: ${text}`);
   }
 
   private line(cat: DebugCategory, text: string): void {

@@ -74,6 +74,8 @@ export function makePair(o: PairOptions = {}) {
   const sdbg = allDebug(() => clock.now());
   const cdbg = allDebug(() => clock.now());
   const queue: { to: 'server' | 'client'; frame: Buffer }[] = [];
+  /** every frame either side sent, in order (copies) */
+  const log: { to: 'server' | 'client'; frame: Buffer }[] = [];
   const events = {
     serverUp: undefined as PppUpInfo | undefined,
     clientUp: undefined as PppUpInfo | undefined,
@@ -88,7 +90,10 @@ export function makePair(o: PairOptions = {}) {
   const server = new PppSession({
     role: 'server',
     pppIfId: 1,
-    send: (f) => queue.push({ to: 'client', frame: f }),
+    send: (f) => {
+      queue.push({ to: 'client', frame: f });
+      log.push({ to: 'client', frame: Buffer.from(f) });
+    },
     clock,
     debug: sdbg.bus,
     ifName: 'outside',
@@ -104,7 +109,10 @@ export function makePair(o: PairOptions = {}) {
   const client = new PppSession({
     role: 'client',
     pppIfId: 2,
-    send: (f) => queue.push({ to: 'server', frame: f }),
+    send: (f) => {
+      queue.push({ to: 'server', frame: f });
+      log.push({ to: 'server', frame: Buffer.from(f) });
+    },
     clock,
     debug: cdbg.bus,
     ifName: 'client',
@@ -127,7 +135,7 @@ export function makePair(o: PairOptions = {}) {
     }
     throw new Error('link never went quiet');
   }
-  return { clock, server, client, queue, events, run, sdbg, cdbg, authenticator, pool };
+  return { clock, server, client, queue, log, events, run, sdbg, cdbg, authenticator, pool };
 }
 
 /** A minimal valid IPv4/UDP packet (checksum right, so MPPE's sanity checks pass). */
