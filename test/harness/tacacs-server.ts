@@ -237,7 +237,13 @@ export async function startTacacsServer(opts: TacacsServerOptions): Promise<Taca
     let chain = Promise.resolve();
     sock.on('data', (d) => {
       const r = reader.push(d);
-      for (const p of r.packets) chain = chain.then(() => handle(p.header, p.body)).catch(() => sock.destroy());
+      for (const p of r.packets) {
+        chain = chain
+          .then(() => handle(p.header, p.body))
+          .catch(() => {
+            sock.destroy();
+          });
+      }
       if (r.error) {
         log.push(`bad header: ${r.error}`);
         sock.destroy();
