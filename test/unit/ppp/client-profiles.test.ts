@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, decodeOptions } from '../../../src/server/ppp/frame.js';
 import { LINUX_PPP_PROFILE, WINDOWS10_PPP_PROFILE } from '../../../src/server/ppp/profiles.js';
+import type { PppUpInfo } from '../../../src/server/ppp/session.js';
 import { capturePath, pppFramesOf, readPcap } from '../../harness/pcap.js';
 import { ipPacket, makePair } from './link.js';
 
@@ -261,9 +262,10 @@ test('Linux (pppd 2.4.9) profile against our server: asyncmap, per-protocol ids,
   assert.equal(p.events.clientUp, undefined, 'not up before the server retransmits IPCP');
   p.clock.advance(3000);
   await p.run();
-  assert.deepEqual(p.events.clientUp?.mppe, { bits: 128, stateless: true });
+  const clientUp = p.events.clientUp as PppUpInfo | undefined;
+  assert.deepEqual(clientUp?.mppe, { bits: 128, stateless: true });
   assert.deepEqual(p.events.serverUp?.mppe, { bits: 128, stateless: true });
-  assert.equal(p.events.clientUp?.clientAddress, '172.16.1.1');
+  assert.equal(clientUp?.clientAddress, '172.16.1.1');
 
   const sent = p.log.filter((x) => x.to === 'server').map((x) => parse(x.frame));
   const first = sent[0];
