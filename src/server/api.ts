@@ -81,6 +81,14 @@ export interface VpnServerApi {
   status(): ServerStatus;
   /** `clear vpdn tunnel all | id N`: CDN + StopCCRQ. Returns how many. */
   clearTunnels(id: number | 'all'): number;
+  /** `capture NAME ...` (extension for PPTP sessions): start or replace a capture. */
+  startCapture?(spec: { name: string; interfaceName?: string; user?: string; tunnel?: number }): void;
+  /** `no capture NAME`; false if there was none. */
+  stopCapture?(name: string): boolean;
+  /** `show capture`: name, filter, packets and bytes held. */
+  captures?(): { name: string; spec: { interfaceName?: string; user?: string; tunnel?: number }; packets: number; bytes: number }[];
+  /** `copy capture:NAME FILE`: the capture as a pcapng file, undefined if unknown. */
+  capturePcap?(name: string): Buffer | undefined;
   /** Can a pool be removed or changed now? Returns a PIX-style error if not. */
   checkPoolChange?(diff: ConfigDiff): string | undefined;
   close(): Promise<void>;

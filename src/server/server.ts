@@ -28,6 +28,7 @@ import { PptpControlConnection } from './pptp/control.js';
 import { OcrpResult, GeneralErrorCode } from './pptp/wire.js';
 import { ServerCall } from './call.js';
 import { mppeStrengthText } from './ppp/ccp-mppe.js';
+import { CaptureManager, type CaptureContext } from './capture.js';
 
 export interface PptpServerOptions {
   bus: DebugBus;
@@ -83,6 +84,8 @@ export class PptpServer implements VpnServerApi {
   private tun: TunDevice | undefined;
   private nextTunnelId = 1;
   private closed = false;
+  /** `capture NAME ...` */
+  readonly capture = new CaptureManager();
 
   constructor(private readonly o: PptpServerOptions) {
     this.clock = o.clock ?? systemClock;
@@ -114,7 +117,7 @@ export class PptpServer implements VpnServerApi {
       } catch (err) {
         throw new Error(`ERROR: cannot open the GRE socket (IP protocol 47 needs CAP_NET_RAW): ${(err as Error).message}`);
       }
-      gre.onPacket((pkt, from) => this.receiveGre(pkt, from));
+      gre.onPacket((pkt, from, to) => this.receiveGre(pkt, from, to));
       this.gre = gre;
     }
     if (!this.tun) {
@@ -152,6 +155,8 @@ export class PptpServer implements VpnServerApi {
     const id = this.allocateTunnelId();
     const peerAddress = (socket.remoteAddress ?? '0.0.0.0').replace(/^::ffff:/, '');
     const group = this.groupForDialin();
+    const remote = { address: peerAddress, port: socket.remotePort ?? 0 };
+    const local = { address: (socket.localAddress ?? spec.address).replace(/^::ffff:/, ''), port: socket.localPort ?? spec.port };
     const tunnel: Tunnel = {
       id,
       socket,
@@ -165,6 +170,7 @@ export class PptpServer implements VpnServerApi {
     tunnel.control = new PptpControlConnection({
       tunnelId: id,
       send: (bytes) => {
+        if (this.capture.active) this.capture.control(this.captureCtx(tunnel), local, remote, bytes);
         if (!socket.destroyed) socket.write(bytes);
       },
       clock: this.clock,
@@ -184,7 +190,10 @@ export class PptpServer implements VpnServerApi {
     });
     this.tunnels.set(id, tunnel);
     socket.setNoDelay(true);
-    socket.on('data', (chunk) => tunnel.control.receive(chunk));
+    socket.on('data', (chunk) => {
+      if (this.capture.active) this.capture.control(this.captureCtx(tunnel), remote, local, chunk);
+      tunnel.control.receive(chunk);
+    });
     socket.on('error', () => {});
     socket.on('close', () => tunnel.control.close('tcp-closed'));
   }
@@ -233,7 +242,10 @@ export class PptpServer implements VpnServerApi {
       authenticator,
       clock: this.clock,
       debug: this.bus,
-      sendGre: (pkt) => gre.send(tunnel.peerAddress, pkt),
+      sendGre: (pkt) => {
+        if (this.capture.active) this.capture.gre(this.captureCtx(tunnel, call), serverAddress, tunnel.peerAddress, pkt);
+        gre.send(tunnel.peerAddress, pkt);
+      },
       allocateAddress: (_user, framedIp) => {
         if (framedIp) return this.pools.claim(framedIp, 'aaa') ? framedIp : undefined;
         return pool ? this.pools.allocate(pool) : undefined;
@@ -332,7 +344,7 @@ export class PptpServer implements VpnServerApi {
 
   // ---------------------------------------------------------------- data plane
 
-  private receiveGre(pkt: Buffer, from: string): void {
+  private receiveGre(pkt: Buffer, from: string, to: string): void {
     const r = decodeGre(pkt);
     if (!r.ok) {
       this.count(`gre-${r.error.code}`);
@@ -348,6 +360,7 @@ export class PptpServer implements VpnServerApi {
       return;
     }
     entry.tunnel.control.noteActivity();
+    if (this.capture.active) this.capture.gre(this.captureCtx(entry.tunnel, entry.call), from, to, pkt);
     entry.call.receiveGre(r.packet);
   }
 
@@ -362,6 +375,7 @@ export class PptpServer implements VpnServerApi {
       this.count('ip-spoofed-source');
       return;
     }
+    if (this.capture.active) this.capture.innerIp(this.captureCtx(this.calls.get(call.o.callId)!.tunnel, call), false, pkt);
     this.tun?.write(pkt);
   }
 
@@ -374,7 +388,13 @@ export class PptpServer implements VpnServerApi {
       this.count('tun-no-session');
       return;
     }
+    if (this.capture.active) this.capture.innerIp(this.captureCtx(this.calls.get(call.o.callId)!.tunnel, call), true, pkt);
     call.ppp.sendIp(pkt);
+  }
+
+  private captureCtx(tunnel: Tunnel, call?: ServerCall): CaptureContext {
+    const user = call?.username || [...tunnel.calls.values()].find((c) => c.username)?.username || '';
+    return { interfaceName: tunnel.spec.interfaceName, tunnel: tunnel.id, user };
   }
 
   private count(key: string): void {
@@ -419,6 +439,22 @@ export class PptpServer implements VpnServerApi {
     const errors: Record<string, number> = { ...this.errors };
     for (const t of this.tunnels.values()) for (const [k, v] of Object.entries(t.control.errors)) errors[`pptp-${k}`] = (errors[`pptp-${k}`] ?? 0) + v;
     return { tunnels, sessions, pools: this.pools.status(), listening: this.listeners.list(), errors };
+  }
+
+  startCapture(spec: { name: string; interfaceName?: string; user?: string; tunnel?: number }): void {
+    this.capture.start(spec);
+  }
+
+  stopCapture(name: string): boolean {
+    return this.capture.stop(name);
+  }
+
+  captures() {
+    return this.capture.list();
+  }
+
+  capturePcap(name: string): Buffer | undefined {
+    return this.capture.pcapng(name);
   }
 
   clearTunnels(id: number | 'all'): number {
