@@ -85,6 +85,11 @@ export interface AaaServerGroup {
   maxFailedAttempts?: number;
   /** minutes */
   deadtime?: number;
+  /** Extension `aaa-server G dynamic-authorization [port N]`: accept RFC 5176
+   *  Disconnect/CoA from this group's hosts (checked with their keys). */
+  dynamicAuthorization?: { port: number };
+  /** Extension `aaa-server G accounting interim SECONDS`: Interim-Update period. */
+  interimSeconds?: number;
 }
 
 /** `nameif` + `ip address IF A M`: how `vpdn enable IF` finds an address. */
@@ -93,6 +98,19 @@ export interface InterfaceAddress {
   address?: string;
   mask?: string;
   mtu?: number;
+}
+
+/** Extension `vpdn limit ...`: overload and brute-force protection. */
+export interface VpdnLimits {
+  /** `vpdn limit sessions N`: concurrent PPTP sessions (403103 when hit). */
+  maxSessions?: number;
+  /** `vpdn limit per-source N`: tunnels from one source address. */
+  maxPerSource?: number;
+  /** `vpdn limit auth-failures N backoff SECONDS`: after N failed
+   *  authentications from one source, refuse its new tunnels for SECONDS. */
+  authFailures?: { count: number; backoffSeconds: number };
+  /** `vpdn limit setup-timeout SECONDS`: SCCRQ and PPP set-up must finish in time. */
+  setupTimeoutSeconds?: number;
 }
 
 export interface VpnConfig {
@@ -106,6 +124,8 @@ export interface VpnConfig {
   aaaServerGroups: AaaServerGroup[];
   /** `sysopt connection permit-pptp` */
   sysoptPermitPptp: boolean;
+  /** `vpdn limit ...` (extension); absent = no limits. */
+  limits?: VpdnLimits;
 }
 
 /** What a commit hands the server: the whole before/after snapshots. The
