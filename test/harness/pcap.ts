@@ -10,6 +10,9 @@
  * Record header (16): ts_sec(4) ts_frac(4) incl_len(4) orig_len(4), then
  *   incl_len octets.
  */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface PcapFrame {
   /** 1-based, as Wireshark numbers frames. */
@@ -225,6 +228,124 @@ export function pppFramesOf(pcap: Pcap): CapturedPpp[] {
     const ppp = decodePpp(gre.payload);
     if (!ppp) continue;
     out.push({ frame: f.number, src: ip.src, dst: ip.dst, gre, ppp });
+  }
+  return out;
+}
+
+// ---- additions for the codec and bad-input capture tests ----
+
+/**
+ * A capture under shared/reference/captures, which lives beside the
+ * repository: walk up from this file (test/harness or dist/test/harness).
+ * undefined when it is not there (the tests then skip).
+ */
+export function capturePath(name: string): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    const p = resolve(dir, '..', 'shared', 'reference', 'captures', name);
+    if (existsSync(p)) return p;
+    dir = resolve(dir, '..');
+  }
+  return undefined;
+}
+
+/** One IPv4 packet of an Ethernet capture with its frame number. */
+export interface CapturedIpv4 {
+  frame: number;
+  ip: Ipv4Packet;
+}
+
+/** Every IPv4 packet of an Ethernet capture whose IP protocol is `protocol` (6 TCP, 47 GRE ...). */
+export function ipv4PacketsOf(pcap: Pcap, protocol: number): CapturedIpv4[] {
+  const out: CapturedIpv4[] = [];
+  if (pcap.linkType !== 1) return out;
+  for (const f of pcap.frames) {
+    const eth = decodeEthernet(f.data);
+    if (!eth || eth.etherType !== 0x0800) continue;
+    const ip = decodeIpv4(eth.payload);
+    if (!ip || ip.protocol !== protocol) continue;
+    out.push({ frame: f.number, ip });
+  }
+  return out;
+}
+
+/** A TCP segment that carried data, as placed in its stream. */
+export interface StreamSegment {
+  frame: number;
+  /** Offset of the segment's first new octet in the stream. */
+  offset: number;
+  /** The new octets it contributed (retransmitted octets trimmed). */
+  data: Buffer;
+}
+
+/** One direction of a TCP connection, reassembled. */
+export interface TcpStream {
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  segments: StreamSegment[];
+  /** Every octet in order (the concatenation of the segments' data). */
+  bytes: Buffer;
+  /** Octets missing from the capture (a hole stops reassembly there). */
+  gaps: number;
+}
+
+const TCP_SYN = 0x02;
+
+/**
+ * Reassemble every TCP stream (per direction) with `port` at either end.
+ * Stream offsets are relative to the SYN when it was captured, else to the
+ * first segment seen. Segments are ordered by sequence number (mod 2^32);
+ * retransmitted octets are trimmed; a hole stops the stream there and is
+ * counted in `gaps` (a capture of a live call may start mid-stream).
+ */
+export function tcpStreams(pcap: Pcap, port: number): TcpStream[] {
+  interface Raw { frame: number; seq: number; syn: boolean; payload: Buffer }
+  const flows = new Map<string, { src: string; srcPort: number; dst: string; dstPort: number; raw: Raw[] }>();
+  for (const { frame, ip } of ipv4PacketsOf(pcap, 6)) {
+    const t = decodeTcp(ip.payload);
+    if (!t || (t.srcPort !== port && t.dstPort !== port)) continue;
+    const key = `${ip.src}:${t.srcPort}>${ip.dst}:${t.dstPort}`;
+    let flow = flows.get(key);
+    if (!flow) {
+      flow = { src: ip.src, srcPort: t.srcPort, dst: ip.dst, dstPort: t.dstPort, raw: [] };
+      flows.set(key, flow);
+    }
+    flow.raw.push({ frame, seq: t.seq, syn: (t.flags & TCP_SYN) !== 0, payload: t.payload });
+  }
+  const out: TcpStream[] = [];
+  for (const flow of flows.values()) {
+    const syn = flow.raw.find((r) => r.syn);
+    const withData = flow.raw.filter((r) => r.payload.length > 0);
+    if (!syn && withData.length === 0) continue;
+    const base = syn ? (syn.seq + 1) >>> 0 : withData[0]!.seq;
+    const rel = (seq: number) => (seq - base) >>> 0;
+    const ordered = [...withData].sort((a, b) => rel(a.seq) - rel(b.seq) || a.frame - b.frame);
+    const segments: StreamSegment[] = [];
+    let next = 0;
+    let gaps = 0;
+    for (const r of ordered) {
+      const start = rel(r.seq);
+      if (start > next) {
+        gaps += start - next;
+        break;
+      }
+      const skip = next - start;
+      if (skip >= r.payload.length) continue;
+      const data = r.payload.subarray(skip);
+      segments.push({ frame: r.frame, offset: next, data });
+      next += data.length;
+    }
+    out.push({
+      src: flow.src,
+      srcPort: flow.srcPort,
+      dst: flow.dst,
+      dstPort: flow.dstPort,
+      segments,
+      bytes: Buffer.concat(segments.map((s) => s.data)),
+      gaps,
+    });
   }
   return out;
 }
