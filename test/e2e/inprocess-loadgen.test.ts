@@ -110,9 +110,10 @@ test('the time limit stops new sessions and hangs up the live ones', async () =>
       gre: rig.endpoint('127.0.0.2'),
       maxSeconds: 0.5,
     });
-    assert.ok(Date.now() - t0 < 3000, 'returned soon after the limit');
+    // The limit, plus at most the bounded hang-up of the live sessions.
+    assert.ok(Date.now() - t0 < 6000, 'returned soon after the limit');
     assert.equal(summary.hitTimeLimit, true);
-    assert.ok(summary.attempted >= 15 && summary.attempted <= 25, `attempted ${summary.attempted}`);
+    assert.ok(summary.attempted >= 5 && summary.attempted <= 25, `attempted ${summary.attempted} (40/s for 0.5 s)`);
     assert.equal(summary.droppedEarly, 0);
     await until(() => rig.server.status().tunnels.length === 0, 'all tunnels gone', 5000);
   } finally {
