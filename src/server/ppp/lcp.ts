@@ -70,8 +70,10 @@ export interface LcpNegotiated {
   /** the peer accepts compressed frames from us (it asked for them, we acked) */
   sendPfc: boolean;
   sendAcfc: boolean;
-  /** the peer acked our Callback option */
+  /** the peer acked our Callback option: its operation */
   callback?: number;
+  /** we acked the peer's Callback option: its operation */
+  peerCallback?: number;
 }
 
 export interface LcpConfig {
@@ -90,6 +92,8 @@ export interface LcpConfig {
   asyncMap?: number | null;
   /** Client: Callback operation to ask for (Windows 6 = CBCP); undefined/null = do not ask. */
   callback?: number | null;
+  /** Client: the peer's Callback with this operation is Acked (Windows 6, then CBCP "no callback"); else Rejected. */
+  acceptCallback?: number | null;
   /** Identifier source shared with other protocols (Windows). */
   nextId?: () => number;
   /** Data for our Terminate-Requests (Windows: 12 octets). */
@@ -206,9 +210,14 @@ export class Lcp implements FsmLayer {
     };
   }
 
-  /** Callback (RFC 1570 2.3): asked by a Windows client, never accepted from the peer (no CBCP here). */
+  /**
+   * Callback (RFC 1570 2.3): asked by a Windows client; the peer's is
+   * Acked only for the operation `acceptCallback` names (CBCP, where the
+   * client then answers "no callback"), Rejected otherwise.
+   */
   private callbackHandler(): OptionHandler {
     const initial = this.cfg.callback ?? null;
+    const accept = this.cfg.acceptCallback ?? null;
     let want = initial;
     return {
       type: LCP_OPT.Callback,
@@ -226,6 +235,9 @@ export class Lcp implements FsmLayer {
         want = null;
         return 'ok';
       },
+      onReq: (v): ReqVerdict => (accept !== null && v.length >= 1 && v[0] === accept ? { verdict: 'ack' } : { verdict: 'rej' }),
+      clearPeer: () => (this.negotiated.peerCallback = undefined),
+      accepted: (v) => (this.negotiated.peerCallback = v[0]),
     };
   }
 

@@ -9,7 +9,9 @@
  * - LCP Configure-Request `01 04 05 78 | 05 06 <magic> | 07 02 | 08 02 | 0d 03 06`
  *   (MRU 1400, Magic, PFC, ACFC, Callback operation 6 = CBCP), identifier 0;
  *   Callback dropped when the server rejects it; EAP and every CHAP but
- *   MS-CHAPv2 Nak'ed with `03 05 c2 23 81`; multilink options rejected.
+ *   MS-CHAPv2 Nak'ed with `03 05 c2 23 81`; multilink options rejected;
+ *   the server's Callback operation 6 Acked, then CBCP "no callback"
+ *   after authentication (frames 283, 293-295).
  * - Configure/Terminate LCP packets keep FF 03 (frames 275-283, 101);
  *   once ACFC is agreed every other frame goes without it, LCP
  *   Identification included (frames 284-286: `c0 21 0c ...`).
@@ -58,6 +60,12 @@ export interface PppClientProfile {
     /** Callback (option 13) operation to ask for; null = do not ask. Dropped when rejected. */
     callback: number | null;
     /**
+     * The peer's Callback with this operation is Acked (Windows: 6, as it
+     * Acks RRAS's in frame 283) and answered with CBCP "no callback" after
+     * authentication (frames 293-295); null = Rejected.
+     */
+    acceptCallback: number | null;
+    /**
      * After ACFC is agreed, LCP packets other than Configure/Terminate/
      * Code-Reject (codes 8 and up: Identification, Echo, Protocol-Reject)
      * go without FF 03 too, as Windows sends them.
@@ -100,7 +108,7 @@ export const WINDOWS10_CAPTURE_GUID: Uint8Array = Buffer.from('96157121fdb78f47b
 
 export const WINDOWS10_PPP_PROFILE: PppClientProfile = {
   name: 'Windows 10',
-  lcp: { mru: 1400, asyncMap: null, callback: 6, compressExtendedCodes: true },
+  lcp: { mru: 1400, asyncMap: null, callback: 6, acceptCallback: 6, compressExtendedCodes: true },
   authProtocols: ['mschap-v2'],
   identifiers: 'shared',
   firstIdentifier: 0,
@@ -115,7 +123,7 @@ export const WINDOWS10_PPP_PROFILE: PppClientProfile = {
 
 export const LINUX_PPP_PROFILE: PppClientProfile = {
   name: 'Linux pppd 2.4.9',
-  lcp: { mru: null, asyncMap: 0, callback: null, compressExtendedCodes: false },
+  lcp: { mru: null, asyncMap: 0, callback: null, acceptCallback: null, compressExtendedCodes: false },
   authProtocols: ['mschap-v2', 'mschap', 'chap', 'pap'],
   identifiers: 'per-protocol',
   firstIdentifier: 1,
@@ -136,7 +144,7 @@ export const LINUX_PPP_PROFILE: PppClientProfile = {
  */
 export const BASIC_PPP_PROFILE: PppClientProfile = {
   name: 'basic',
-  lcp: { mru: 1400, asyncMap: null, callback: null, compressExtendedCodes: false },
+  lcp: { mru: 1400, asyncMap: null, callback: null, acceptCallback: null, compressExtendedCodes: false },
   authProtocols: ['mschap-v2', 'mschap', 'chap', 'pap'],
   identifiers: 'per-protocol',
   firstIdentifier: 1,

@@ -48,6 +48,7 @@ import { Lcp } from './lcp.js';
 import { Ipcp } from './ipcp.js';
 import { Ccp, policyMppeNegotiation, type MppeAgreed, type MppeNegotiation } from './ccp.js';
 import { Ipv6cp } from './ipv6cp.js';
+import { cbcpClientStep, cbcpLine } from './cbcp.js';
 import { BASIC_PPP_PROFILE, type NcpName, type PppClientProfile } from './profiles.js';
 import { MppeDecryptor, MppeEncryptor } from './mppe.js';
 import type { AuthContext, AuthEngine, AuthFailureKind, AuthOutcome, AuthSuccess } from './auth/common.js';
@@ -182,6 +183,8 @@ export class PppSession {
   private lcpUpAt: number | undefined;
   /** a Reset-Request asked us to flush: the next packet we send changes keys */
   private txResetPending = false;
+  /** client: LCP agreed Callback operation 6, so CBCP runs between authentication and the network phase */
+  private cbcp: { answeredId?: number; done: boolean; timer?: Timer } | undefined;
   private auth: AuthEngine | undefined;
   private authTimer: Timer | undefined;
   private readonly ifLabel: string;
@@ -228,6 +231,7 @@ export class PppSession {
         random32: opts.random32,
         asyncMap: profile?.lcp.asyncMap,
         callback: profile?.lcp.callback,
+        acceptCallback: profile?.lcp.acceptCallback,
         nextId: this.sharedId,
         terminateData: profile?.terminateData === 'windows' ? () => this.windowsTerminateData() : undefined,
       },
@@ -287,6 +291,9 @@ export class PppSession {
         if (this.phase !== 'network') return this.drop('before network phase', protocolName(protocol));
         if (!this.ccp) return this.protocolReject(protocol, payload);
         return this.inputCp(protocol, payload, (c, i, d) => this.ccp!.fsm.input(c, i, d));
+      case PPP_PROTO.CBCP:
+        if (!this.cbcp) return this.protocolReject(protocol, payload);
+        return this.inputCbcp(payload);
       case PPP_PROTO.IPV6CP:
         if (!this.ipv6cp) return this.protocolReject(protocol, payload);
         if (this.phase !== 'network') return this.drop('before network phase', protocolName(protocol));
@@ -382,6 +389,34 @@ export class PppSession {
     const cp = decodeCp(payload);
     if (!cp.ok) return this.drop(`bad ${protocolName(protocol)} packet`, cp.error);
     this.auth.input(cp.value.code, cp.value.id, cp.value.data);
+  }
+
+  /** Client CBCP (cbcp.ts): answer "no callback", go on to the network phase on the Ack. */
+  private inputCbcp(payload: Buffer): void {
+    const cbcp = this.cbcp!;
+    const cp = decodeCp(payload);
+    if (!cp.ok) return this.drop('bad CBCP packet', cp.error);
+    const { code, id, data } = cp.value;
+    if (this.opts.debug.on('ppp negotiation')) this.line('ppp negotiation', cbcpLine(this.ifLabel, 'I', code, id, data.length + 4));
+    const step = cbcpClientStep(code, id, data, cbcp.answeredId);
+    switch (step.action) {
+      case 'respond':
+        // A retransmitted Request after the Ack (our Response lost on the way back) is answered again.
+        if (!step.offeredNoCallback) this.count('CBCP: server offered no "no callback"');
+        cbcp.answeredId = id;
+        if (this.opts.debug.on('ppp negotiation')) this.line('ppp negotiation', cbcpLine(this.ifLabel, 'O', step.packet[0], id, step.packet.length));
+        this.sendFrame(PPP_PROTO.CBCP, step.packet);
+        return;
+      case 'done':
+        if (cbcp.done) return;
+        cbcp.done = true;
+        cbcp.timer?.cancel();
+        cbcp.timer = undefined;
+        this.enterNetwork();
+        return;
+      case 'ignore':
+        return this.drop('CBCP packet ignored', step.why);
+    }
   }
 
   private inputIp(packet: Buffer, decrypted: boolean): void {
@@ -528,6 +563,16 @@ export class PppSession {
       this.mppeKeys = o.result.mppe;
     } else {
       this.mppeKeys = o.mppe;
+    }
+    const n = this.lcp.negotiated;
+    if (this.opts.role === 'client' && (n.callback === 6 || n.peerCallback === 6)) {
+      // The server runs CBCP next (Windows/RRAS, capture frames 293-295).
+      const timer = this.opts.clock.setTimer(this.opts.authTimeoutMs ?? 30_000, () => {
+        if (this.cbcp) this.cbcp.timer = undefined;
+        if (!this.cbcp?.done) this.close('callback negotiation timeout');
+      });
+      this.cbcp = { done: false, timer };
+      return;
     }
     this.enterNetwork();
   }
@@ -733,6 +778,8 @@ export class PppSession {
   }
 
   private stopUpperLayers(): void {
+    this.cbcp?.timer?.cancel();
+    if (this.cbcp) this.cbcp.timer = undefined;
     this.auth?.dispose();
     this.authTimer?.cancel();
     this.authTimer = undefined;

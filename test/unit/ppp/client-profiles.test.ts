@@ -13,9 +13,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, decodeOptions } from '../../../src/server/ppp/frame.js';
 import { LINUX_PPP_PROFILE, WINDOWS10_PPP_PROFILE } from '../../../src/server/ppp/profiles.js';
-import type { PppUpInfo } from '../../../src/server/ppp/session.js';
+import { PppSession, type PppUpInfo } from '../../../src/server/ppp/session.js';
+import { MppeDecryptor } from '../../../src/server/ppp/mppe.js';
+import { mppeMasterKeysV2 } from '../../../src/server/crypto/mschap.js';
+import { FakeClock } from '../../../src/util/clock.js';
 import { capturePath, pppFramesOf, readPcap } from '../../harness/pcap.js';
-import { ipPacket, makePair } from './link.js';
+import { allDebug, ipPacket, makePair } from './link.js';
 
 /** The Windows client's frames in the capture (GRE payloads, frame number -> hex). */
 const CAPTURED_CLIENT: Record<number, string> = {
@@ -337,4 +340,76 @@ test('Linux profile without MPPE required: IPCP, CCP and IPV6CP start together, 
   assert.equal(p.events.clientUp.authProtocol, 'chap');
   const sent = p.log.filter((x) => x.to === 'server').map((x) => parse(x.frame));
   assert.equal(sent.filter((s) => s.protocol === PPP_PROTO.IPCP && s.code === CP_CODE.TermAck).length, 0);
+});
+
+test('Windows 10 profile replays the capture: every client frame of the RRAS call byte for byte, then all MPPE traffic both ways', { skip: capFile ? false : 'capture not beside the repository' }, async () => {
+  const frames = pppFramesOf(readPcap(readFileSync(capFile!))!).filter((f) => f.frame >= 270);
+  const CLIENT = '192.168.43.39';
+  const payload = (n: number) => Buffer.from(frames.find((f) => f.frame === n)!.gre.payload);
+  // The random values the captured client drew: its magic, MS-CHAPv2 peer challenge, IPv6 interface id.
+  const peerChallenge = payload(291).subarray(7, 23);
+  const ifaceId = payload(296).subarray(8, 16);
+  const clock = new FakeClock();
+  const dbg = allDebug(() => clock.now());
+  const out: Buffer[] = [];
+  const ip: Buffer[] = [];
+  let up: PppUpInfo | undefined;
+  const c = new PppSession({
+    role: 'client',
+    pppIfId: 1,
+    send: (f) => out.push(Buffer.from(f)),
+    clock,
+    debug: dbg.bus,
+    ifName: 'client',
+    group: { authProtocols: [], mppe: { strength: 128, required: true, stateful: false }, dns: [], wins: [] },
+    credentials: { username: 'vpnuser', password: 'vpnuser123' },
+    clientProfile: WINDOWS10_PPP_PROFILE,
+    random32: () => 0x75eb25d5,
+    random: (n) => Buffer.from(n === 16 ? peerChallenge : n === 8 ? ifaceId : Buffer.alloc(n, 0x5a)),
+    onUp: (i) => (up = i),
+    onDown: () => {},
+    onIpPacket: (p) => ip.push(Buffer.from(p)),
+  });
+  c.start();
+  const control = frames.filter((f) => f.frame <= 311);
+  for (const f of control) {
+    if (f.src !== CLIENT) {
+      c.input(Buffer.from(f.gre.payload));
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  const expected = control.filter((f) => f.src === CLIENT).map((f) => `${f.frame}: ${f.gre.payload.toString('hex')}`);
+  const ours = out.map((b, i) => `${expected[i]?.split(':')[0] ?? '?'}: ${b.toString('hex')}`);
+  assert.deepEqual(ours, expected);
+  assert.ok(dbg.texts().includes('Vi1 CBCP: O CALLBACK-RESPONSE id 1 len 6'));
+  assert.equal(up?.clientAddress, '192.168.43.111');
+  assert.equal(up?.serverAddress, '192.168.43.108');
+  assert.deepEqual(up?.dns, ['192.168.43.110']);
+  assert.deepEqual(up?.mppe, { bits: 128, stateless: true });
+  assert.equal(c.status().ipv6cp, 'stopped', 'IPv6CP given up after frame 301');
+
+  // Server -> client MPPE: every frame decrypts to an IPv4 packet through the session.
+  const data = frames.filter((f) => f.frame > 311 && f.ppp.protocol === PPP_PROTO.MPPE);
+  const down = data.filter((f) => f.src !== CLIENT);
+  for (const f of down) c.input(Buffer.from(f.gre.payload));
+  assert.equal(down.length, 184);
+  assert.equal(ip.length, 184);
+  assert.ok(ip.every((p) => p[0] >> 4 === 4));
+  assert.deepEqual(c.status().errors, {});
+  // Client -> server MPPE: our encryption of the same plaintexts is the capture's bytes.
+  const nt = payload(291).subarray(31, 55);
+  const keys = mppeMasterKeysV2('vpnuser123', nt, 'server');
+  const rx = new MppeDecryptor({ masterKey: keys.recv, bits: 128, stateless: true });
+  const upFrames = data.filter((f) => f.src === CLIENT);
+  assert.equal(upFrames.length, 505);
+  out.length = 0;
+  for (const f of upFrames) {
+    const r = rx.decrypt(Buffer.from(f.ppp.info));
+    assert.ok(r.ok && r.payload.readUInt16BE(0) === 0x0021, `frame ${f.frame}`);
+    assert.ok(c.sendIp(Buffer.from(r.payload.subarray(2))));
+  }
+  assert.equal(out.length, 505);
+  for (const [i, f] of upFrames.entries()) assert.ok(out[i].equals(f.gre.payload), `frame ${f.frame}`);
+  c.abort('done');
+  assert.equal(clock.pending(), 0);
 });
