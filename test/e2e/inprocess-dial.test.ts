@@ -107,6 +107,12 @@ for (const c of CASES) {
       assert.equal(cs.gre?.packetsReceived, s.packetsSent, 'every GRE data packet the server sent arrived');
       assert.equal(cs.gre?.packetsSent, s.packetsReceived, 'every GRE data packet the client sent arrived');
       assert.deepEqual(st.pools[0].inUseAddresses, ['192.168.1.1']);
+      // Profile details on the wire: Windows sends SLI after the OCRP and
+      // numbers GRE from 0, pptp-linux sends no SLI and starts at 1.
+      const win = c.profile === 'windows10';
+      assert.equal(rig.texts().includes('Tnl/Cl 1/1 PPTP: CC I SLI'), win);
+      assert.equal(s.ack, s.packetsReceived - (win ? 1 : 0), 'highest sequence received vs first sequence number');
+      assert.ok(rig.texts().includes(`Tnl 1 PPTP: vendor "${win ? 'Microsoft' : 'cananian'}"`));
 
       assert.deepEqual(rig.syslogs(603102), ['PPP virtual interface 1 - user: cisco aaa authentication started']);
       assert.deepEqual(rig.syslogs(603103), ['PPP virtual interface 1 - user: cisco aaa authentication succeed']);
