@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { FakeClock } from '../../../src/util/clock.js';
 import { DebugBus, DEBUG_CATEGORIES } from '../../../src/debug/bus.js';
 import { PppSession } from '../../../src/server/ppp/session.js';
+import { LINUX_PPP_PROFILE, WINDOWS10_PPP_PROFILE } from '../../../src/server/ppp/profiles.js';
 import { FakeAuthenticator, ipPacket, makePair } from './link.js';
 
 const PROTOCOLS = [0xc021, 0xc023, 0xc223, 0x8021, 0x80fd, 0x0021, 0x00fd, 0x8057, 0xc029, 0x002d];
@@ -91,4 +92,34 @@ test('random frames into an established session never throw, and never disturb a
   other.client.sendIp(pkt);
   await other.run();
   assert.deepEqual(other.events.serverIp, [pkt]);
+});
+
+test('random frames never throw into Windows and Linux profile clients, up or negotiating', async () => {
+  const mppe = { strength: 128, required: true, stateful: false } as const;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(WINDOWS10_PPP_PROFILE, LINUX_PPP_PROFILE),
+      fc.boolean(),
+      fc.array(anyFrame, { maxLength: 30 }),
+      async (clientProfile, established, frames) => {
+        const p = makePair({ server: { authProtocols: ['mschap-v2'], mppe }, client: { authProtocols: [], mppe }, clientExtra: { clientProfile } });
+        p.client.start();
+        if (established) {
+          p.server.start();
+          await p.run();
+          p.clock.advance(3000);
+          await p.run();
+          assert.ok(p.events.clientUp);
+        }
+        for (const f of frames) p.client.input(f);
+        p.client.status();
+        p.client.close('done');
+        p.clock.advance(40_000);
+        await p.run().catch(() => undefined);
+        p.clock.advance(40_000);
+        return true;
+      },
+    ),
+    { numRuns: 80 },
+  );
 });
