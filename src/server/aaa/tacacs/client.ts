@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DebugBus } from '../../../debug/bus.js';
 import type { Clock, Timer } from '../../../util/clock.js';
-import { Flags, PacketType, PacketReader, encodeHeader, obfuscate, type Header } from './codec.js';
+import { Flags, PacketReader, encodeHeader, obfuscate, type Header } from './codec.js';
 import type { TcpConnector, TcpStream } from './tcp.js';
 
 export interface TacacsServerConfig {
@@ -279,4 +279,3 @@ function hex8(n: number): string {
   return n.toString(16).toUpperCase().padStart(8, '0');
 }
 
-export { PacketType };
