@@ -12,7 +12,7 @@
  * Reset-Request/Reset-Ack (codes 14/15) and reports the agreed MPPE
  * parameters when it opens.
  */
-import type { Clock } from '../../util/clock.js';
+import type { Clock, Timer } from '../../util/clock.js';
 import type { MppeSetting } from '../../config/model.js';
 import { CP_CODE, u32 } from './frame.js';
 import { Fsm, type ConfReqAnswer, type FsmLayer, type FsmTrace, type NakRejOutcome } from './fsm.js';
@@ -103,8 +103,13 @@ export interface CcpEvents {
   nextId?(): number;
 }
 
+/** pppd's RACKTIMEOUT: a Reset-Request without Reset-Ack is sent once more after this long. */
+export const RESET_ACK_TIMEOUT_MS = 1000;
+
 export class Ccp implements FsmLayer {
   readonly fsm: Fsm;
+  /** our Reset-Request waiting for its Ack: identifier, retransmit timer */
+  private resetPending: { id: number; timer: Timer | undefined } | undefined;
   private readonly options: OptionNegotiator;
   /** bits the peer acked in our request, and bits we acked in its */
   private ours: number | undefined;
@@ -113,7 +118,7 @@ export class Ccp implements FsmLayer {
 
   constructor(
     private readonly mppe: MppeNegotiation,
-    clock: Clock,
+    private readonly clock: Clock,
     private readonly ev: CcpEvents,
   ) {
     const handler: OptionHandler = {
@@ -181,6 +186,7 @@ export class Ccp implements FsmLayer {
     this.ev.up(this.agreed);
   }
   thisLayerDown(): void {
+    this.cancelReset();
     this.agreed = null;
     this.ev.down();
   }
@@ -198,7 +204,10 @@ export class Ccp implements FsmLayer {
       return true;
     }
     if (code === CP_CODE.ResetAck) {
-      if (this.fsm.state === 'opened') this.ev.resetAck?.();
+      if (this.fsm.state === 'opened' && this.resetPending?.id === id) {
+        this.cancelReset();
+        this.ev.resetAck?.();
+      }
       return true;
     }
     return false;
@@ -206,10 +215,30 @@ export class Ccp implements FsmLayer {
 
   /** Our decryptor lost sync (stateful): ask the peer to reset. */
   sendResetRequest(): void {
-    if (this.fsm.state === 'opened') this.fsm.send(CP_CODE.ResetReq, this.fsm.nextId(), Buffer.alloc(0));
+    if (this.fsm.state !== 'opened' || this.resetPending) return;
+    const id = this.fsm.nextId();
+    // As pppd: one retransmission (same identifier) when the Ack does not come.
+    const timer = this.clock.setTimer(RESET_ACK_TIMEOUT_MS, () => {
+      if (!this.resetPending) return;
+      this.resetPending.timer = undefined;
+      if (this.fsm.state === 'opened') this.fsm.send(CP_CODE.ResetReq, id, Buffer.alloc(0));
+    });
+    this.resetPending = { id, timer };
+    this.fsm.send(CP_CODE.ResetReq, id, Buffer.alloc(0));
+  }
+
+  /** The stream resynchronised (a flushed packet arrived): stop waiting for the Ack. */
+  resetSettled(): void {
+    this.cancelReset();
+  }
+
+  private cancelReset(): void {
+    this.resetPending?.timer?.cancel();
+    this.resetPending = undefined;
   }
 
   dispose(): void {
+    this.cancelReset();
     this.fsm.dispose();
   }
 }

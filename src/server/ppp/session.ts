@@ -445,6 +445,7 @@ export class PppSession {
       return;
     }
     this.counters.decrypted++;
+    if (wasDiscarding) this.ccp?.resetSettled();
     if (!dec.stateless && this.opts.debug.on('ppp mppe')) {
       if (wasDiscarding || dec.stats.gap !== gapBefore) {
         this.mppeLine(`Resynchronized at ccount ${ccountHex(r.ccount)}, ${dec.stats.gap - gapBefore} packet(s) lost`);

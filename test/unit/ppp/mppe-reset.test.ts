@@ -175,3 +175,35 @@ test('RADIUS keys are named as such', async () => {
   await p.run();
   assert.ok(mppeLines(p.sdbg.texts()).includes('Vi1 MPPE: Keys discarded'));
 });
+
+test('stateful MPPE: a lost Reset-Request is sent again after 1 s with the same identifier, once', async () => {
+  const { p } = await statefulPair();
+  const pkt = (n: number) => ipPacket('10.1.1.1', '172.16.1.1', Buffer.from(`packet ${n}`));
+  p.server.sendIp(pkt(0));
+  await p.run();
+  p.server.sendIp(pkt(1));
+  p.queue.length = 0; // lost
+  p.server.sendIp(pkt(2));
+  p.log.length = 0;
+  p.client.input(p.queue.shift()!.frame);
+  // the Reset-Request is lost too
+  assert.equal(p.queue.length, 1);
+  p.queue.length = 0;
+  p.clock.advance(999);
+  assert.equal(p.queue.length, 0);
+  p.clock.advance(1);
+  assert.equal(p.queue.length, 1, 'sent again');
+  await p.run();
+  const req = ccpPackets(p.log, 'server');
+  assert.equal(req.length, 2);
+  assert.equal(req[0].id, req[1].id);
+  assert.deepEqual(ccpPackets(p.log, 'client'), [{ code: CP_CODE.ResetAck, id: req[0].id }]);
+  p.clock.advance(5000);
+  assert.equal(ccpPackets(p.log, 'server').length, 2, 'no third one');
+  p.server.sendIp(pkt(3));
+  await p.run();
+  assert.deepEqual(p.events.clientIp, [pkt(0), pkt(3)]);
+  p.server.abort('x');
+  p.client.abort('x');
+  assert.equal(p.clock.pending(), 0);
+});
