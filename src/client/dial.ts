@@ -177,7 +177,19 @@ class ClientSession implements PptpClient {
     return new Promise<PptpClient>((resolve, reject) => {
       this.dialSettle = { resolve, reject };
       this.dialTimer = setTimeout(() => this.fail(new DialError('timeout', `not up after ${this.o.timeoutMs ?? 15000} ms (${this.state})`)), this.o.timeoutMs ?? 15000);
-      const socket = net.connect({ host: this.o.server, port: this.o.port ?? 1723, localAddress: this.o.localAddress });
+      let socket: net.Socket;
+      try {
+        socket = net.connect({ host: this.o.server, port: this.o.port ?? 1723, localAddress: this.o.localAddress });
+      } catch (err) {
+        // Bad address or port: nothing was opened.
+        clearTimeout(this.dialTimer);
+        this.dialSettle = undefined;
+        this.state = 'closed';
+        this.endReason = 'connect-failed';
+        this.resolveClosed(this.endReason);
+        reject(new DialError('connect-failed', (err as Error).message));
+        return;
+      }
       this.socket = socket;
       socket.setNoDelay(true);
       socket.on('connect', () => {

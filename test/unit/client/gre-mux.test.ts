@@ -65,3 +65,14 @@ test('random input never throws and is either delivered or counted', () => {
   assert.equal(s.received, s.delivered + s.malformed + s.unknownCall);
   assert.equal(s.delivered, delivered);
 });
+
+test('dialPptp with an unusable local address rejects at once and leaves nothing open', async () => {
+  const { dialPptp } = await import('../../../src/client/dial.js');
+  const { DialError } = await import('../../../src/client/failure.js');
+  const f = fakeGre();
+  const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const e = await dialPptp({ server: '127.0.0.1', port: 1, localAddress: 'not-an-ip', gre: f.gre, username: 'u', password: 'p', profile: 'linux' }).catch((x: unknown) => x);
+  assert.ok(e instanceof DialError);
+  assert.equal(e.reason, 'connect-failed');
+  assert.equal(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length, before, 'dial timer cleared');
+});
