@@ -12,6 +12,7 @@ import { DebugBus } from '../src/debug/bus.js';
 import type { VpnServerApi } from '../src/server/api.js';
 import { createApp, type App } from '../src/cli/app.js';
 import { DEFAULT_CONFIG_TEXT } from '../src/cli/default-config.js';
+import { debugSummary } from '../src/cli/render/misc.js';
 import { runPlainConsole } from '../src/cli/ui/plain-console.js';
 import { createLinuxServer } from '../src/server/linux-server.js';
 
@@ -203,7 +204,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
           return {
             tunnels: st.tunnels.length,
             sessions: st.sessions.length,
-            debug: app.router.activeDebug().map((f) => f.category),
+            debug: debugSummary(app.router.activeDebug()),
             server: app.hasServer(),
           };
         },

@@ -15,6 +15,7 @@ import type { DebugBus } from '../debug/bus.js';
 import type { PoolStatus, ServerStatus, VpnServerApi } from '../server/api.js';
 import { AddressPools } from '../server/pool.js';
 import { createCommitter, validate, type Committer, type LoadError } from '../config/index.js';
+import type { CaptureControl } from './capture-commands.js';
 import type { ShellHost, ShellLanguage } from './host.js';
 import { configOps, grammarLanguage } from './integration.js';
 import { LogRouter } from './logging.js';
@@ -306,6 +307,10 @@ export class App implements ShellHost {
 
   clearTunnels(id: number | 'all'): number {
     return this.server ? this.server.clearTunnels(id) : 0;
+  }
+
+  captureControl(): CaptureControl | undefined {
+    return this.server;
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@ import type { Command, Mode } from '../../grammar/command.js';
 import type { ConfigLine } from '../../grammar/config-line.js';
 import type { RunningConfig } from '../config/running.js';
 import type { PoolStatus, ServerStatus } from '../server/api.js';
+import type { CaptureControl } from './capture-commands.js';
 import type { LogRouter } from './logging.js';
 
 /** Live names the grammar offers for `?` and Tab. */
@@ -61,4 +62,6 @@ export interface ShellHost {
   pools(): PoolStatus[];
   hasServer(): boolean;
   clearTunnels(id: number | 'all'): number;
+  /** The server's capture methods (absent without a server). */
+  captureControl?(): CaptureControl | undefined;
 }

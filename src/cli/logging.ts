@@ -9,8 +9,20 @@
  * Debug lines (`bus.debug`) ignore `logging`: they go to the sessions that
  * turned the category on with `debug ...`, and to every `terminal monitor`
  * session. Debug switches are global (as on a PIX: `undebug all` from any
- * session turns everything off); a per-user / per-tunnel filter applies to
- * the whole category and the last `debug` command for it wins.
+ * session turns everything off).
+ *
+ * Per-user / per-tunnel filters (`debug CAT user NAME`, `debug CAT tunnel
+ * N`, an extension): a category holds either no filter (every line) or a
+ * set of filters whose union is shown, so `debug ppp negotiation user a`
+ * and `... user b` show both users. A plain `debug CAT` drops the filters;
+ * a filtered `debug CAT user X` on an unfiltered category narrows it to X.
+ * `undebug CAT user X` removes that one filter (the category goes off with
+ * its last filter); `undebug CAT` removes them all.
+ *
+ * Lines about a tunnel but not (yet) a user - PPTP control and GRE lines
+ * carry `{ tunnel }` only - match a user filter through the tunnel's user,
+ * learned from any line that carries both (the 603104 syslog at call-up,
+ * every PPP line after authentication) and forgotten at 603105.
  */
 import type { LoggingSettings } from '../config/running.js';
 import { DEBUG_CATEGORIES, type DebugBus, type DebugCategory, type DebugContext, type LogLine } from '../debug/bus.js';
@@ -43,16 +55,25 @@ export interface LogCounters {
   buffer: number;
 }
 
-function matches(spec: DebugFilterSpec, ctx: DebugContext | undefined): boolean {
-  if (spec.user !== undefined && ctx?.user?.toLowerCase() !== spec.user.toLowerCase()) return false;
-  if (spec.tunnel !== undefined && ctx?.tunnel !== spec.tunnel) return false;
-  return true;
+function sameSpec(a: DebugFilterSpec, b: DebugFilterSpec): boolean {
+  return (a.user?.toLowerCase() ?? null) === (b.user?.toLowerCase() ?? null) && (a.tunnel ?? null) === (b.tunnel ?? null);
 }
+
+function isFiltered(spec: DebugFilterSpec): boolean {
+  return spec.user !== undefined || spec.tunnel !== undefined;
+}
+
+/** Most tunnel -> user associations kept (oldest dropped first). */
+const MAX_LEARNED = 4096;
+/** 603105: `PPTP Tunnel deleted` - the tunnel id is free again. */
+const TUNNEL_DELETED = 603105;
 
 export class LogRouter {
   private readonly sinks = new Map<number, LogSink>();
-  /** category -> filter + the sinks that turned it on */
-  private readonly flags = new Map<DebugCategory, { filter: DebugFilterSpec; owners: Set<number> }>();
+  /** category -> filters (empty = unfiltered) + the sinks that turned it on */
+  private readonly flags = new Map<DebugCategory, { filters: DebugFilterSpec[]; owners: Set<number> }>();
+  /** tunnel id -> user name (lower case), learned from contexts carrying both */
+  private readonly tunnelUsers = new Map<number, string>();
   private ring: string[] = [];
   readonly counters: LogCounters = { console: 0, monitor: 0, buffer: 0 };
   private readonly unsubscribe: () => void;
@@ -84,14 +105,30 @@ export class LogRouter {
     const prev = this.flags.get(category);
     const owners = prev?.owners ?? new Set<number>();
     owners.add(owner);
-    const spec: DebugFilterSpec = { ...filter };
-    this.flags.set(category, { filter: spec, owners });
-    const hasFilter = spec.user !== undefined || spec.tunnel !== undefined;
-    this.bus.enable(category, hasFilter ? (ctx) => matches(spec, ctx) : null);
+    const spec: DebugFilterSpec = {};
+    if (filter.user !== undefined) spec.user = filter.user;
+    if (filter.tunnel !== undefined) spec.tunnel = filter.tunnel;
+    let filters: DebugFilterSpec[];
+    if (!isFiltered(spec)) filters = [];
+    else if (!prev || prev.filters.length === 0) filters = [spec];
+    else filters = prev.filters.some((f) => sameSpec(f, spec)) ? prev.filters : [...prev.filters, spec];
+    this.setFlag(category, filters, owners);
   }
 
-  /** `no debug CAT` / `undebug CAT` (global, as on a PIX). */
-  debugOff(category: DebugCategory): void {
+  /**
+   * `no debug CAT` / `undebug CAT` (global, as on a PIX); with a filter,
+   * only that filter goes (and the category with its last filter).
+   */
+  debugOff(category: DebugCategory, filter: DebugFilterSpec = {}): void {
+    const prev = this.flags.get(category);
+    if (prev && isFiltered(filter)) {
+      const rest = prev.filters.filter((f) => !sameSpec(f, filter));
+      if (rest.length === prev.filters.length) return;
+      if (rest.length > 0) {
+        this.setFlag(category, rest, prev.owners);
+        return;
+      }
+    }
     this.flags.delete(category);
     this.bus.disable(category);
   }
@@ -102,14 +139,50 @@ export class LogRouter {
     this.bus.disableAll();
   }
 
-  /** Active switches in DEBUG_CATEGORIES order (`show debug`, status line). */
+  /** Active switches, one per filter, in DEBUG_CATEGORIES order (`show debug`). */
   activeDebug(): DebugFlag[] {
     const out: DebugFlag[] = [];
     for (const c of DEBUG_CATEGORIES) {
       const f = this.flags.get(c);
-      if (f) out.push({ category: c, ...f.filter });
+      if (!f) continue;
+      if (f.filters.length === 0) out.push({ category: c });
+      for (const spec of f.filters) out.push({ category: c, ...spec });
     }
     return out;
+  }
+
+  /** The user a tunnel belongs to, as learned from the log traffic. */
+  userOfTunnel(tunnel: number): string | undefined {
+    return this.tunnelUsers.get(tunnel);
+  }
+
+  private setFlag(category: DebugCategory, filters: DebugFilterSpec[], owners: Set<number>): void {
+    this.flags.set(category, { filters, owners });
+    this.bus.enable(category, filters.length === 0 ? null : (ctx) => filters.some((f) => this.matches(f, ctx)));
+  }
+
+  private matches(spec: DebugFilterSpec, ctx: DebugContext | undefined): boolean {
+    if (spec.tunnel !== undefined && ctx?.tunnel !== spec.tunnel) return false;
+    if (spec.user !== undefined) {
+      const user = ctx?.user || (ctx?.tunnel !== undefined ? this.tunnelUsers.get(ctx.tunnel) : undefined);
+      if (user?.toLowerCase() !== spec.user.toLowerCase()) return false;
+    }
+    return true;
+  }
+
+  private learn(line: LogLine): void {
+    const ctx = line.ctx;
+    if (ctx?.tunnel === undefined) return;
+    if (line.kind === 'syslog' && line.id === TUNNEL_DELETED) {
+      this.tunnelUsers.delete(ctx.tunnel);
+      return;
+    }
+    if (!ctx.user) return;
+    const user = ctx.user.toLowerCase();
+    if (this.tunnelUsers.get(ctx.tunnel) === user) return;
+    this.tunnelUsers.delete(ctx.tunnel);
+    this.tunnelUsers.set(ctx.tunnel, user);
+    if (this.tunnelUsers.size > MAX_LEARNED) this.tunnelUsers.delete(this.tunnelUsers.keys().next().value!);
   }
 
   /** `show logging` buffer contents (oldest first). */
@@ -128,6 +201,7 @@ export class LogRouter {
   }
 
   private route(line: LogLine): void {
+    this.learn(line);
     if (line.kind === 'debug') {
       const owners = this.flags.get(line.category)?.owners;
       const lines = line.text.split('\n');

@@ -15,6 +15,7 @@ import type { Command, Mode, ShowTarget } from '../../grammar/command.js';
 import { DEBUG_CATEGORIES, type DebugCategory } from '../debug/bus.js';
 import type { Completion, NameTable, ShellHost } from './host.js';
 import type { LineKind, LogSink } from './logging.js';
+import { isCaptureCommand, renderShowCapture, runCaptureCommand } from './capture-commands.js';
 import { checkEnablePassword, hasEnablePassword } from './pix-password.js';
 import { renderShowIpLocalPool } from './render/pool.js';
 import { renderShowDebug, renderShowLogging, renderShowVersion } from './render/misc.js';
@@ -297,8 +298,11 @@ export class ShellSession implements LogSink {
         if (this.mode !== 'config') return [UNKNOWN_COMMAND];
         return this.host.applyConfig(cmd.line, cmd.negate, text);
       default: {
-        const never: never = cmd;
-        return [`ERROR: unsupported command ${(never as { kind: string }).kind}`];
+        // Extension commands are matched by kind so this compiles whether
+        // or not the grammar's Command union has them yet.
+        const other = cmd as { kind: string };
+        if (isCaptureCommand(other)) return this.requireEnable() ?? runCaptureCommand(this.host.captureControl?.(), other);
+        return [`ERROR: unsupported command ${other.kind}`];
       }
     }
   }
@@ -306,8 +310,9 @@ export class ShellSession implements LogSink {
   private debug(cmd: Extract<Command, { kind: 'debug' }>): string[] {
     const cat = cmd.what as DebugCategory;
     if (!(DEBUG_CATEGORIES as readonly string[]).includes(cat)) return [`ERROR: unknown debug switch ${cmd.what}`];
-    if (cmd.on) this.host.router.debugOn(this.id, cat, { user: cmd.user, tunnel: cmd.tunnel });
-    else this.host.router.debugOff(cat);
+    const filter = { user: cmd.user, tunnel: cmd.tunnel };
+    if (cmd.on) this.host.router.debugOn(this.id, cat, filter);
+    else this.host.router.debugOff(cat, filter);
     return [];
   }
 
@@ -354,8 +359,9 @@ export class ShellSession implements LogSink {
       case 'terminal':
         return [`Width = 80, Pager lines = ${this.pageLength()}, Monitor = ${this.monitor ? 'on' : 'off'}`];
       default: {
-        const never: never = t;
-        return [`ERROR: unsupported show ${(never as { kind: string }).kind}`];
+        const other = t as { kind: string; name?: string };
+        if (other.kind === 'capture') return renderShowCapture(this.host.captureControl?.(), other.name);
+        return [`ERROR: unsupported show ${other.kind}`];
       }
     }
   }

@@ -13,6 +13,16 @@ export function renderShowDebug(flags: DebugFlag[]): string[] {
   });
 }
 
+/** Short form for the status line: `vpdn event`, `ppp negotiation(user alice)`. */
+export function debugSummary(flags: DebugFlag[]): string[] {
+  return flags.map((f) => {
+    const parts: string[] = [];
+    if (f.user !== undefined) parts.push(`user ${f.user}`);
+    if (f.tunnel !== undefined) parts.push(`tunnel ${f.tunnel}`);
+    return parts.length ? `${f.category}(${parts.join(' ')})` : f.category;
+  });
+}
+
 function dest(level: number | undefined, count: number): string {
   return level === undefined ? 'disabled' : `level ${severityName(level)}, ${count} messages logged`;
 }

@@ -28,8 +28,11 @@ export class FakeServer implements VpnServerApi {
   clearTunnels(id: number | 'all'): number {
     const gone = this.st.tunnels.filter((t) => id === 'all' || t.id === id);
     for (const t of gone) {
+      // As the real server: PPP lines carry { user, tunnel }, PPTP control lines { tunnel }.
+      const user = this.st.sessions.find((s) => s.tunnelId === t.id)?.username;
+      if (user && this.bus?.on('ppp negotiation')) this.bus.debug('ppp negotiation', `Tnl ${t.id} LCP: O TERMREQ [Open] (${user})`, { user, tunnel: t.id });
       if (this.bus?.on('vpdn event')) this.bus.debug('vpdn event', `Tnl ${t.id} PPTP: CC O StopCCRQ`, { tunnel: t.id });
-      this.bus?.syslog(603105, 6, `PPTP Tunnel deleted, tunnel_id = ${t.id}, remote_peer_ip = ${t.remoteAddress}`);
+      this.bus?.syslog(603105, 6, `PPTP Tunnel deleted, tunnel_id = ${t.id}, remote_peer_ip = ${t.remoteAddress}`, { tunnel: t.id });
     }
     this.st = {
       ...this.st,

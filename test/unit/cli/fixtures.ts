@@ -65,6 +65,14 @@ export function seedStatus(): ServerStatus {
   };
 }
 
+/** Seed 003's tunnel 13 (user cisco) plus tunnel 14 for user alice. */
+export function twoUserStatus(): ServerStatus {
+  const st = seedStatus();
+  st.tunnels.push({ ...seedTunnel, id: 14, remoteId: 14, remoteAddress: '161.44.17.105' });
+  st.sessions.push({ ...seedSession, callId: 14, tunnelId: 14, remoteAddress: '161.44.17.105', username: 'alice', pppInterfaceId: 2, clientAddress: '192.168.1.2' });
+  return st;
+}
+
 export function emptyStatus(): ServerStatus {
   return { tunnels: [], sessions: [], pools: [], listening: [], errors: {} };
 }

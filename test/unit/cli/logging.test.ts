@@ -111,3 +111,55 @@ test('detaching the last owner turns its debug categories off', () => {
   router.detach(2);
   assert.equal(bus.on('radius'), false);
 });
+
+test('filters on one category add up; plain debug drops them; undebug with a filter removes only that one', () => {
+  const { bus, con, router } = setup({});
+  router.debugOn(1, 'ppp negotiation', { user: 'alice' });
+  router.debugOn(1, 'ppp negotiation', { user: 'bob' });
+  router.debugOn(1, 'ppp negotiation', { user: 'BOB' }); // same filter, not twice
+  bus.debug('ppp negotiation', 'alice LCP', { user: 'alice', tunnel: 1 });
+  bus.debug('ppp negotiation', 'bob LCP', { user: 'bob', tunnel: 2 });
+  bus.debug('ppp negotiation', 'carol LCP', { user: 'carol', tunnel: 3 });
+  assert.deepEqual(con.texts(), ['alice LCP', 'bob LCP']);
+  assert.deepEqual(router.activeDebug(), [
+    { category: 'ppp negotiation', user: 'alice' },
+    { category: 'ppp negotiation', user: 'bob' },
+  ]);
+
+  router.debugOff('ppp negotiation', { user: 'alice' });
+  bus.debug('ppp negotiation', 'alice again', { user: 'alice' });
+  bus.debug('ppp negotiation', 'bob again', { user: 'bob' });
+  assert.deepEqual(con.texts().slice(2), ['bob again']);
+  router.debugOff('ppp negotiation', { user: 'nobody' }); // not there: nothing changes
+  assert.equal(bus.on('ppp negotiation'), true);
+  router.debugOff('ppp negotiation', { user: 'bob' }); // the last filter: category off
+  assert.equal(bus.on('ppp negotiation'), false);
+
+  router.debugOn(1, 'vpdn event', { tunnel: 5 });
+  router.debugOn(1, 'vpdn event'); // plain: every line again
+  assert.deepEqual(router.activeDebug(), [{ category: 'vpdn event' }]);
+  bus.debug('vpdn event', 'any tunnel', { tunnel: 9 });
+  assert.equal(con.texts().at(-1), 'any tunnel');
+  router.debugOn(1, 'vpdn event', { tunnel: 5 }); // narrows an unfiltered category
+  bus.debug('vpdn event', 'tunnel 9 hidden', { tunnel: 9 });
+  bus.debug('vpdn event', 'tunnel 5 shown', { tunnel: 5 });
+  assert.equal(con.texts().at(-1), 'tunnel 5 shown');
+  assert.ok(!con.texts().includes('tunnel 9 hidden'));
+  router.debugOff('vpdn event');
+  assert.deepEqual(router.activeDebug(), []);
+});
+
+test('a user filter follows the tunnel the user is on (learned from 603104), and forgets it at 603105', () => {
+  const { bus, con, router } = setup({});
+  router.debugOn(1, 'vpdn event', { user: 'cisco' });
+  bus.debug('vpdn event', 'Tnl 13 PPTP: CC I SCCRQ (user unknown yet)', { tunnel: 13 });
+  bus.syslog(603104, 6, 'PPTP Tunnel created, tunnel_id is 13, ... username is cisco', { tunnel: 13, user: 'cisco' });
+  bus.syslog(603104, 6, 'PPTP Tunnel created, tunnel_id is 14, ... username is other', { tunnel: 14, user: 'other' });
+  assert.equal(router.userOfTunnel(13), 'cisco');
+  bus.debug('vpdn event', 'Tnl 13 PPTP: CC I CCRQ', { tunnel: 13 });
+  bus.debug('vpdn event', 'Tnl 14 PPTP: CC I CCRQ', { tunnel: 14 });
+  bus.syslog(603105, 6, 'PPTP Tunnel deleted, tunnel_id = 13, remote_peer_ip = 161.44.17.104', { tunnel: 13 });
+  assert.equal(router.userOfTunnel(13), undefined);
+  bus.debug('vpdn event', 'Tnl 13 reused by someone else', { tunnel: 13 });
+  assert.deepEqual(con.texts(), ['Tnl 13 PPTP: CC I CCRQ']);
+});

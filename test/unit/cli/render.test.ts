@@ -9,6 +9,7 @@ import {
 } from '../../../src/cli/render/vpdn.js';
 import { renderShowIpLocalPool } from '../../../src/cli/render/pool.js';
 import { renderSyslog, pixTimestamp } from '../../../src/cli/render/syslog.js';
+import { debugSummary } from '../../../src/cli/render/misc.js';
 import { seedStatus, emptyStatus, SEED_SHOW_VPDN, seedSession } from './fixtures.js';
 
 test('show vpdn is byte-exact to the seed 003 sample', () => {
@@ -99,4 +100,15 @@ test('syslog renderings: %PIX form, timestamp form, bare console form', () => {
     'Nov 24 2026 12:00:00: %PIX-6-603105: PPTP Tunnel deleted, tunnel_id = 8, remote_peer_ip = 161.44.17.104',
   );
   assert.equal(pixTimestamp(Date.UTC(2026, 0, 5, 3, 4, 5)), 'Jan 05 2026 03:04:05');
+});
+
+test('debug summary for the status line names filters', () => {
+  assert.deepEqual(
+    debugSummary([
+      { category: 'vpdn event' },
+      { category: 'ppp negotiation', user: 'alice' },
+      { category: 'ppp negotiation', tunnel: 7 },
+    ]),
+    ['vpdn event', 'ppp negotiation(user alice)', 'ppp negotiation(tunnel 7)'],
+  );
 });

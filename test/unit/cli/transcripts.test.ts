@@ -1,7 +1,8 @@
 /**
  * Replays every test/transcripts/*.txt through the plain console over the
  * real grammar and config layer (format: test/harness/transcript.ts).
- * `## start --server fake` uses a FakeServer showing the seed 003 tunnel.
+ * `## start --server fake` uses a FakeServer showing the seed 003 tunnel;
+ * `--server fake2` adds tunnel 14 for user alice.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +14,7 @@ import { DebugBus } from '../../../src/debug/bus.js';
 import { PlainConsole } from '../../../src/cli/ui/plain-console.js';
 import { replayTranscriptFile, type StartShell } from '../../harness/transcript.js';
 import { FakeServer } from './fake-server.js';
-import { seedStatus } from './fixtures.js';
+import { seedStatus, twoUserStatus } from './fixtures.js';
 
 function transcriptDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -25,15 +26,16 @@ function transcriptDir(): string {
 }
 
 const start: StartShell = async (argv, out) => {
-  const fake = argv.join(' ').includes('--server fake');
-  const rest = argv.join(' ').replace('--server fake', '').trim();
+  const m = /--server (fake2?)\b/.exec(argv.join(' '));
+  const fake = m?.[1];
+  const rest = argv.join(' ').replace(/--server fake2?\b/, '').trim();
   const args = parseArgs(rest ? rest.split(/\s+/) : []);
   if (typeof args === 'string') throw new Error(args);
   const bus = new DebugBus();
   const { app, startup } = await prepareApp(args, {
     bus,
     version: '0.0.0-test',
-    createServer: fake ? (o) => new FakeServer(seedStatus(), o.bus) : undefined,
+    createServer: fake ? (o) => new FakeServer(fake === 'fake2' ? twoUserStatus() : seedStatus(), o.bus) : undefined,
   });
   for (const l of startup) out(l + '\n');
   const con = new PlainConsole(app.createSession({ interactive: false }), out, { echo: true });
