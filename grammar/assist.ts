@@ -27,6 +27,8 @@ export interface LiveNames {
   aaaGroups: string[];
   users: string[];
   interfaces: string[];
+  /** Capture names (`show capture`, `no capture`); optional for older callers. */
+  captures?: string[];
 }
 
 export type Resolution =
@@ -164,6 +166,8 @@ function liveNamesFor(t: TokenType, names: LiveNames): string[] {
     case T.UserName: return names.users;
     case T.IfName: return names.interfaces;
     case T.ParenIf: return names.interfaces.map((n) => `(${n})`);
+    case T.CaptureName: return names.captures ?? [];
+    case T.CaptureRef: return (names.captures ?? []).map((n) => `capture:${n}`);
     default: return [];
   }
 }

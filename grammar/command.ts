@@ -26,7 +26,8 @@ export type ShowTarget =
   | { kind: 'version' }
   | { kind: 'history' }
   | { kind: 'interface' }
-  | { kind: 'terminal' };
+  | { kind: 'terminal' }
+  | { kind: 'capture'; name?: string };
 
 export type Command =
   | { kind: 'enable' }
@@ -45,4 +46,10 @@ export type Command =
   | { kind: 'undebug-all' }  // undebug all / no debug all
   | { kind: 'terminal-monitor'; on: boolean }
   | { kind: 'terminal-pager'; lines: number }  // 0 = no paging
-  | { kind: 'config'; negate: boolean; line: ConfigLine };
+  | { kind: 'config'; negate: boolean; line: ConfigLine }
+  /** `capture NAME [interface IF] [user U] [tunnel N]` (enable/config): capture
+   *  the PPTP control, GRE and decrypted inner PPP/IP of matching sessions. */
+  | { kind: 'capture'; name: string; interfaceName?: string; user?: string; tunnel?: number }
+  | { kind: 'no-capture'; name: string }
+  /** `copy capture:NAME FILE`: write the capture as a pcap file (FILE is a plain path). */
+  | { kind: 'copy-capture'; name: string; path: string };

@@ -10,6 +10,7 @@
  */
 
 export type AuthProtocolName = 'pap' | 'chap' | 'mschap' | 'mschap-v2';
+export type VpdnLimitKind = 'sessions' | 'per-source' | 'auth-failures' | 'setup-timeout';
 export type LoggingDestination = 'console' | 'monitor' | 'buffered' | 'trap' | 'history';
 
 export type ConfigLine =
@@ -27,6 +28,8 @@ export type ConfigLine =
   | { kind: 'vpdn-pptp-echo'; group: string; seconds?: number }
   | { kind: 'vpdn-username'; user: string; password?: string }
   | { kind: 'vpdn-enable'; interfaceName: string }
+  /** Extension `vpdn limit sessions N | per-source N | auth-failures N backoff S | setup-timeout S`. */
+  | { kind: 'vpdn-limit'; limit: VpdnLimitKind; value?: number; backoffSeconds?: number }
   // ---- pools / aaa -------------------------------------------------------
   | { kind: 'ip-local-pool'; name: string; range?: { start: string; end: string }; mask?: string }
   /** `no aaa-server G` (whole group). */
@@ -45,6 +48,10 @@ export type ConfigLine =
   | { kind: 'aaa-max-failed'; tag: string; attempts?: number }
   | { kind: 'aaa-deadtime'; tag: string; minutes?: number }
   | { kind: 'aaa-radius-port'; which: 'authentication' | 'accounting'; port?: number }
+  /** Extension `aaa-server G dynamic-authorization [port N]` (RFC 5176; port defaults to 3799 when applied). */
+  | { kind: 'aaa-dynamic-authorization'; tag: string; port?: number }
+  /** Extension `aaa-server G accounting interim SECONDS`. */
+  | { kind: 'aaa-interim'; tag: string; seconds?: number }
   // ---- system ------------------------------------------------------------
   | { kind: 'sysopt-permit-pptp' }
   | { kind: 'hostname'; name?: string }

@@ -129,6 +129,8 @@ function missingPart(l: ConfigLine): string | undefined {
     case 'aaa-max-failed': return l.attempts === undefined ? 'aaaServerCmd' : undefined;
     case 'aaa-deadtime': return l.minutes === undefined ? 'aaaServerCmd' : undefined;
     case 'aaa-radius-port': return l.port === undefined ? 'aaaServerCmd' : undefined;
+    case 'aaa-interim': return l.seconds === undefined ? 'aaaServerCmd' : undefined;
+    case 'vpdn-limit': return l.value === undefined || (l.limit === 'auth-failures' && l.backoffSeconds === undefined) ? 'vpdnLimit' : undefined;
     case 'hostname': return l.name === undefined ? 'hostnameCmd' : undefined;
     case 'enable-password': return l.value === undefined ? 'enablePasswordCmd' : undefined;
     case 'passwd': return l.value === undefined ? 'passwdCmd' : undefined;

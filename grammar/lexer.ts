@@ -3,11 +3,12 @@
  * why whole words). Never throws; any byte sequence becomes some token.
  */
 import { createTokenInstance, type IToken, type TokenType } from 'chevrotain';
-import { Eol, IpRange, IPv4, KEYWORDS, NumberTok, ParenName, Word } from './tokens.js';
+import { CaptureRef, Eol, IpRange, IPv4, KEYWORDS, NumberTok, ParenName, Word } from './tokens.js';
 
 const IPV4_RE = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const NUM_RE = /^\d+$/;
 const PAREN_RE = /^\([^()\s]+\)$/;
+const CAPTURE_REF_RE = /^capture:[^\s:/]+$/i;
 
 /** The type a whole word lexes to. */
 export function classifyWord(w: string): TokenType {
@@ -21,6 +22,7 @@ export function classifyWord(w: string): TokenType {
     if (dash > 0 && IPV4_RE.test(w.slice(0, dash)) && IPV4_RE.test(w.slice(dash + 1))) return IpRange;
   }
   if (c === 40 && PAREN_RE.test(w)) return ParenName;
+  if ((c === 99 || c === 67) && CAPTURE_REF_RE.test(w)) return CaptureRef;
   return Word;
 }
 

@@ -5,9 +5,10 @@
  *
  * Start rules, one per mode (the mode table):
  *   execLine    `pix>`          enable, exit/quit/logout, help, show version|history|terminal, terminal
- *   enableLine  `pix#`          + disable, configure terminal, show, write, copy, clear, debug, undebug, no debug, terminal
+ *   enableLine  `pix#`          + disable, configure terminal, show, write, copy, clear, debug, undebug, no debug, terminal,
+ *                               capture / no capture
  *   configLine  `pix(config)#`  every configuration line and its `no` form, + exit, end, show, write,
- *                               copy, clear (incl. `clear vpdn tunnel`), debug, undebug, terminal
+ *                               copy, clear (incl. `clear vpdn tunnel`), debug, undebug, terminal, capture / no capture
  * Each ends with the virtual Eol token, so content assist reports `<cr>`.
  */
 import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
@@ -23,6 +24,7 @@ import { defineAaaRules } from './rules/aaa.js';
 import { defineIpRules } from './rules/ip.js';
 import { defineSystemRules } from './rules/system.js';
 import { defineOpaqueRules } from './rules/opaque.js';
+import { defineCaptureRules } from './rules/capture.js';
 import * as T from './tokens.js';
 
 export type SemanticError = { kind: 'invalid'; token: IToken } | { kind: 'incomplete'; usageKey: string };
@@ -59,6 +61,7 @@ export class PixParser extends EmbeddedActionsParser {
     const ip = defineIpRules($);
     const sys = defineSystemRules($);
     const op = defineOpaqueRules($);
+    const cap = defineCaptureRules($);
 
     const configBody = $.RULE('configBody', (): ConfigLine =>
       $.or(0, [
@@ -111,12 +114,14 @@ export class PixParser extends EmbeddedActionsParser {
           { ALT: () => $.subrule(0, dbg.debugCmd) },
           { ALT: () => $.subrule(0, dbg.undebugCmd) },
           { ALT: () => $.subrule(0, ex.terminalCmd) },
+          { ALT: () => $.subrule(0, cap.captureCmd) },
           {
             ALT: () => {
               $.consume(0, T.No);
               return $.or(1, [
                 { ALT: () => $.subrule(0, dbg.noDebugCmd) },
                 { ALT: () => $.subrule(0, dbg.noTerminalCmd) },
+                { ALT: () => $.subrule(0, cap.noCaptureCmd) },
               ]);
             },
           },
@@ -133,6 +138,7 @@ export class PixParser extends EmbeddedActionsParser {
               return $.or(1, [
                 { ALT: () => $.subrule(0, dbg.noDebugCmd) },
                 { ALT: () => $.subrule(0, dbg.noTerminalCmd) },
+                { ALT: () => $.subrule(0, cap.noCaptureCmd) },
                 {
                   ALT: () => {
                     const line = $.subrule(0, configBody);
@@ -158,6 +164,7 @@ export class PixParser extends EmbeddedActionsParser {
           { ALT: () => $.subrule(0, dbg.debugCmd) },
           { ALT: () => $.subrule(0, dbg.undebugCmd) },
           { ALT: () => $.subrule(0, ex.terminalConfigCmd) },
+          { ALT: () => $.subrule(0, cap.captureCmd) },
         ]),
       ),
     );

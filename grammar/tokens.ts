@@ -52,12 +52,22 @@ export const MppeBits = category('MppeBits');
 export const Width = category('Width');
 export const Level = category('Level');
 export const SecurityLevel = category('SecurityLevel');
+export const SessionCount = category('SessionCount');
+export const FailureCount = category('FailureCount');
+export const BackoffSeconds = category('BackoffSeconds');
+export const InterimSeconds = category('InterimSeconds');
+export const CaptureName = category('CaptureName');
+/** `copy` destination: a plain file path. */
+export const FilePath = category('FilePath');
 
 /** Any single word (used by name placeholders and verbatim tails). */
 export const AnyWord = createToken({
   name: 'AnyWord',
   pattern: Lexer.NA,
-  categories: [GroupName, PoolName, AaaTag, UserName, Secret, IfName, HwName, HostName, VersionText, SecurityLevel, Tail],
+  categories: [
+    GroupName, PoolName, AaaTag, UserName, Secret, IfName, HwName, HostName, VersionText, SecurityLevel, Tail,
+    CaptureName, FilePath,
+  ],
 });
 
 // ---- concrete value tokens -----------------------------------------------
@@ -67,13 +77,15 @@ export const NumberTok = createToken({
   pattern: Lexer.NA,
   categories: [
     AnyWord, Seconds, Minutes, Port, Attempts, PagerLines, MtuBytes, Facility, QueueSize, TunnelId,
-    MppeBits, Width, Level,
+    MppeBits, Width, Level, SessionCount, FailureCount, BackoffSeconds, InterimSeconds,
   ],
 });
 export const IPv4 = createToken({ name: 'IPv4', pattern: Lexer.NA, categories: [AnyWord, IpAddr, Mask] });
 export const IpRange = createToken({ name: 'IpRange', pattern: Lexer.NA, categories: [AnyWord, RangeArg] });
 /** `(outside)`: the interface in parentheses of aaa-server/nat/global. */
 export const ParenName = createToken({ name: 'ParenName', pattern: Lexer.NA, categories: [AnyWord, ParenIf] });
+/** `capture:NAME` (the source of `copy capture:NAME FILE`). */
+export const CaptureRef = createToken({ name: 'CaptureRef', pattern: Lexer.NA, categories: [AnyWord] });
 /** Appended after the last word: lets `?` show `<cr>` and rules demand an end. */
 export const Eol = createToken({ name: 'Eol', pattern: Lexer.NA });
 
@@ -154,6 +166,7 @@ export const Tacacs = kw('tacacs');
 export const WidthKw = kw('width');
 export const PixKw = kw('pix');
 export const Diagnostics = kw('diagnostics');
+export const Capture = kw('capture');
 
 // vpdn
 export const Accept = kw('accept');
@@ -175,6 +188,13 @@ export const Dns = kw('dns');
 export const Wins = kw('wins');
 export const Echo = kw('echo');
 export const Password = kw('password');
+// vpdn limit (extension)
+export const Limit = kw('limit');
+export const Sessions = kw('sessions');
+export const PerSource = kw('per-source');
+export const AuthFailures = kw('auth-failures');
+export const Backoff = kw('backoff');
+export const SetupTimeout = kw('setup-timeout');
 
 // aaa-server
 export const Protocol = kw('protocol');
@@ -188,6 +208,9 @@ export const Deadtime = kw('deadtime');
 export const RadiusAuthport = kw('radius-authport');
 export const RadiusAcctport = kw('radius-acctport');
 export const Key = kw('key');
+export const DynamicAuthorization = kw('dynamic-authorization');
+export const PortKw = kw('port');
+export const Interim = kw('interim');
 export const MaskKw = kw('mask');
 export const Request = kw('request');
 export const Localname = kw('localname');
@@ -238,7 +261,7 @@ export const ALL_TOKENS: TokenType[] = [
   GroupName, PoolName, AaaTag, UserName, Secret, IfName, HwName, HostName, VersionText, Tail,
   IpAddr, Mask, RangeArg, ParenIf,
   Seconds, Minutes, Port, Attempts, PagerLines, MtuBytes, Facility, QueueSize, TunnelId, MppeBits, Width, Level,
-  SecurityLevel,
-  AnyWord, Word, NumberTok, IPv4, IpRange, ParenName, Eol,
+  SecurityLevel, SessionCount, FailureCount, BackoffSeconds, InterimSeconds, CaptureName, FilePath,
+  AnyWord, Word, NumberTok, IPv4, IpRange, ParenName, CaptureRef, Eol,
   ...KEYWORD_TYPES,
 ];

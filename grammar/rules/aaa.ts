@@ -5,6 +5,8 @@
  *   aaa-server TAG max-failed-attempts N
  *   aaa-server TAG deadtime MINUTES
  *   aaa-server radius-authport|radius-acctport PORT
+ *   aaa-server TAG dynamic-authorization [port N]        (extension: RFC 5176)
+ *   aaa-server TAG accounting interim SECONDS             (extension)
  * Group tags may collide with keywords (`aaa-server RADIUS protocol radius`).
  */
 import type { IToken } from 'chevrotain';
@@ -105,6 +107,32 @@ export function defineAaaRules($: RuleBuilder) {
                       if (n && (num(n) < 1 || num(n) > 5)) $.invalid(n);
                       return (t: string): ConfigLine =>
                         n ? { kind: 'aaa-max-failed', tag: t, attempts: num(n) } : { kind: 'aaa-max-failed', tag: t };
+                    });
+                  },
+                },
+                {
+                  ALT: () => {
+                    $.consume(0, T.DynamicAuthorization);
+                    const p = $.option(5, () => {
+                      $.consume(0, T.PortKw);
+                      return $.consume(1, T.Port);
+                    });
+                    return $.ACTION(() => {
+                      if (p && (num(p) < 1 || num(p) > 65535)) $.invalid(p);
+                      return (t: string): ConfigLine =>
+                        p ? { kind: 'aaa-dynamic-authorization', tag: t, port: num(p) } : { kind: 'aaa-dynamic-authorization', tag: t };
+                    });
+                  },
+                },
+                {
+                  ALT: () => {
+                    $.consume(0, T.Accounting);
+                    $.consume(0, T.Interim);
+                    const n = $.option(6, () => $.consume(0, T.InterimSeconds));
+                    return $.ACTION(() => {
+                      if (n && (num(n) < 60 || num(n) > 86400)) $.invalid(n);
+                      return (t: string): ConfigLine =>
+                        n ? { kind: 'aaa-interim', tag: t, seconds: num(n) } : { kind: 'aaa-interim', tag: t };
                     });
                   },
                 },

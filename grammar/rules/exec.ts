@@ -63,6 +63,17 @@ export function defineExecRules($: RuleBuilder) {
           return { kind: 'copy', from: 'startup-config', to: 'running-config' } as Command;
         },
       },
+      {
+        ALT: () => {
+          const src = $.consume(0, T.CaptureRef);
+          const dst = $.consume(0, T.FilePath);
+          return $.ACTION((): Command => {
+            // a plain path: no URL schemes (tftp://, flash:) - the file is written locally
+            if (/^[a-z][a-z0-9+.-]*:/i.test(dst.image)) $.invalid(dst);
+            return { kind: 'copy-capture', name: src.image.slice('capture:'.length), path: dst.image };
+          });
+        },
+      },
     ]);
     return c;
   });

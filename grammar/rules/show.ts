@@ -67,6 +67,13 @@ export function defineShowRules($: RuleBuilder) {
           return $.ACTION((): ShowTarget => (t ? { kind: 'aaa-server', tag: t.image } : { kind: 'aaa-server' }));
         },
       },
+      {
+        ALT: () => {
+          $.consume(0, T.Capture);
+          const n = $.option(2, () => $.consume(0, T.CaptureName));
+          return $.ACTION((): ShowTarget => (n ? { kind: 'capture', name: n.image } : { kind: 'capture' }));
+        },
+      },
       { ALT: () => ($.consume(0, T.Debug), { kind: 'debug' as const }) },
       { ALT: () => ($.consume(0, T.Logging), { kind: 'logging' as const }) },
       { ALT: () => ($.consume(0, T.Version), { kind: 'version' as const }) },

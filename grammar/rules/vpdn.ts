@@ -10,12 +10,14 @@
  *   vpdn group G pptp echo SECONDS
  *   vpdn username U password P
  *   vpdn enable IF
+ *   vpdn limit sessions N | per-source N | auth-failures N backoff SECONDS | setup-timeout SECONDS   (extension)
  * PPPoE-client and L2TP lines (`request dialout pppoe`, `localname`,
  * `accept dialin l2tp`, `l2tp tunnel hello`) are valid PIX and kept verbatim.
  * Trailing arguments are optional in the grammar so `no` forms can omit
  * them; a positive line without them gets its usage (see index.ts).
  */
-import type { ConfigLine } from '../config-line.js';
+import type { IToken } from 'chevrotain';
+import type { ConfigLine, VpdnLimitKind } from '../config-line.js';
 import * as T from '../tokens.js';
 import { num, type RuleBuilder } from './builder.js';
 
@@ -174,10 +176,66 @@ export function defineVpdnRules($: RuleBuilder) {
     return $.ACTION((): ConfigLine => (part ? part(g.image) : { kind: 'vpdn-group', group: g.image }));
   });
 
+  /** Range-checked value of a `vpdn limit` line (the `no` form may omit it). */
+  const limitLine = (limit: VpdnLimitKind, n: IToken | undefined, max: number): ConfigLine => {
+    if (!n) return { kind: 'vpdn-limit', limit };
+    if (num(n) < 1 || num(n) > max) $.invalid(n);
+    return { kind: 'vpdn-limit', limit, value: num(n) };
+  };
+
+  const limitPart = $.RULE('vpdnLimit', (): ConfigLine => {
+    $.consume(0, T.Limit);
+    return $.or(0, [
+      {
+        ALT: () => {
+          $.consume(0, T.Sessions);
+          const n = $.option(0, () => $.consume(0, T.SessionCount));
+          return $.ACTION(() => limitLine('sessions', n, 65535));
+        },
+      },
+      {
+        ALT: () => {
+          $.consume(0, T.PerSource);
+          const n = $.option(1, () => $.consume(1, T.SessionCount));
+          return $.ACTION(() => limitLine('per-source', n, 65535));
+        },
+      },
+      {
+        ALT: () => {
+          $.consume(0, T.AuthFailures);
+          const r = $.option(2, () => {
+            const n = $.consume(0, T.FailureCount);
+            const b = $.option(3, () => {
+              $.consume(0, T.Backoff);
+              return $.consume(0, T.BackoffSeconds);
+            });
+            return { n, b };
+          });
+          return $.ACTION((): ConfigLine => {
+            const line = limitLine('auth-failures', r?.n, 1000);
+            if (r?.b) {
+              if (num(r.b) < 1 || num(r.b) > 86400) $.invalid(r.b);
+              if (line.kind === 'vpdn-limit') line.backoffSeconds = num(r.b);
+            }
+            return line;
+          });
+        },
+      },
+      {
+        ALT: () => {
+          $.consume(0, T.SetupTimeout);
+          const n = $.option(4, () => $.consume(0, T.Seconds));
+          return $.ACTION(() => limitLine('setup-timeout', n, 3600));
+        },
+      },
+    ]);
+  });
+
   const vpdnCmd = $.RULE('vpdnCmd', (): ConfigLine => {
     $.consume(0, T.Vpdn);
     return $.or(0, [
       { ALT: () => $.subrule(0, groupPart) },
+      { ALT: () => $.subrule(0, limitPart) },
       {
         ALT: () => {
           $.consume(0, T.Username);

@@ -7,7 +7,7 @@
  * it was (loadConfigText relies on that to avoid a copy per line).
  */
 import type { ConfigLine } from '../../grammar/config-line.js';
-import type { AaaServerGroup, InterfaceAddress, VpdnGroup } from './model.js';
+import type { AaaServerGroup, InterfaceAddress, VpdnGroup, VpdnLimits } from './model.js';
 import type { RunningConfig } from './running.js';
 import { DEFAULT_ENABLE_HASH, DEFAULT_PASSWD_HASH, PIX_HASH_RE, pixHash } from './pix-hash.js';
 import { ipToInt } from './ip.js';
@@ -19,6 +19,8 @@ type InPlace = { ok: true; messages: string[] } | { ok: false; lines: string[] }
 export const DEFAULT_HOSTNAME = 'pixfirewall';
 export const RADIUS_DEFAULT_AUTH_PORT = 1645;
 export const RADIUS_DEFAULT_ACCT_PORT = 1646;
+/** RFC 5176 Dynamic Authorization server port. */
+export const DYNAUTH_DEFAULT_PORT = 3799;
 
 export function applyConfigLine(rc: RunningConfig, line: ConfigLine, negate: boolean): ApplyResult {
   const draft = structuredClone(rc);
@@ -120,6 +122,16 @@ export function applyInPlace(rc: RunningConfig, line: ConfigLine, negate: boolea
       if (!iface(rc, line.interfaceName)) return noIface(line.interfaceName);
       if (!vpn.vpdnEnable.includes(line.interfaceName)) vpn.vpdnEnable.push(line.interfaceName);
       return OK;
+    case 'vpdn-limit': {
+      const limits: VpdnLimits = { ...(vpn.limits ?? {}) };
+      const field = ({ sessions: 'maxSessions', 'per-source': 'maxPerSource', 'auth-failures': 'authFailures', 'setup-timeout': 'setupTimeoutSeconds' } as const)[line.limit];
+      if (negate) delete limits[field];
+      else if (line.limit === 'auth-failures') limits.authFailures = { count: line.value!, backoffSeconds: line.backoffSeconds! };
+      else limits[field as Exclude<typeof field, 'authFailures'>] = line.value!;
+      if (Object.keys(limits).length) vpn.limits = limits;
+      else delete vpn.limits;
+      return OK;
+    }
 
     // ---- pools ----------------------------------------------------------
     case 'ip-local-pool': {
@@ -210,6 +222,28 @@ export function applyInPlace(rc: RunningConfig, line: ConfigLine, negate: boolea
       if (!g) return negate ? OK : noAaa(line.tag);
       if (negate) delete g.deadtime;
       else g.deadtime = line.minutes;
+      return OK;
+    }
+    case 'aaa-dynamic-authorization': {
+      const g = aaaGroup(rc, line.tag);
+      if (!g) return negate ? OK : noAaa(line.tag);
+      if (negate) {
+        delete g.dynamicAuthorization;
+        return OK;
+      }
+      if (g.protocol !== 'radius') return err(`ERROR: aaa-server ${line.tag} is not a RADIUS group; dynamic-authorization needs RADIUS`);
+      g.dynamicAuthorization = { port: line.port ?? DYNAUTH_DEFAULT_PORT };
+      return OK;
+    }
+    case 'aaa-interim': {
+      const g = aaaGroup(rc, line.tag);
+      if (!g) return negate ? OK : noAaa(line.tag);
+      if (negate) {
+        delete g.interimSeconds;
+        return OK;
+      }
+      if (g.protocol !== 'radius') return err(`ERROR: aaa-server ${line.tag} is not a RADIUS group; interim accounting needs RADIUS`);
+      g.interimSeconds = line.seconds;
       return OK;
     }
     case 'aaa-radius-port': {

@@ -62,6 +62,19 @@ export function validate(rc: RunningConfig): Validation {
     }
   }
 
+  for (const g of vpn.aaaServerGroups) {
+    if (g.dynamicAuthorization && g.hosts.length === 0) {
+      warnings.push(`Warning: aaa-server ${g.tag} dynamic-authorization: the group has no hosts, so no Disconnect/CoA request is accepted`);
+    }
+    if (g.interimSeconds !== undefined && !vpn.vpdnGroups.some((v) => v.clientAccounting === g.tag)) {
+      warnings.push(`Warning: aaa-server ${g.tag} accounting interim: no vpdn group sends accounting to ${g.tag}`);
+    }
+  }
+  const lim = vpn.limits;
+  if (lim?.maxPerSource !== undefined && lim.maxSessions !== undefined && lim.maxPerSource > lim.maxSessions) {
+    warnings.push(`Warning: vpdn limit per-source ${lim.maxPerSource} is above vpdn limit sessions ${lim.maxSessions}; it never applies`);
+  }
+
   for (const g of vpn.vpdnGroups) groupChecks(g, rc, aaa, warnings);
   if (vpn.vpdnEnable.length > 0 && !vpn.vpdnGroups.some((g) => g.acceptDialinPptp)) {
     warnings.push('Warning: vpdn is enabled but no vpdn group accepts dialin pptp');

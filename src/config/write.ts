@@ -13,9 +13,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { RunningConfig, VerbatimLine } from './running.js';
-import type { AuthProtocol, VpdnGroup } from './model.js';
+import type { AuthProtocol, VpdnGroup, VpdnLimits } from './model.js';
 import { DEFAULT_ENABLE_HASH, DEFAULT_PASSWD_HASH } from './pix-hash.js';
-import { RADIUS_DEFAULT_ACCT_PORT, RADIUS_DEFAULT_AUTH_PORT } from './apply.js';
+import { DYNAUTH_DEFAULT_PORT, RADIUS_DEFAULT_ACCT_PORT, RADIUS_DEFAULT_AUTH_PORT } from './apply.js';
 import { SLOTS, slotOrOther, type Slot } from './slots.js';
 
 export const MASK = '********';
@@ -105,6 +105,11 @@ function typedLines(rc: RunningConfig, secrets: 'mask' | 'clear'): Map<Slot, str
     put('aaa-server', `aaa-server ${g.tag} protocol ${g.protocol}`);
     if (g.maxFailedAttempts !== undefined) put('aaa-server', `aaa-server ${g.tag} max-failed-attempts ${g.maxFailedAttempts}`);
     if (g.deadtime !== undefined) put('aaa-server', `aaa-server ${g.tag} deadtime ${g.deadtime}`);
+    if (g.interimSeconds !== undefined) put('aaa-server', `aaa-server ${g.tag} accounting interim ${g.interimSeconds}`);
+    if (g.dynamicAuthorization) {
+      const port = g.dynamicAuthorization.port;
+      put('aaa-server', `aaa-server ${g.tag} dynamic-authorization${port !== DYNAUTH_DEFAULT_PORT ? ` port ${port}` : ''}`);
+    }
     for (const h of g.hosts) {
       let l = `aaa-server ${g.tag}${h.interfaceName !== undefined ? ` (${h.interfaceName})` : ''} host ${h.address}`;
       if (h.key !== undefined) l += ' ' + (secrets === 'mask' ? MASK : h.key);
@@ -119,8 +124,20 @@ function typedLines(rc: RunningConfig, secrets: 'mask' | 'clear'): Map<Slot, str
   for (const g of vpn.vpdnGroups) put('vpdn', ...groupLines(g));
   // verbatim vpdn lines (PPPoE/L2TP) come after the typed groups
   for (const u of vpn.vpdnUsers) put('vpdn', `vpdn username ${u.name} password ${secrets === 'mask' ? MASK : u.password}`);
+  put('vpdn', ...limitLines(vpn.limits));
   for (const i of vpn.vpdnEnable) put('vpdn', `vpdn enable ${i}`);
   return m;
+}
+
+/** `vpdn limit ...` (extension), global like `vpdn enable`, just before it. */
+function limitLines(l: VpdnLimits | undefined): string[] {
+  if (!l) return [];
+  const out: string[] = [];
+  if (l.maxSessions !== undefined) out.push(`vpdn limit sessions ${l.maxSessions}`);
+  if (l.maxPerSource !== undefined) out.push(`vpdn limit per-source ${l.maxPerSource}`);
+  if (l.authFailures) out.push(`vpdn limit auth-failures ${l.authFailures.count} backoff ${l.authFailures.backoffSeconds}`);
+  if (l.setupTimeoutSeconds !== undefined) out.push(`vpdn limit setup-timeout ${l.setupTimeoutSeconds}`);
+  return out;
 }
 
 function groupLines(g: VpdnGroup): string[] {

@@ -24,7 +24,7 @@ test('? lists the next words with help, and <cr> where the command can end', () 
 test('? after a partial word lists the words it can complete to', () => {
   assert.deepEqual(help('sh', 'enable', names), ['  show  Show running system information']);
   const c = help('c', 'enable', names).map((l) => l.trim().split(/\s+/)[0]);
-  assert.deepEqual(c, ['clear', 'configure', 'copy']);
+  assert.deepEqual(c, ['capture', 'clear', 'configure', 'copy']);
   const p = help('vpdn group 1 client configuration address local pptp-s', 'config', names);
   assert.deepEqual(p.map((l) => l.trim().split(/\s+/)[0]), ['pptp-spare']);
 });
@@ -52,7 +52,7 @@ test('Tab completes unique keywords and live names, lists the rest', () => {
   const pools = complete('vpdn group 1 client configuration address local pp', 'config', names);
   assert.deepEqual(pools, { line: 'vpdn group 1 client configuration address local pptp-', candidates: ['pptp-pool', 'pptp-spare'] });
   const c = complete('c', 'enable', names);
-  assert.deepEqual(c, { line: 'c', candidates: ['clear', 'configure', 'copy'] });
+  assert.deepEqual(c, { line: 'c', candidates: ['capture', 'clear', 'configure', 'copy'] });
   assert.deepEqual(complete('show ', 'enable', names).candidates.includes('vpdn'), true);
   assert.deepEqual(complete('zzz', 'enable', names), { line: 'zzz', candidates: [] });
 });
