@@ -661,8 +661,8 @@ export class PppSession {
       if (waitForCcp && name !== 'ccp') this.deferredNcps.push(ncp);
       else ncp.fsm.open();
     }
-    // Protocols a profile's order leaves out still run (IPCP is required).
-    for (const name of ['ipcp', 'ccp'] as const) {
+    // Protocols a profile's order leaves out still run, after the others.
+    for (const name of ['ipcp', 'ccp', 'ipv6cp'] as const) {
       if (!order.includes(name) && ncps[name]) {
         ncps[name]!.fsm.up();
         ncps[name]!.fsm.open();

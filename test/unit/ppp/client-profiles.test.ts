@@ -17,6 +17,7 @@ import { PppSession, type PppUpInfo } from '../../../src/server/ppp/session.js';
 import { MppeDecryptor } from '../../../src/server/ppp/mppe.js';
 import { mppeMasterKeysV2 } from '../../../src/server/crypto/mschap.js';
 import { FakeClock } from '../../../src/util/clock.js';
+import { CBCP_CODE, cbcpClientStep } from '../../../src/server/ppp/cbcp.js';
 import { capturePath, pppFramesOf, readPcap } from '../../harness/pcap.js';
 import { allDebug, ipPacket, makePair } from './link.js';
 
@@ -411,5 +412,57 @@ test('Windows 10 profile replays the capture: every client frame of the RRAS cal
   assert.equal(out.length, 505);
   for (const [i, f] of upFrames.entries()) assert.ok(out[i].equals(f.gre.payload), `frame ${f.frame}`);
   c.abort('done');
+  assert.equal(clock.pending(), 0);
+});
+
+test('CBCP client step: Request -> "no callback" Response with its id, Ack of that id -> done, the rest ignored', () => {
+  const r = cbcpClientStep(CBCP_CODE.Request, 1, Buffer.from('0102', 'hex'), undefined);
+  assert.deepEqual(r.action === 'respond' && [r.packet.toString('hex'), r.offeredNoCallback], ['020100060102', true]);
+  // a server that only offers callback to a number it has: still "no callback" (we never call back)
+  const r2 = cbcpClientStep(CBCP_CODE.Request, 7, Buffer.from('030300', 'hex'), undefined);
+  assert.deepEqual(r2.action === 'respond' && [r2.packet.toString('hex'), r2.offeredNoCallback], ['020700060102', false]);
+  assert.equal(cbcpClientStep(CBCP_CODE.Request, 1, Buffer.from('01', 'hex'), undefined).action, 'ignore');
+  assert.equal(cbcpClientStep(CBCP_CODE.Ack, 1, Buffer.from('0102', 'hex'), 1).action, 'done');
+  assert.equal(cbcpClientStep(CBCP_CODE.Ack, 2, Buffer.from('0102', 'hex'), 1).action, 'ignore');
+  assert.equal(cbcpClientStep(CBCP_CODE.Ack, 1, Buffer.alloc(0), undefined).action, 'ignore');
+  assert.equal(cbcpClientStep(CBCP_CODE.Response, 1, Buffer.alloc(0), 1).action, 'ignore');
+});
+
+test('Windows profile: a server that Acks Callback but never runs CBCP ends the link after the auth timeout', { skip: capFile ? false : 'capture not beside the repository' }, async () => {
+  // RRAS's side up to CHAP Success (capture frames 276-292), then silence.
+  const frames = pppFramesOf(readPcap(readFileSync(capFile!))!).filter((f) => f.frame >= 276 && f.frame <= 292 && f.src !== '192.168.43.39');
+  const clock = new FakeClock();
+  const dbg = allDebug(() => clock.now());
+  const peerChallenge = Buffer.from('789223b02a0cc515404bca2c696edcff', 'hex');
+  let down: string | undefined;
+  const c = new PppSession({
+    role: 'client',
+    pppIfId: 1,
+    send: () => {},
+    clock,
+    debug: dbg.bus,
+    ifName: 'client',
+    group: { authProtocols: [], mppe: { strength: 128, required: true, stateful: false }, dns: [], wins: [] },
+    credentials: { username: 'vpnuser', password: 'vpnuser123' },
+    clientProfile: WINDOWS10_PPP_PROFILE,
+    random32: () => 0x75eb25d5,
+    random: (n) => (n === 16 ? peerChallenge : Buffer.alloc(n, 1)),
+    authTimeoutMs: 10_000,
+    onUp: () => assert.fail('no network phase without CBCP'),
+    onDown: (r) => (down = r),
+    onIpPacket: () => {},
+  });
+  c.start();
+  for (const f of frames) {
+    c.input(Buffer.from(f.gre.payload));
+    await new Promise((r) => setImmediate(r));
+  }
+  assert.equal(c.status().phase, 'authenticate', 'waiting for CBCP');
+  // An IPCP request from the server meanwhile is not for us yet.
+  c.input(Buffer.from('80210105000a0306c0a82b6c', 'hex'));
+  assert.equal(c.status().ipcp, 'initial');
+  clock.advance(10_000);
+  clock.advance(10_000);
+  assert.equal(down, 'callback negotiation timeout');
   assert.equal(clock.pending(), 0);
 });
