@@ -16,8 +16,10 @@ import { checkTarget, type TargetVerdict } from '../src/client/target-check.js';
 export const LOADGEN_USAGE = `Usage: pix-pptpd-loadgen --server ADDR --user U --password P [options]
 
 Dials many PPTP sessions (our TypeScript client) against a PPTP server.
-Needs CAP_NET_RAW (raw GRE socket). Only loopback or hosts on a directly
-connected veth/tap-/br- network of this namespace are accepted as targets.
+Needs CAP_NET_RAW (raw GRE socket). Only hosts on a directly connected
+veth/tap-/br- network of this namespace are accepted as targets (run it in
+its own network namespace; a raw GRE socket cannot share one with the
+server, so loopback targets are refused too).
 
 Options:
   --server ADDR        server IPv4 address (required)
@@ -201,7 +203,7 @@ export interface LoadgenDeps {
   checkTarget?(address: string): TargetVerdict;
 }
 
-/** Exit status: 0 all sessions up, 1 some failed, 2 usage, 3 refused target, 4 no GRE socket. */
+/** Exit status: 0 all sessions up, 1 some failed, 2 usage (or a same-host target with raw GRE), 3 refused target, 4 no GRE socket. */
 export async function main(argv: string[], deps: LoadgenDeps = {}): Promise<number> {
   const out = deps.stdout ?? process.stdout;
   const err = deps.stderr ?? process.stderr;
@@ -219,6 +221,15 @@ export async function main(argv: string[], deps: LoadgenDeps = {}): Promise<numb
   if (!verdict.ok) {
     err.write(`pix-pptpd-loadgen: refusing target: ${verdict.reason}\n`);
     return 3;
+  }
+  if (!deps.openGre && /^(loopback|local address)/.test(verdict.via)) {
+    // A raw socket sees both directions of GRE on loopback, and the server's
+    // and our call ids overlap: packets would land in the sender's own calls.
+    err.write(
+      `pix-pptpd-loadgen: ${a.server} is on this host: with the raw GRE socket the server and the load generator ` +
+        `must be in different network namespaces (e.g. joined by a veth pair)\n`,
+    );
+    return 2;
   }
   let gre: GreSocket;
   try {

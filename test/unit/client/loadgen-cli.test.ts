@@ -87,3 +87,12 @@ test('main against the in-process server: progress lines and a summary, exit 0',
     await rig.close();
   }
 });
+
+test('main with the raw GRE socket refuses a target on this host (GRE directions would mix)', async () => {
+  const out = capture();
+  const err = capture();
+  const code = await main(['--server', '127.0.0.1', '--user', 'u', '--password', 'p'], { stdout: out.s, stderr: err.s });
+  assert.equal(code, 2);
+  assert.match(err.text(), /different network namespaces/);
+  assert.equal(out.text(), '');
+});
