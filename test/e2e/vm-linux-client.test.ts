@@ -17,6 +17,8 @@
  */
 import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { linuxVmAvailable } from '../harness/linuxvm.js';
 import {
   ADDR,
@@ -35,6 +37,7 @@ import {
   type Rig,
 } from '../harness/vm-rig.js';
 
+const execFileP = promisify(execFile);
 const cap = linuxVmAvailable();
 const AUTHS = ['pap', 'chap', 'mschap', 'mschap-v2'] as const;
 type Auth = (typeof AUTHS)[number];
@@ -223,8 +226,19 @@ describe('the product against the real Linux PPTP client', { skip: cap.ok ? fals
         const echoes = s.icmp.filter(([ty, sa, da]) => ty === type && sa === src && da === dst);
         assert.equal(echoes.length, 3, `${dir} ICMP ${type === 8 ? 'echo requests' : 'echo replies'}: ${JSON.stringify(s.icmp)}`);
       }
+      // control: another password gives other keys, and nothing decrypts
+      const wrong = await decryptCapture(r.pcap, `${PASSWORD}x`);
+      assert.equal(wrong.c2s!.ipv4 + wrong.s2c!.ipv4, 0, JSON.stringify(wrong));
+      if (c.auth === 'mschap-v2') assert.equal(wrong.authResponseOk, false);
     });
   }
+
+  it('the Python decryptor passes its RFC 1320 / 2759 / 3079 vectors', async (t) => {
+    const a = decryptAvailable();
+    if (!a.ok) return t.skip(a.reason);
+    const { stdout } = await execFileP('python3', [a.script, 'selftest'], { timeout: 30_000 });
+    assert.equal(stdout.trim(), 'selftest ok');
+  });
 
   it('across the captures tshark decoded PPTP, GRE, PPP, LCP, PAP, CHAP, IPCP and CCP', (t) => {
     if (protocolsSeen.size === 0) return t.skip('no capture was checked');
