@@ -1,3 +1,6 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseLine } from '../../../grammar/index.js';
 import { applyConfigLine } from '../../../src/config/index.js';
 import type { RunningConfig } from '../../../src/config/running.js';
@@ -14,4 +17,15 @@ export function run(rc: RunningConfig, ...lines: string[]): { rc: RunningConfig;
     messages.push(...r.messages);
   }
   return { rc, messages };
+}
+
+/** samples/ from the source tree (also when run compiled from dist/). */
+export function samplesDir(): string {
+  let d = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++, d = dirname(d)) {
+    try {
+      if (readdirSync(join(d, 'samples')).length) return join(d, 'samples');
+    } catch { /* keep looking */ }
+  }
+  throw new Error('samples/ not found');
 }

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { help, complete, parseLine, type ParseResult } from '../../../grammar/index.js';
+import type { Command, Mode } from '../../../grammar/command.js';
+
+function cmd(line: string, mode: Mode = 'config'): Command {
+  const r = parseLine(line, mode);
+  assert.equal(r.kind, 'ok', `${line}: ${JSON.stringify(r)}`);
+  return (r as Extract<ParseResult, { kind: 'ok' }>).command;
+}
+function errorLines(line: string, mode: Mode = 'config'): string[] {
+  const r = parseLine(line, mode);
+  assert.equal(r.kind, 'error', `${line} should fail: ${JSON.stringify(r)}`);
+  return (r as Extract<ParseResult, { kind: 'error' }>).lines;
+}
+const names = { groups: ['1'], pools: [], aaaGroups: ['R'], users: ['cisco'], interfaces: ['outside', 'inside'], captures: ['web', 'win10'] };
+
+test('vpdn limit lines, abbreviations, ranges and no forms', () => {
+  assert.deepEqual(cmd('vpdn limit sessions 100'), { kind: 'config', negate: false, line: { kind: 'vpdn-limit', limit: 'sessions', value: 100 } });
+  assert.deepEqual(cmd('vpdn limit per-source 4'), { kind: 'config', negate: false, line: { kind: 'vpdn-limit', limit: 'per-source', value: 4 } });
+  assert.deepEqual(cmd('vpdn limit auth-failures 5 backoff 300'), {
+    kind: 'config', negate: false, line: { kind: 'vpdn-limit', limit: 'auth-failures', value: 5, backoffSeconds: 300 },
+  });
+  assert.deepEqual(cmd('vpdn limit setup-timeout 30'), { kind: 'config', negate: false, line: { kind: 'vpdn-limit', limit: 'setup-timeout', value: 30 } });
+  assert.deepEqual(cmd('vpdn lim sess 10'), cmd('vpdn limit sessions 10'));
+  assert.deepEqual(cmd('vpdn lim auth 3 back 60'), cmd('vpdn limit auth-failures 3 backoff 60'));
+  assert.deepEqual(cmd('no vpdn limit auth-failures'), { kind: 'config', negate: true, line: { kind: 'vpdn-limit', limit: 'auth-failures' } });
+  assert.deepEqual(cmd('no vpdn limit sessions 100'), { kind: 'config', negate: true, line: { kind: 'vpdn-limit', limit: 'sessions', value: 100 } });
+  assert.deepEqual(errorLines('vpdn limit sessions 0'), [' '.repeat(20) + '^', "% Invalid input detected at '^' marker."]);
+  assert.deepEqual(errorLines('vpdn limit setup-timeout 3601')[0], ' '.repeat(25) + '^');
+  assert.deepEqual(errorLines('vpdn limit auth-failures 5 backoff 86401')[0], ' '.repeat(35) + '^');
+  const usage = errorLines('vpdn limit auth-failures 5');
+  assert.equal(usage[0], 'Usage: [no] vpdn limit sessions <max_sessions>');
+  assert.ok(usage.includes('       [no] vpdn limit auth-failures <failures> backoff <seconds>'));
+  assert.deepEqual(errorLines('vpdn limit sessions'), usage);
+});
+
+test('aaa-server dynamic-authorization [port N] and accounting interim SECONDS', () => {
+  assert.deepEqual(cmd('aaa-server R dynamic-authorization'), { kind: 'config', negate: false, line: { kind: 'aaa-dynamic-authorization', tag: 'R' } });
+  assert.deepEqual(cmd('aaa-server R dynamic-authorization port 1700'), {
+    kind: 'config', negate: false, line: { kind: 'aaa-dynamic-authorization', tag: 'R', port: 1700 },
+  });
+  assert.deepEqual(cmd('aaa-server R dyn po 1700'), cmd('aaa-server R dynamic-authorization port 1700'));
+  assert.deepEqual(cmd('no aaa-server R dynamic-authorization'), { kind: 'config', negate: true, line: { kind: 'aaa-dynamic-authorization', tag: 'R' } });
+  assert.equal(errorLines('aaa-server R dynamic-authorization port 70000')[0], ' '.repeat(40) + '^');
+  assert.deepEqual(cmd('aaa-server R accounting interim 300'), { kind: 'config', negate: false, line: { kind: 'aaa-interim', tag: 'R', seconds: 300 } });
+  assert.deepEqual(cmd('aaa-server R acc int 600'), cmd('aaa-server R accounting interim 600'));
+  assert.equal(errorLines('aaa-server R accounting interim 59')[0], ' '.repeat(32) + '^');
+  assert.ok(errorLines('aaa-server R accounting interim')[0].startsWith('Usage: aaa-server <tag> protocol'));
+  // group tags may still be keywords
+  assert.deepEqual(cmd('aaa-server port dynamic-authorization port 3799'), {
+    kind: 'config', negate: false, line: { kind: 'aaa-dynamic-authorization', tag: 'port', port: 3799 },
+  });
+});
+
+test('capture, no capture, show capture, copy capture:NAME FILE in enable and config mode', () => {
+  for (const mode of ['enable', 'config'] as const) {
+    assert.deepEqual(cmd('capture web', mode), { kind: 'capture', name: 'web' });
+    assert.deepEqual(cmd('capture web interface outside user DOMAIN\\cisco tunnel 7', mode), {
+      kind: 'capture', name: 'web', interfaceName: 'outside', user: 'DOMAIN\\cisco', tunnel: 7,
+    });
+    assert.deepEqual(cmd('capture web tunnel 7 int outside', mode), { kind: 'capture', name: 'web', interfaceName: 'outside', tunnel: 7 });
+    assert.deepEqual(cmd('no capture web', mode), { kind: 'no-capture', name: 'web' });
+    assert.deepEqual(cmd('show capture', mode), { kind: 'show', target: { kind: 'capture' } });
+    assert.deepEqual(cmd('sh cap web', mode), { kind: 'show', target: { kind: 'capture', name: 'web' } });
+    assert.deepEqual(cmd('copy capture:web /var/tmp/web.pcap', mode), { kind: 'copy-capture', name: 'web', path: '/var/tmp/web.pcap' });
+    assert.deepEqual(cmd('copy capture:web web.pcap', mode), { kind: 'copy-capture', name: 'web', path: 'web.pcap' });
+  }
+  // each filter at most once; FILE is a plain path, not a URL; privileged only
+  assert.equal(errorLines('capture web user a user b', 'enable')[0], ' '.repeat(19) + '^');
+  assert.equal(errorLines('capture web tunnel 70000', 'enable')[0], ' '.repeat(19) + '^');
+  assert.equal(errorLines('copy capture:web tftp://10.1.1.5/web.pcap', 'enable')[0], ' '.repeat(17) + '^');
+  assert.equal(errorLines('copy capture:web flash:web', 'enable')[0], ' '.repeat(17) + '^');
+  assert.deepEqual(errorLines('capture web', 'exec'), ["Type help or '?' for a list of available commands."]);
+  assert.ok(errorLines('copy capture:web', 'enable')[0].startsWith('Usage: copy running-config startup-config'));
+  // the capture is not a configuration line
+  assert.notEqual(cmd('capture web').kind, 'config');
+});
+
+test('? and Tab know the new words and the live capture names', () => {
+  const lim = help('vpdn limit ', 'config', names).map((l) => l.trim().split(/\s+/)[0]);
+  assert.deepEqual(lim, ['auth-failures', 'per-source', 'sessions', 'setup-timeout']);
+  assert.deepEqual(help('vpdn limit sessions ', 'config', names), ['  <1-65535>  Number of sessions', '  <cr>'], '<cr>: the no form may omit the value');
+  assert.ok(help('copy ', 'enable', names).includes('  capture:NAME    A packet capture (see show capture)'));
+  assert.deepEqual(complete('show capture w', 'enable', names), { line: 'show capture w', candidates: ['web', 'win10'] });
+  assert.deepEqual(complete('no capture we', 'enable', names), { line: 'no capture web ', candidates: [] });
+  assert.deepEqual(complete('copy capture:wi', 'enable', names), { line: 'copy capture:win10 ', candidates: [] });
+  assert.ok(help('aaa-server R ', 'config', names).some((l) => l.includes('dynamic-authorization')));
+});
