@@ -3,7 +3,7 @@
  * rides on it, with the group settings captured when the call arrived
  * (later config changes apply to new calls only).
  */
-import type { Clock } from '../util/clock.js';
+import type { Clock, Timer } from '../util/clock.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { VpdnGroup } from '../config/model.js';
 import type { Authenticator } from './aaa/authenticator.js';
@@ -11,6 +11,7 @@ import type { SessionStatus } from './api.js';
 import type { GrePacket } from './gre/wire.js';
 import { GreCallWindow } from './gre/window.js';
 import { PppSession, type PppUpInfo } from './ppp/session.js';
+import type { AaaAccounting, AccountingSession, TerminateCauseName } from './aaa/group.js';
 
 export interface ServerCallOptions {
   tunnelId: number;
@@ -31,6 +32,27 @@ export interface ServerCallOptions {
   onUp(call: ServerCall, info: PppUpInfo): void;
   onDown(call: ServerCall, reason: string): void;
   onIpPacket(call: ServerCall, packet: Buffer): void;
+  /** `client accounting GROUP`: Start/Interim/Stop for this call. */
+  accounting?: AaaAccounting;
+  interimSeconds?: number;
+  /** 'RADIUS' when the user came from an aaa-server group. */
+  authentic: 'RADIUS' | 'Local' | 'Remote';
+  /** `vpdn limit setup-timeout`: PPP must be up within this many ms. */
+  setupTimeoutMs?: number;
+}
+
+/** Why a call ended, as RADIUS Acct-Terminate-Cause. */
+function causeOf(reason: string): TerminateCauseName {
+  if (/peer requested|call cleared by peer|ccrq|cdn/i.test(reason)) return 'User-Request';
+  if (/tcp|tunnel closed|echo|not responding|lost/i.test(reason)) return 'Lost-Carrier';
+  if (/tunnel-stop|admin|clear/i.test(reason)) return 'Admin-Reset';
+  if (/shutdown/i.test(reason)) return 'NAS-Reboot';
+  if (/authentication/i.test(reason)) return 'User-Error';
+  return 'NAS-Request';
+}
+
+export function newAcctSessionId(callId: number, now: number): string {
+  return `${Math.floor(now).toString(16).toUpperCase().padStart(8, '0')}${callId.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 export class ServerCall {
@@ -41,10 +63,17 @@ export class ServerCall {
   state: 'wt-vacc' | 'estabd' = 'wt-vacc';
   clientAddress: string | undefined;
   username = '';
+  readonly acctSessionId: string;
+  /** clock time of the last inner IP packet either way (Idle-Timeout) */
+  lastActivity: number;
   private ended = false;
+  private cause: TerminateCauseName | undefined;
+  private acct: AccountingSession | undefined;
+  private readonly timers: Timer[] = [];
 
   constructor(readonly o: ServerCallOptions) {
-    this.createdAt = this.changedAt = o.clock.now();
+    this.createdAt = this.changedAt = this.lastActivity = o.clock.now();
+    this.acctSessionId = newAcctSessionId(o.callId, Date.now() / 1000);
     this.window = new GreCallWindow({
       clock: o.clock,
       debug: o.debug,
@@ -75,20 +104,87 @@ export class ServerCall {
       authenticator: o.authenticator,
       allocateAddress: o.allocateAddress,
       releaseAddress: o.releaseAddress,
-      onUp: (info) => {
-        this.state = 'estabd';
-        this.changedAt = o.clock.now();
-        this.clientAddress = info.clientAddress;
-        this.username = info.username;
-        o.onUp(this, info);
-      },
+      onUp: (info) => this.up(info),
       onDown: (reason) => this.end(reason),
       onIpPacket: (pkt) => o.onIpPacket(this, pkt),
     });
   }
 
   start(): void {
+    if (this.o.setupTimeoutMs) {
+      this.timers.push(
+        this.o.clock.setTimer(this.o.setupTimeoutMs, () => {
+          if (this.state !== 'estabd') this.terminate('NAS-Request', 'setup timeout');
+        }),
+      );
+    }
     this.ppp.start();
+  }
+
+  /** End the call from our side with a known cause (LCP Terminate, then CDN). */
+  terminate(cause: TerminateCauseName, reason: string): void {
+    this.cause ??= cause;
+    this.ppp.close(reason);
+  }
+
+  /** Inner traffic seen (for Idle-Timeout). */
+  touch(): void {
+    this.lastActivity = this.o.clock.now();
+  }
+
+  /** RFC 5176 CoA: a new Session-Timeout (seconds) from now. */
+  setSessionTimeout(seconds: number): void {
+    this.timers.push(this.o.clock.setTimer(seconds * 1000, () => this.terminate('Session-Timeout', 'session timeout')));
+  }
+
+  private up(info: PppUpInfo): void {
+    const o = this.o;
+    this.state = 'estabd';
+    this.changedAt = this.lastActivity = o.clock.now();
+    this.clientAddress = info.clientAddress;
+    this.username = info.username;
+    const auth = info.auth;
+    if (auth?.sessionTimeout) this.setSessionTimeout(auth.sessionTimeout);
+    if (auth?.idleTimeout) this.watchIdle(auth.idleTimeout * 1000);
+    if (o.accounting) {
+      this.acct = {
+        sessionId: this.acctSessionId,
+        username: info.username,
+        startedAt: o.clock.now(),
+        framedIp: info.clientAddress,
+        callingStationId: o.peerAddress,
+        nasPort: o.pppIfId,
+        class: auth?.class,
+        authentic: o.authentic,
+        counters: () => {
+          const p = this.ppp.status();
+          return { inputOctets: p.bytesIn, outputOctets: p.bytesOut, inputPackets: p.packetsIn, outputPackets: p.packetsOut };
+        },
+      };
+      o.accounting.start(this.acct);
+      if (o.interimSeconds) this.interim(o.interimSeconds * 1000);
+    }
+    o.onUp(this, info);
+  }
+
+  private interim(ms: number): void {
+    this.timers.push(
+      this.o.clock.setTimer(ms, () => {
+        if (this.ended || !this.acct) return;
+        this.o.accounting?.interim(this.acct);
+        this.interim(ms);
+      }),
+    );
+  }
+
+  private watchIdle(ms: number): void {
+    this.timers.push(
+      this.o.clock.setTimer(Math.max(1000, ms - (this.o.clock.now() - this.lastActivity)), () => {
+        if (this.ended) return;
+        if (this.o.clock.now() - this.lastActivity >= ms) this.terminate('Idle-Timeout', 'idle timeout');
+        else this.watchIdle(ms);
+      }),
+    );
   }
 
   /** A GRE packet whose key is our call id, from the right peer. */
@@ -97,7 +193,8 @@ export class ServerCall {
   }
 
   /** The call is going away from below (CCRQ, CDN, tunnel gone): no LCP goodbye. */
-  abort(reason: string): void {
+  abort(reason: string, cause?: TerminateCauseName): void {
+    this.cause ??= cause;
     if (!this.ended) this.ppp.abort(reason);
     this.end(reason);
   }
@@ -105,7 +202,9 @@ export class ServerCall {
   private end(reason: string): void {
     if (this.ended) return;
     this.ended = true;
+    for (const t of this.timers) t.cancel();
     this.window.close();
+    if (this.acct) this.o.accounting?.stop(this.acct, this.cause ?? causeOf(reason));
     this.o.onDown(this, reason);
   }
 

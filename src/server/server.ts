@@ -29,6 +29,11 @@ import { OcrpResult, GeneralErrorCode } from './pptp/wire.js';
 import { ServerCall } from './call.js';
 import { mppeStrengthText } from './ppp/ccp-mppe.js';
 import { CaptureManager, type CaptureContext } from './capture.js';
+import { AaaRegistry, dynAuthClients, type AaaGroupAuthenticator, type AaaGroupStats } from './aaa/group.js';
+import type { AuthRequest } from './aaa/authenticator.js';
+import { DynAuthServer } from './aaa/radius/dynauth.js';
+import { nodeUdp, type UdpStack } from './aaa/radius/udp.js';
+import { SourceGuard } from './source-guard.js';
 
 export interface PptpServerOptions {
   bus: DebugBus;
@@ -41,8 +46,8 @@ export interface PptpServerOptions {
   listen?: { address: string; port?: number };
   /** TCP port (1723; tests use 0 for any free port). */
   port?: number;
-  /** Authenticator for `client authentication aaa GROUP` (the AAA layer). */
-  aaaAuthenticator?(group: string, cfg: VpnConfig): Authenticator | undefined;
+  /** UDP for RADIUS and Disconnect/CoA (tests pass a memory twin). */
+  udp?: UdpStack;
   hostName?: string;
 }
 
@@ -86,11 +91,23 @@ export class PptpServer implements VpnServerApi {
   private closed = false;
   /** `capture NAME ...` */
   readonly capture = new CaptureManager();
+  private readonly aaa: AaaRegistry;
+  private readonly guard: SourceGuard;
+  /** RFC 5176 listeners per aaa-server group with `dynamic-authorization` */
+  private readonly dynAuth = new Map<string, { key: string; server: DynAuthServer<ServerCall> }>();
 
   constructor(private readonly o: PptpServerOptions) {
     this.clock = o.clock ?? systemClock;
     this.bus = o.bus;
     this.listeners = new Listeners((sock, spec) => this.accept(sock, spec));
+    this.guard = new SourceGuard(this.clock, () => this.cfg.limits);
+    this.aaa = new AaaRegistry({
+      clock: this.clock,
+      debug: this.bus,
+      udp: o.udp,
+      nasIdentifier: o.hostName,
+      localUsers: () => this.cfg.vpdnUsers,
+    });
   }
 
   // ---------------------------------------------------------------- config
@@ -100,9 +117,11 @@ export class PptpServer implements VpnServerApi {
     const wanted = wantedListeners(next, { port: this.o.port ?? 1723, override: this.o.listen });
     if (!wanted.ok) throw new Error(wanted.error);
     if (wanted.specs.length) await this.openDataPlane(next, wanted.specs[0]);
+    await this.reconcileDynAuth(next);
     await this.listeners.reconcile(wanted.specs);
     this.cfg = next;
     this.pools.configure(next.pools);
+    this.aaa.reconfigure(next.aaaServerGroups);
     // `no vpdn enable IF`: tunnels that came in on that interface end.
     const live = new Set(wanted.specs.map((s) => s.interfaceName));
     for (const t of this.tunnels.values()) if (!live.has(t.spec.interfaceName)) t.control.stop();
@@ -139,10 +158,81 @@ export class PptpServer implements VpnServerApi {
     return this.cfg.vpdnGroups.find((g) => g.acceptDialinPptp);
   }
 
-  private authenticatorFor(g: VpdnGroup): Authenticator | undefined {
+  /**
+   * The user database of a call: local users, or the aaa-server group (with
+   * the call's Calling-Station-Id, Acct-Session-Id and NAS-Port). Failed
+   * attempts feed the per-source back-off.
+   */
+  private authenticatorFor(g: VpdnGroup, tunnel: Tunnel, ctx: () => { acctSessionId: string; nasPort: number }): Authenticator | undefined {
     const ca = g.clientAuthentication;
-    if (!ca || ca.kind === 'local') return new LocalAuthenticator(() => this.cfg.vpdnUsers);
-    return this.o.aaaAuthenticator?.(ca.group, this.cfg);
+    let backend: { authenticate(req: AuthRequest, c?: object): Promise<import('./aaa/authenticator.js').AuthResult> };
+    if (!ca || ca.kind === 'local') backend = new LocalAuthenticator(() => this.cfg.vpdnUsers);
+    else {
+      const group = this.aaa.get(ca.group);
+      if (!group) return undefined;
+      backend = group;
+    }
+    return {
+      authenticate: async (req) => {
+        const r = await backend.authenticate(req, { callingStationId: tunnel.peerAddress, ...ctx() });
+        if (r.ok) this.guard.authSucceeded(tunnel.peerAddress);
+        else if (r.reason === 'denied') this.guard.authFailed(tunnel.peerAddress);
+        return r;
+      },
+    };
+  }
+
+  /** `aaa-server G dynamic-authorization [port N]`: one RFC 5176 listener per group. */
+  private async reconcileDynAuth(cfg: VpnConfig): Promise<void> {
+    const wanted = new Map(cfg.aaaServerGroups.filter((g) => g.protocol === 'radius' && g.dynamicAuthorization).map((g) => [g.tag, g]));
+    for (const [tag, d] of this.dynAuth) {
+      const g = wanted.get(tag);
+      if (!g || d.key !== String(g.dynamicAuthorization!.port)) {
+        d.server.close();
+        this.dynAuth.delete(tag);
+      } else d.server.engine.setClients(dynAuthClients(g));
+    }
+    for (const [tag, g] of wanted) {
+      if (this.dynAuth.has(tag)) continue;
+      const port = g.dynamicAuthorization!.port;
+      try {
+        const server = await DynAuthServer.listen<ServerCall>({
+          udp: this.o.udp ?? nodeUdp,
+          bindAddress: this.o.listen?.address,
+          port,
+          clients: dynAuthClients(g),
+          clock: this.clock,
+          debug: this.bus,
+          nasIdentifier: this.o.hostName,
+          callbacks: {
+            findSessions: (q) => this.findCalls(q),
+            disconnect: (c) => {
+              c.terminate('Admin-Reset', 'RADIUS Disconnect-Request');
+              return true;
+            },
+            changeSession: (c, change) => {
+              if (change.sessionTimeout !== undefined) c.setSessionTimeout(change.sessionTimeout);
+              return change.idleTimeout === undefined;
+            },
+          },
+        });
+        this.dynAuth.set(tag, { key: String(port), server });
+      } catch (err) {
+        throw new Error(`ERROR: aaa-server ${tag} dynamic-authorization: cannot listen on UDP ${port}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private findCalls(q: { acctSessionId?: string; userName?: string; framedIp?: string; callingStationId?: string }): ServerCall[] {
+    const out: ServerCall[] = [];
+    for (const { call } of this.calls.values()) {
+      if (q.acctSessionId !== undefined && call.acctSessionId !== q.acctSessionId) continue;
+      if (q.userName !== undefined && call.username !== q.userName) continue;
+      if (q.framedIp !== undefined && call.clientAddress !== q.framedIp) continue;
+      if (q.callingStationId !== undefined && call.o.peerAddress !== q.callingStationId) continue;
+      out.push(call);
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- tunnels
@@ -152,8 +242,16 @@ export class PptpServer implements VpnServerApi {
       socket.destroy();
       return;
     }
-    const id = this.allocateTunnelId();
     const peerAddress = (socket.remoteAddress ?? '0.0.0.0').replace(/^::ffff:/, '');
+    const refused = this.guard.refuse(peerAddress);
+    if (refused) {
+      this.count(`tunnel-refused-${refused.replace(/ /g, '-')}`);
+      if (this.bus.on('vpdn error')) this.bus.debug('vpdn error', `PPTP: connection from ${peerAddress} refused: ${refused}`);
+      socket.destroy();
+      return;
+    }
+    this.guard.tunnelOpened(peerAddress);
+    const id = this.allocateTunnelId();
     const group = this.groupForDialin();
     const remote = { address: peerAddress, port: socket.remotePort ?? 0 };
     const local = { address: (socket.localAddress ?? spec.address).replace(/^::ffff:/, ''), port: socket.localPort ?? spec.port };
@@ -180,6 +278,7 @@ export class PptpServer implements VpnServerApi {
       localHostName: this.o.hostName ?? this.cfg.hostname,
       vendor: PIX_VENDOR,
       echoIntervalSeconds: group?.pptpEcho ?? 60,
+      sccrqTimeoutSeconds: this.cfg.limits?.setupTimeoutSeconds,
       callbacks: {
         onOutgoingCallRequest: (req) => this.openCall(tunnel, req.callId, req.packetRecvWindowSize),
         onCallClear: (callId, reason) => this.calls.get(callId)?.call.abort(reason),
@@ -215,7 +314,14 @@ export class PptpServer implements VpnServerApi {
 
   private openCall(tunnel: Tunnel, peerCallId: number, peerRecvWindow: number) {
     const group = this.groupForDialin();
-    const authenticator = group && this.authenticatorFor(group);
+    const max = this.cfg.limits?.maxSessions;
+    if (max !== undefined && this.calls.size >= max) {
+      this.count('max-sessions');
+      this.bus.syslog(403103, 4, 'PPP virtual interface max connections reached', { tunnel: tunnel.id });
+      return { accept: false as const, resultCode: OcrpResult.GeneralError, errorCode: GeneralErrorCode.NoResource };
+    }
+    let call: ServerCall | undefined;
+    const authenticator = group && this.authenticatorFor(group, tunnel, () => ({ acctSessionId: call!.acctSessionId, nasPort: call!.o.pppIfId }));
     const serverAddress = this.tunnelAddress(this.cfg, tunnel.spec.interfaceName) ?? tunnel.spec.address;
     if (!group || !authenticator || !this.gre) {
       this.count(group ? 'call-no-aaa' : 'call-no-group');
@@ -229,7 +335,9 @@ export class PptpServer implements VpnServerApi {
     }
     const gre = this.gre;
     const pool = group.addressPool;
-    const call = new ServerCall({
+    const acctGroup = group.clientAccounting ? this.aaa.get(group.clientAccounting) : undefined;
+    const authGroup = group.clientAuthentication?.kind === 'aaa' ? this.aaa.get(group.clientAuthentication.group) : undefined;
+    call = new ServerCall({
       tunnelId: tunnel.id,
       callId,
       peerCallId,
@@ -254,6 +362,10 @@ export class PptpServer implements VpnServerApi {
       onUp: (c, info) => this.callUp(tunnel, c, info.username, info.clientAddress, info.mppe?.bits),
       onDown: (c, reason) => this.callDown(tunnel, c, reason),
       onIpPacket: (c, pkt) => this.fromClient(c, pkt),
+      accounting: acctGroup?.accounting,
+      interimSeconds: acctGroup?.config.interimSeconds,
+      authentic: authGroup?.protocol === 'radius' ? 'RADIUS' : authGroup ? 'Remote' : 'Local',
+      setupTimeoutMs: this.cfg.limits?.setupTimeoutSeconds !== undefined ? this.cfg.limits.setupTimeoutSeconds * 1000 : undefined,
     });
     tunnel.stopTimer?.cancel();
     tunnel.stopTimer = undefined;
