@@ -3,6 +3,9 @@
  * only (tests use a fake); src/server/server.ts implements it.
  */
 import type { ConfigDiff } from '../config/model.js';
+import type { AaaGroupStats } from './aaa/group.js';
+
+export type { AaaGroupStats, AaaServerStatus } from './aaa/group.js';
 
 export interface TunnelStatus {
   id: number;
@@ -89,6 +92,8 @@ export interface VpnServerApi {
   captures?(): { name: string; spec: { interfaceName?: string; user?: string; tunnel?: number }; packets: number; bytes: number }[];
   /** `copy capture:NAME FILE`: the capture as a pcapng file, undefined if unknown. */
   capturePcap?(name: string): Buffer | undefined;
+  /** `show aaa-server [G]`: per group and server (RADIUS/TACACS+ counters, accounting queue). */
+  aaaStatus?(): AaaGroupStats[];
   /** Can a pool be removed or changed now? Returns a PIX-style error if not. */
   checkPoolChange?(diff: ConfigDiff): string | undefined;
   close(): Promise<void>;

@@ -553,6 +553,10 @@ export class PptpServer implements VpnServerApi {
     return { tunnels, sessions, pools: this.pools.status(), listening: this.listeners.list(), errors };
   }
 
+  aaaStatus(): AaaGroupStats[] {
+    return this.aaa.stats();
+  }
+
   startCapture(spec: { name: string; interfaceName?: string; user?: string; tunnel?: number }): void {
     this.capture.start(spec);
   }
