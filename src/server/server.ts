@@ -591,6 +591,14 @@ export class PptpServer implements VpnServerApi {
       t.control.close('shutdown');
       t.socket.destroy();
     }
+    // Accounting Stop records of the sessions just ended: give them a moment to go out.
+    const acctDeadline = Date.now() + 3000;
+    const outstanding = () =>
+      this.aaa.stats().reduce((n, g) => n + (g.accounting?.kind === 'radius' ? g.accounting.queued + g.accounting.inFlight : 0), 0);
+    while (outstanding() > 0 && Date.now() < acctDeadline) await new Promise((r) => setTimeout(r, 20));
+    for (const d of this.dynAuth.values()) d.server.close();
+    this.dynAuth.clear();
+    this.aaa.close();
     this.gre?.close();
     this.tun?.close();
   }
