@@ -15,10 +15,21 @@ export type DebugSwitch =
   | 'ppp error' | 'ppp io' | 'ppp uauth' | 'ppp negotiation' | 'ppp authentication' | 'ppp mppe'
   | 'radius' | 'aaa authentication' | 'aaa accounting' | 'tacacs';
 
+export type VpdnShowDetail = 'packets' | 'state' | 'summary' | 'transport' | 'window';
+
 export type ShowTarget =
   | { kind: 'running-config' }
   | { kind: 'startup-config' }
-  | { kind: 'vpdn'; sub?: 'tunnel' | 'session' | 'pppinterface' | 'username' | 'group' | 'diagnostics'; id?: number; name?: string }
+  | {
+      kind: 'vpdn';
+      sub?: 'tunnel' | 'session' | 'pppinterface' | 'username' | 'group' | 'diagnostics';
+      id?: number;
+      name?: string;
+      /** `show vpdn tunnel|session [pptp|l2tp] ...`: the protocol word when typed. */
+      protocol?: 'pptp' | 'l2tp';
+      /** `show vpdn tunnel ... packets|state|summary|transport`, `show vpdn session ... packets|state|window`. */
+      detail?: VpdnShowDetail;
+    }
   | { kind: 'ip-local-pool'; name?: string }
   | { kind: 'aaa-server'; tag?: string }
   | { kind: 'debug' }

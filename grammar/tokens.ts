@@ -167,6 +167,11 @@ export const WidthKw = kw('width');
 export const PixKw = kw('pix');
 export const Diagnostics = kw('diagnostics');
 export const Capture = kw('capture');
+export const Packets = kw('packets');
+export const State = kw('state');
+export const Summary = kw('summary');
+export const Transport = kw('transport');
+export const Window = kw('window');
 
 // vpdn
 export const Accept = kw('accept');

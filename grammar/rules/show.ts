@@ -1,7 +1,7 @@
 /**
  * `show ...` (enable/config) and the short unprivileged list.
  */
-import type { Command, ShowTarget } from '../command.js';
+import type { Command, ShowTarget, VpdnShowDetail } from '../command.js';
 import * as T from '../tokens.js';
 import { num, type RuleBuilder } from './builder.js';
 
@@ -14,14 +14,65 @@ export function defineShowRules($: RuleBuilder) {
     });
   });
 
+  type Selector = { id?: number; detail?: VpdnShowDetail };
+  const idSel = $.RULE('showIdSel', (): Selector => {
+    $.consume(0, T.Id);
+    const n = $.consume(0, T.TunnelId);
+    return $.ACTION(() => ({ id: num(n) }));
+  });
+  /** `pptp` (the only protocol served) or `l2tp` (accepted; nothing to show). */
+  const optProtocol = $.RULE('showVpdnProtocol', (): 'pptp' | 'l2tp' | undefined =>
+    $.option(0, () =>
+      $.or(0, [
+        { ALT: () => ($.consume(0, T.Pptp), 'pptp' as const) },
+        { ALT: () => ($.consume(0, T.L2tp), 'l2tp' as const) },
+      ]),
+    ),
+  );
+
   const showVpdn = $.RULE('showVpdn', (): ShowTarget => {
     $.consume(0, T.Vpdn);
-    type Sub = { sub: NonNullable<Extract<ShowTarget, { kind: 'vpdn' }>['sub']>; id?: number; name?: string };
+    type Sub = {
+      sub: NonNullable<Extract<ShowTarget, { kind: 'vpdn' }>['sub']>;
+      id?: number;
+      name?: string;
+      protocol?: 'pptp' | 'l2tp';
+      detail?: VpdnShowDetail;
+    };
     const sub = $.option(0, () =>
       $.or<Sub>(0, [
-        { ALT: () => { $.consume(0, T.Tunnel); const id = $.subrule(0, optId); return $.ACTION(() => ({ sub: 'tunnel' as const, id })); } },
-        { ALT: () => { $.consume(0, T.Session); const id = $.subrule(1, optId); return $.ACTION(() => ({ sub: 'session' as const, id })); } },
-        { ALT: () => { $.consume(0, T.Pppinterface); const id = $.subrule(2, optId); return $.ACTION(() => ({ sub: 'pppinterface' as const, id })); } },
+        {
+          ALT: () => {
+            $.consume(0, T.Tunnel);
+            const protocol = $.subrule(0, optProtocol);
+            const sel = $.option(3, () =>
+              $.or<Selector>(1, [
+                { ALT: () => $.subrule(0, idSel) },
+                { ALT: () => ($.consume(0, T.Packets), { detail: 'packets' as const }) },
+                { ALT: () => ($.consume(0, T.State), { detail: 'state' as const }) },
+                { ALT: () => ($.consume(0, T.Summary), { detail: 'summary' as const }) },
+                { ALT: () => ($.consume(0, T.Transport), { detail: 'transport' as const }) },
+              ]),
+            );
+            return $.ACTION(() => ({ sub: 'tunnel' as const, protocol, ...sel }));
+          },
+        },
+        {
+          ALT: () => {
+            $.consume(0, T.Session);
+            const protocol = $.subrule(1, optProtocol);
+            const sel = $.option(4, () =>
+              $.or<Selector>(2, [
+                { ALT: () => $.subrule(1, idSel) },
+                { ALT: () => ($.consume(1, T.Packets), { detail: 'packets' as const }) },
+                { ALT: () => ($.consume(1, T.State), { detail: 'state' as const }) },
+                { ALT: () => ($.consume(0, T.Window), { detail: 'window' as const }) },
+              ]),
+            );
+            return $.ACTION(() => ({ sub: 'session' as const, protocol, ...sel }));
+          },
+        },
+        { ALT: () => { $.consume(0, T.Pppinterface); const id = $.subrule(0, optId); return $.ACTION(() => ({ sub: 'pppinterface' as const, id })); } },
         {
           ALT: () => {
             $.consume(0, T.Username);

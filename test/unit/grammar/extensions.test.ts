@@ -87,3 +87,31 @@ test('? and Tab know the new words and the live capture names', () => {
   assert.deepEqual(complete('copy capture:wi', 'enable', names), { line: 'copy capture:win10 ', candidates: [] });
   assert.ok(help('aaa-server R ', 'config', names).some((l) => l.includes('dynamic-authorization')));
 });
+
+test('show vpdn tunnel|session sub-keywords (PIX synopsis) and the protocol word', () => {
+  const show = (l: string) => {
+    const c = cmd(l, 'enable');
+    assert.equal(c.kind, 'show');
+    return (c as Extract<Command, { kind: 'show' }>).target;
+  };
+  assert.deepEqual(show('show vpdn tunnel'), { kind: 'vpdn', sub: 'tunnel' });
+  assert.deepEqual(show('show vpdn tunnel id 13'), { kind: 'vpdn', sub: 'tunnel', id: 13 });
+  assert.deepEqual(show('show vpdn tunnel pptp id 13'), { kind: 'vpdn', sub: 'tunnel', protocol: 'pptp', id: 13 });
+  for (const d of ['packets', 'state', 'summary', 'transport'] as const) {
+    assert.deepEqual(show(`show vpdn tunnel ${d}`), { kind: 'vpdn', sub: 'tunnel', detail: d });
+    assert.deepEqual(show(`show vpdn tunnel pptp ${d}`), { kind: 'vpdn', sub: 'tunnel', protocol: 'pptp', detail: d });
+  }
+  assert.deepEqual(show('show vpdn tunnel l2tp'), { kind: 'vpdn', sub: 'tunnel', protocol: 'l2tp' });
+  for (const d of ['packets', 'state', 'window'] as const) {
+    assert.deepEqual(show(`show vpdn session ${d}`), { kind: 'vpdn', sub: 'session', detail: d });
+  }
+  assert.deepEqual(show('sh vpdn sess pptp id 13'), { kind: 'vpdn', sub: 'session', protocol: 'pptp', id: 13 });
+  assert.deepEqual(show('sh vpd tun summ'), { kind: 'vpdn', sub: 'tunnel', detail: 'summary' });
+  assert.deepEqual(show('show vpdn pppinterface id 1'), { kind: 'vpdn', sub: 'pppinterface', id: 1 });
+  // window is a session view, summary/transport tunnel views; one selector only
+  assert.equal(errorLines('show vpdn tunnel window', 'enable')[0], ' '.repeat(17) + '^');
+  assert.equal(errorLines('show vpdn session summary', 'enable')[0], ' '.repeat(18) + '^');
+  assert.equal(errorLines('show vpdn tunnel state packets', 'enable')[0], ' '.repeat(23) + '^');
+  assert.deepEqual(help('show vpdn session ', 'enable', names).map((l) => l.trim().split(/\s+/)[0]),
+    ['id', 'l2tp', 'packets', 'pptp', 'state', 'window', '<cr>']);
+});
