@@ -275,17 +275,26 @@ function checkListeners(rc: RunningConfig, dialin: VpdnGroup[], out: Finding[]):
   for (const name of vpn.vpdnEnable) {
     const i = vpn.interfaces.find((x) => x.name === name);
     if (!i) continue; // rejected by the config layer already
-    if (i.address === undefined || isUnassigned(i)) {
+    if (i.address === undefined || i.address === '0.0.0.0') {
       out.push({
         severity: 'error',
         code: 'vpdn-enable-no-address',
         lines: [ifLine(i), `vpdn enable ${name}`],
         windowsError: 800,
         explanation:
-          `vpdn enable ${name}: interface ${name} has no usable ip address` +
-          (i.address !== undefined ? ` (${i.address} is the PIX placeholder for "unassigned")` : '') +
-          ', so there is no tunnel endpoint for clients to dial: TCP 1723 cannot be reached and Windows reports error 800.',
-      fix: `ip address ${name} A.B.C.D MASK (the public address clients dial), then vpdn enable ${name}`,
+          `vpdn enable ${name}: interface ${name} has no ip address, so there is no tunnel endpoint for clients to ` +
+          'dial: TCP 1723 cannot be reached and Windows reports error 800.',
+        fix: `ip address ${name} A.B.C.D MASK (the public address clients dial), then vpdn enable ${name}`,
+      });
+    } else if (i.address.startsWith('127.')) {
+      out.push({
+        severity: 'info',
+        code: 'vpdn-enable-loopback',
+        lines: [ifLine(i), `vpdn enable ${name}`],
+        explanation:
+          `Interface ${name} has ${i.address}: on a PIX that is the placeholder for "no address", and pix-pptpd ` +
+          'listens on this loopback address, so only clients on this host (or a --listen override) can dial in.',
+        fix: `ip address ${name} A.B.C.D MASK with the address clients dial, or start pix-pptpd with --listen ADDR`,
       });
     }
   }

@@ -62,9 +62,11 @@ test('vpdn enable without accept dialin pptp, and on an interface without an add
   const b = only(lintConfig(cfg({ add: ['no ip address outside'] })), 'vpdn-enable-no-address');
   assert.equal(b.severity, 'error');
   assert.deepEqual(b.lines, ['no ip address outside', 'vpdn enable outside']);
-  // the PIX "unassigned" placeholder counts as no address
-  const c = only(lintConfig(cfg({ add: ['ip address outside 127.0.0.1 255.255.255.255'] })), 'vpdn-enable-no-address');
-  assert.match(c.explanation, /127\.0\.0\.1 is the PIX placeholder/);
+  // the PIX "unassigned" placeholder is where pix-pptpd's default listens (loopback): a note, not an error
+  const c = lintConfig(cfg({ add: ['ip address outside 127.0.0.1 255.255.255.255'] }));
+  assert.deepEqual(codes(c), ['vpdn-enable-loopback']);
+  assert.equal(c[0].severity, 'info');
+  assert.match(c[0].explanation, /placeholder for "no address"/);
 });
 
 test('a group without a pool, or naming an undefined pool: 403108', () => {
