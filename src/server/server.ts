@@ -88,6 +88,8 @@ export class PptpServer implements VpnServerApi {
   private gre: GreSocket | undefined;
   private tun: TunDevice | undefined;
   private nextTunnelId = 1;
+  /** sid of syslog 109011 */
+  private authSessions = 0;
   private closed = false;
   /** `capture NAME ...` */
   readonly capture = new CaptureManager();
@@ -175,8 +177,14 @@ export class PptpServer implements VpnServerApi {
     return {
       authenticate: async (req) => {
         const r = await backend.authenticate(req, { callingStationId: tunnel.peerAddress, ...ctx() });
-        if (r.ok) this.guard.authSucceeded(tunnel.peerAddress);
-        else if (r.reason === 'denied') this.guard.authFailed(tunnel.peerAddress);
+        if (r.ok) {
+          this.guard.authSucceeded(tunnel.peerAddress);
+          // Seed 003: "109011: Authen Session Start: user 'john', sid 3"
+          this.bus.syslog(109011, 2, `Authen Session Start: user '${r.username}', sid ${++this.authSessions}`, {
+            tunnel: tunnel.id,
+            user: r.username,
+          });
+        } else if (r.reason === 'denied') this.guard.authFailed(tunnel.peerAddress);
         return r;
       },
     };
