@@ -146,6 +146,10 @@ describe('the product against the real Linux PPTP client', { skip: cap.ok ? fals
       results.set(c.name, r);
       const why = explain(r);
 
+      const up = /PPTPVM: link up after ([\d.]+)s/.exec(r.client.log);
+      t.diagnostic(`link up ${up ? `${up[1]} s after pppd started` : 'never'}; VM ${/VM ran ([\d.]+)s/.exec(r.client.log)?.[1] ?? '?'} s`);
+      if (c === CASES[0]) for (const l of r.showVpdn ?? []) if (l.trim()) t.diagnostic(`show vpdn | ${l}`);
+
       // the client's verdict
       assert.equal(r.client.verdict.link, 'up', why);
       assert.equal(r.client.verdict.ping, '3/3', why);
@@ -179,6 +183,8 @@ describe('the product against the real Linux PPTP client', { skip: cap.ok ? fals
       assert.match(show, new RegExp(`Local\\s+Internet Address ${ADDR.server.replace(/\./g, '\\.')}, port 1723`), show);
       assert.match(show, new RegExp(`Session username is ${USER}, state is estabd`), show);
       assert.match(show, /interface outside/, show);
+      assert.match(show, new RegExp(`Call id \\d+ is up on tunnel id ${tunnelId}`), show);
+      assert.match(show, new RegExp(`Remote Internet Address is ${ADDR.vm.replace(/\./g, '\\.')}`), show);
 
       // tshark over the capture
       if (!r.tshark) {
