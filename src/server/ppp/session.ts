@@ -313,6 +313,10 @@ export class PppSession {
       this.count('ip dropped: link not up');
       return false;
     }
+    if (!this.encryptor && this.mppe) {
+      this.count('ip dropped: mppe agreed but no encryptor');
+      return false;
+    }
     if (this.encryptor) {
       const enc = this.encryptor.encrypt(Buffer.concat([IP_PREFIX, packet]));
       this.counters.encrypted++;
@@ -772,10 +776,16 @@ export class PppSession {
     if (this.ended) return;
     this.setPhase('terminate');
     this.stopUpperLayers();
+    // No IP may leave now: without this, a peer's Configure-Request on a
+    // running MPPE link would let sendIp() send clear text.
+    this.reportedUp = false;
     // LCP left Opened because the peer renegotiates: we do not support a
-    // second negotiation on a running link, so end it.
-    const s = this.lcp.fsm.state;
-    if (s === 'reqSent' || s === 'ackSent' || s === 'ackRcvd') this.lcp.fsm.close('LCP renegotiation');
+    // second negotiation on a running link, so end it. The automaton calls
+    // this-layer-down before it leaves Opened, so close once it has.
+    this.opts.clock.setTimer(0, () => {
+      const s = this.lcp.fsm.state;
+      if (!this.ended && (s === 'reqSent' || s === 'ackSent' || s === 'ackRcvd')) this.lcp.fsm.close('LCP renegotiation');
+    });
   }
 
   private stopUpperLayers(): void {

@@ -626,13 +626,7 @@ test('debug lines of a session all carry its tunnel id (per-tunnel debug filters
   assert.deepEqual(ref.untagged, []);
 });
 
-test('after link-up with MPPE required, a peer LCP Configure-Request never lets IP out in clear', {
-  skip,
-  todo:
-    'product bug: PppSession.lcpDown reads lcp.fsm.state while it is still "opened" (fsm.rcvConfReq calls ' +
-    'thisLayerDown before setState), so the link is neither closed nor marked down; isUp stays true and ' +
-    'sendIp sends FF 03 00 21 + the packet unencrypted',
-}, async () => {
+test('after link-up with MPPE required, a peer LCP Configure-Request never lets IP out in clear', { skip }, async () => {
   const ppp = pppByFrame();
   const clock = new FakeClock();
   const dbg = allDebug(clock);
@@ -653,4 +647,10 @@ test('after link-up with MPPE required, a peer LCP Configure-Request never lets 
     assert.ok(d.ok && d.value.protocol !== 0x0021, `cleartext IP sent: ${f.toString('hex')}`);
   }
   assert.equal(h.session.isUp, false, 'the link is no longer reported up');
+  clock.advance(0);
+  const lcpTermReq = h.out.slice(before).some((f) => {
+    const d = decodeFrame(f);
+    return d.ok && d.value.protocol === 0xc021 && d.value.payload[0] === 5;
+  });
+  assert.ok(lcpTermReq, 'the renegotiated link is terminated (LCP Terminate-Request)');
 });
