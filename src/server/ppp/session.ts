@@ -527,6 +527,7 @@ export class PppSession {
       clock: this.opts.clock,
       debug: this.opts.debug,
       pppIfId: this.opts.pppIfId,
+      tunnelId: this.opts.tunnelId,
       ifLabel: this.ifLabel,
       send: (c, i, d) => this.sendCp(wire, c, i, d),
       authenticator: this.opts.authenticator,

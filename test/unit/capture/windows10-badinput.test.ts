@@ -618,10 +618,7 @@ test('bad input sessions: one flipped client frame anywhere in the call never th
   );
 });
 
-test('debug lines of a session all carry its tunnel id (per-tunnel debug filters)', {
-  skip,
-  todo: 'product: the PPP authentication engines (ppp/auth) and the uauth/syslog lines they emit pass no DebugContext.tunnel',
-}, async () => {
+test('debug lines of a session all carry its tunnel id (per-tunnel debug filters)', { skip }, async () => {
   const ref = await referenceRun(pppByFrame());
   assert.deepEqual(ref.untagged, []);
 });

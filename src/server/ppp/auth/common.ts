@@ -30,6 +30,8 @@ export interface AuthContext {
   clock: Clock;
   debug: DebugBus;
   pppIfId: number;
+  /** for per-tunnel debug filters */
+  tunnelId?: number;
   /** `Vi1` */
   ifLabel: string;
   /** send one packet of this auth protocol (the session frames it) */
@@ -67,11 +69,12 @@ export function logAuthStart(ctx: AuthContext, kind: string, username: string): 
     ctx.debug.debug(
       'ppp uauth',
       `uauth_${kind}_send_req: pppdev=${ctx.pppIfId}, ulen=${Buffer.byteLength(username)}, user=${username}`,
-      { user: username },
+      { user: username, tunnel: ctx.tunnelId },
     );
   }
   ctx.debug.syslog(603102, 6, `PPP virtual interface ${ctx.pppIfId} - user: ${username} aaa authentication started`, {
     user: username,
+    tunnel: ctx.tunnelId,
   });
 }
 
@@ -80,17 +83,19 @@ export function logAuthResult(ctx: AuthContext, kind: string, family: 'PAP' | 'C
   if (ctx.debug.on('ppp uauth')) {
     ctx.debug.debug('ppp uauth', `uauth_${kind}_proc_reply: pppdev = ${ctx.pppIfId}, status = ${ok ? 1 : 0}`, {
       user: username,
+      tunnel: ctx.tunnelId,
     });
   }
   ctx.debug.syslog(
     603103,
     6,
     `PPP virtual interface ${ctx.pppIfId} - user: ${username} aaa authentication ${ok ? 'succeed' : 'failed'}`,
-    { user: username },
+    { user: username, tunnel: ctx.tunnelId },
   );
   if (ctx.debug.on('ppp uauth')) {
     ctx.debug.debug('ppp uauth', `${family} peer authentication ${ok ? 'succeeded' : 'failed'} for ${username}`, {
       user: username,
+      tunnel: ctx.tunnelId,
     });
   }
 }
@@ -106,7 +111,7 @@ export function traceAuthPacket(
   name?: string,
 ): void {
   const cat = ctx.debug.on('ppp authentication') ? 'ppp authentication' : ctx.debug.on('ppp negotiation') ? 'ppp negotiation' : undefined;
-  if (cat) ctx.debug.debug(cat, authPacketLine(ctx.ifLabel, label, dir, code, id, len, name));
+  if (cat) ctx.debug.debug(cat, authPacketLine(ctx.ifLabel, label, dir, code, id, len, name), { tunnel: ctx.tunnelId, user: name });
 }
 
 /** Decode a name field: UTF-8, as the user database stores names. */
