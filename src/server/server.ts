@@ -486,10 +486,11 @@ export class PptpServer implements VpnServerApi {
 
   /** An IP packet the client sent: only from its own address (no spoofing). */
   private fromClient(call: ServerCall, pkt: Buffer): void {
-    if (pkt.length < 20 || (pkt[0] >> 4) !== 4) {
+    if (pkt.length < 20 || (pkt[0] >> 4) !== 4 || pkt.readUInt16BE(2) !== pkt.length) {
       this.count('ip-not-ipv4');
       return;
     }
+    call.touch();
     const src = `${pkt[12]}.${pkt[13]}.${pkt[14]}.${pkt[15]}`;
     if (src !== call.clientAddress) {
       this.count('ip-spoofed-source');
@@ -509,6 +510,7 @@ export class PptpServer implements VpnServerApi {
       return;
     }
     if (this.capture.active) this.capture.innerIp(this.captureCtx(this.calls.get(call.o.callId)!.tunnel, call), true, pkt);
+    call.touch();
     call.ppp.sendIp(pkt);
   }
 

@@ -270,5 +270,5 @@ export function authPacketLine(
 
 /** Names are printed, but control characters never reach a terminal. */
 export function printable(s: string): string {
-  return s.replace(/[\x00-\x1f\x7f]/g, '.');
+  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, '.');
 }

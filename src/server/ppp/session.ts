@@ -192,6 +192,7 @@ export class PppSession {
   private started = false;
   private ended = false;
   private reportedUp = false;
+  private renegotiationTimer: Timer | undefined;
   private ccpSettled = false;
   private closeReason: string | undefined;
   private username: string | undefined;
@@ -783,7 +784,9 @@ export class PppSession {
     // LCP left Opened because the peer renegotiates: we do not support a
     // second negotiation on a running link, so end it. The automaton calls
     // this-layer-down before it leaves Opened, so close once it has.
-    this.opts.clock.setTimer(0, () => {
+    this.renegotiationTimer?.cancel();
+    this.renegotiationTimer = this.opts.clock.setTimer(0, () => {
+      this.renegotiationTimer = undefined;
       const s = this.lcp.fsm.state;
       if (!this.ended && (s === 'reqSent' || s === 'ackSent' || s === 'ackRcvd')) this.lcp.fsm.close('LCP renegotiation');
     });
@@ -809,6 +812,7 @@ export class PppSession {
   private finish(reason: string): void {
     if (this.ended) return;
     this.ended = true;
+    this.renegotiationTimer?.cancel();
     this.stopUpperLayers();
     this.lcp.dispose();
     this.setPhase('dead');
