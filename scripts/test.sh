@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
-npm run --silent build
+rm -rf dist && npm run --silent build
 export NODE_OPTIONS="--openssl-legacy-provider ${NODE_OPTIONS:-}"
 mapfile -t files < <(find dist/test -name '*.test.js' | sort)
 if [ "${#files[@]}" -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
