@@ -195,7 +195,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     const tty = !args.plain && stdin.isTTY === true && stdout.isTTY === true;
     if (tty) {
       const { runBlessedConsole } = await import('../src/cli/ui/blessed-console.js');
-      const session = app.createSession({ interactive: true });
+      const session = app.createSession({ interactive: true, liveViews: true });
       await runBlessedConsole(session, {
         version,
         initialLines: startup,

@@ -130,8 +130,13 @@ export class App implements ShellHost {
     }
   }
 
-  createSession(opts: { interactive?: boolean; isConsole?: boolean } = {}): ShellSession {
-    const s = new ShellSession(this, { id: this.nextSessionId++, interactive: opts.interactive, isConsole: opts.isConsole ?? true });
+  createSession(opts: { interactive?: boolean; isConsole?: boolean; liveViews?: boolean } = {}): ShellSession {
+    const s = new ShellSession(this, {
+      id: this.nextSessionId++,
+      interactive: opts.interactive,
+      isConsole: opts.isConsole ?? true,
+      liveViews: opts.liveViews,
+    });
     this.sessions.add(s);
     return s;
   }

@@ -15,11 +15,14 @@ import type { Command, Mode, ShowTarget } from '../../grammar/command.js';
 import { DEBUG_CATEGORIES, type DebugCategory } from '../debug/bus.js';
 import type { Completion, NameTable, ShellHost } from './host.js';
 import type { LineKind, LogSink } from './logging.js';
-import { isCaptureCommand, renderShowCapture, runCaptureCommand } from './capture-commands.js';
+import { renderShowCapture, runCaptureCommand } from './capture-commands.js';
 import { checkEnablePassword, hasEnablePassword } from './pix-password.js';
 import { renderShowIpLocalPool } from './render/pool.js';
 import { renderShowDebug, renderShowLogging, renderShowVersion } from './render/misc.js';
+import { Dashboard, type DashboardSource } from './dashboard/model.js';
+import { renderHeader, renderTable } from './dashboard/render.js';
 import {
+  NO_TUNNELS,
   renderShowVpdn,
   renderShowVpdnPppInterface,
   renderShowVpdnSession,
@@ -44,7 +47,23 @@ export interface SessionOptions {
   interactive?: boolean;
   /** Receives asynchronous debug/syslog lines. */
   onLog?: (lines: string[], kind: LineKind) => void;
+  /** The console can show full-screen views (`show vpdn live`). */
+  liveViews?: boolean;
 }
+
+/** Full-screen views a console may be asked to open. */
+export type LiveView = 'dashboard';
+
+/**
+ * `show vpdn live` (extension; abbreviations as the grammar allows:
+ * `sh vp l`). Matched before the grammar, which does not know it.
+ */
+export function isShowVpdnLive(line: string): boolean {
+  const w = line.trim().toLowerCase().split(/\s+/);
+  return w.length === 3 && w[0].length >= 2 && 'show'.startsWith(w[0]) && w[1].length >= 2 && 'vpdn'.startsWith(w[1]) && 'live'.startsWith(w[2]);
+}
+
+const LIVE_NEEDS_TERMINAL = '% show vpdn live needs the full-screen console; a snapshot:';
 
 /** Replace control characters; keep printable text (incl. non-ASCII). */
 export function sanitizeLine(raw: string): string {
@@ -62,6 +81,8 @@ export class ShellSession implements LogSink {
   private pagerOverride: number | undefined;
   private readonly interactive: boolean;
   private closedFlag = false;
+  private readonly liveViews: boolean;
+  private viewRequest: LiveView | undefined;
   private readonly detachLog: () => void;
   private onLog: ((lines: string[], kind: LineKind) => void) | undefined;
 
@@ -70,6 +91,7 @@ export class ShellSession implements LogSink {
     this.isConsole = opts.isConsole ?? true;
     this.interactive = opts.interactive ?? false;
     this.onLog = opts.onLog;
+    this.liveViews = opts.liveViews ?? false;
     this.detachLog = host.router.attach(this);
   }
 
@@ -80,6 +102,40 @@ export class ShellSession implements LogSink {
 
   setLogHandler(fn: (lines: string[], kind: LineKind) => void): void {
     this.onLog = fn;
+  }
+
+  /** A view the last command asked the console to open (taken once). */
+  takeView(): LiveView | undefined {
+    const v = this.viewRequest;
+    this.viewRequest = undefined;
+    return v;
+  }
+
+  /** Open the live dashboard as `show vpdn live` would (F2). Lines to print if it cannot. */
+  requestDashboard(): string[] {
+    if (this.mode === 'exec') return [UNKNOWN_COMMAND];
+    if (!this.liveViews) return [LIVE_NEEDS_TERMINAL, ...this.dashboardSnapshot()];
+    this.viewRequest = 'dashboard';
+    return [];
+  }
+
+  /** What the dashboard reads and drives, bound to this session. */
+  dashboardSource(): DashboardSource {
+    const host = this.host;
+    return {
+      status: () => host.status(),
+      clearTunnels: (id) => host.clearTunnels(id),
+      router: host.router,
+      owner: this.id,
+      now: () => host.now(),
+    };
+  }
+
+  private dashboardSnapshot(): string[] {
+    const d = new Dashboard(this.dashboardSource());
+    d.refresh();
+    if (d.rows.length === 0) return [NO_TUNNELS];
+    return [renderHeader(d.totals(), false), ...renderTable(d.rows, -1, { width: 80, live: false, now: this.host.now() })];
   }
 
   get closed(): boolean {
@@ -197,6 +253,7 @@ export class ShellSession implements LogSink {
     if (line.endsWith('?')) return this.helpFor(line.slice(0, -1));
     this.hist.push(line);
     if (this.hist.length > HISTORY_MAX) this.hist.shift();
+    if (this.mode !== 'exec' && isShowVpdnLive(line)) return this.requestDashboard();
     const parsed = this.host.lang.parse(line, this.mode);
     if (!parsed.ok) return this.alignCaret(parsed.message, raw);
     return this.run(parsed.command, line);
@@ -297,12 +354,13 @@ export class ShellSession implements LogSink {
       case 'config':
         if (this.mode !== 'config') return [UNKNOWN_COMMAND];
         return this.host.applyConfig(cmd.line, cmd.negate, text);
+      case 'capture':
+      case 'no-capture':
+      case 'copy-capture':
+        return this.requireEnable() ?? runCaptureCommand(this.host.captureControl?.(), cmd);
       default: {
-        // Extension commands are matched by kind so this compiles whether
-        // or not the grammar's Command union has them yet.
-        const other = cmd as { kind: string };
-        if (isCaptureCommand(other)) return this.requireEnable() ?? runCaptureCommand(this.host.captureControl?.(), other);
-        return [`ERROR: unsupported command ${other.kind}`];
+        const never: never = cmd;
+        return [`ERROR: unsupported command ${(never as { kind: string }).kind}`];
       }
     }
   }
@@ -358,10 +416,11 @@ export class ShellSession implements LogSink {
         return this.showInterfaces();
       case 'terminal':
         return [`Width = 80, Pager lines = ${this.pageLength()}, Monitor = ${this.monitor ? 'on' : 'off'}`];
+      case 'capture':
+        return privileged ? renderShowCapture(this.host.captureControl?.(), t.name) : [UNKNOWN_COMMAND];
       default: {
-        const other = t as { kind: string; name?: string };
-        if (other.kind === 'capture') return renderShowCapture(this.host.captureControl?.(), other.name);
-        return [`ERROR: unsupported show ${other.kind}`];
+        const never: never = t;
+        return [`ERROR: unsupported show ${(never as { kind: string }).kind}`];
       }
     }
   }

@@ -8,6 +8,8 @@
  * word; Ctrl-C abandons the line (or a question, or paging); Ctrl-Z = end;
  * Ctrl-D on an empty line = exit; PageUp/PageDown scroll the output.
  * Long output pages with `<--- More --->` (space, Enter, q).
+ * `show vpdn live` or F2 (privileged) opens the live dashboard
+ * (dashboard-view.ts); while it is up it takes every key.
  *
  * Every keypress goes through one queue, so a pasted block of lines runs
  * line by line, each after the previous one finished.
@@ -19,6 +21,8 @@ import { Chalk } from 'chalk';
 import type { ShellSession } from '../session.js';
 import type { LineKind } from '../logging.js';
 import { classifyLine, type LineClass } from './classify.js';
+import { Dashboard } from '../dashboard/model.js';
+import { DashboardView, utf8Locale } from './dashboard-view.js';
 import { LineEditor } from './line-editor.js';
 import { MORE, Pager } from './pager.js';
 
@@ -96,14 +100,30 @@ export function runBlessedConsole(session: ShellSession, opts: BlessedConsoleOpt
   let draining = false;
   let finished = false;
 
+  let dashboard: DashboardView | undefined;
   let resolveDone: () => void = () => {};
   const done = new Promise<void>((r) => (resolveDone = r));
 
   function print(lines: string[], kind?: LineKind | 'echo'): void {
-    for (const l of lines) out.add(COLOURS[classifyLine(l, kind)](l));
+    const coloured = lines.map((l) => COLOURS[classifyLine(l, kind)](l));
+    for (const l of coloured) out.add(l);
+    dashboard?.log(coloured);
+  }
+
+  function openDashboard(): void {
+    dashboard ??= new DashboardView(screen, new Dashboard(session.dashboardSource()), {
+      render,
+      onClose: render,
+      unicode: utf8Locale(),
+    });
+    dashboard.open();
   }
 
   function drawInput(): void {
+    if (dashboard?.visible) {
+      input.setContent(chalk.inverse(dashboard.inputLine()));
+      return;
+    }
     if (pager.waiting) {
       input.setContent(chalk.inverse(MORE));
       return;
@@ -126,14 +146,17 @@ export function runBlessedConsole(session: ShellSession, opts: BlessedConsoleOpt
     } catch {
       info = { tunnels: 0, sessions: 0, debug: [], server: false };
     }
-    const parts = [
+    const head = [
       ` ${session.hostname()}`,
       `mode: ${MODE_NAMES[session.currentMode()]}`,
       info.server ? `tunnels: ${info.tunnels} sessions: ${info.sessions}` : 'no server',
-      `debug: ${info.debug.length ? info.debug.join(', ') : 'off'}`,
-      `pix-pptpd ${opts.version}`,
     ];
-    status.setContent(parts.join(' | '));
+    const tail = `pix-pptpd ${opts.version}`;
+    const width = (screen.width as number) || 80;
+    let debug = `debug: ${info.debug.length ? info.debug.join(', ') : 'off'}`;
+    // too long for the line: count them instead (`show debug` lists them)
+    if ([...head, debug, tail].join(' | ').length > width) debug = `debug: ${info.debug.length} on`;
+    status.setContent([...head, debug, tail].join(' | '));
   }
 
   function render(): void {
@@ -160,6 +183,7 @@ export function runBlessedConsole(session: ShellSession, opts: BlessedConsoleOpt
     const lines = await session.execute(text);
     showOutput(lines);
     if (session.closed) finish();
+    else if (session.takeView() === 'dashboard') openDashboard();
   }
 
   function help(): void {
@@ -179,6 +203,7 @@ export function runBlessedConsole(session: ShellSession, opts: BlessedConsoleOpt
 
   async function handle(ch: string | undefined, key: Key): Promise<void> {
     const name = key.full ?? key.name ?? '';
+    if (dashboard?.visible) return dashboard.key(ch, key);
     if (pager.waiting) {
       if (name === 'space' || ch === ' ') print(pager.key('space'));
       else if (name === 'enter') print(pager.key('enter'));
@@ -243,6 +268,10 @@ export function runBlessedConsole(session: ShellSession, opts: BlessedConsoleOpt
       case 'pagedown':
         out.scroll(Math.max(1, (out.height as number) - 1));
         return;
+      case 'f2':
+        print(session.requestDashboard());
+        if (session.takeView() === 'dashboard') openDashboard();
+        return;
     }
     if (ch === '?' && !session.wantsSecret()) return help();
     if (ch && !key.ctrl && !key.meta) editor.insert(ch);
@@ -271,7 +300,10 @@ export function runBlessedConsole(session: ShellSession, opts: BlessedConsoleOpt
     queue.push([ch, key ?? {}]);
     void drain();
   });
-  screen.on('resize', render);
+  screen.on('resize', () => {
+    dashboard?.resize();
+    render();
+  });
 
   const ticker = setInterval(render, 1000);
   ticker.unref();
@@ -280,6 +312,7 @@ export function runBlessedConsole(session: ShellSession, opts: BlessedConsoleOpt
     if (finished) return;
     finished = true;
     clearInterval(ticker);
+    dashboard?.close();
     screen.program.showCursor();
     screen.destroy();
     resolveDone();

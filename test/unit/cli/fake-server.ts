@@ -46,3 +46,40 @@ export class FakeServer implements VpnServerApi {
     this.closed = true;
   }
 }
+
+/**
+ * A FakeServer whose counters grow with the wall clock (for the live
+ * dashboard in tmux): each call's bytes grow by its own rate per second.
+ */
+export class LiveFakeServer extends FakeServer {
+  private readonly started = Date.now();
+  readonly clearCalls: (number | 'all')[] = [];
+
+  constructor(
+    st: ServerStatus,
+    bus?: DebugBus,
+    private readonly ratePerCall: (callId: number) => number = (id) => 1000 * id,
+  ) {
+    super(st, bus);
+  }
+
+  override status(): ServerStatus {
+    const secs = (Date.now() - this.started) / 1000;
+    const grow = (n: number, callId: number, share: number) => n + Math.floor(secs * this.ratePerCall(callId) * share);
+    return {
+      ...this.st,
+      tunnels: this.st.tunnels.map((t) => ({ ...t, sinceChange: t.sinceChange + secs * 1000 })),
+      sessions: this.st.sessions.map((s) => ({
+        ...s,
+        sinceChange: s.sinceChange + secs * 1000,
+        bytesReceived: grow(s.bytesReceived, s.callId, 0.75),
+        bytesSent: grow(s.bytesSent, s.callId, 0.25),
+      })),
+    };
+  }
+
+  override clearTunnels(id: number | 'all'): number {
+    this.clearCalls.push(id);
+    return super.clearTunnels(id);
+  }
+}

@@ -178,3 +178,42 @@ test('the grammar caret is shifted under the typed word (prompt + leading blanks
   assert.equal(out[0], ' '.repeat('pixfirewall>'.length + 2) + '     ^');
   assert.equal(out[1], "% Invalid input detected at '^' marker.");
 });
+
+test('show vpdn live: a full-screen console is asked to open the dashboard; plain consoles get a snapshot', async () => {
+  const host = new FakeHost();
+  host.st = seedStatus();
+  const live = new ShellSession(host, { id: 1, liveViews: true });
+  assert.deepEqual(await live.execute('sh vpdn live'), [UNKNOWN_COMMAND]);
+  assert.equal(live.takeView(), undefined, 'not in unprivileged mode');
+  await live.execute('enable');
+  assert.deepEqual(await live.execute('sh vp l'), []);
+  assert.equal(live.takeView(), 'dashboard');
+  assert.equal(live.takeView(), undefined, 'taken once');
+  assert.deepEqual(live.requestDashboard(), []);
+  assert.equal(live.takeView(), 'dashboard', 'F2 asks the same');
+
+  const plain = new ShellSession(host, { id: 2 });
+  await plain.execute('enable');
+  const out = await plain.execute('show vpdn live');
+  assert.equal(plain.takeView(), undefined);
+  assert.deepEqual(out.slice(0, 2), [
+    '% show vpdn live needs the full-screen console; a snapshot:',
+    'PPTP Tunnel and Session Information (Total tunnels=1 sessions=1)',
+  ]);
+  // 80 columns: the peer column is the first to go
+  assert.match(out[2], /^ Tnl +User +Client +Uptime +MPPE +Rx bytes +Tx bytes$/);
+  assert.match(out[3], /^ 13 +cisco +192\.168\.1\.1 +00:00:24 +128 stateless +3469 +394$/);
+  host.st = seedStatus();
+  host.st.tunnels = [];
+  host.st.sessions = [];
+  assert.deepEqual((await plain.execute('show vpdn live')).slice(1), ['% No active PPTP tunnels']);
+});
+
+test('the dashboard source is bound to the session: its debug switches belong to it', async () => {
+  const { s, host, logs } = make();
+  const src = s.dashboardSource();
+  src.router.debugOn(src.owner, 'ppp negotiation', { user: 'cisco' });
+  host.bus.debug('ppp negotiation', 'for cisco', { user: 'cisco' });
+  assert.deepEqual(logs, ['for cisco']);
+  assert.equal(src.now(), host.now());
+});
