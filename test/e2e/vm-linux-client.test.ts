@@ -20,6 +20,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { linuxVmAvailable } from '../harness/linuxvm.js';
+import { runInNetns } from '../harness/netns.js';
 import {
   ADDR,
   PASSWORD,
@@ -172,6 +173,16 @@ describe('the product against the real Linux PPTP client', { skip: cap.ok ? fals
       assert.equal(strength, c.mppeBits ? `${c.mppeBits} bits` : 'None');
       const deleted = syslogLines(r.console, 603105);
       assert.deepEqual(deleted, [`603105: PPTP Tunnel deleted, tunnel_id = ${tunnelId}, remote_peer_ip = ${ADDR.vm}`], why);
+
+      // while up, the client's /32 is routed into the TUN; it goes with the session
+      assert.match(r.routesWhileUp ?? '', new RegExp(`^${clientIp!.replace(/\./g, '\\.')} dev \\S+ .*src ${ADDR.server.replace(/\./g, '\\.')}`, 'm'), r.routesWhileUp);
+      let routes = '';
+      for (let i = 0; i < 20; i++) {
+        routes = (await runInNetns(rig!.srv, 'ip', ['-4', 'route', 'show'], { timeoutMs: 5000 })).stdout;
+        if (!routes.includes(clientIp!)) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      assert.doesNotMatch(routes, new RegExp(`^${clientIp!.replace(/\./g, '\\.')} `, 'm'), routes);
 
       // show vpdn while the link was up
       assert.equal(r.showVpdnError, undefined, `${r.showVpdnError}${why}`);

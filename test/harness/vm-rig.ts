@@ -136,7 +136,7 @@ export interface DialOptions {
   pingCount?: number;
   /** Seconds the VM waits for IPCP (default 20). */
   linkTimeout?: number;
-  /** Type `show vpdn` once 603104 is printed (the link is up for the pings). */
+  /** Type `show vpdn` (and list the server namespace's routes) once 603104 is printed: the link is up for the pings. */
   showVpdn?: boolean;
   /** Capture GRE + TCP 1723 on the TAP and run tshark over it. */
   capture?: boolean;
@@ -149,6 +149,8 @@ export interface DialResult {
   /** `show vpdn` output while the link was up. */
   showVpdn?: string[];
   showVpdnError?: string;
+  /** `ip -4 route show` in the server namespace, right after that `show vpdn`. */
+  routesWhileUp?: string;
   pcap?: string;
   tshark?: TsharkReport;
   /** Why there is no capture/tshark report, when asked for one. */
@@ -174,6 +176,7 @@ export async function dial(rig: Rig, o: DialOptions): Promise<DialResult> {
       .then(async () => {
         if (!dialing) throw new Error('603104 came only after the VM was done');
         res.showVpdn = await product.command('show vpdn');
+        res.routesWhileUp = (await runInNetns(rig.srv, 'ip', ['-4', 'route', 'show'], { timeoutMs: 5000 })).stdout;
       })
       .catch((err: Error) => {
         res.showVpdnError = err.message;
