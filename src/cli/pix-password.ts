@@ -1,7 +1,9 @@
 /**
  * Checking a typed enable password against `enable password X [encrypted]`.
  * The PIX hash itself lives in the config layer (src/config/pix-hash.ts);
- * its empty-password value `8Ry2YjIyt7RRXU24` means "no password".
+ * Its empty-password value `8Ry2YjIyt7RRXU24` is the factory default:
+ * `enable` still asks `Password:` and Enter alone answers it; no
+ * `enable password` line at all means the same.
  */
 import { pixHash } from '../config/index.js';
 

@@ -16,7 +16,7 @@ import { DEBUG_CATEGORIES, type DebugCategory } from '../debug/bus.js';
 import type { Completion, NameTable, ShellHost } from './host.js';
 import type { LineKind, LogSink } from './logging.js';
 import { renderShowCapture, runCaptureCommand } from './capture-commands.js';
-import { checkEnablePassword, hasEnablePassword } from './pix-password.js';
+import { checkEnablePassword } from './pix-password.js';
 import { renderShowIpLocalPool } from './render/pool.js';
 import { renderShowDebug, renderShowLogging, renderShowVersion } from './render/misc.js';
 import { Dashboard, type DashboardSource } from './dashboard/model.js';
@@ -262,8 +262,8 @@ export class ShellSession implements LogSink {
   private async answer(raw: string): Promise<string[]> {
     const p = this.pending!;
     if (p.kind === 'password') {
-      const cfg = this.host.config().enablePassword;
-      if (!cfg || checkEnablePassword(cfg, raw.replace(/[\r\n]/g, ''))) {
+      const cfg = this.host.config().enablePassword ?? { value: '', encrypted: false };
+      if (checkEnablePassword(cfg, raw.replace(/[\r\n]/g, ''))) {
         this.pending = undefined;
         this.mode = 'enable';
         return [];
@@ -288,11 +288,9 @@ export class ShellSession implements LogSink {
   private async run(cmd: Command, text: string): Promise<string[]> {
     switch (cmd.kind) {
       case 'enable':
+        // A PIX always asks, also with the factory-default empty password
+        // (`enable password 8Ry2YjIyt7RRXU24 encrypted`): Enter alone then.
         if (this.mode !== 'exec') return [];
-        if (!hasEnablePassword(this.host.config().enablePassword)) {
-          this.mode = 'enable';
-          return [];
-        }
         this.pending = { kind: 'password', tries: 0 };
         return [];
       case 'disable':

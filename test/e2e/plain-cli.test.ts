@@ -39,10 +39,11 @@ function run(args: string[], input: string | Buffer, timeoutMs = 60_000): Promis
 }
 
 test('piped session: prompts, echo, modes, hostname, logoff', async () => {
-  const r = await run(['--plain', '--no-server'], 'enable\nconf t\nhostname PIX\nexit\ndisable\nexit\n');
+  const r = await run(['--plain', '--no-server'], 'enable\n\nconf t\nhostname PIX\nexit\ndisable\nexit\n');
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.split('\n');
   assert.ok(lines.includes('pixfirewall>enable'), r.stdout);
+  assert.ok(lines.includes('Password: '), 'enable asks, as on a PIX; Enter answers the default empty password');
   assert.ok(lines.includes('pixfirewall#conf t'), r.stdout);
   assert.ok(lines.includes('pixfirewall(config)#hostname PIX'), r.stdout);
   assert.ok(lines.includes('PIX(config)#exit'), r.stdout);
@@ -52,7 +53,7 @@ test('piped session: prompts, echo, modes, hostname, logoff', async () => {
 });
 
 test('the default config is a ready PPTP setup on loopback', async () => {
-  const r = await run(['--plain', '--no-server'], 'enable\nshow running-config\n');
+  const r = await run(['--plain', '--no-server'], 'enable\n\nshow running-config\n');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^ip address outside 127\.0\.0\.1 255\.255\.255\.255$/m);
   assert.match(r.stdout, /^vpdn enable outside$/m);
@@ -63,7 +64,7 @@ test('write memory to --config, then a restart loads it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pix-e2e-'));
   try {
     const cfg = join(dir, 'pix.cfg');
-    const a = await run(['--plain', '--no-server', '--config', cfg], 'enable\nconf t\nhostname E2E\nwrite memory\n');
+    const a = await run(['--plain', '--no-server', '--config', cfg], 'enable\n\nconf t\nhostname E2E\nwrite memory\n');
     assert.equal(a.code, 0, a.stderr);
     assert.match(a.stdout, /^Building configuration\.\.\.$/m);
     assert.match(a.stdout, /^Cryptochecksum: [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8}$/m);
@@ -79,7 +80,7 @@ test('write memory to --config, then a restart loads it', async () => {
 test('binary garbage and a 100 kB line do not crash the shell', async () => {
   const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256));
   const input = Buffer.concat([
-    Buffer.from('enable\n'),
+    Buffer.from('enable\n\n'),
     garbage,
     Buffer.from('\n' + 'A'.repeat(100_000) + '\n'),
     Buffer.from('show version\n'),

@@ -86,8 +86,8 @@ if (CHILD) {
       let s = await waitFor(name, (x) => x.includes('pixfirewall>'), 'the first prompt', 60_000);
       literal(name, 'enable');
       keys(name, 'Enter');
-      s = await waitFor(name, (x) => /Password: ?$/m.test(x) || /mode: privileged/.test(x), 'enable');
-      if (/Password: ?$/m.test(s)) keys(name, 'Enter');
+      s = await waitFor(name, (x) => /Password: ?$/m.test(x), 'the Password: question');
+      keys(name, 'Enter');
       s = await waitFor(name, (x) => /mode: privileged/.test(x), 'privileged mode');
 
       literal(name, 'sh vpdn live');

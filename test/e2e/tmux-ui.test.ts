@@ -59,6 +59,8 @@ test('blessed UI in tmux: prompt, commands, ? help, status line, exit', async (t
 
     literal(name, 'enable');
     keys(name, 'Enter');
+    s = await waitFor(name, (x) => /Password: ?$/m.test(x), 'the Password: question');
+    keys(name, 'Enter');
     s = await waitFor(name, (x) => /mode: privileged/.test(x), 'enable mode');
     assert.match(s, /pixfirewall>enable/);
 

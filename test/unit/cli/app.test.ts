@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, cryptochecksum } from '../../../src/cli/app.js';
 import { DebugBus } from '../../../src/debug/bus.js';
-import { FakeLanguage, fakeOps } from './fakes.js';
+import { FakeLanguage, enable, fakeOps } from './fakes.js';
 import { FakeServer } from './fake-server.js';
 
 function app(opts: { server?: FakeServer; configPath?: string } = {}) {
@@ -16,7 +16,7 @@ test('a config line commits through server.reconfigure with before/after snapsho
   const server = new FakeServer();
   const a = app({ server });
   const s = a.createSession();
-  await s.execute('enable');
+  await enable(s);
   await s.execute('conf t');
   assert.deepEqual(await s.execute('vpdn enable outside'), ['Warning: toy warning', 'Warning: vpdn is enabled but no vpdn group accepts dialin pptp']);
   assert.equal(server.diffs.length, 1);
@@ -29,7 +29,7 @@ test('a failed reconfigure changes nothing and prints the error', async () => {
   const server = new FakeServer();
   const a = app({ server });
   const s = a.createSession();
-  await s.execute('enable');
+  await enable(s);
   await s.execute('conf t');
   server.failNext = 'cannot bind 127.0.0.1:1723: EADDRINUSE';
   const before = a.config();
@@ -42,7 +42,7 @@ test('validation errors block the commit; the server is not called', async () =>
   const server = new FakeServer();
   const a = app({ server });
   const s = a.createSession();
-  await s.execute('enable');
+  await enable(s);
   await s.execute('conf t');
   const out = await s.execute('hostname invalid');
   assert.equal(out.length, 1);
@@ -75,7 +75,7 @@ test('write memory saves atomically to --config; a restart loads it', async () =
     const a = app({ configPath: path });
     assert.deepEqual(await a.loadStartupFile(), [`Warning: ${path} does not exist yet; write memory will create it`]);
     const s = a.createSession();
-    await s.execute('enable');
+    await enable(s);
     await s.execute('conf t');
     await s.execute('hostname PIX');
     await s.execute('enable password s3cret');
@@ -105,7 +105,7 @@ test('write memory saves atomically to --config; a restart loads it', async () =
 test('write memory without --config keeps the startup config in memory and says so', async () => {
   const a = app();
   const s = a.createSession();
-  await s.execute('enable');
+  await enable(s);
   const out = await s.execute('write memory');
   assert.ok(out.includes('Warning: no --config file; the configuration is kept in memory only'));
   assert.deepEqual(await s.execute('show running-config'), ['hostname pixfirewall']);

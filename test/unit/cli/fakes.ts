@@ -182,3 +182,10 @@ export const fakeOps: ConfigOps = {
     renameSync(path + '.tmp', path);
   },
 };
+
+/** `enable` and Enter at `Password:` (the default empty enable password). */
+export async function enable(s: { execute(line: string): Promise<string[]> }): Promise<string[]> {
+  const a = await s.execute('enable');
+  const b = await s.execute('');
+  return [...a, ...b];
+}

@@ -44,7 +44,7 @@ test('main() in plain mode runs piped input and closes the server at EOF', async
   let text = '';
   stdout.on('data', (d) => (text += d));
   let server: FakeServer | undefined;
-  stdin.end('enable\nshow vpdn\n');
+  stdin.end('enable\n\nshow vpdn\n');
   const code = await main(['--plain'], {
     stdin,
     stdout,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ShellSession, UNKNOWN_COMMAND, MAX_LINE } from '../../../src/cli/session.js';
-import { FakeHost } from './fakes.js';
+import { FakeHost, enable } from './fakes.js';
 import { seedStatus, SEED_SHOW_VPDN } from './fixtures.js';
 
 function make(opts: { interactive?: boolean } = {}) {
@@ -15,6 +15,8 @@ test('modes and prompts: > # (config)# and back', async () => {
   const { s } = make();
   assert.equal(s.prompt(), 'pixfirewall>');
   assert.deepEqual(await s.execute('enable'), []);
+  assert.equal(s.prompt(), 'Password: ');
+  assert.deepEqual(await s.execute(''), []);
   assert.equal(s.prompt(), 'pixfirewall#');
   await s.execute('conf t');
   assert.equal(s.prompt(), 'pixfirewall(config)#');
@@ -34,7 +36,7 @@ test('modes and prompts: > # (config)# and back', async () => {
 
 test('hostname changes the prompt at once; no hostname restores the default', async () => {
   const { s } = make();
-  await s.execute('enable');
+  await enable(s);
   await s.execute('conf t');
   await s.execute('hostname PIX');
   assert.equal(s.prompt(), 'PIX(config)#');
@@ -64,10 +66,20 @@ test('encrypted enable password is checked against the PIX hash; 3 failures give
   await s.execute('enable');
   await s.execute('cisco');
   assert.equal(s.prompt(), 'pixfirewall#');
-  // the hash of the empty password means "no password"
+  // the factory default (hash of the empty password): still asked, Enter alone answers
   host.rc.enablePassword = { value: '8Ry2YjIyt7RRXU24', encrypted: true };
   await s.execute('disable');
   await s.execute('enable');
+  assert.equal(s.prompt(), 'Password: ');
+  assert.deepEqual(await s.execute('cisco'), ['Invalid password']);
+  assert.deepEqual(await s.execute(''), []);
+  assert.equal(s.prompt(), 'pixfirewall#');
+  // no enable password line at all: the same
+  host.rc.enablePassword = undefined;
+  await s.execute('disable');
+  await s.execute('enable');
+  assert.equal(s.prompt(), 'Password: ');
+  assert.deepEqual(await s.execute(''), []);
   assert.equal(s.prompt(), 'pixfirewall#');
 });
 
@@ -82,7 +94,7 @@ test('unknown input prints the PIX hint; privileged commands are refused in > mo
 
 test('config errors are printed and change nothing', async () => {
   const { s, host } = make();
-  await s.execute('enable');
+  await enable(s);
   await s.execute('conf t');
   const before = host.rc;
   assert.deepEqual(await s.execute('bad'), ['ERROR: bad line']);
@@ -92,7 +104,7 @@ test('config errors are printed and change nothing', async () => {
 test('show vpdn renders server status; show history lists lines', async () => {
   const { s, host } = make();
   host.st = seedStatus();
-  await s.execute('enable');
+  await enable(s);
   const out = await s.execute('show vpdn');
   assert.equal(out.join('\n'), SEED_SHOW_VPDN);
   assert.deepEqual(await s.execute('show history'), ['  enable', '  show vpdn', '  show history']);
@@ -108,7 +120,7 @@ test('? at the end of a line gives help with live names', async () => {
 
 test('debug drives the bus and routes lines to this session; show debug; undebug all', async () => {
   const { s, host, logs } = make();
-  await s.execute('enable');
+  await enable(s);
   await s.execute('debug vpdn event');
   await s.execute('debug ppp io user john');
   assert.equal(host.bus.on('vpdn event'), true);
@@ -129,11 +141,11 @@ test('syslog reaches the console session per logging console', async () => {
 
 test('write erase asks [confirm] only when interactive', async () => {
   const plain = make();
-  await plain.s.execute('enable');
+  await enable(plain.s);
   assert.deepEqual(await plain.s.execute('write erase'), []);
   assert.equal(plain.host.erased, 1);
   const tty = make({ interactive: true });
-  await tty.s.execute('enable');
+  await enable(tty.s);
   await tty.s.execute('write erase');
   assert.equal(tty.s.prompt(), 'Erase PIX configuration in flash memory? [confirm]');
   await tty.s.execute('n');
@@ -147,7 +159,7 @@ test('write erase asks [confirm] only when interactive', async () => {
 test('clear vpdn tunnel all calls the server', async () => {
   const { s, host } = make();
   host.st = seedStatus();
-  await s.execute('enable');
+  await enable(s);
   assert.deepEqual(await s.execute('clear vpdn tunnel all'), []);
   assert.deepEqual(host.cleared, ['all']);
 });
@@ -161,7 +173,7 @@ test('show version names pix-pptpd and the uptime', async () => {
 
 test('binary garbage and huge lines never crash and leave the mode alone', async () => {
   const { s } = make();
-  await s.execute('enable');
+  await enable(s);
   const garbage = String.fromCharCode(...Array.from({ length: 2000 }, (_, i) => (i * 37) % 256));
   const out1 = await s.execute(garbage.slice(0, 900));
   assert.ok(Array.isArray(out1));
@@ -185,7 +197,7 @@ test('show vpdn live: a full-screen console is asked to open the dashboard; plai
   const live = new ShellSession(host, { id: 1, liveViews: true });
   assert.deepEqual(await live.execute('sh vpdn live'), [UNKNOWN_COMMAND]);
   assert.equal(live.takeView(), undefined, 'not in unprivileged mode');
-  await live.execute('enable');
+  await enable(live);
   assert.deepEqual(await live.execute('sh vp l'), []);
   assert.equal(live.takeView(), 'dashboard');
   assert.equal(live.takeView(), undefined, 'taken once');
@@ -193,7 +205,7 @@ test('show vpdn live: a full-screen console is asked to open the dashboard; plai
   assert.equal(live.takeView(), 'dashboard', 'F2 asks the same');
 
   const plain = new ShellSession(host, { id: 2 });
-  await plain.execute('enable');
+  await enable(plain);
   const out = await plain.execute('show vpdn live');
   assert.equal(plain.takeView(), undefined);
   assert.deepEqual(out.slice(0, 2), [
