@@ -12,7 +12,7 @@ import { promises as fsp } from 'node:fs';
 import type { ConfigLine } from '../../grammar/config-line.js';
 import type { RunningConfig } from '../config/running.js';
 import type { DebugBus } from '../debug/bus.js';
-import type { PoolStatus, ServerStatus, VpnServerApi } from '../server/api.js';
+import type { AaaGroupStats, PoolStatus, ServerStatus, VpnServerApi } from '../server/api.js';
 import { AddressPools } from '../server/pool.js';
 import { createCommitter, validate, type Committer, type LoadError } from '../config/index.js';
 import type { CaptureControl } from './capture-commands.js';
@@ -312,6 +312,14 @@ export class App implements ShellHost {
 
   clearTunnels(id: number | 'all'): number {
     return this.server ? this.server.clearTunnels(id) : 0;
+  }
+
+  aaaStatus(): AaaGroupStats[] | undefined {
+    try {
+      return this.server?.aaaStatus?.();
+    } catch {
+      return undefined;
+    }
   }
 
   captureControl(): CaptureControl | undefined {

@@ -6,7 +6,7 @@
 import type { Command, Mode } from '../../grammar/command.js';
 import type { ConfigLine } from '../../grammar/config-line.js';
 import type { RunningConfig } from '../config/running.js';
-import type { PoolStatus, ServerStatus } from '../server/api.js';
+import type { AaaGroupStats, PoolStatus, ServerStatus } from '../server/api.js';
 import type { CaptureControl } from './capture-commands.js';
 import type { LogRouter } from './logging.js';
 
@@ -62,6 +62,8 @@ export interface ShellHost {
   pools(): PoolStatus[];
   hasServer(): boolean;
   clearTunnels(id: number | 'all'): number;
+  /** `show aaa-server` statistics, undefined when the server keeps none. */
+  aaaStatus?(): AaaGroupStats[] | undefined;
   /** The server's capture methods (absent without a server). */
   captureControl?(): CaptureControl | undefined;
 }

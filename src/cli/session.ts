@@ -17,6 +17,7 @@ import type { Completion, NameTable, ShellHost } from './host.js';
 import type { LineKind, LogSink } from './logging.js';
 import { renderShowCapture, runCaptureCommand } from './capture-commands.js';
 import { checkEnablePassword } from './pix-password.js';
+import { renderAaaServerConfigLines, renderShowAaaServer } from './render/aaa.js';
 import { renderShowIpLocalPool } from './render/pool.js';
 import { renderShowDebug, renderShowLogging, renderShowVersion } from './render/misc.js';
 import { Dashboard, type DashboardSource } from './dashboard/model.js';
@@ -395,8 +396,8 @@ export class ShellSession implements LogSink {
       case 'ip-local-pool':
         return renderShowIpLocalPool(this.host.pools(), t.name);
       case 'aaa-server': {
-        const lines = this.host.runningConfigText().filter((l) => /^aaa-server /.test(l));
-        return t.tag ? lines.filter((l) => l.split(' ')[1] === t.tag) : lines;
+        const stats = this.host.aaaStatus?.();
+        return stats ? renderShowAaaServer(stats, t.tag) : renderAaaServerConfigLines(this.host.runningConfigText(), t.tag);
       }
       case 'debug':
         return renderShowDebug(this.host.router.activeDebug());

@@ -24,6 +24,7 @@ const FIXED: Record<string, Command> = {
   'show vpdn tunnel': { kind: 'show', target: { kind: 'vpdn', sub: 'tunnel' } },
   'show vpdn username': { kind: 'show', target: { kind: 'vpdn', sub: 'username' } },
   'show history': { kind: 'show', target: { kind: 'history' } },
+  'show aaa-server': { kind: 'show', target: { kind: 'aaa-server' } },
   'show debug': { kind: 'show', target: { kind: 'debug' } },
   'show logging': { kind: 'show', target: { kind: 'logging' } },
   'show version': { kind: 'show', target: { kind: 'version' } },
