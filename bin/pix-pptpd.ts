@@ -11,6 +11,7 @@ import type { Readable, Writable } from 'node:stream';
 import { DebugBus } from '../src/debug/bus.js';
 import type { VpnServerApi } from '../src/server/api.js';
 import { createApp, type App } from '../src/cli/app.js';
+import { lintConfig, renderFindings } from '../src/config/index.js';
 import { DEFAULT_CONFIG_TEXT } from '../src/cli/default-config.js';
 import { debugSummary } from '../src/cli/render/misc.js';
 import { runPlainConsole } from '../src/cli/ui/plain-console.js';
@@ -51,7 +52,9 @@ Options:
   --no-server      run the shell only (config editing, linting)
   --listen ADDR    bind the PPTP listener to ADDR instead of the address of
                    the interface named by 'vpdn enable'
-  --check FILE     parse and validate FILE, print problems, exit 1 if any
+  --check FILE     parse FILE and explain why PPTP clients would fail against
+                   it (the linter, as 'show vpdn diagnostics'); exit 1 on
+                   bad lines or errors
   --help           this text
   --version        print the version
 
@@ -165,8 +168,12 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     const r = await app.loadText(text, app.emptyConfig());
     writeLines(stdout, r.messages);
     stdout.write(`${args.check}: ${r.applied} lines applied, ${r.rejected} rejected\n`);
+    // what the lines mean together: why clients would fail against this config
+    const findings = lintConfig(app.config());
+    writeLines(stdout, ['', ...renderFindings(findings)]);
     await app.close();
-    return r.rejected > 0 || r.messages.some((m) => m.startsWith('ERROR')) ? 1 : 0;
+    const broken = r.rejected > 0 || r.messages.some((m) => m.startsWith('ERROR'));
+    return broken || findings.some((f) => f.severity === 'error') ? 1 : 0;
   }
 
   let booted: { app: App; startup: string[] };

@@ -12,6 +12,7 @@
  * reaches them through the LogSink they attach.
  */
 import type { Command, Mode, ShowTarget } from '../../grammar/command.js';
+import { lintConfig, renderFindings } from '../config/index.js';
 import { DEBUG_CATEGORIES, type DebugCategory } from '../debug/bus.js';
 import type { Completion, NameTable, ShellHost } from './host.js';
 import type { LineKind, LogSink } from './logging.js';
@@ -446,8 +447,14 @@ export class ShellSession implements LogSink {
         return sel.length ? sel : [t.name ? `% No vpdn group ${t.name}` : '% No vpdn groups configured'];
       }
       case 'diagnostics': {
+        // the linter's findings for the running-config, then what the server counted
         const e = Object.entries(st.errors);
-        return ['PPTP error counters:', ...(e.length ? e.map(([k, v]) => `  ${k}: ${v}`) : ['  none'])];
+        return [
+          ...renderFindings(lintConfig(this.host.config())),
+          '',
+          'PPTP error counters:',
+          ...(e.length ? e.map(([k, v]) => `  ${k}: ${v}`) : ['  none']),
+        ];
       }
     }
   }

@@ -77,3 +77,73 @@ test('--check reports bad lines and exits 1; a clean file exits 0', async () => 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** Seed 003's local-auth config with PAP only under required MPPE: no client can connect. */
+const UNUSABLE_MPPE = `nameif ethernet0 outside security0
+nameif ethernet1 inside security100
+hostname PIX
+ip address outside 172.18.124.152 255.255.255.0
+ip address inside 10.1.1.1 255.255.255.0
+ip local pool pptp-pool 192.168.1.1-192.168.1.5
+sysopt connection permit-pptp
+vpdn group 1 accept dialin pptp
+vpdn group 1 ppp authentication pap
+vpdn group 1 ppp encryption mppe 40 required
+vpdn group 1 client configuration address local pptp-pool
+vpdn group 1 client authentication local
+vpdn username cisco password cisco
+vpdn enable outside
+`;
+
+test('--check explains why clients fail (the linter) and exits 1 on a linter error', async () => {
+  const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'pix-check-'));
+  try {
+    const file = join(dir, 'mppe.cfg');
+    writeFileSync(file, UNUSABLE_MPPE);
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d) => (text += d));
+    assert.equal(await main(['--check', file], { stdout: out, stderr: new PassThrough(), signals: false }), 1);
+    assert.match(text, /14 lines applied, 0 rejected/, 'every line is valid on its own');
+    assert.match(text, /^ERROR mppe-required-unusable: clients see Windows error 734$/m);
+    assert.match(text, /^    vpdn group 1 ppp encryption mppe 40 required$/m);
+    assert.match(text, /^1 error, \d+ warnings?, \d+ notes?$/m);
+    assert.doesNotMatch(text, /password cisco/, 'no secret in the findings');
+
+    const fixed = join(dir, 'fixed.cfg');
+    writeFileSync(fixed, UNUSABLE_MPPE.replace('ppp authentication pap', 'ppp authentication mschap-v2'));
+    let t2 = '';
+    const o2 = new PassThrough();
+    o2.on('data', (d) => (t2 += d));
+    assert.equal(await main(['--check', fixed], { stdout: o2, stderr: new PassThrough(), signals: false }), 0, t2);
+    assert.match(t2, /^No problems found: PPTP clients should connect with this configuration\.$/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('show vpdn diagnostics: the linter on the running-config, then the server error counters', async () => {
+  const args = parseArgs([]);
+  if (typeof args === 'string') throw new Error(args);
+  const server = new FakeServer();
+  server.st.errors = { 'gre-bad-header': 3 };
+  const { app } = await prepareApp(args, { bus: new DebugBus(), version: 't', createServer: () => server });
+  try {
+    await app.loadText(UNUSABLE_MPPE, app.emptyConfig());
+    const s = app.createSession();
+    await s.execute('enable');
+    await s.execute('');
+    const out = await s.execute('show vpdn diagnostics');
+    assert.ok(out.includes('ERROR mppe-required-unusable: clients see Windows error 734'), out.join('\n'));
+    assert.deepEqual(out.slice(-3), ['', 'PPTP error counters:', '  gre-bad-header: 3']);
+    await s.execute('conf t');
+    await s.execute('vpdn group 1 ppp authentication mschap-v2');
+    const after = await s.execute('sh vpdn diag');
+    assert.ok(!after.some((l) => l.startsWith('ERROR mppe-required-unusable')), 'the finding goes once the config is fixed');
+  } finally {
+    await app.close();
+  }
+});
