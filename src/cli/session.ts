@@ -431,9 +431,9 @@ export class ShellSession implements LogSink {
       case undefined:
         return renderShowVpdn(st);
       case 'tunnel':
-        return renderShowVpdnTunnel(st, t.id);
+        return renderShowVpdnTunnel(st, { id: t.id, protocol: t.protocol, detail: t.detail });
       case 'session':
-        return renderShowVpdnSession(st, t.id);
+        return renderShowVpdnSession(st, { id: t.id, protocol: t.protocol, detail: t.detail });
       case 'pppinterface':
         return renderShowVpdnPppInterface(st, t.id);
       case 'username': {

@@ -8,6 +8,7 @@
  * headers pix-behaviour.md A5 suggests; their exact PIX wording is not
  * confirmed by any source (provisional).
  */
+import type { VpdnShowDetail } from '../../../grammar/command.js';
 import type { ServerStatus, SessionStatus, TunnelStatus } from '../../server/api.js';
 
 export const NO_TUNNELS = '% No active PPTP tunnels';
@@ -68,20 +69,63 @@ export function renderShowVpdn(st: ServerStatus): string[] {
   ];
 }
 
-/** `show vpdn tunnel [id N]` (provisional header, A5). */
-export function renderShowVpdnTunnel(st: ServerStatus, id?: number): string[] {
+export const NO_L2TP = '% No active L2TP tunnels';
+
+/**
+ * Which lines of a tunnel block each `show vpdn tunnel` keyword keeps
+ * (the header line always): the keywords are PIX 6.3 syntax (A2), the
+ * layouts are ours (provisional).
+ */
+const TUNNEL_DETAIL: Partial<Record<VpdnShowDetail, number[]>> = {
+  packets: [4],
+  state: [1],
+  transport: [2, 3],
+};
+/** Same for `show vpdn session`: lines of the 9-line call block. */
+const SESSION_DETAIL: Partial<Record<VpdnShowDetail, number[]>> = {
+  packets: [1, 6],
+  state: [1, 2, 3],
+  window: [1, 7, 8],
+};
+
+function pick(block: string[], keep: number[] | undefined): string[] {
+  return keep ? [block[0], ...keep.map((i) => block[i])] : block;
+}
+
+/** `show vpdn tunnel summary`: one line per tunnel (IOS-style table, A5). */
+function tunnelSummary(list: TunnelStatus[]): string[] {
+  const row = (c: (string | number)[]) => [6, 6, 9, 16, 6].reduce((l, w, i) => l + String(c[i]).padEnd(w), '') + String(c[5]);
+  return [row(['LocID', 'RemID', 'State', 'Remote Address', 'Port', 'Sessions']), ...list.map((t) => row([t.id, t.remoteId, t.state, t.remoteAddress, t.remotePort, t.activeSessions]))];
+}
+
+export interface VpdnSelector {
+  id?: number;
+  protocol?: 'pptp' | 'l2tp';
+  detail?: VpdnShowDetail;
+}
+
+/** `show vpdn tunnel [pptp|l2tp] [id N | packets | state | summary | transport]` (provisional header, A5). */
+export function renderShowVpdnTunnel(st: ServerStatus, sel: number | VpdnSelector = {}): string[] {
+  const { id, protocol, detail } = typeof sel === 'number' ? { id: sel } : sel;
+  if (protocol === 'l2tp') return [NO_L2TP];
   if (st.tunnels.length === 0) return [NO_TUNNELS];
   const list = id === undefined ? st.tunnels : st.tunnels.filter((t) => t.id === id);
   if (list.length === 0) return [`% No PPTP tunnel with id ${id}`];
-  return ['', `PPTP Tunnel Information ${totals(st)}`, '', ...joinBlocks(list.map(renderTunnelBlock))];
+  const head = ['', `PPTP Tunnel Information ${totals(st)}`, ''];
+  if (detail === 'summary') return [...head, ...tunnelSummary(list)];
+  const keep = detail ? TUNNEL_DETAIL[detail] : undefined;
+  return [...head, ...joinBlocks(list.map((t) => pick(renderTunnelBlock(t), keep)))];
 }
 
-/** `show vpdn session [id N]` (provisional header, A5); id = call id. */
-export function renderShowVpdnSession(st: ServerStatus, id?: number): string[] {
+/** `show vpdn session [pptp|l2tp] [id N | packets | state | window]` (provisional header, A5); id = call id. */
+export function renderShowVpdnSession(st: ServerStatus, sel: number | VpdnSelector = {}): string[] {
+  const { id, protocol, detail } = typeof sel === 'number' ? { id: sel } : sel;
+  if (protocol === 'l2tp') return [NO_L2TP];
   if (st.sessions.length === 0) return [NO_TUNNELS];
   const list = id === undefined ? st.sessions : st.sessions.filter((s) => s.callId === id);
   if (list.length === 0) return [`% No PPTP session with id ${id}`];
-  return ['', `PPTP Session Information ${totals(st)}`, '', ...joinBlocks(list.map(renderSessionBlock))];
+  const keep = detail ? SESSION_DETAIL[detail] : undefined;
+  return ['', `PPTP Session Information ${totals(st)}`, '', ...joinBlocks(list.map((s) => pick(renderSessionBlock(s), keep)))];
 }
 
 export function mppeStrength(s: SessionStatus): string {
