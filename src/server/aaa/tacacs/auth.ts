@@ -87,7 +87,10 @@ export class TacacsAuthenticator {
     const out = await this.o.client.exchange(PacketType.Authen, 1, body, req.username);
     if (!out.ok) return { ok: false, reason: 'unreachable' };
     const reply = decodeAuthenReply(out.body);
-    if (!reply) return { ok: false, reason: 'unreachable' };
+    if (!reply) {
+      this.o.client.noteMalformed(out.server, req.username);
+      return { ok: false, reason: 'unreachable' };
+    }
     this.tdbg(`TPLUS: Received authen response status ${STATUS_NAMES[reply.status] ?? 'UNKNOWN'} (${reply.status})`, req.username);
     const msg = reply.serverMsg.length ? reply.serverMsg.toString('utf8') : undefined;
     if (reply.status === AuthenStatus.Fail) return msg ? { ok: false, reason: 'denied', message: msg } : { ok: false, reason: 'denied' };
@@ -124,7 +127,10 @@ export class TacacsAuthenticator {
     const out = await this.o.client.exchange(PacketType.Author, 0, body, name);
     if (!out.ok) return 'unreachable';
     const r = decodeAuthorReply(out.body);
-    if (!r) return 'unreachable';
+    if (!r) {
+      this.o.client.noteMalformed(out.server, name);
+      return 'unreachable';
+    }
     this.tdbg(`TPLUS: Received author response status ${r.status === AuthorStatus.PassAdd ? 'PASS_ADD' : r.status === AuthorStatus.PassRepl ? 'PASS_REPL' : r.status === AuthorStatus.Fail ? 'FAIL' : 'ERROR'}${r.args.length ? ` args ${r.args.join(' ')}` : ''}`, name);
     if (r.status === AuthorStatus.Fail) return 'fail';
     if (r.status !== AuthorStatus.PassAdd && r.status !== AuthorStatus.PassRepl) return 'unreachable';
@@ -207,6 +213,7 @@ export class TacacsAccounting {
     this.s.sent++;
     const out = await this.o.client.exchange(PacketType.Acct, 0, body, s.username);
     const r = out.ok ? decodeAcctReply(out.body) : undefined;
+    if (out.ok && !r) this.o.client.noteMalformed(out.server, s.username);
     const ok = !!r && r.status === AcctStatus.Success;
     if (ok) this.s.acknowledged++;
     else this.s.failed++;

@@ -74,11 +74,17 @@ class Conn {
   private readonly reader = new PacketReader();
   stream!: TcpStream;
 
+  /** @param onStray a whole packet for no session waiting on this connection (counted as malformed) */
+  constructor(private readonly onStray: () => void = () => {}) {}
+
   onData(chunk: Buffer): void {
     const r = this.reader.push(chunk);
     for (const p of r.packets) {
       const w = this.waiting.get(p.header.sessionId);
-      if (!w) continue;
+      if (!w) {
+        this.onStray();
+        continue;
+      }
       this.waiting.delete(p.header.sessionId);
       if (p.header.flags & Flags.SingleConnect) this.single = true;
       w(p);
@@ -216,7 +222,10 @@ export class TacacsClient {
 
   private async connection(s: ServerState): Promise<Conn | undefined> {
     if (s.conn && !s.conn.closed && s.conn.single) return s.conn;
-    const conn = new Conn();
+    const conn = new Conn(() => {
+      s.stats.malformed++;
+      this.dbg(`TPLUS: Reply from ${s.cfg.address} for no pending session, dropped`);
+    });
     try {
       conn.stream = await this.o.tcp.connect(
         { host: s.cfg.address, port: s.cfg.port, localAddress: this.o.localAddress },
@@ -233,6 +242,17 @@ export class TacacsClient {
     // the first exchange on a single-connection carries the flag; keep it visible to concurrent requests
     if (this.o.singleConnection) s.conn = conn;
     return conn;
+  }
+
+  /**
+   * A reply whose header was fine but whose body did not decode (a wrong
+   * key gives garbage lengths): counted as malformed on that server.
+   */
+  noteMalformed(server: TacacsServerConfig, user?: string): void {
+    const s = this.servers.find((x) => x.cfg === server);
+    if (!s) return;
+    s.stats.malformed++;
+    this.dbg(`TPLUS: Undecodable reply body from ${server.address} (wrong key?), dropped`, user);
   }
 
   stats(): TacacsServerStats[] {
