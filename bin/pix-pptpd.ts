@@ -60,6 +60,13 @@ Options:
 
 Without --config the shell starts from a ready PPTP setup on 127.0.0.1
 (user cisco/cisco, pool 192.168.1.1-192.168.1.50); see 'show running-config'.
+'enable' asks for the enable password as a PIX does (Enter when none is set).
+
+Extensions in the shell: 'show vpdn live' (or F2) opens a live table of
+tunnels and sessions with throughput sparklines (Up/Down select, c clears
+the tunnel, d toggles debug for the user, q leaves); 'debug ... user NAME'
+and 'debug ... tunnel N' filter debug output; 'show vpdn diagnostics'
+explains why clients would fail against the running-config.
 `;
 
 export function parseArgs(argv: string[]): CliArgs | string {
