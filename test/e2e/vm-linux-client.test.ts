@@ -250,6 +250,28 @@ describe('the product against the real Linux PPTP client', { skip: cap.ok ? fals
     });
   }
 
+  // Known server bug, kept visible: pptp-linux advertises a Packet Recv.
+  // Window Size of 3 and the server drops (rather than queues) what goes past
+  // it ("xGRE window full ... pak dropped"). A 4000-octet echo reply from the
+  // inside host reaches the TUN as 5 fragments, 2 are dropped, no reply
+  // reassembles. Marked todo until src/server/gre/window.ts queues.
+  it(
+    'a burst beyond the client\'s GRE window (4000-octet pings to the inside host, MPPE-128) gets through',
+    { todo: 'GRE window drops packets beyond the peer RWS (3 for pptp-linux) instead of queueing them' },
+    async () => {
+      await setGroup(CASES.find((c) => c.name === 'MS-CHAPv2 + MPPE-128 stateless')!);
+      const r = await dial(rig!, {
+        pppOptions: [...onlyAuth('mschap-v2'), 'require-mppe-128'],
+        pingTarget: ADDR.insideHost,
+        pingSize: 4000,
+      });
+      const why = explain(r);
+      assert.equal(r.client.verdict.link, 'up', why);
+      assert.deepEqual(r.console.filter((l) => /xGRE window full/.test(l)), [], why);
+      assert.equal(r.client.verdict.ping, '3/3', why);
+    },
+  );
+
   it('the Python decryptor passes its RFC 1320 / 2759 / 3079 vectors', async (t) => {
     const a = decryptAvailable();
     if (!a.ok) return t.skip(a.reason);
@@ -259,6 +281,7 @@ describe('the product against the real Linux PPTP client', { skip: cap.ok ? fals
 
   it('across the captures tshark decoded PPTP, GRE, PPP, LCP, PAP, CHAP, IPCP and CCP', (t) => {
     if (protocolsSeen.size === 0) return t.skip('no capture was checked');
+    if (CASES.some((c) => !results.has(c.name))) return t.skip('not every case ran');
     for (const p of ['pptp', 'gre', 'ppp', 'lcp', 'pap', 'chap', 'ipcp', 'ccp']) assert.ok(protocolsSeen.has(p), p);
   });
 });

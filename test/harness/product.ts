@@ -46,6 +46,8 @@ export interface Product {
    * meanwhile are part of it).
    */
   command(line: string, ms?: number): Promise<string[]>;
+  /** `enable`, answering the `Password:` prompt when the shell shows one; resolves at the `#` prompt. */
+  enable(password?: string, ms?: number): Promise<void>;
   /** `exit` lines and EOF, then SIGTERM/SIGKILL; removes the temp config. Resolves with the exit code. */
   stop(): Promise<number | null>;
   readonly child: ChildProcess;
@@ -53,6 +55,8 @@ export interface Product {
 
 /** A PIX prompt: `host>`, `host#`, `host(config)#` (an optional trailing space). */
 const PROMPT = /^[A-Za-z0-9_.-]+(\([A-Za-z0-9_-]+\))?[>#] ?$/;
+const PRIVILEGED_PROMPT = /^[A-Za-z0-9_.-]+#\s?$/;
+const PASSWORD_PROMPT = /^Password: ?$/;
 
 function entryCommand(): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -164,7 +168,7 @@ export async function startProduct(opts: ProductOptions): Promise<Product> {
               }
             }
           }
-          if (echo >= 0 && PROMPT.test(partial)) finish(lines.slice(echo + 1));
+          if (echo >= 0 && (PROMPT.test(partial) || PASSWORD_PROMPT.test(partial))) finish(lines.slice(echo + 1));
           else if (exited) finish(echo >= 0 ? lines.slice(echo + 1) : []);
         };
         const finish = (out: string[]) => {
@@ -184,6 +188,41 @@ export async function startProduct(opts: ProductOptions): Promise<Product> {
     return p;
   };
 
+  /** Resolves once the unfinished last line matches re (checked on every output). */
+  const waitPartial = (re: RegExp, ms: number, what: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        if (re.test(partial)) done();
+        else if (exited) done(new Error(`product exited while waiting for ${what}${context()}`));
+      };
+      const done = (err?: Error) => {
+        clearTimeout(t);
+        watchers.delete(check);
+        if (err) reject(err);
+        else resolve();
+      };
+      const t = setTimeout(() => done(new Error(`no ${what} within ${ms} ms${context()}`)), ms);
+      watchers.add(check);
+      check();
+    });
+
+  const enable = async (password = '', ms = 15_000): Promise<void> => {
+    await command('enable', ms);
+    if (PASSWORD_PROMPT.test(partial)) {
+      // the answer is echoed as stars after the Password: prompt, not after a PIX prompt
+      const run = async () => {
+        const from = lines.length;
+        send(password);
+        await waitFor(/^Password:/, ms, from);
+        await waitPartial(PROMPT, ms, 'a prompt after the enable password');
+      };
+      const p = queue.then(run, run);
+      queue = p.catch(() => undefined);
+      await p;
+    }
+    if (!PRIVILEGED_PROMPT.test(partial)) throw new Error(`enable did not reach privileged mode${context()}`);
+  };
+
   let stopping: Promise<number | null> | undefined;
   const stop = (): Promise<number | null> =>
     (stopping ??= (async () => {
@@ -200,27 +239,12 @@ export async function startProduct(opts: ProductOptions): Promise<Product> {
       return child.exitCode;
     })());
 
-  const startTimeout = opts.startTimeoutMs ?? 120_000;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (PROMPT.test(partial)) done();
-        else if (exited) done(new Error(`product exited before its first prompt${context()}`));
-      };
-      const done = (err?: Error) => {
-        clearTimeout(t);
-        watchers.delete(check);
-        if (err) reject(err);
-        else resolve();
-      };
-      const t = setTimeout(() => done(new Error(`no prompt within ${startTimeout} ms${context()}`)), startTimeout);
-      watchers.add(check);
-      check();
-    });
+    await waitPartial(PROMPT, opts.startTimeoutMs ?? 120_000, 'first prompt');
   } catch (err) {
     await stop();
     throw err;
   }
 
-  return { lines, stderr: () => stderr, send, waitFor, command, stop, child };
+  return { lines, stderr: () => stderr, send, waitFor, command, enable, stop, child };
 }

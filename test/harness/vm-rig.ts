@@ -85,7 +85,7 @@ export async function startRig(opts: { configText: string; inside?: boolean; deb
       await mustRun(srv, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
     }
     const product = await startProduct({ netns: srv, configText: opts.configText });
-    await product.command('enable');
+    await product.enable();
     for (const d of opts.debugs ?? ['vpdn event', 'vpdn error', 'ppp error']) await product.command(`debug ${d}`);
     return { srv, inside, product };
   } catch (err) {
@@ -134,6 +134,8 @@ export interface DialOptions {
   pppOptions: string[];
   pingTarget?: string;
   pingCount?: number;
+  /** Ping payload octets (default 56). */
+  pingSize?: number;
   /** Seconds the VM waits for IPCP (default 20). */
   linkTimeout?: number;
   /** Type `show vpdn` (and list the server namespace's routes) once 603104 is printed: the link is up for the pings. */
@@ -192,6 +194,7 @@ export async function dial(rig: Rig, o: DialOptions): Promise<DialResult> {
       pppOptions: ['refuse-eap', 'noipv6', ...o.pppOptions],
       linkTimeout: o.linkTimeout ?? 20,
       pingCount: o.pingCount ?? 3,
+      pingSize: o.pingSize,
       pingTarget: o.pingTarget,
     });
     dialing = false;
