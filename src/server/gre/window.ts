@@ -16,12 +16,14 @@
  * after `ackDelayMs` if no data packet took it first, or at once when half
  * of our advertised receive window is unacknowledged (so bulk transfers do
  * not stall on the delay). At most `peerRecvWindow` (the peer's OCRQ/OCRP
- * Packet Recv. Window Size) packets are in flight unacknowledged; a packet
- * that would exceed it is dropped and counted, unless no ack has come for
- * `ackTimeoutMs`, in which case the outstanding packets are taken as lost
- * and the window reopens.
+ * Packet Recv. Window Size) packets are in flight unacknowledged; packets
+ * beyond it wait in a bounded backlog and go out as acks open the window
+ * (pptp-linux advertises a window of 3: dropping instead loses every burst,
+ * e.g. the fragments of one large datagram). A full backlog drops and
+ * counts. When no ack comes for `ackTimeoutMs`, the outstanding packets are
+ * taken as lost and the window reopens.
  *
- * The only timer is the ack delay, through the Clock. The packet given to
+ * Timers: the ack delay and the ack timeout, through the Clock. The packet given to
  * `send` lives in a scratch buffer shared by all calls and is reused by the
  * next send: GreSocket.send must copy it or send it synchronously (both
  * implementations do).
@@ -54,6 +56,8 @@ export interface GreWindowOptions {
   ackDelayMs?: number;
   /** No ack for this long while the window is full: assume loss, reopen. Default 3000 ms. */
   ackTimeoutMs?: number;
+  /** Packets held while the peer's window is full. Default 64. */
+  maxBacklog?: number;
   /** How far behind the highest sequence a packet is still delivered (1..128). Default 64. */
   lateWindow?: number;
   /** Send one GRE packet (header + payload) to the peer. See the note on buffer reuse above. */
@@ -74,7 +78,10 @@ export interface GreWindowStatus {
   outOfOrder: number;
   duplicates: number;
   tooOld: number;
+  /** Packets dropped because the window and the backlog were full. */
   windowFull: number;
+  /** Packets that waited in the backlog for the window to open. */
+  queued: number;
   ackTimeouts: number;
   badAcks: number;
   ackOnlySent: number;
@@ -112,7 +119,9 @@ export class GreCallWindow {
   private sentAny = false;
   private peerAcked = false;
   private ackReceived = 0;
-  private stallSince: number | undefined;
+  private stallTimer: Timer | null = null;
+  private readonly backlog: Buffer[] = [];
+  private readonly maxBacklog: number;
 
   // receive side
   private received = false;
@@ -127,6 +136,7 @@ export class GreCallWindow {
     duplicates: 0,
     tooOld: 0,
     windowFull: 0,
+    queued: 0,
     ackTimeouts: 0,
     badAcks: 0,
     ackOnlySent: 0,
@@ -140,6 +150,7 @@ export class GreCallWindow {
     this.o = opts;
     this.ackDelayMs = opts.ackDelayMs ?? 500;
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 3000;
+    this.maxBacklog = opts.maxBacklog ?? 64;
     this.lateWindow = Math.min(BITMAP_BITS, Math.max(1, opts.lateWindow ?? 64));
     this.immediateAckAfter = Math.max(1, Math.floor((opts.localRecvWindow ?? 64) / 2));
     this.firstSeq = (opts.initialSeq ?? 1) >>> 0;
@@ -195,12 +206,34 @@ export class GreCallWindow {
   }
 
   /**
-   * Send one PPP frame. Returns false (and counts it) when the peer's
-   * window is full and the packet was dropped.
+   * Send one PPP frame, or hold it until the peer's window opens. Returns
+   * false (and counts it) when the window and the backlog are full.
    */
   send(payload: Uint8Array): boolean {
     if (this.closed) return false;
-    if (!this.windowOpen()) return false;
+    if (this.backlog.length === 0 && this.hasRoom()) {
+      this.transmit(payload);
+      return true;
+    }
+    if (this.backlog.length >= this.maxBacklog) {
+      this.stats.windowFull++;
+      const o = this.o;
+      if (o.debug.on('vpdn error')) {
+        o.debug.debug(
+          'vpdn error',
+          `${o.ifName} PPTP: xGRE window full to ${o.peerAddress}, ${this.inFlight()} unacked, peer RWS ${o.peerRecvWindow}, pak dropped`,
+          { tunnel: o.tunnelId },
+        );
+      }
+      return false;
+    }
+    this.backlog.push(Buffer.from(payload));
+    this.stats.queued++;
+    this.armStallTimer();
+    return true;
+  }
+
+  private transmit(payload: Uint8Array): void {
     const o = this.o;
     const seq = this.nextSeq;
     const ack = this.received ? this.highest : undefined;
@@ -219,7 +252,6 @@ export class GreCallWindow {
       o.debug.debug('vpdn packet', this.sendingLine(packet, seq, ack), ctx);
     }
     o.send(packet);
-    return true;
   }
 
   /** Send an ack-only packet now if something received is unacknowledged. */
@@ -252,6 +284,9 @@ export class GreCallWindow {
     this.closed = true;
     this.ackTimer?.cancel();
     this.ackTimer = null;
+    this.stallTimer?.cancel();
+    this.stallTimer = null;
+    this.backlog.length = 0;
   }
 
   // ---- internals ----
@@ -269,31 +304,32 @@ export class GreCallWindow {
     return (this.nextSeq - 1 - this.ackReceived) >>> 0;
   }
 
-  private windowOpen(): boolean {
+  private hasRoom(): boolean {
     const rws = this.o.peerRecvWindow;
-    if (rws <= 0) return true;
-    const inFlight = this.inFlight();
-    if (inFlight < rws) return true;
-    const now = this.o.clock.now();
-    if (this.stallSince === undefined) this.stallSince = now;
-    if (now - this.stallSince >= this.ackTimeoutMs) {
-      // No ack for a whole ack timeout: the outstanding packets are lost.
+    return rws <= 0 || this.inFlight() < rws;
+  }
+
+  /** Send what the backlog holds while the window has room. */
+  private drain(): void {
+    while (this.backlog.length && this.hasRoom() && !this.closed) this.transmit(this.backlog.shift()!);
+    if (this.backlog.length === 0) {
+      this.stallTimer?.cancel();
+      this.stallTimer = null;
+    }
+  }
+
+  /** No ack for a whole ack timeout while packets wait: the outstanding ones are lost. */
+  private armStallTimer(): void {
+    if (this.stallTimer || this.closed) return;
+    this.stallTimer = this.o.clock.setTimer(this.ackTimeoutMs, () => {
+      this.stallTimer = null;
+      if (!this.backlog.length || this.hasRoom()) return this.drain();
       this.stats.ackTimeouts++;
       this.peerAcked = true;
       this.ackReceived = (this.nextSeq - 1) >>> 0;
-      this.stallSince = undefined;
-      return true;
-    }
-    this.stats.windowFull++;
-    const o = this.o;
-    if (o.debug.on('vpdn error')) {
-      o.debug.debug(
-        'vpdn error',
-        `${o.ifName} PPTP: xGRE window full to ${o.peerAddress}, ${inFlight} unacked, peer RWS ${rws}, pak dropped`,
-        { tunnel: o.tunnelId },
-      );
-    }
-    return false;
+      this.drain();
+      if (this.backlog.length) this.armStallTimer();
+    });
   }
 
   private onAck(a: number): void {
@@ -305,7 +341,7 @@ export class GreCallWindow {
     if (!this.peerAcked || seqDiff(a, this.ackReceived) > 0) {
       this.peerAcked = true;
       this.ackReceived = a;
-      this.stallSince = undefined;
+      if (this.backlog.length) this.drain();
     }
   }
 

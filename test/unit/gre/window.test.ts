@@ -166,33 +166,48 @@ test('sequence numbers wrap at 2^32 on both sides', () => {
   assert.equal(s.w.status().ackReceived, 0);
 });
 
-test('peer window: no more than RWS unacknowledged; full is counted; acks reopen it', () => {
+test('peer window: no more than RWS unacknowledged; the rest waits and goes out as acks arrive', () => {
   const s = setup({ peerRecvWindow: 3 });
-  for (let i = 0; i < 3; i++) assert.equal(s.w.send(Buffer.from([i])), true);
-  assert.equal(s.w.send(Buffer.from([9])), false);
-  assert.equal(s.w.status().windowFull, 1);
-  assert.equal(s.out.length, 3);
-  assert.ok(s.debugText().includes('outside PPTP: xGRE window full to 99.99.99.5, 3 unacked, peer RWS 3, pak dropped'));
+  for (let i = 0; i < 5; i++) assert.equal(s.w.send(Buffer.from([i])), true);
+  assert.equal(s.out.length, 3, 'only RWS packets on the wire');
+  assert.equal(s.w.status().queued, 2);
   s.rx(undefined, 1); // ack-only acknowledging seq 1
   assert.equal(s.w.status().ackReceived, 1);
-  assert.equal(s.w.send(Buffer.from([4])), true);
-  assert.equal(s.w.send(Buffer.from([5])), false);
+  assert.equal(s.out.length, 4, 'one more in flight after the ack');
+  s.rx(undefined, 2);
+  assert.equal(s.out.length, 5, 'the backlog drained in order');
+  assert.deepEqual(
+    s.out.map((p) => [p.seq, p.payload[0]]),
+    [[1, 0], [2, 1], [3, 2], [4, 3], [5, 4]],
+  );
   s.rx(undefined, 9);
   assert.equal(s.w.status().badAcks, 1, 'an ack for something never sent is ignored');
-  assert.equal(s.w.status().ackReceived, 1);
+  assert.equal(s.w.status().ackReceived, 2);
 });
 
-test('a window stuck without acks reopens after the ack timeout', () => {
+test('a full backlog drops and counts', () => {
+  const s = setup({ peerRecvWindow: 1, maxBacklog: 2 });
+  assert.equal(s.w.send(Buffer.from([1])), true);
+  assert.equal(s.w.send(Buffer.from([2])), true);
+  assert.equal(s.w.send(Buffer.from([3])), true);
+  assert.equal(s.w.send(Buffer.from([4])), false);
+  assert.equal(s.w.status().windowFull, 1);
+  assert.ok(s.debugText().includes('outside PPTP: xGRE window full to 99.99.99.5, 1 unacked, peer RWS 1, pak dropped'));
+});
+
+test('a window stuck without acks reopens after the ack timeout and sends the backlog', () => {
   const s = setup({ peerRecvWindow: 2, ackTimeoutMs: 3000 });
   s.w.send(Buffer.from([1]));
   s.w.send(Buffer.from([2]));
-  assert.equal(s.w.send(Buffer.from([3])), false);
-  s.clock.advance(2999);
-  assert.equal(s.w.send(Buffer.from([3])), false);
-  s.clock.advance(1);
   assert.equal(s.w.send(Buffer.from([3])), true);
+  assert.equal(s.out.length, 2);
+  s.clock.advance(2999);
+  assert.equal(s.out.length, 2);
+  s.clock.advance(1);
+  assert.equal(s.out.length, 3, 'the held packet went out when the window was declared lost');
   assert.equal(s.w.status().ackTimeouts, 1);
   assert.equal(s.w.status().inFlight, 1);
+  assert.equal(s.clock.pending(), 0, 'no stall timer left once the backlog is empty');
 });
 
 test('peer RWS 0 means no limit', () => {
