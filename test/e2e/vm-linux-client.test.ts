@@ -250,14 +250,11 @@ describe('the product against the real Linux PPTP client', { skip: cap.ok ? fals
     });
   }
 
-  // Known server bug, kept visible: pptp-linux advertises a Packet Recv.
-  // Window Size of 3 and the server drops (rather than queues) what goes past
-  // it ("xGRE window full ... pak dropped"). A 4000-octet echo reply from the
-  // inside host reaches the TUN as 5 fragments, 2 are dropped, no reply
-  // reassembles. Marked todo until src/server/gre/window.ts queues.
+  // pptp-linux advertises a Packet Recv. Window Size of 3: a 4000-octet echo
+  // reply from the inside host reaches the TUN as 5 fragments, more than the
+  // window; the server must hold the rest until acks come, not drop them.
   it(
     'a burst beyond the client\'s GRE window (4000-octet pings to the inside host, MPPE-128) gets through',
-    { todo: 'GRE window drops packets beyond the peer RWS (3 for pptp-linux) instead of queueing them' },
     async () => {
       await setGroup(CASES.find((c) => c.name === 'MS-CHAPv2 + MPPE-128 stateless')!);
       const r = await dial(rig!, {

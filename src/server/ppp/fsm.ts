@@ -427,6 +427,11 @@ export class Fsm {
         this.sendConfReq(false);
         this.setState('reqSent');
         break;
+      case 'reqSent':
+      case 'ackSent':
+        // The peer is not ready for this protocol yet (RFC 1661: no action).
+        this.requestIgnored = true;
+        break;
       default:
         break;
     }
@@ -531,6 +536,7 @@ export class Fsm {
     }
     this.lastReq = this.layer.buildConfReq();
     this.seenAck = false;
+    this.requestIgnored = false;
     this.send(CP_CODE.ConfReq, this.reqId, this.lastReq);
     this.restartCount--;
     this.startTimer();
@@ -590,6 +596,19 @@ export class Fsm {
   }
 
   /** Cancel timers (session teardown). The state is left as is. */
+  /**
+   * Send our Configure-Request again now instead of at the restart timer,
+   * if the peer answered it with Terminate-Ack (IPCP once CCP opens: pppd
+   * with require-mppe does that to an early request).
+   */
+  retransmitIfIgnored(): void {
+    if (!this.requestIgnored || (this.state !== 'reqSent' && this.state !== 'ackSent')) return;
+    this.sendConfReq(true);
+  }
+
+  /** The peer answered our Configure-Request with Terminate-Ack. */
+  private requestIgnored = false;
+
   dispose(): void {
     this.stopTimer();
   }

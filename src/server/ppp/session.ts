@@ -701,6 +701,10 @@ export class PppSession {
     }
     this.ccpSettled = true;
     this.openDeferredNcps();
+    // A peer that waits for CCP before IPCP (pppd with require-mppe) may have
+    // answered our early IPCP request with Terminate-Ack: ask again now
+    // rather than at the 3 s restart timer.
+    this.ipcp?.fsm.retransmitIfIgnored();
     this.maybeUp();
   }
 
