@@ -456,6 +456,9 @@ export class PptpServer implements VpnServerApi {
     tunnel.stopTimer = undefined;
     for (const call of [...tunnel.calls.values()]) call.abort('tunnel closed');
     this.tunnels.delete(tunnel.id);
+    this.guard.tunnelClosed(tunnel.peerAddress);
+    // Keep the control connection's rejections (e.g. sccrq-timeout) once it is gone.
+    for (const [k, v] of Object.entries(tunnel.control.errors)) this.errors[`pptp-${k}`] = (this.errors[`pptp-${k}`] ?? 0) + v;
     if (!tunnel.socket.destroyed) tunnel.socket.end();
     this.bus.syslog(603105, 6, `PPTP Tunnel deleted, tunnel_id = ${tunnel.id}, remote_peer_ip = ${tunnel.peerAddress}`, {
       tunnel: tunnel.id,
