@@ -587,7 +587,9 @@ export class PppSession {
   private enterNetwork(): void {
     if (this.ended) return;
     if (this.opts.role === 'server') {
-      const addr = this.opts.allocateAddress?.(this.username ?? '', this.authResult?.framedIp);
+      // A renegotiated link (peer LCP Configure-Request) keeps the lease it holds:
+      // allocating again leaked one pool address per renegotiation.
+      const addr = this.clientAddress ?? this.opts.allocateAddress?.(this.username ?? '', this.authResult?.framedIp);
       if (addr === undefined) {
         this.opts.debug.syslog(403108, 4, `PPP virtual interface ${this.opts.pppIfId} missing client ip address option`, this.ctx());
         this.close('missing client ip address');
