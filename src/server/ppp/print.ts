@@ -26,14 +26,49 @@ export function pixHex(buf: Uint8Array): string {
   return b.length <= 23 ? b.toString('hex') : b.subarray(0, 22).toString('hex') + '...';
 }
 
+/**
+ * Octet range [start, end) of the password in a PAP Authenticate-Request
+ * frame (with or without FF 03, PFC or not), or undefined. Layout after the
+ * protocol field: Code(1)=1 Id(1) Length(2) Peer-ID-Length(1) Peer-ID
+ * Passwd-Length(1) Password; every length is checked against the frame.
+ */
+export function papPasswordRange(frame: Uint8Array): [number, number] | undefined {
+  let off = frame.length >= 2 && frame[0] === 0xff && frame[1] === 0x03 ? 2 : 0;
+  if (off >= frame.length) return undefined;
+  let protocol: number;
+  if (frame[off]! & 1) protocol = frame[off++]!;
+  else {
+    if (off + 2 > frame.length) return undefined;
+    protocol = (frame[off]! << 8) | frame[off + 1]!;
+    off += 2;
+  }
+  if (protocol !== PPP_PROTO.PAP || off + 5 > frame.length || frame[off] !== 1) return undefined;
+  const idLen = frame[off + 4]!;
+  const pwLenAt = off + 5 + idLen;
+  if (pwLenAt >= frame.length) return undefined;
+  const start = pwLenAt + 1;
+  return [start, Math.min(frame.length, start + frame[pwLenAt]!)];
+}
+
+/** pixHex with a PAP password shown as `**` per octet: secrets never reach debug output. */
+function ioHex(frame: Uint8Array): string {
+  const hex = pixHex(frame);
+  const r = papPasswordRange(frame);
+  if (!r) return hex;
+  const digits = hex.endsWith('...') ? hex.length - 3 : hex.length;
+  const from = Math.min(2 * r[0], digits);
+  const to = Math.min(2 * r[1], digits);
+  return hex.slice(0, from) + '*'.repeat(to - from) + hex.slice(to);
+}
+
 /** `debug ppp io`, a frame from the peer (as received: with or without FF 03). */
 export function ioRcvdLines(pppdev: number, frame: Uint8Array): [string, string] {
-  return [`PPP rcvd, ifc = 0, pppdev: ${pppdev}, Len: ${frame.length},`, `  data: ${pixHex(frame)}`];
+  return [`PPP rcvd, ifc = 0, pppdev: ${pppdev}, Len: ${frame.length},`, `  data: ${ioHex(frame)}`];
 }
 
 /** `debug ppp io`, a frame we send, printed in its uncompressed form (FF 03 + 2-octet protocol). */
 export function ioXmitLine(frame: Uint8Array): string {
-  return `PPP xmit, ifc = 0, Len: ${frame.length} data: ${pixHex(frame)}`;
+  return `PPP xmit, ifc = 0, Len: ${frame.length} data: ${ioHex(frame)}`;
 }
 
 export function ioIpLine(packet: Uint8Array): string {
