@@ -108,8 +108,10 @@ export function renderList(): string[] {
 }
 
 export interface RunLabOptions {
-  /** The in-process backend (tests pass a fake-clock or custom one). */
+  /** The in-process backend (default InProcessLab). */
   createInProcess?: (profileNote: string) => LabBackend;
+  /** Starts the RADIUS server of radius-no-mppe-keys (default: FreeRADIUS via startLabRadius). */
+  startRadius?: typeof startLabRadius;
 }
 
 /** The words after `pix-pptpd lab`; resolves to the exit code. */
@@ -146,7 +148,7 @@ async function runOne(s: Scenario, args: LabArgs, io: LabIo, o: RunLabOptions): 
   }
   let radius: LabRadius | undefined;
   if (s.needsRadius) {
-    const r = await startLabRadius({ name: s.client.user, password: s.client.password });
+    const r = await (o.startRadius ?? startLabRadius)({ name: s.client.user, password: s.client.password });
     if ('skip' in r) {
       wrap(`lab ${s.name}: skipped: this scenario needs a RADIUS server that returns no MPPE keys; ${r.skip}.`).forEach(out);
       wrap(

@@ -119,3 +119,30 @@ test('--profile linux changes the client personality, the scenario keeps its fau
   assert.ok(console1.includes('Tnl 1 PPTP: vendor "cananian"'));
   assert.ok(console1.includes('Vi1 LCP: Failed to negotiate with peer'));
 });
+
+test('radius-no-mppe-keys without a RADIUS server: explained and skipped (exit 3), no server started', async () => {
+  const c = capture();
+  let created = 0;
+  const code = await runLab(['radius-no-mppe-keys'], c.io, {
+    startRadius: async () => ({ skip: 'freeradius missing' }),
+    createInProcess: (p) => {
+      created++;
+      return new InProcessLab(p);
+    },
+  });
+  assert.equal(code, 3);
+  assert.equal(created, 0);
+  const text = c.out().replace(/\n/g, ' ');
+  assert.match(text, /^lab radius-no-mppe-keys: skipped: this scenario needs a RADIUS server that returns no MPPE keys; freeradius missing\./);
+  assert.match(text, /403110 "missing MPPE key from aaa server"/);
+  assert.match(text, /Error 691/);
+});
+
+test('lab all: every scenario in turn; a skipped one makes the status 3, not 0', async () => {
+  const c = capture();
+  const code = await runLab(['all'], c.io, { startRadius: async () => ({ skip: 'no RADIUS in this test' }) });
+  assert.equal(code, 3, c.out());
+  const results = c.out().split('\n').filter((l) => /^ {2}(REPRODUCED|NOT REPRODUCED)/.test(l));
+  assert.equal(results.length, SCENARIOS.length - 1);
+  assert.ok(results.every((l) => l.startsWith('  REPRODUCED')));
+});
