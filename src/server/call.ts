@@ -102,6 +102,8 @@ export class ServerCall {
         localAddress: o.serverAddress,
       },
       authenticator: o.authenticator,
+      // A RADIUS group is the only source of MPPE keys: the server never has the password.
+      mppeKeySource: o.authentic === 'RADIUS' ? 'radius' : 'local',
       allocateAddress: o.allocateAddress,
       releaseAddress: o.releaseAddress,
       onUp: (info) => this.up(info),
