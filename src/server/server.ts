@@ -41,7 +41,8 @@ export interface PptpServerOptions {
   /** Opens the GRE transport (raw socket, or a memory twin in tests). */
   openGre(): GreSocket | Promise<GreSocket>;
   /** Opens the TUN device with the server's tunnel address. */
-  openTun(localAddress: string): TunDevice | Promise<TunDevice>;
+  /** `onError`: I/O failures of the device (e.g. its link was deleted), counted and shown under `debug vpdn error`. */
+  openTun(localAddress: string, onError?: (err: Error) => void): TunDevice | Promise<TunDevice>;
   /** `--listen ADDR[:PORT]` */
   listen?: { address: string; port?: number };
   /** TCP port (1723; tests use 0 for any free port). */
@@ -143,7 +144,7 @@ export class PptpServer implements VpnServerApi {
     }
     if (!this.tun) {
       try {
-        this.tun = await this.o.openTun(this.tunnelAddress(cfg, first.interfaceName) ?? first.address);
+        this.tun = await this.o.openTun(this.tunnelAddress(cfg, first.interfaceName) ?? first.address, (err) => this.tunError(err));
       } catch (err) {
         throw new Error(`ERROR: cannot open the TUN device (needs CAP_NET_ADMIN): ${(err as Error).message}`);
       }
@@ -485,6 +486,13 @@ export class PptpServer implements VpnServerApi {
     entry.tunnel.control.noteActivity();
     if (this.capture.active) this.capture.gre(this.captureCtx(entry.tunnel, entry.call), from, to, pkt);
     entry.call.receiveGre(r.packet);
+  }
+
+  /** The TUN device failed (deleted link, write error): counted and logged, the server runs on. */
+  private tunError(err: Error): void {
+    const gone = /device gone|errno (19|77|9)\b/.test(err.message);
+    this.count(gone ? 'tun-gone' : 'tun-io');
+    if (this.bus.on('vpdn error')) this.bus.debug('vpdn error', `PPTP: TUN ${this.tun?.name ?? ''}: ${err.message}`.replace('TUN : ', 'TUN: '));
   }
 
   /** An IP packet the client sent: only from its own address (no spoofing). */

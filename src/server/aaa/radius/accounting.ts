@@ -108,6 +108,12 @@ export class RadiusAccounting {
   }
 
   private enqueue(kind: AccountingKind, session: AccountingSession, cause?: TerminateCauseName): void {
+    // Sessions that started before a hot reconfiguration keep this object:
+    // their later records go to the group that replaced it.
+    if (this.successor) {
+      this.successor.enqueue(kind, session, cause);
+      return;
+    }
     if (this.closed) return;
     const rec: AcctRecord = {
       kind,

@@ -196,4 +196,28 @@ describe('RadiusAccounting: queue', () => {
     client.close();
     client2.close();
   });
+
+  it('a session that started before the hand-over sends its later records to the new group, also after the old one closed', async () => {
+    const { net, clock, fake, client, acct } = await setup();
+    const s = session('0000000F', clock, { inputOctets: 100, inputPackets: 2 });
+    acct.start(s);
+    await net.flush();
+    assert.equal(fake.received.length, 1);
+    const fake2 = await FakeRadiusServer.start(net, '10.0.0.2', 1646, 'new-secret');
+    fake2.respond = () => ({ code: Code.AccountingResponse });
+    const client2 = new RadiusClient({ servers: [{ ...SERVER, address: '10.0.0.2', secret: 'new-secret' }], clock, udp: net, debug: new DebugBus() });
+    const acct2 = new RadiusAccounting({ client: client2, clock, debug: new DebugBus() });
+    acct.handOver(acct2);
+    acct.close();
+    client.close();
+    clock.advance(30_000);
+    acct.interim(s);
+    acct.stop(s, 'User-Request');
+    for (let i = 0; i < 4; i++) await net.flush();
+    assert.equal(fake.received.length, 1, 'nothing more to the old server');
+    assert.deepEqual(fake2.received.map((r) => [sid(r.packet), status(r.packet)]), [['0000000F', 3], ['0000000F', 2]]);
+    assert.equal(integerAttribute(fake2.received[1]!.packet, Attr.AcctSessionTime), 30);
+    assert.equal(acct2.stats().acknowledged, 2);
+    client2.close();
+  });
 });
