@@ -575,7 +575,10 @@ export class PptpServer implements VpnServerApi {
   }
 
   aaaStatus(): AaaGroupStats[] {
-    return this.aaa.stats();
+    return this.aaa.stats().map((g) => {
+      const d = this.dynAuth.get(g.tag);
+      return d ? { ...g, dynamicAuthorization: { port: d.server.port, ...d.server.stats() } } : g;
+    });
   }
 
   startCapture(spec: { name: string; interfaceName?: string; user?: string; tunnel?: number }): void {

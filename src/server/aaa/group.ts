@@ -18,7 +18,7 @@ import { RadiusAccounting, type AccountingSession, type AccountingStats } from '
 import { RadiusAuthenticator, type AuthContext } from './radius/auth.js';
 import { RadiusClient, type RadiusServerStats } from './radius/client.js';
 import type { TerminateCauseName } from './radius/dictionary.js';
-import type { DynAuthClient } from './radius/dynauth.js';
+import type { DynAuthClient, DynAuthStats } from './radius/dynauth.js';
 import { nodeUdp, type UdpStack } from './radius/udp.js';
 import { TacacsAccounting, TacacsAuthenticator, type TacacsAccountingStats } from './tacacs/auth.js';
 import { TacacsClient, type TacacsServerStats } from './tacacs/client.js';
@@ -90,6 +90,8 @@ export interface AaaGroupStats {
   accounting?: (AccountingStats & { kind: 'radius' }) | (TacacsAccountingStats & { kind: 'tacacs+' });
   /** Requests failed at once because every server was dead. */
   allDead: number;
+  /** `aaa-server G dynamic-authorization`: the RFC 5176 listener's port and counters (filled by the server). */
+  dynamicAuthorization?: DynAuthStats & { port: number };
 }
 
 export interface AaaGroupAuthenticator extends Authenticator {
