@@ -21,6 +21,6 @@ export function createLinuxServer(opts: { bus: DebugBus; listen?: string }): Ppt
     bus: opts.bus,
     listen: parseListen(opts.listen),
     openGre: () => openGreSocket(),
-    openTun: (localAddress) => openTun({ localAddress, mtu: 1400 }),
+    openTun: (localAddress, onError) => openTun({ localAddress, mtu: 1400, onError }),
   });
 }
