@@ -380,11 +380,12 @@ export class PptpServer implements VpnServerApi {
     tunnel.stopTimer = undefined;
     tunnel.calls.set(callId, call);
     this.calls.set(callId, { call, tunnel });
-    if (this.bus.on('ppp negotiation') || this.bus.on('vpdn event')) {
-      this.bus.debug('vpdn event', 'PPP virtual access open, ifc = 0', { tunnel: tunnel.id });
-    }
-    // The OCRP goes out first; PPP starts right after it.
-    queueMicrotask(() => call.start());
+    // The OCRP goes out first; PPP starts right after it (seed order:
+    // l2x store session, PPP virtual access open, vacc-ok, CC O OCRP).
+    queueMicrotask(() => {
+      if (this.bus.on('vpdn event')) this.bus.debug('vpdn event', 'PPP virtual access open, ifc = 0', { tunnel: tunnel.id });
+      call!.start();
+    });
     return { accept: true as const, callId };
   }
 

@@ -7,7 +7,8 @@
  * answers (the enable `Password:`) echo as `*`s. A line ending in `?`
  * prints help and re-prints the prompt with the text before the `?`.
  * Asynchronous debug/syslog lines arriving while the console waits for
- * input are printed on their own lines and the prompt is re-printed.
+ * input are printed on their own lines; the prompt is re-printed once the
+ * burst is over (PROMPT_AFTER_MS of quiet), not after every line.
  * Input ends at EOF or when the session logs off.
  */
 import { createInterface } from 'node:readline';
@@ -22,9 +23,13 @@ export interface PlainConsoleOptions {
   banner?: string[];
 }
 
+const PROMPT_AFTER_MS = 150;
+
 export class PlainConsole {
   /** A prompt is on screen without its newline (we are waiting for input). */
   private atPrompt = false;
+  /** Async lines pushed the prompt away; it comes back after a quiet spell. */
+  private promptTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly session: ShellSession,
@@ -46,6 +51,7 @@ export class PlainConsole {
   /** One input line (without its newline). Resolves when the next prompt is shown. */
   async handleLine(raw: string): Promise<void> {
     if (this.session.closed) return;
+    if (this.promptTimer) this.showPrompt();
     const secret = this.session.wantsSecret();
     if (this.opts.echo) this.out(secret ? '*'.repeat(Math.min(raw.length, 64)) : raw);
     this.out('\n');
@@ -65,11 +71,15 @@ export class PlainConsole {
 
   /** EOF: end the dangling prompt line. */
   finish(): void {
+    clearTimeout(this.promptTimer);
+    this.promptTimer = undefined;
     if (this.atPrompt) this.out('\n');
     this.atPrompt = false;
   }
 
   private showPrompt(): void {
+    clearTimeout(this.promptTimer);
+    this.promptTimer = undefined;
     this.out(this.session.prompt());
     this.atPrompt = true;
   }
@@ -81,11 +91,13 @@ export class PlainConsole {
   private asyncLines(lines: string[]): void {
     if (this.atPrompt) {
       this.out('\n');
-      this.printLines(lines);
-      this.showPrompt();
-    } else {
-      this.printLines(lines);
+      this.atPrompt = false;
+      this.promptTimer = setTimeout(() => this.showPrompt(), PROMPT_AFTER_MS);
+      this.promptTimer.unref?.();
+    } else if (this.promptTimer) {
+      this.promptTimer.refresh();
     }
+    this.printLines(lines);
   }
 }
 
