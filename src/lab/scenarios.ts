@@ -247,6 +247,7 @@ export const SCENARIOS: readonly Scenario[] = [
     holder: { user: LAB_USER, password: LAB_PASSWORD, label: 'user cisco, already connected' },
     client: { user: 'alice', password: 'Alice-pw1', label: 'user alice' },
     lintCode: 'pool-too-small',
+    oursOnly: 'it needs two clients connected at once and the VM runs one',
     seedQuote:
       'Seed 003 sample: "ip local pool pptp-pool 192.168.1.1-192.168.1.50" - one address per connected client. PIX ' +
       'syslog 403108: "PPP virtual interface N missing client ip address option".',
