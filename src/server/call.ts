@@ -43,7 +43,9 @@ export interface ServerCallOptions {
 
 /** Why a call ended, as RADIUS Acct-Terminate-Cause. */
 function causeOf(reason: string): TerminateCauseName {
-  if (/peer requested|call cleared by peer|ccrq|cdn/i.test(reason)) return 'User-Request';
+  // The client hung up: its LCP Terminate-Request, or its Call-Clear-Request / CDN
+  // (which usually arrives before the terminated LCP has finished).
+  if (/peer requested|peer-clear-request|peer-disconnect|call cleared by peer|ccrq|cdn/i.test(reason)) return 'User-Request';
   if (/tcp|tunnel closed|echo|not responding|lost/i.test(reason)) return 'Lost-Carrier';
   if (/tunnel-stop|admin|clear/i.test(reason)) return 'Admin-Reset';
   if (/shutdown/i.test(reason)) return 'NAS-Reboot';
