@@ -16,8 +16,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { loadConfigText } from '../../src/config/load.js';
-import type { VpnConfig } from '../../src/config/model.js';
+import type { MppeSetting, VpnConfig } from '../../src/config/model.js';
 import { DialError } from '../../src/client/failure.js';
+import { DebugBus } from '../../src/debug/bus.js';
+import { createSocket } from 'node:dgram';
 import type { PptpClient } from '../../src/client/dial.js';
 import { radclientAvailable, startFreeRadius, type FreeRadius, type RadiusUser } from '../harness/radius.js';
 import { settle, startRig, until, TUNNEL_IP, type Rig } from './inprocess-harness.js';
@@ -33,7 +35,7 @@ const USERS: RadiusUser[] = [
 ];
 const PW: Record<string, string> = Object.fromEntries(USERS.map((u) => [u.name, u.password!]));
 
-const MPPE128 = { strength: 128 as const, required: true, stateful: false };
+const MPPE128: MppeSetting = { strength: 128, required: true, stateful: false };
 
 interface GroupSpec {
   auth: string[];
@@ -93,13 +95,24 @@ function detailRecords(text: string): DetailRecord[] {
   return out;
 }
 
-function recordsOf(r: FreeRadius, sessionId: string): DetailRecord[] {
-  return detailRecords(r.accounting()).filter((x) => x['Acct-Session-Id'] === sessionId);
+/**
+ * Records of one session written after `from` (a count of records: the
+ * Acct-Session-Id is unique per server process, and every test starts a
+ * new server, so a test looks only at records written since it began).
+ */
+function recordsOf(r: FreeRadius, sessionId: string, from = 0): DetailRecord[] {
+  return detailRecords(r.accounting())
+    .slice(from)
+    .filter((x) => x['Acct-Session-Id'] === sessionId);
 }
 
-async function waitRecords(r: FreeRadius, sessionId: string, kinds: string[], what: string): Promise<DetailRecord[]> {
-  await until(() => recordsOf(r, sessionId).map((x) => x['Acct-Status-Type']).join() === kinds.join(), what, 5000);
-  return recordsOf(r, sessionId);
+function recordCount(r: FreeRadius): number {
+  return detailRecords(r.accounting()).length;
+}
+
+async function waitRecords(r: FreeRadius, sessionId: string, kinds: string[], what: string, from = 0): Promise<DetailRecord[]> {
+  await until(() => recordsOf(r, sessionId, from).map((x) => x['Acct-Status-Type']).join() === kinds.join(), what, 5000);
+  return recordsOf(r, sessionId, from);
 }
 
 /** The server's one session (acct id from the call object behind status()). */
@@ -118,7 +131,7 @@ function acctSessionIds(rig: Rig): string[] {
     .filter((x): x is string => !!x);
 }
 
-async function dialAs(rig: Rig, user: string, o: { local?: string; auth: 'pap' | 'chap' | 'mschap' | 'mschap-v2'; mppe?: typeof MPPE128 | null }): Promise<PptpClient> {
+async function dialAs(rig: Rig, user: string, o: { bus?: DebugBus; local?: string; auth: 'pap' | 'chap' | 'mschap' | 'mschap-v2'; mppe?: MppeSetting | null }): Promise<PptpClient> {
   return rig.dial({
     localAddress: o.local ?? '127.0.0.2',
     username: user,
@@ -126,12 +139,43 @@ async function dialAs(rig: Rig, user: string, o: { local?: string; auth: 'pap' |
     profile: o.auth === 'mschap-v2' ? 'windows10' : 'linux',
     authProtocols: [o.auth],
     mppe: o.mppe === undefined ? null : o.mppe,
+    ...(o.bus ? { bus: o.bus } : {}),
   });
 }
 
 async function ping3(client: PptpClient): Promise<void> {
   const p = await client.ping(TUNNEL_IP, { count: 3, size: 56 });
   assert.deepEqual([p.sent, p.received], [3, 3], 'ping 3/3');
+}
+
+
+/** The client's own debug lines (what it saw on the wire). */
+function clientBus(): { bus: DebugBus; lines: string[] } {
+  const bus = new DebugBus();
+  for (const c of ['ppp negotiation', 'vpdn event'] as const) bus.enable(c);
+  const lines: string[] = [];
+  bus.subscribe((l) => lines.push(l.text));
+  return { bus, lines };
+}
+
+function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket('udp4');
+    s.once('error', reject);
+    s.bind(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Advance the server's FakeClock in steps until `cond` holds (bounded). */
+async function advanceUntil(rig: Rig, cond: () => boolean, what: string, stepMs = 500, maxMs = 60_000): Promise<void> {
+  for (let t = 0; !cond(); t += stepMs) {
+    if (t > maxMs) throw new Error(`timed out (clock) waiting for ${what}`);
+    rig.fake!.advance(stepMs);
+    await settle(15);
+  }
 }
 
 function radclient(args: string[], input: string): Promise<string> {
@@ -229,7 +273,7 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
     const rig = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '40 required', hosts: [radius] }));
     try {
       // the PC "for encryption allowed"
-      const err = await dialAs(rig, 'cisco', { auth: 'mschap-v2', mppe: { strength: 40 as const, required: false, stateful: false } }).then(
+      const err = await dialAs(rig, 'cisco', { auth: 'mschap-v2', mppe: { strength: 40, required: false, stateful: false } }).then(
         () => assert.fail('the call must not come up'),
         (e: unknown) => e,
       );
@@ -266,6 +310,79 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
       assert.equal(rig.server.status().pools[0].inUse, 0, 'no pool address taken');
       assert.match(rig.syslogs(603104)[0], /client_dynamic_ip is 192\.168\.1\.77, username is fixed, MPPE_key_strength is 128 bits/);
       await client.hangup();
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('limited: Session-Timeout (2 s) ends the session; Stop has Acct-Terminate-Cause Session-Timeout and echoes Class', async () => {
+    const mark = recordCount(radius);
+    const rig = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [radius] }));
+    try {
+      const cb = clientBus();
+      const client = await dialAs(rig, 'limited', { auth: 'mschap-v2', mppe: MPPE128, bus: cb.bus });
+      await ping3(client);
+      const [sid] = acctSessionIds(rig);
+      assert.ok(sid, 'Acct-Session-Id sent in the Access-Request');
+      await waitRecords(radius, sid, ['Start'], 'accounting Start', mark);
+      rig.fake!.advance(1999);
+      await settle(30);
+      assert.equal(rig.server.status().sessions.length, 1, 'still up before the timeout');
+      rig.fake!.advance(1);
+      const why = await client.closed;
+      assert.match(why, /./);
+      const termReq = cb.lines.findIndex((l) => /LCP: I TERMREQ/.test(l));
+      const cdn = cb.lines.findIndex((l) => /CC I CDN/.test(l));
+      assert.ok(termReq >= 0 && cdn > termReq, `client saw LCP Terminate then CDN: ${termReq} ${cdn}`);
+      const recs = await waitRecords(radius, sid, ['Start', 'Stop'], 'accounting Stop', mark);
+      const stop = recs[1];
+      assert.equal(stop['Acct-Terminate-Cause'], 'Session-Timeout');
+      assert.equal(stop['Acct-Session-Time'], '2');
+      assert.equal(stop['Class'], `0x${Buffer.from('pptp-gold').toString('hex')}`);
+      assert.equal(recs[0]['Class'], `0x${Buffer.from('pptp-gold').toString('hex')}`);
+      assert.equal(stop['User-Name'], 'limited');
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('accounting Start, Interim-Update and Stop in the detail file: session time, octets, packets', async () => {
+    const mark = recordCount(radius);
+    const rig = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [radius], extra: ['aaa-server RADIUS accounting interim 60'] }));
+    try {
+      const client = await dialAs(rig, 'john', { auth: 'mschap-v2', mppe: MPPE128 });
+      const [sid] = acctSessionIds(rig);
+      await waitRecords(radius, sid, ['Start'], 'accounting Start', mark);
+      await ping3(client);
+      rig.fake!.advance(60_000);
+      await waitRecords(radius, sid, ['Start', 'Interim-Update'], 'Interim-Update', mark);
+      rig.fake!.advance(30_000);
+      await ping3(client);
+      await client.hangup();
+      const [start, interim, stop] = await waitRecords(radius, sid, ['Start', 'Interim-Update', 'Stop'], 'accounting Stop', mark);
+      for (const r of [start, interim, stop]) {
+        assert.equal(r['User-Name'], 'john');
+        assert.equal(r['Framed-IP-Address'], '192.168.1.1');
+        assert.equal(r['Calling-Station-Id'], '127.0.0.2');
+        assert.equal(r['NAS-Port-Type'], 'Virtual');
+        assert.equal(r['Acct-Authentic'], 'RADIUS');
+      }
+      assert.equal(start['Acct-Session-Time'], undefined);
+      assert.equal(interim['Acct-Session-Time'], '60');
+      assert.equal(stop['Acct-Session-Time'], '90');
+      // the client hung up (LCP Terminate-Request, Call-Clear-Request)
+      assert.equal(stop['Acct-Terminate-Cause'], 'User-Request');
+      const n = (r: DetailRecord, k: string) => Number(r[k]);
+      for (const k of ['Acct-Input-Octets', 'Acct-Output-Octets', 'Acct-Input-Packets', 'Acct-Output-Packets']) {
+        assert.ok(n(interim, k) > 0, `${k} non-zero after the first ping`);
+        assert.ok(n(stop, k) > n(interim, k), `${k} grew with the second ping`);
+      }
+      // 3 echo requests of 84 octets each way per ping, plus PPP control traffic
+      assert.ok(n(stop, 'Acct-Input-Packets') >= 6 && n(stop, 'Acct-Output-Packets') >= 6);
+      assert.ok(n(stop, 'Acct-Input-Octets') >= 6 * 84 && n(stop, 'Acct-Output-Octets') >= 6 * 84);
+      // FreeRADIUS writes the detail file before it answers
+      await until(() => rig.server.aaaStatus()[0].accounting?.acknowledged === 3, 'three records acknowledged');
+      assert.equal(rig.server.aaaStatus()[0].servers[0].acctRequests, 3);
     } finally {
       await rig.close();
     }
