@@ -32,9 +32,10 @@ export function parseSections(text: string): Section[] {
   return out;
 }
 
-/** The one section of `part` whose title starts with `title`. */
+/** The one section of `part` titled `title` (or `title (...)`, or a longer prefix of that). */
 export function sectionOf(all: Section[], part: number, title: string): Section {
-  const found = all.filter((s) => s.part === part && s.title.startsWith(title));
+  const matches = (t: string) => t === title || t.startsWith(`${title} (`) || (title.includes('(') && t.startsWith(title));
+  const found = all.filter((s) => s.part === part && matches(s.title));
   if (found.length !== 1) throw new Error(`expected one section '${title}' in part ${part}, found ${found.length}: ${all.map((s) => `${s.part}:${s.title}`).join(', ')}`);
   return found[0];
 }
