@@ -115,6 +115,13 @@ async function waitRecords(r: FreeRadius, sessionId: string, kinds: string[], wh
   return recordsOf(r, sessionId, from);
 }
 
+/** The RADIUS accounting queue of the server's first group. */
+function radiusQueue(rig: Rig) {
+  const a = rig.server.aaaStatus()[0].accounting;
+  assert.equal(a?.kind, 'radius');
+  return a as Extract<typeof a, { kind: 'radius' }>;
+}
+
 /** The server's one session (acct id from the call object behind status()). */
 function onlySession(rig: Rig) {
   const st = rig.server.status();
@@ -124,11 +131,12 @@ function onlySession(rig: Rig) {
 
 function acctSessionIds(rig: Rig): string[] {
   // The Acct-Session-Id is what Disconnect-Requests name; the debug radius
-  // lines print it as the server sent it in the Access-Request.
-  return rig
+  // lines print it in each call's Access-Request (and again in its accounting).
+  const ids = rig
     .texts()
     .map((t) => /Acct-Session-Id\s+\[44\]\s+\d+\s+"([0-9A-F]+)"/.exec(t)?.[1])
     .filter((x): x is string => !!x);
+  return [...new Set(ids)];
 }
 
 async function dialAs(rig: Rig, user: string, o: { bus?: DebugBus; local?: string; auth: 'pap' | 'chap' | 'mschap' | 'mschap-v2'; mppe?: MppeSetting | null }): Promise<PptpClient> {
@@ -385,6 +393,156 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
       assert.equal(rig.server.aaaStatus()[0].servers[0].acctRequests, 3);
     } finally {
       await rig.close();
+    }
+  });
+
+  it('failover: the first of two servers is stopped; authentication succeeds through the second, the first shows FAILED', async () => {
+    // two hosts of one group need two addresses (a PIX names a host by its address)
+    const first = await startFreeRadius({ users: USERS });
+    const second = await startFreeRadius({ users: USERS, address: '127.0.0.4', clients: ['127.0.0.1'] });
+    let rig: Rig | undefined;
+    try {
+      await first.stop();
+      rig = await startRig(
+        pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [first, second], timeout: 1, extra: ['aaa-server RADIUS max-failed-attempts 1'] }),
+      );
+      const r = rig;
+      const dialing = dialAs(r, 'john', { auth: 'mschap-v2', mppe: MPPE128 });
+      dialing.catch(() => {});
+      await until(() => r.texts().some((l) => l.includes(`Send Access-Request to 127.0.0.1:${first.authPort}`)), 'Access-Request to the first server');
+      // the first server never answers: 4 tries of 1 s on the server's clock
+      await advanceUntil(r, () => r.texts().some((l) => l.includes(`Fail-over to (127.0.0.4:${second.authPort}`)), 'fail-over', 1000, 10_000);
+      const client = await dialing;
+      assert.deepEqual(client.mppe, { bits: 128, stateless: true });
+      await ping3(client);
+      const [g] = r.server.aaaStatus();
+      assert.deepEqual(
+        g.servers.map((s) => [s.authPort, s.status, s.authRequests, s.retransmits, s.timeouts, s.accepts]),
+        [
+          [first.authPort, 'FAILED', 1, 3, 1, 0],
+          [second.authPort, 'ACTIVE', 1, 0, 0, 1],
+        ],
+      );
+      assert.ok(r.texts().some((l) => l.includes(`Marking server (127.0.0.1:${first.authPort},${first.acctPort}) dead after 1 failed attempts`)), 'marked dead');
+      // accounting skips the dead server too
+      const [sid] = acctSessionIds(r);
+      await waitRecords(second, sid, ['Start'], 'Start at the second server');
+      await client.hangup();
+      await waitRecords(second, sid, ['Start', 'Stop'], 'Stop at the second server');
+    } finally {
+      await rig?.close();
+      await second.stop();
+    }
+  });
+
+  it('Disconnect-Request from radclient ends the named session (LCP Terminate, CDN, Disconnect-ACK, Stop Admin-Reset); a wrong secret is ignored and counted', async () => {
+    const port = await freeUdpPort();
+    const mark = recordCount(radius);
+    const rig = await startRig(
+      pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [radius], extra: [`aaa-server RADIUS dynamic-authorization port ${port}`] }),
+    );
+    try {
+      const cb = clientBus();
+      const john = await dialAs(rig, 'john', { auth: 'mschap-v2', mppe: MPPE128, bus: cb.bus });
+      const other = await dialAs(rig, 'fixed', { auth: 'mschap-v2', mppe: MPPE128, local: '127.0.0.3' });
+      const [johnSid, otherSid] = acctSessionIds(rig);
+      assert.ok(johnSid && otherSid && johnSid !== otherSid, 'two Acct-Session-Ids');
+      await waitRecords(radius, johnSid, ['Start'], 'Start', mark);
+      const target = `127.0.0.1:${port}`;
+      const request = `Acct-Session-Id = "${johnSid}"\nUser-Name = "john"\n`;
+
+      const wrong = await radclient(['-x', '-t', '1', '-r', '1', target, 'disconnect', 'not-the-key'], request);
+      assert.doesNotMatch(wrong, /Received Disconnect-(ACK|NAK)/, wrong);
+      assert.equal(rig.server.status().sessions.length, 2, 'nothing ended');
+      let da = rig.server.aaaStatus()[0].dynamicAuthorization;
+      assert.equal(da?.port, port);
+      assert.equal(da?.badAuthenticators, 1, 'counted');
+      assert.equal(da?.disconnectRequests, 0);
+
+      const nak = await radclient(['-x', '-t', '2', '-r', '1', target, 'disconnect', radius.secret], 'Acct-Session-Id = "00000000FFFF"\n');
+      assert.match(nak, /Received Disconnect-NAK/, nak);
+      assert.match(nak, /Error-Cause = Session-Context-Not-Found/, nak);
+
+      const ack = await radclient(['-x', '-t', '2', '-r', '1', target, 'disconnect', radius.secret], request);
+      assert.match(ack, /Received Disconnect-ACK/, ack);
+      const why = await john.closed;
+      assert.match(why, /./);
+      const termReq = cb.lines.findIndex((l) => /LCP: I TERMREQ/.test(l));
+      const cdn = cb.lines.findIndex((l) => /CC I CDN/.test(l));
+      assert.ok(termReq >= 0 && cdn > termReq, `client saw LCP Terminate then CDN: ${termReq} ${cdn}`);
+      const recs = await waitRecords(radius, johnSid, ['Start', 'Stop'], 'Stop', mark);
+      assert.equal(recs[1]['Acct-Terminate-Cause'], 'Admin-Reset');
+      da = rig.server.aaaStatus()[0].dynamicAuthorization;
+      assert.deepEqual(
+        [da?.disconnectRequests, da?.disconnectAcks, da?.disconnectNaks, da?.badAuthenticators],
+        [2, 1, 1, 1],
+      );
+      // the other session is untouched
+      await ping3(other);
+      assert.deepEqual(rig.server.status().sessions.map((x) => x.username), ['fixed']);
+      await other.hangup();
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('accounting survives a short outage: server stopped, session ends, server restarted: the Stop arrives', async () => {
+    const r1 = await startFreeRadius({ users: USERS });
+    let r2: FreeRadius | undefined;
+    const rig = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [r1] }));
+    try {
+      const client = await dialAs(rig, 'john', { auth: 'mschap-v2', mppe: MPPE128 });
+      const [sid] = acctSessionIds(rig);
+      await waitRecords(r1, sid, ['Start'], 'Start');
+      await ping3(client);
+      rig.fake!.advance(5000);
+      await r1.stop();
+      await client.hangup();
+      // 4 tries of 2 s without an answer, then the queue waits to retry
+      await advanceUntil(rig, () => radiusQueue(rig).paused, 'accounting queue paused', 1000, 20_000);
+      const acct = radiusQueue(rig);
+      assert.deepEqual([acct.queued, acct.acknowledged, acct.dropped], [1, 1, 0], 'the Stop is kept');
+      r2 = await startFreeRadius({ users: USERS, port: r1.authPort });
+      await advanceUntil(rig, () => r2!.accounting().includes(sid), 'the Stop at the restarted server', 1000, 20_000);
+      const [stop] = await waitRecords(r2, sid, ['Stop'], 'Stop');
+      assert.equal(stop['Acct-Session-Time'], '5');
+      assert.ok(Number(stop['Acct-Delay-Time']) >= 8, `Acct-Delay-Time ${stop['Acct-Delay-Time']}`);
+      assert.ok(Number(stop['Acct-Input-Packets']) >= 3);
+      await until(() => radiusQueue(rig).queued === 0, 'queue empty');
+    } finally {
+      await rig.close();
+      await r2?.stop();
+      await r1.stop();
+    }
+  });
+
+  it('hot reconfiguration: new host and key while a RADIUS session is up; it keeps passing traffic, the next call uses the new settings', async () => {
+    const next = await startFreeRadius({ users: USERS, secret: 'N3w-shared-Key' });
+    const rig = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [radius] }));
+    try {
+      const first = await dialAs(rig, 'john', { auth: 'mschap-v2', mppe: MPPE128 });
+      const [sid] = acctSessionIds(rig);
+      await ping3(first);
+      assert.equal(rig.server.aaaStatus()[0].servers[0].authPort, radius.authPort);
+      await rig.apply(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [next] }));
+      await ping3(first);
+      assert.deepEqual(
+        rig.server.aaaStatus()[0].servers.map((s) => [s.authPort, s.authRequests]),
+        [[next.authPort, 0]],
+        'the group now names the new host only',
+      );
+      const second = await dialAs(rig, 'fixed', { auth: 'mschap-v2', mppe: MPPE128, local: '127.0.0.3' });
+      await ping3(second);
+      const [g] = rig.server.aaaStatus();
+      assert.deepEqual([g.servers[0].authRequests, g.servers[0].accepts, g.servers[0].badAuthenticators], [1, 1, 0], 'the new call used the new host and key');
+      await ping3(first);
+      // the first session's Stop goes where accounting is configured now
+      await first.hangup();
+      await waitRecords(next, sid, ['Stop'], 'Stop of the first session at the new host');
+      await second.hangup();
+    } finally {
+      await rig.close();
+      await next.stop();
     }
   });
 });
