@@ -12,7 +12,8 @@ import type { ProfileName } from '../client/profiles.js';
 import type { LabBackend } from './backend.js';
 import { InProcessLab } from './inprocess.js';
 import { startLabRadius, type LabRadius } from './radius.js';
-import { runScenario, type LabVerdict } from './run.js';
+import { runScenario } from './run.js';
+import { boundedRun } from './bounded.js';
 import { SCENARIOS, SEED_ADDRESSES, findScenario, type Scenario } from './scenarios.js';
 import { wrap } from './report.js';
 
@@ -162,24 +163,14 @@ async function runOne(s: Scenario, args: LabArgs, io: LabIo, o: RunLabOptions): 
     radius = r;
   }
   const backend = o.createInProcess ? o.createInProcess(profile) : new InProcessLab(`${profile} profile`);
-  const timeoutMs = (args.timeoutSeconds ?? 90) * 1000;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const verdict = await Promise.race<LabVerdict | 'timeout'>([
-      runScenario({ scenario: s, backend, profile, addresses: SEED_ADDRESSES, radius: radius?.endpoint, out }),
-      new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs))),
-    ]);
-    if (verdict === 'timeout') {
-      out(`lab ${s.name}: timed out after ${timeoutMs / 1000} s; stopping`);
-      return 1;
-    }
-    return verdict.reproduced && verdict.fixed ? 0 : 1;
-  } catch (e) {
-    out(`lab ${s.name}: ${(e as Error).message}`);
-    return 1;
-  } finally {
-    clearTimeout(timer);
-    await backend.close().catch(() => undefined);
-    await radius?.stop().catch(() => undefined);
-  }
+  return boundedRun({
+    name: s.name,
+    timeoutMs: (args.timeoutSeconds ?? 90) * 1000,
+    run: () => runScenario({ scenario: s, backend, profile, addresses: SEED_ADDRESSES, radius: radius?.endpoint, out }),
+    cleanup: async () => {
+      await backend.close().catch(() => undefined);
+      await radius?.stop().catch(() => undefined);
+    },
+    out,
+  });
 }

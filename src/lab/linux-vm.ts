@@ -21,6 +21,7 @@ import type { ProfileName } from '../client/profiles.js';
 import type { AuthProtocol } from '../config/model.js';
 import type { Attempt, LabBackend, Outcome } from './backend.js';
 import { runScenario } from './run.js';
+import { boundedRun } from './bounded.js';
 import { wrap } from './report.js';
 import type { ClientSpec, LabAddresses, Scenario } from './scenarios.js';
 
@@ -193,22 +194,12 @@ export async function runLinuxVmScenario(
     poolLast: vm.ADDR.poolLast,
   };
   const backend = new LinuxVmLab(vm, o.profile);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const verdict = await Promise.race([
-      runScenario({ scenario: s, backend, profile: o.profile, addresses, out: o.out }),
-      new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), o.timeoutSeconds * 1000))),
-    ]);
-    if (verdict === 'timeout') {
-      o.out(`lab ${s.name}: timed out after ${o.timeoutSeconds} s; stopping the VM and removing the namespace`);
-      return 1;
-    }
-    return verdict.reproduced && verdict.fixed ? 0 : 1;
-  } catch (e) {
-    o.out(`lab ${s.name}: ${(e as Error).message}`);
-    return 1;
-  } finally {
-    clearTimeout(timer);
-    await backend.close().catch(() => undefined);
-  }
+  return boundedRun({
+    name: s.name,
+    timeoutMs: o.timeoutSeconds * 1000,
+    run: () => runScenario({ scenario: s, backend, profile: o.profile, addresses, out: o.out }),
+    cleanup: () => backend.close(),
+    out: o.out,
+    stopping: 'the VM and removing the namespace',
+  });
 }

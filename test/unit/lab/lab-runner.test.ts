@@ -146,3 +146,26 @@ test('lab all: every scenario in turn; a skipped one makes the status 3, not 0',
   assert.equal(results.length, SCENARIOS.length - 1);
   assert.ok(results.every((l) => l.startsWith('  REPRODUCED')));
 });
+
+test('a run that hangs is stopped at --timeout (exit 1) and its backend closed', async () => {
+  const c = capture();
+  let closed = 0;
+  const hanging = {
+    clientName: 'a client that never answers',
+    start: async () => [],
+    attempt: () => new Promise<never>(() => {}),
+    releaseHeld: async () => [],
+    configure: async () => ({ transcript: [], rejected: [] }),
+    close: async () => {
+      closed++;
+    },
+  };
+  const sigint = process.listenerCount('SIGINT');
+  const t0 = Date.now();
+  const code = await runLab(['bad-password', '--timeout', '0.2'], c.io, { createInProcess: () => hanging });
+  assert.equal(code, 1);
+  assert.ok(Date.now() - t0 < 2000);
+  assert.equal(closed, 1);
+  assert.ok(c.out().endsWith('lab bad-password: timed out after 0.2 s; stopping\n'), c.out());
+  assert.equal(process.listenerCount('SIGINT'), sigint, 'signal handler removed');
+});
