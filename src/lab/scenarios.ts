@@ -178,11 +178,13 @@ export const SCENARIOS: readonly Scenario[] = [
       'Seed 003, PIX and PC Cannot Negotiate Authentication: "The PC authentication protocols are set for ones the PIX ' +
       'is unable to do (... Microsoft CHAP Version 2 (MS-CHAP v.2) instead of version 1). The PC and PIX are unable to ' +
       'agree on authentication. The PC displays this message: Disconnected - Error 732: Your computer and the remote ' +
-      'computer could not agree on PPP control protocols".',
+      'computer could not agree on PPP control protocols". Seed 000 shows the router\'s side of it: "Vi1 LCP: Failed ' +
+      'to negotiate with peer".',
     explanation:
       'The PIX asks for MS-CHAP (CHAP algorithm 0x80) in its LCP Configure-Request; the client Naks it and suggests ' +
-      'MS-CHAPv2 (0x81), which the group does not offer. After the Nak loop LCP gives up before any authentication ' +
-      '(no 603102/603103): the client shows error 732.',
+      'MS-CHAPv2 (0x81), which the group does not offer. The PIX has nothing else to propose, so LCP fails ("Failed ' +
+      'to negotiate with peer") and the link ends before any authentication (no 603102/603103): the client shows ' +
+      'error 732.',
     fix: () => ['vpdn group 1 ppp authentication mschap-v2'],
     fixNote: 'Offer MS-CHAPv2 (a pix-pptpd extension; a real PIX 6.3 cannot) beside MS-CHAPv1 for old clients.',
   },
