@@ -169,15 +169,25 @@ export class PptpServer implements VpnServerApi {
   private authenticatorFor(g: VpdnGroup, tunnel: Tunnel, ctx: () => { acctSessionId: string; nasPort: number }): Authenticator | undefined {
     const ca = g.clientAuthentication;
     let backend: { authenticate(req: AuthRequest, c?: object): Promise<import('./aaa/authenticator.js').AuthResult> };
+    let noMppeKeys = false;
     if (!ca || ca.kind === 'local') backend = new LocalAuthenticator(() => this.cfg.vpdnUsers);
     else {
       const group = this.aaa.get(ca.group);
       if (!group) return undefined;
       backend = group;
+      noMppeKeys = !!g.mppe?.required && !group.suppliesMppeKeys;
     }
     return {
       authenticate: async (req) => {
-        const r = await backend.authenticate(req, { callingStationId: tunnel.peerAddress, ...ctx() });
+        const c = ctx();
+        if (noMppeKeys) {
+          // Seed 003: "TACACS+ authentication does not work with encryption because
+          // TACACS+ servers are not capable of returning special MPPE keys". With MPPE
+          // required the call cannot come up: refuse before the password goes anywhere.
+          this.bus.syslog(403106, 4, `PPP virtual interface ${c.nasPort} requires RADIUS aaa server for MPPE`, { tunnel: tunnel.id, user: req.username });
+          return { ok: false, reason: 'unsupported' };
+        }
+        const r = await backend.authenticate(req, { callingStationId: tunnel.peerAddress, ...c });
         if (r.ok) {
           this.guard.authSucceeded(tunnel.peerAddress);
           // Seed 003: "109011: Authen Session Start: user 'john', sid 3"
