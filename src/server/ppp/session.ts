@@ -794,7 +794,9 @@ export class PppSession {
     this.renegotiationTimer = this.opts.clock.setTimer(0, () => {
       this.renegotiationTimer = undefined;
       const s = this.lcp.fsm.state;
-      if (!this.ended && (s === 'reqSent' || s === 'ackSent' || s === 'ackRcvd')) this.lcp.fsm.close('LCP renegotiation');
+      // Negotiating again (or already re-opened by a fast peer): end it.
+      // Closing/stopping states are an ordinary termination under way.
+      if (!this.ended && (s === 'reqSent' || s === 'ackSent' || s === 'ackRcvd' || s === 'opened')) this.close('LCP renegotiation');
     });
   }
 
