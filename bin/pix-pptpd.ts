@@ -43,6 +43,7 @@ export interface CliArgs {
 }
 
 export const USAGE = `Usage: pix-pptpd [options]
+       pix-pptpd lab list | SCENARIO [--client ours|linux-vm]   (troubleshooting lab)
 
 A Cisco PIX 6.3-style configuration shell with an embedded PPTP VPN server.
 
@@ -148,6 +149,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   const stdin = deps.stdin ?? process.stdin;
   const stdout = deps.stdout ?? process.stdout;
   const stderr = deps.stderr ?? process.stderr;
+  if (argv[0] === 'lab') return (await import('../src/lab/index.js')).runLab(argv.slice(1), { stdout, stderr });
   const args = parseArgs(argv);
   if (typeof args === 'string') {
     stderr.write(`pix-pptpd: ${args}\n${USAGE}`);
