@@ -194,13 +194,16 @@ export function applyInPlace(rc: RunningConfig, line: ConfigLine, negate: boolea
       if (line.interfaceName !== undefined && !iface(rc, line.interfaceName)) return noIface(line.interfaceName);
       const at = g.hosts.findIndex((h) => h.address === line.address);
       if (at < 0 && g.hosts.length >= 14) return err(`ERROR: Maximum of 14 servers in aaa-server ${line.tag} reached`);
-      const h: typeof g.hosts[number] = { address: line.address };
+      // `aaa-server G host IP authentication-port N` (later 6.3 form, ports
+      // only) amends an existing host; a full host line replaces it.
+      const portsOnly = line.key === undefined && line.timeout === undefined && line.interfaceName === undefined;
+      const h: typeof g.hosts[number] = at >= 0 && portsOnly ? { ...g.hosts[at] } : { address: line.address };
       if (line.interfaceName !== undefined) h.interfaceName = line.interfaceName;
       if (line.key !== undefined) h.key = line.key;
       if (line.timeout !== undefined) h.timeout = line.timeout;
       if (g.protocol === 'radius') {
-        const auth = line.authenticationPort ?? rc.radiusPorts?.authentication;
-        const acct = line.accountingPort ?? rc.radiusPorts?.accounting;
+        const auth = line.authenticationPort ?? h.authenticationPort ?? rc.radiusPorts?.authentication;
+        const acct = line.accountingPort ?? h.accountingPort ?? rc.radiusPorts?.accounting;
         if (auth !== undefined) h.authenticationPort = auth;
         if (acct !== undefined) h.accountingPort = acct;
       } else if (line.authenticationPort !== undefined) {

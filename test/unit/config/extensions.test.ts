@@ -71,3 +71,16 @@ test('aaa-server accounting interim: model, no form, written, and a warning when
   assert.equal(g().interimSeconds, undefined);
   assert.match(reject(rc, 'aaa-server TACACS+ accounting interim 300')[0], /not a RADIUS group/);
 });
+
+test('aaa-server G host IP authentication-port N amends the host and keeps its key, timeout and interface', () => {
+  const { rc } = run(
+    defaultRunningConfig(),
+    'aaa-server R protocol radius',
+    'aaa-server R (outside) host 10.1.1.9 s3cret timeout 7',
+    'aaa-server R host 10.1.1.9 authentication-port 1812',
+  );
+  const g = rc.vpn.aaaServerGroups.find((x) => x.tag === 'R')!;
+  assert.deepEqual(g.hosts, [
+    { address: '10.1.1.9', interfaceName: 'outside', key: 's3cret', timeout: 7, authenticationPort: 1812 },
+  ]);
+});
