@@ -131,6 +131,11 @@ export class ServerCall {
     this.ppp.close(reason);
   }
 
+  /** The reason an end that is coming will be accounted with (e.g. shutdown). */
+  markCause(cause: TerminateCauseName): void {
+    this.cause ??= cause;
+  }
+
   /** Inner traffic seen (for Idle-Timeout). */
   touch(): void {
     this.lastActivity = this.o.clock.now();

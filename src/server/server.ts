@@ -619,6 +619,7 @@ export class PptpServer implements VpnServerApi {
     if (this.closed) return;
     this.closed = true;
     this.listeners.closeAll();
+    for (const { call } of this.calls.values()) call.markCause('Admin-Reboot');
     for (const t of this.tunnels.values()) t.control.stop();
     const deadline = Date.now() + 2000;
     while (this.tunnels.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
