@@ -390,8 +390,8 @@ export class PptpServer implements VpnServerApi {
     tunnel.stopTimer = undefined;
     tunnel.calls.set(callId, call);
     this.calls.set(callId, { call, tunnel });
-    // The OCRP goes out first; PPP starts right after it (seed order:
-    // l2x store session, PPP virtual access open, vacc-ok, CC O OCRP).
+    // The OCRP goes out first; the virtual access opens and PPP starts
+    // right after it (the seed prints the line just before the OCRP).
     queueMicrotask(() => {
       if (this.bus.on('vpdn event')) this.bus.debug('vpdn event', 'PPP virtual access open, ifc = 0', { tunnel: tunnel.id });
       call!.start();
