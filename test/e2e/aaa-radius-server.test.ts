@@ -399,19 +399,21 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
   it('failover: the first of two servers is stopped; authentication succeeds through the second, the first shows FAILED', async () => {
     // two hosts of one group need two addresses (a PIX names a host by its address)
     const first = await startFreeRadius({ users: USERS });
-    const second = await startFreeRadius({ users: USERS, address: '127.0.0.4', clients: ['127.0.0.1'] });
+    let second: FreeRadius | undefined;
     let rig: Rig | undefined;
     try {
+      second = await startFreeRadius({ users: USERS, address: '127.0.0.4', clients: ['127.0.0.1'] });
       await first.stop();
+      const alt = second;
       rig = await startRig(
-        pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [first, second], timeout: 1, extra: ['aaa-server RADIUS max-failed-attempts 1'] }),
+        pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [first, alt], timeout: 1, extra: ['aaa-server RADIUS max-failed-attempts 1'] }),
       );
       const r = rig;
       const dialing = dialAs(r, 'john', { auth: 'mschap-v2', mppe: MPPE128 });
       dialing.catch(() => {});
       await until(() => r.texts().some((l) => l.includes(`Send Access-Request to 127.0.0.1:${first.authPort}`)), 'Access-Request to the first server');
       // the first server never answers: 4 tries of 1 s on the server's clock
-      await advanceUntil(r, () => r.texts().some((l) => l.includes(`Fail-over to (127.0.0.4:${second.authPort}`)), 'fail-over', 1000, 10_000);
+      await advanceUntil(r, () => r.texts().some((l) => l.includes(`Fail-over to (127.0.0.4:${alt.authPort}`)), 'fail-over', 1000, 10_000);
       const client = await dialing;
       assert.deepEqual(client.mppe, { bits: 128, stateless: true });
       await ping3(client);
@@ -420,18 +422,19 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
         g.servers.map((s) => [s.authPort, s.status, s.authRequests, s.retransmits, s.timeouts, s.accepts]),
         [
           [first.authPort, 'FAILED', 1, 3, 1, 0],
-          [second.authPort, 'ACTIVE', 1, 0, 0, 1],
+          [alt.authPort, 'ACTIVE', 1, 0, 0, 1],
         ],
       );
       assert.ok(r.texts().some((l) => l.includes(`Marking server (127.0.0.1:${first.authPort},${first.acctPort}) dead after 1 failed attempts`)), 'marked dead');
       // accounting skips the dead server too
       const [sid] = acctSessionIds(r);
-      await waitRecords(second, sid, ['Start'], 'Start at the second server');
+      await waitRecords(alt, sid, ['Start'], 'Start at the second server');
       await client.hangup();
-      await waitRecords(second, sid, ['Start', 'Stop'], 'Stop at the second server');
+      await waitRecords(alt, sid, ['Start', 'Stop'], 'Stop at the second server');
     } finally {
       await rig?.close();
-      await second.stop();
+      await second?.stop();
+      await first.stop();
     }
   });
 
@@ -489,8 +492,9 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
   it('accounting survives a short outage: server stopped, session ends, server restarted: the Stop arrives', async () => {
     const r1 = await startFreeRadius({ users: USERS });
     let r2: FreeRadius | undefined;
-    const rig = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [r1] }));
+    let opened: Rig | undefined;
     try {
+      const rig = (opened = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [r1] })));
       const client = await dialAs(rig, 'john', { auth: 'mschap-v2', mppe: MPPE128 });
       const [sid] = acctSessionIds(rig);
       await waitRecords(r1, sid, ['Start'], 'Start');
@@ -510,7 +514,7 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
       assert.ok(Number(stop['Acct-Input-Packets']) >= 3);
       await until(() => radiusQueue(rig).queued === 0, 'queue empty');
     } finally {
-      await rig.close();
+      await opened?.close();
       await r2?.stop();
       await r1.stop();
     }
@@ -518,8 +522,9 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
 
   it('hot reconfiguration: new host and key while a RADIUS session is up; it keeps passing traffic, the next call uses the new settings', async () => {
     const next = await startFreeRadius({ users: USERS, secret: 'N3w-shared-Key' });
-    const rig = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [radius] }));
+    let opened: Rig | undefined;
     try {
+      const rig = (opened = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [radius] })));
       const first = await dialAs(rig, 'john', { auth: 'mschap-v2', mppe: MPPE128 });
       const [sid] = acctSessionIds(rig);
       await ping3(first);
@@ -541,7 +546,7 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
       await waitRecords(next, sid, ['Stop'], 'Stop of the first session at the new host');
       await second.hangup();
     } finally {
-      await rig.close();
+      await opened?.close();
       await next.stop();
     }
   });
