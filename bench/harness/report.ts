@@ -1,0 +1,120 @@
+/**
+ * How every benchmark prints a figure: the measured value beside a
+ * baseline measured in the same run, their ratio, the target and
+ * PASS/MISS. One line per figure, `figure:` first so a reader (and
+ * RESULTS.md) can grep them:
+ *
+ *   figure: setup rate, in process  1,234 sessions/s  | baseline 5,678 /s (...)  ratio 0.22  | target >= 1,000  PASS
+ */
+import { performance } from 'node:perf_hooks';
+
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  baseline: { value: number; unit: string; what: string };
+  /** value / baseline unless given (e.g. when the target is on the ratio). */
+  ratio?: number;
+  target: { op: '>=' | '<=' | '<'; value: number; on?: 'value' | 'ratio' };
+  note?: string;
+}
+
+export function fmt(n: number, digits = 0): string {
+  if (!Number.isFinite(n)) return String(n);
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+export function passes(f: Figure): boolean {
+  const x = f.target.on === 'ratio' ? (f.ratio ?? f.value / f.baseline.value) : f.value;
+  switch (f.target.op) {
+    case '>=':
+      return x >= f.target.value;
+    case '<=':
+      return x <= f.target.value;
+    case '<':
+      return x < f.target.value;
+  }
+}
+
+export const figures: Figure[] = [];
+
+/** Print one figure line (and remember it for summaries). */
+export function report(f: Figure): boolean {
+  figures.push(f);
+  const digits = Math.abs(f.value) < 10 ? 2 : 0;
+  const bdigits = Math.abs(f.baseline.value) < 10 ? 2 : 0;
+  const ratio = f.ratio ?? f.value / f.baseline.value;
+  const ok = passes(f);
+  const tgt = `${f.target.on === 'ratio' ? 'ratio ' : ''}${f.target.op} ${fmt(f.target.value, f.target.value < 10 ? 2 : 0)}`;
+  console.log(
+    `figure: ${f.name}  ${fmt(f.value, digits)} ${f.unit}` +
+      `  | baseline ${fmt(f.baseline.value, bdigits)} ${f.baseline.unit} (${f.baseline.what})` +
+      `  ratio ${ratio.toFixed(2)}  | target ${tgt}  ${ok ? 'PASS' : 'MISS'}` +
+      (f.note ? `  [${f.note}]` : ''),
+  );
+  return ok;
+}
+
+export function info(text: string): void {
+  console.log(`  ${text}`);
+}
+
+export function skip(name: string, why: string): void {
+  console.log(`figure: ${name}  SKIPPED (${why})`);
+}
+
+/** p-th percentile (0..100), nearest rank, of unsorted values. */
+export function pct(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length, Math.max(1, Math.ceil((p / 100) * s.length))) - 1];
+}
+
+/** Calls fn in batches for about `ms` (after a warm-up) and returns calls per second. */
+export function rate(fn: () => void, ms = 400, batch = 100): number {
+  for (let i = 0; i < batch * 5; i++) fn();
+  let n = 0;
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < ms) {
+    for (let i = 0; i < batch; i++) fn();
+    n += batch;
+    t = performance.now();
+  }
+  return (n * 1000) / (t - t0);
+}
+
+export function gc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) {
+    g();
+    g();
+  }
+}
+
+export function hasGc(): boolean {
+  return typeof (globalThis as { gc?: () => void }).gc === 'function';
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Resident set size in bytes after a full GC. */
+export async function rssAfterGc(): Promise<number> {
+  gc();
+  await sleep(50);
+  gc();
+  return process.memoryUsage().rss;
+}
+
+/** Bound a promise in time: rejects with `what` after ms. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(t)),
+    new Promise<T>((_, reject) => {
+      t = setTimeout(() => reject(new Error(`${what}: not done after ${ms} ms`)), ms);
+    }),
+  ]);
+}

@@ -1,0 +1,163 @@
+/**
+ * The server alone in a process, driven by a benchmark over stdin/stdout,
+ * so that its memory and CPU are measured without the clients'.
+ *
+ *   node server-child.js '<json ServerChildOptions>'
+ *
+ * The config goes in as PIX lines through the shell (createApp + loadText),
+ * as the product loads a startup config; the shell session stays open so
+ * benchmarks can time commands in the server's own event loop.
+ *
+ * Prints `ready {json}` once listening, then answers one line per command:
+ *   mem                 -> mem {rss, heapUsed, external, arrayBuffers} after a full GC
+ *   status              -> status {tunnels, sessions, established, tunWritten, tunRead, cpu}
+ *   shell N GAP_MS      -> shell {show: [ms...], help: [ms...]}: N `show vpdn` and N `?` (`show vpdn ?`), GAP_MS apart
+ *   snap FILE           -> snap {file}: a V8 heap snapshot (memory profiling)
+ *   quit                -> closes the server and exits
+ * Exits by itself after `maxSeconds` (default 600) whatever happens.
+ */
+import { performance } from 'node:perf_hooks';
+import readline from 'node:readline';
+import { DebugBus } from '../../src/debug/bus.js';
+import { PptpServer } from '../../src/server/server.js';
+import type { GreSocket } from '../../src/server/gre/socket.js';
+import type { TunDevice } from '../../src/server/tun/device.js';
+import { createApp } from '../../src/cli/app.js';
+import { openUdpGre } from './udp-gre.js';
+import { BenchTun, TUNNEL_IP } from './inproc.js';
+
+export interface ServerChildOptions {
+  /** udp: GRE over loopback UDP (no root); raw: the product's raw GRE socket. */
+  gre: 'udp' | 'raw';
+  /** UDP GRE: our port (0 = any) and the clients' port. */
+  udpPort?: number;
+  clientUdpPort?: number;
+  /** bench: in-memory sink TUN (answers nothing); linux: the product's TUN. */
+  tun: 'bench' | 'linux';
+  listen: { address: string; port: number };
+  poolFirst: string;
+  poolLast: string;
+  mppe: 'stateless' | 'stateful';
+  maxSeconds?: number;
+  /** Extra config lines (e.g. `debug` is not config; use for limits). */
+  extraLines?: string[];
+}
+
+const o = JSON.parse(process.argv[2] ?? '{}') as ServerChildOptions;
+const hardStop = setTimeout(() => process.exit(3), (o.maxSeconds ?? 600) * 1000);
+hardStop.unref();
+
+function out(kind: string, v: unknown): void {
+  process.stdout.write(`${kind} ${JSON.stringify(v)}\n`);
+}
+
+const bus = new DebugBus();
+let udpPort = 0;
+let benchTun: BenchTun | undefined;
+let linuxTun: { stats: { rxPackets: number; txPackets: number } } | undefined;
+const server = new PptpServer({
+  bus,
+  listen: o.listen,
+  port: o.listen.port,
+  openGre: async (): Promise<GreSocket> => {
+    if (o.gre === 'udp') {
+      const s = await openUdpGre({ address: o.listen.address, port: o.udpPort ?? 0, peerPort: o.clientUdpPort ?? 0 });
+      udpPort = s.port;
+      return s;
+    }
+    const { openGreSocket } = await import('../../src/server/gre/linux.js');
+    return openGreSocket();
+  },
+  openTun: async (localAddress, onError): Promise<TunDevice> => {
+    if (o.tun === 'bench') return (benchTun = new BenchTun(localAddress));
+    const { openTun } = await import('../../src/server/tun/linux.js');
+    const t = await openTun({ localAddress, mtu: 1400, onError });
+    linuxTun = t;
+    return t;
+  },
+});
+
+const app = createApp({ server, bus, version: 'bench' });
+const shell = app.createSession({ interactive: false });
+const configText = [
+  'hostname pixfirewall',
+  'nameif ethernet0 outside security0',
+  `ip address outside ${TUNNEL_IP} 255.255.255.0`,
+  `ip local pool bench-pool ${o.poolFirst}-${o.poolLast}`,
+  'sysopt connection permit-pptp',
+  'vpdn group 1 accept dialin pptp',
+  'vpdn group 1 ppp authentication mschap-v2',
+  `vpdn group 1 ppp encryption mppe 128 required${o.mppe === 'stateful' ? ' stateful' : ''}`,
+  'vpdn group 1 client configuration address local bench-pool',
+  'vpdn group 1 client authentication local',
+  'vpdn username bench password bench-Passw0rd',
+  'vpdn enable outside',
+  ...(o.extraLines ?? []),
+].join('\n');
+const loaded = await app.loadText(configText, app.emptyConfig());
+if (loaded.rejected > 0) {
+  out('error', { messages: loaded.messages });
+  process.exit(2);
+}
+await shell.execute('enable');
+await shell.execute('');
+
+function gcNow(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  g?.();
+  g?.();
+}
+
+async function timeShell(n: number, gapMs: number): Promise<{ show: number[]; help: number[]; showLines: number }> {
+  const show: number[] = [];
+  const help: number[] = [];
+  let showLines = 0;
+  for (let i = 0; i < n; i++) {
+    let t = performance.now();
+    const lines = await shell.execute('show vpdn');
+    show.push(performance.now() - t);
+    showLines = lines.length;
+    await new Promise((r) => setTimeout(r, gapMs));
+    t = performance.now();
+    shell.helpFor('show vpdn ');
+    help.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, gapMs));
+  }
+  return { show, help, showLines };
+}
+
+const port = server.status().listening[0]?.port ?? 0;
+out('ready', { port, udpPort, pid: process.pid });
+
+const rl = readline.createInterface({ input: process.stdin });
+for await (const line of rl) {
+  const [cmd, ...args] = line.trim().split(/\s+/);
+  if (cmd === 'mem') {
+    gcNow();
+    await new Promise((r) => setTimeout(r, 50));
+    gcNow();
+    const m = process.memoryUsage();
+    out('mem', { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers });
+  } else if (cmd === 'status') {
+    const s = server.status();
+    out('status', {
+      tunnels: s.tunnels.length,
+      sessions: s.sessions.length,
+      established: s.sessions.filter((x) => x.state === 'estabd').length,
+      tunWritten: benchTun?.written ?? linuxTun?.stats.txPackets ?? 0,
+      tunRead: linuxTun?.stats.rxPackets ?? 0,
+      cpu: process.cpuUsage(),
+      errors: s.errors,
+    });
+  } else if (cmd === 'shell') {
+    out('shell', await timeShell(Number(args[0] ?? 10), Number(args[1] ?? 20)));
+  } else if (cmd === 'snap') {
+    // heap snapshot for profiling memory per session (bench/RESULTS.md)
+    const v8 = await import('node:v8');
+    out('snap', { file: v8.writeHeapSnapshot(args[0]) });
+  } else if (cmd === 'quit') {
+    break;
+  }
+}
+await app.close(); // closes the server too
+process.exit(0);
