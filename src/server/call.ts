@@ -72,6 +72,7 @@ export class ServerCall {
   private cause: TerminateCauseName | undefined;
   private acct: AccountingSession | undefined;
   private readonly timers: Timer[] = [];
+  private sessionTimer: Timer | undefined;
 
   constructor(readonly o: ServerCallOptions) {
     this.createdAt = this.changedAt = this.lastActivity = o.clock.now();
@@ -141,9 +142,10 @@ export class ServerCall {
     this.lastActivity = this.o.clock.now();
   }
 
-  /** RFC 5176 CoA: a new Session-Timeout (seconds) from now. */
+  /** Session-Timeout (seconds) from now; a later one (RFC 5176 CoA) replaces the earlier. */
   setSessionTimeout(seconds: number): void {
-    this.timers.push(this.o.clock.setTimer(seconds * 1000, () => this.terminate('Session-Timeout', 'session timeout')));
+    this.sessionTimer?.cancel();
+    this.sessionTimer = this.o.clock.setTimer(seconds * 1000, () => this.terminate('Session-Timeout', 'session timeout'));
   }
 
   private up(info: PppUpInfo): void {
@@ -212,6 +214,7 @@ export class ServerCall {
     if (this.ended) return;
     this.ended = true;
     for (const t of this.timers) t.cancel();
+    this.sessionTimer?.cancel();
     this.window.close();
     if (this.acct) this.o.accounting?.stop(this.acct, this.cause ?? causeOf(reason));
     this.o.onDown(this, reason);
