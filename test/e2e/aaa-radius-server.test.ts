@@ -489,6 +489,40 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
     }
   });
 
+  it('CoA-Request from radclient with a new Session-Timeout replaces the one from the Access-Accept', async () => {
+    const port = await freeUdpPort();
+    const mark = recordCount(radius);
+    const rig = await startRig(
+      pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [radius], extra: [`aaa-server RADIUS dynamic-authorization port ${port}`] }),
+    );
+    try {
+      // 'limited' has Session-Timeout 2 from FreeRADIUS
+      const client = await dialAs(rig, 'limited', { auth: 'mschap-v2', mppe: MPPE128 });
+      const [sid] = acctSessionIds(rig);
+      const target = `127.0.0.1:${port}`;
+      const idle = await radclient(['-x', '-t', '2', '-r', '1', target, 'coa', radius.secret], `Acct-Session-Id = "${sid}"\nIdle-Timeout = 5\n`);
+      assert.match(idle, /Received CoA-NAK/, 'an Idle-Timeout change is not made: NAK');
+      const coa = await radclient(['-x', '-t', '2', '-r', '1', target, 'coa', radius.secret], `Acct-Session-Id = "${sid}"\nSession-Timeout = 30\n`);
+      assert.match(coa, /Received CoA-ACK/, coa);
+      rig.fake!.advance(2000);
+      await settle(30);
+      await ping3(client);
+      assert.equal(rig.server.status().sessions.length, 1, 'the 2 s timeout no longer applies');
+      rig.fake!.advance(27_000);
+      await settle(30);
+      assert.equal(rig.server.status().sessions.length, 1, 'up until 30 s after the CoA');
+      rig.fake!.advance(1000);
+      await client.closed;
+      const [, stop] = await waitRecords(radius, sid, ['Start', 'Stop'], 'Stop', mark);
+      assert.equal(stop['Acct-Terminate-Cause'], 'Session-Timeout');
+      assert.equal(stop['Acct-Session-Time'], '30');
+      const da = rig.server.aaaStatus()[0].dynamicAuthorization;
+      assert.deepEqual([da?.coaRequests, da?.coaAcks, da?.coaNaks], [2, 1, 1]);
+    } finally {
+      await rig.close();
+    }
+  });
+
   it('accounting survives a short outage: server stopped, session ends, server restarted: the Stop arrives', async () => {
     const r1 = await startFreeRadius({ users: USERS });
     let r2: FreeRadius | undefined;
