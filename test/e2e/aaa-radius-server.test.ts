@@ -32,6 +32,7 @@ const USERS: RadiusUser[] = [
   { name: 'cisco', password: 'nokeys-Pw', noMppe: true },
   { name: 'fixed', password: 'fixed-Pw', reply: { 'Framed-IP-Address': '192.168.1.77' } },
   { name: 'limited', password: 'limited-Pw', reply: { 'Session-Timeout': 2, Class: 'pptp-gold' } },
+  { name: 'idler', password: 'idler-Pw', reply: { 'Idle-Timeout': 10 } },
 ];
 const PW: Record<string, string> = Object.fromEntries(USERS.map((u) => [u.name, u.password!]));
 
@@ -333,6 +334,7 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
       const [sid] = acctSessionIds(rig);
       assert.ok(sid, 'Acct-Session-Id sent in the Access-Request');
       await waitRecords(radius, sid, ['Start'], 'accounting Start', mark);
+      await until(() => radiusQueue(rig).acknowledged === 1, 'Start acknowledged');
       rig.fake!.advance(1999);
       await settle(30);
       assert.equal(rig.server.status().sessions.length, 1, 'still up before the timeout');
@@ -354,6 +356,31 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
     }
   });
 
+  it('Idle-Timeout (10 s) from FreeRADIUS: traffic keeps the call up, 10 s without any ends it (Stop Idle-Timeout)', async () => {
+    const mark = recordCount(radius);
+    const rig = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [radius] }));
+    try {
+      const client = await dialAs(rig, 'idler', { auth: 'mschap-v2', mppe: MPPE128 });
+      const [sid] = acctSessionIds(rig);
+      // the Start answered before the clock jumps (else its retransmission timers fire first)
+      await until(() => radiusQueue(rig).acknowledged === 1, 'Start acknowledged');
+      for (let i = 0; i < 3; i++) {
+        rig.fake!.advance(8000);
+        await settle(20);
+        await ping3(client);
+      }
+      assert.equal(rig.server.status().sessions.length, 1, 'up after 24 s with traffic every 8 s');
+      await advanceUntil(rig, () => rig.server.status().sessions.length === 0, 'idle timeout', 1000, 12_000);
+      await client.closed;
+      const [, stop] = await waitRecords(radius, sid, ['Start', 'Stop'], 'Stop', mark);
+      assert.equal(stop['Acct-Terminate-Cause'], 'Idle-Timeout');
+      const t = Number(stop['Acct-Session-Time']);
+      assert.ok(t >= 34 && t <= 35, `ended 10-11 s after the last ping (session time ${t})`);
+    } finally {
+      await rig.close();
+    }
+  });
+
   it('accounting Start, Interim-Update and Stop in the detail file: session time, octets, packets', async () => {
     const mark = recordCount(radius);
     const rig = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [radius], extra: ['aaa-server RADIUS accounting interim 60'] }));
@@ -361,6 +388,7 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
       const client = await dialAs(rig, 'john', { auth: 'mschap-v2', mppe: MPPE128 });
       const [sid] = acctSessionIds(rig);
       await waitRecords(radius, sid, ['Start'], 'accounting Start', mark);
+      await until(() => radiusQueue(rig).acknowledged === 1, 'Start acknowledged');
       await ping3(client);
       rig.fake!.advance(60_000);
       await waitRecords(radius, sid, ['Start', 'Interim-Update'], 'Interim-Update', mark);
@@ -532,6 +560,7 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
       const client = await dialAs(rig, 'john', { auth: 'mschap-v2', mppe: MPPE128 });
       const [sid] = acctSessionIds(rig);
       await waitRecords(r1, sid, ['Start'], 'Start');
+      await until(() => radiusQueue(rig).acknowledged === 1, 'Start acknowledged');
       await ping3(client);
       rig.fake!.advance(5000);
       await r1.stop();
