@@ -3,6 +3,7 @@
  * rides on it, with the group settings captured when the call arrived
  * (later config changes apply to new calls only).
  */
+import { randomBytes } from 'node:crypto';
 import type { Clock, Timer } from '../util/clock.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { VpdnGroup } from '../config/model.js';
@@ -53,8 +54,12 @@ function causeOf(reason: string): TerminateCauseName {
   return 'NAS-Request';
 }
 
+/** Differs between server processes started in the same second (many NASes, one RADIUS). */
+const PROCESS_TAG = randomBytes(3).toString('hex').toUpperCase();
+
+/** Acct-Session-Id: start second, process tag, call id (unique per NAS and over restarts). */
 export function newAcctSessionId(callId: number, now: number): string {
-  return `${Math.floor(now).toString(16).toUpperCase().padStart(8, '0')}${callId.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `${Math.floor(now).toString(16).toUpperCase().padStart(8, '0')}${PROCESS_TAG}${callId.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 export class ServerCall {
