@@ -15,8 +15,8 @@
 import type { Clock, Timer } from '../../util/clock.js';
 import type { MppeSetting } from '../../config/model.js';
 import { CP_CODE, u32 } from './frame.js';
-import { Fsm, type ConfReqAnswer, type FsmLayer, type FsmTrace, type NakRejOutcome } from './fsm.js';
-import { OptionNegotiator, type OptionHandler, type ReqVerdict } from './options.js';
+import { Fsm, type FsmTrace, type NakRejOutcome } from './fsm.js';
+import { NegotiatingLayer, OptionNegotiator, type OptionHandler, type ReqVerdict } from './options.js';
 import type { MppeBits } from './mppe.js';
 import {
   CCP_OPTION_MPPE,
@@ -106,11 +106,11 @@ export interface CcpEvents {
 /** pppd's RACKTIMEOUT: a Reset-Request without Reset-Ack is sent once more after this long. */
 export const RESET_ACK_TIMEOUT_MS = 1000;
 
-export class Ccp implements FsmLayer {
+export class Ccp extends NegotiatingLayer {
   readonly fsm: Fsm;
   /** our Reset-Request waiting for its Ack: identifier, retransmit timer */
   private resetPending: { id: number; timer: Timer | undefined } | undefined;
-  private readonly options: OptionNegotiator;
+  protected readonly options: OptionNegotiator;
   /** bits the peer acked in our request, and bits we acked in its */
   private ours: number | undefined;
   private his: number | undefined;
@@ -121,6 +121,7 @@ export class Ccp implements FsmLayer {
     private readonly clock: Clock,
     private readonly ev: CcpEvents,
   ) {
+    super();
     const handler: OptionHandler = {
       type: CCP_OPT_MPPE,
       reset: () => {
@@ -157,25 +158,6 @@ export class Ccp implements FsmLayer {
       trace: (t) => ev.trace(t),
       nextId: ev.nextId ? () => ev.nextId!() : undefined,
     });
-  }
-
-  resetOptions(): void {
-    this.options.resetOptions();
-  }
-  buildConfReq(): Buffer {
-    return this.options.buildConfReq();
-  }
-  receiveConfReq(data: Buffer, rejectIfDisagree: boolean): ConfReqAnswer | undefined {
-    return this.options.receiveConfReq(data, rejectIfDisagree);
-  }
-  receiveConfAck(data: Buffer): boolean {
-    return this.options.receiveConfAck(data);
-  }
-  receiveConfNak(data: Buffer, treatAsReject: boolean): NakRejOutcome {
-    return this.options.receiveConfNak(data, treatAsReject);
-  }
-  receiveConfRej(data: Buffer): NakRejOutcome {
-    return this.options.receiveConfRej(data);
   }
 
   thisLayerUp(): void {

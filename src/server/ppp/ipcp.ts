@@ -18,8 +18,8 @@
  */
 import type { Clock } from '../../util/clock.js';
 import { ipv4Bytes, ipv4String } from './frame.js';
-import { Fsm, type ConfReqAnswer, type FsmLayer, type FsmTrace, type NakRejOutcome } from './fsm.js';
-import { OptionNegotiator, type OptionHandler, type ReqVerdict } from './options.js';
+import { Fsm, type FsmLayer, type FsmTrace, type NakRejOutcome } from './fsm.js';
+import { NegotiatingLayer, OptionNegotiator, type OptionHandler, type ReqVerdict } from './options.js';
 
 export const IPCP_OPT = {
   IpAddresses: 1,
@@ -73,16 +73,17 @@ function ipOf(v: Buffer): string | undefined {
   return v.length === 4 ? ipv4String(v) : undefined;
 }
 
-export class Ipcp implements FsmLayer {
+export class Ipcp extends NegotiatingLayer {
   readonly fsm: Fsm;
   readonly negotiated: IpcpNegotiated = { dns: [], wins: [] };
-  private readonly options: OptionNegotiator;
+  protected readonly options: OptionNegotiator;
 
   constructor(
     private readonly cfg: IpcpConfig,
     clock: Clock,
     private readonly ev: IpcpEvents,
   ) {
+    super();
     const handlers =
       cfg.role === 'server'
         ? [
@@ -262,26 +263,8 @@ export class Ipcp implements FsmLayer {
     };
   }
 
-  // ---- FsmLayer ---------------------------------------------------------
+  // ---- this-layer actions ----------------------------------------------
 
-  resetOptions(): void {
-    this.options.resetOptions();
-  }
-  buildConfReq(): Buffer {
-    return this.options.buildConfReq();
-  }
-  receiveConfReq(data: Buffer, rejectIfDisagree: boolean): ConfReqAnswer | undefined {
-    return this.options.receiveConfReq(data, rejectIfDisagree);
-  }
-  receiveConfAck(data: Buffer): boolean {
-    return this.options.receiveConfAck(data);
-  }
-  receiveConfNak(data: Buffer, treatAsReject: boolean): NakRejOutcome {
-    return this.options.receiveConfNak(data, treatAsReject);
-  }
-  receiveConfRej(data: Buffer): NakRejOutcome {
-    return this.options.receiveConfRej(data);
-  }
   thisLayerUp(): void {
     if (this.cfg.role === 'server') this.negotiated.localAddress = this.cfg.localAddress;
     this.ev.up();

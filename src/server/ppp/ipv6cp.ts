@@ -13,8 +13,8 @@
  * equal to ours, then Nak'ed with a fresh one; other options are Rejected.
  */
 import type { Clock } from '../../util/clock.js';
-import { Fsm, type ConfReqAnswer, type FsmLayer, type FsmTrace, type NakRejOutcome } from './fsm.js';
-import { OptionNegotiator, type ReqVerdict } from './options.js';
+import { Fsm, type FsmTrace, type NakRejOutcome } from './fsm.js';
+import { NegotiatingLayer, OptionNegotiator, type ReqVerdict } from './options.js';
 
 export const IPV6CP_OPT_INTERFACE_ID = 1;
 const ID_LEN = 8;
@@ -33,10 +33,10 @@ function isZero(b: Buffer): boolean {
   return true;
 }
 
-export class Ipv6cp implements FsmLayer {
+export class Ipv6cp extends NegotiatingLayer {
   readonly fsm: Fsm;
   readonly negotiated: { localId?: Buffer; peerId?: Buffer } = {};
-  private readonly options: OptionNegotiator;
+  protected readonly options: OptionNegotiator;
   private ourId: Buffer = Buffer.alloc(ID_LEN);
   private want = true;
 
@@ -45,6 +45,7 @@ export class Ipv6cp implements FsmLayer {
     clock: Clock,
     private readonly ev: Ipv6cpEvents,
   ) {
+    super();
     this.options = new OptionNegotiator([
       {
         type: IPV6CP_OPT_INTERFACE_ID,
@@ -90,24 +91,6 @@ export class Ipv6cp implements FsmLayer {
     return id;
   }
 
-  resetOptions(): void {
-    this.options.resetOptions();
-  }
-  buildConfReq(): Buffer {
-    return this.options.buildConfReq();
-  }
-  receiveConfReq(data: Buffer, rejectIfDisagree: boolean): ConfReqAnswer | undefined {
-    return this.options.receiveConfReq(data, rejectIfDisagree);
-  }
-  receiveConfAck(data: Buffer): boolean {
-    return this.options.receiveConfAck(data);
-  }
-  receiveConfNak(data: Buffer, treatAsReject: boolean): NakRejOutcome {
-    return this.options.receiveConfNak(data, treatAsReject);
-  }
-  receiveConfRej(data: Buffer): NakRejOutcome {
-    return this.options.receiveConfRej(data);
-  }
   thisLayerUp(): void {
     this.ev.up();
   }

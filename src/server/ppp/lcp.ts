@@ -14,8 +14,8 @@
 import type { Clock, Timer } from '../../util/clock.js';
 import type { AuthProtocol } from '../../config/model.js';
 import { CP_CODE, PPP_PROTO, u16, u32 } from './frame.js';
-import { Fsm, type ConfReqAnswer, type FsmLayer, type FsmTrace, type NakRejOutcome } from './fsm.js';
-import { OptionNegotiator, type OptionHandler, type ReqVerdict } from './options.js';
+import { Fsm, type FsmLayer, type FsmTrace, type NakRejOutcome } from './fsm.js';
+import { NegotiatingLayer, OptionNegotiator, type OptionHandler, type ReqVerdict } from './options.js';
 
 export const LCP_OPT = {
   MRU: 1,
@@ -125,10 +125,10 @@ function randomNonZero(random32: () => number): number {
   }
 }
 
-export class Lcp implements FsmLayer {
+export class Lcp extends NegotiatingLayer {
   readonly fsm: Fsm;
   readonly negotiated: LcpNegotiated;
-  private readonly options: OptionNegotiator;
+  protected readonly options: OptionNegotiator;
   private readonly random32: () => number;
   private echoTimer: Timer | undefined;
   private echosPending = 0;
@@ -139,6 +139,7 @@ export class Lcp implements FsmLayer {
     private readonly clock: Clock,
     private readonly ev: LcpEvents,
   ) {
+    super();
     this.random32 = cfg.random32 ?? (() => (Math.random() * 0x100000000) >>> 0);
     this.negotiated = { peerMru: DEFAULT_MRU, ourMagic: 0, peerMagic: 0, sendPfc: false, sendAcfc: false };
     this.options = new OptionNegotiator([
@@ -342,29 +343,13 @@ export class Lcp implements FsmLayer {
     return { fail: reason };
   }
 
-  // ---- FsmLayer ---------------------------------------------------------
+  // ---- this-layer actions ----------------------------------------------
 
-  resetOptions(): void {
-    this.options.resetOptions();
-  }
-
-  buildConfReq(): Buffer {
-    return this.options.buildConfReq();
-  }
-
-  receiveConfReq(data: Buffer, rejectIfDisagree: boolean): ConfReqAnswer | undefined {
-    return this.options.receiveConfReq(data, rejectIfDisagree);
-  }
-
-  receiveConfAck(data: Buffer): boolean {
-    return this.options.receiveConfAck(data);
-  }
-
-  receiveConfNak(data: Buffer, treatAsReject: boolean): NakRejOutcome {
+  override receiveConfNak(data: Buffer, treatAsReject: boolean): NakRejOutcome {
     return this.reportFailure(this.options.receiveConfNak(data, treatAsReject));
   }
 
-  receiveConfRej(data: Buffer): NakRejOutcome {
+  override receiveConfRej(data: Buffer): NakRejOutcome {
     return this.reportFailure(this.options.receiveConfRej(data));
   }
 

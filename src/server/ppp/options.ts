@@ -8,7 +8,7 @@
  * in whatever form suits the option; the negotiator only routes.
  */
 import { CP_CODE, decodeOptions, encodeOption, type CpOption } from './frame.js';
-import type { ConfReqAnswer, NakRejOutcome } from './fsm.js';
+import type { ConfReqAnswer, FsmLayer, NakRejOutcome } from './fsm.js';
 
 export type ReqVerdict = { verdict: 'ack' } | { verdict: 'nak'; value: Buffer } | { verdict: 'rej' };
 
@@ -118,4 +118,36 @@ export class OptionNegotiator {
     }
     return 'ok';
   }
+}
+
+/**
+ * The Configure half of an FsmLayer: every Configure packet goes to the
+ * layer's option negotiator. LCP, IPCP, IPv6CP and CCP add their
+ * this-layer-up/down actions (and LCP its extended codes).
+ */
+export abstract class NegotiatingLayer implements FsmLayer {
+  protected abstract readonly options: OptionNegotiator;
+
+  resetOptions(): void {
+    this.options.resetOptions();
+  }
+  buildConfReq(): Buffer {
+    return this.options.buildConfReq();
+  }
+  receiveConfReq(data: Buffer, rejectIfDisagree: boolean): ConfReqAnswer | undefined {
+    return this.options.receiveConfReq(data, rejectIfDisagree);
+  }
+  receiveConfAck(data: Buffer): boolean {
+    return this.options.receiveConfAck(data);
+  }
+  receiveConfNak(data: Buffer, treatAsReject: boolean): NakRejOutcome {
+    return this.options.receiveConfNak(data, treatAsReject);
+  }
+  receiveConfRej(data: Buffer): NakRejOutcome {
+    return this.options.receiveConfRej(data);
+  }
+  abstract thisLayerUp(): void;
+  abstract thisLayerDown(): void;
+  abstract thisLayerStarted(): void;
+  abstract thisLayerFinished(reason: string): void;
 }
