@@ -18,7 +18,7 @@
  */
 import type { Clock } from '../../util/clock.js';
 import { ipv4Bytes, ipv4String } from './frame.js';
-import { Fsm, type FsmLayer, type FsmTrace, type NakRejOutcome } from './fsm.js';
+import { Fsm, type FsmTrace, type NakRejOutcome } from './fsm.js';
 import { NegotiatingLayer, OptionNegotiator, type OptionHandler, type ReqVerdict } from './options.js';
 
 export const IPCP_OPT = {

@@ -14,7 +14,7 @@
 import type { Clock, Timer } from '../../util/clock.js';
 import type { AuthProtocol } from '../../config/model.js';
 import { CP_CODE, PPP_PROTO, u16, u32 } from './frame.js';
-import { Fsm, type FsmLayer, type FsmTrace, type NakRejOutcome } from './fsm.js';
+import { Fsm, type FsmTrace, type NakRejOutcome } from './fsm.js';
 import { NegotiatingLayer, OptionNegotiator, type OptionHandler, type ReqVerdict } from './options.js';
 
 export const LCP_OPT = {
