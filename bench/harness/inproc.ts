@@ -90,13 +90,28 @@ export interface InprocRig {
   close(): Promise<void>;
 }
 
-export async function startInproc(config: VpnConfig): Promise<InprocRig> {
+export async function startInproc(
+  config: VpnConfig,
+  o: { wrapServerGre?: (handler: (p: Buffer, from: string, to: string) => void) => void } = {},
+): Promise<InprocRig> {
   const bus = new DebugBus();
   const gre = createMemoryGreNetwork({ seed: 1 });
   let tun: BenchTun | undefined;
   const server = new PptpServer({
     bus,
-    openGre: () => gre.endpoint(SERVER_IP),
+    openGre: () => {
+      const ep = gre.endpoint(SERVER_IP);
+      if (!o.wrapServerGre) return ep;
+      // let the benchmark hand GRE packets to the server directly
+      return Object.assign(Object.create(ep) as MemoryGreSocket, {
+        send: ep.send.bind(ep),
+        close: ep.close.bind(ep),
+        onPacket(fn: (p: Buffer, from: string, to: string) => void) {
+          o.wrapServerGre!(fn);
+          ep.onPacket(fn);
+        },
+      });
+    },
     openTun: (localAddress) => (tun = new BenchTun(localAddress)),
     listen: { address: SERVER_IP },
     port: 0,

@@ -1,0 +1,49 @@
+/**
+ * MPPE-128 forwarding through GRE and TUN with 1,400-octet packets, one
+ * session and 100 sessions, as a ratio to this machine's raw RC4 speed on
+ * the same packet size measured in the same run (the faster of our
+ * TypeScript RC4 and OpenSSL's through Node, one reused cipher).
+ * Target: >= 0.4 of it.
+ *
+ * 1. In process (always): the server's own time per packet, both
+ *    directions (bench/harness/forwarding-inproc.ts), stateful and
+ *    stateless MPPE.
+ * 2. When root: the product in a network namespace (raw GRE socket, Linux
+ *    TUN), a blaster of our client engines in another namespace over a
+ *    veth, a sink behind the TUN (bench/harness/forwarding-netns.ts).
+ *
+ *   node --openssl-legacy-provider --expose-gc dist/bench/forwarding.bench.js
+ *   env: FORWARD_PACKETS (per direction and case, default 200000)
+ */
+import { forwardingInproc, PACKET_SIZE } from './harness/forwarding-inproc.js';
+import { rawRc4Rates } from './harness/crypto-baseline.js';
+import { fmt, info, report } from './harness/report.js';
+import { runNetnsForwarding } from './harness/forwarding-netns.js';
+
+const PACKETS = Number(process.env.FORWARD_PACKETS ?? 200_000);
+const gbit = (pps: number) => (pps * PACKET_SIZE * 8) / 1e9;
+
+const rc4 = rawRc4Rates(PACKET_SIZE);
+info(
+  `baseline: raw RC4 on ${PACKET_SIZE}-octet packets: TS ${fmt(rc4.ts)} pkt/s` +
+    (rc4.node !== undefined ? `, OpenSSL ${fmt(rc4.node)} pkt/s` : ', OpenSSL rc4 unavailable (no --openssl-legacy-provider)') +
+    `; using ${rc4.bestName} (${fmt(gbit(rc4.best), 2)} Gbit/s)`,
+);
+
+for (const stateful of [true, false]) {
+  for (const sessions of [1, 100]) {
+    const r = await forwardingInproc({ sessions, stateful, packetsPerDirection: PACKETS, maxMs: 60_000 });
+    const mode = stateful ? 'stateful' : 'stateless';
+    report({
+      name: `forwarding in process, MPPE-128 ${mode}, ${sessions} session${sessions > 1 ? 's' : ''} (server time, both directions)`,
+      value: r.pps,
+      unit: `pkt/s (${fmt(gbit(r.pps), 2)} Gbit/s)`,
+      baseline: { value: rc4.best, unit: 'pkt/s', what: `raw ${rc4.bestName}, ${PACKET_SIZE} B` },
+      target: { op: '>=', value: 0.4, on: 'ratio' },
+      note: `up ${fmt(r.up.pps)} pkt/s (${r.up.packets} pkts), down ${fmt(r.down.pps)} pkt/s (${r.down.packets} pkts, ${r.down.delivered} decrypted by the clients)`,
+    });
+  }
+}
+
+await runNetnsForwarding(rc4.best, rc4.bestName);
+process.exit(0);
