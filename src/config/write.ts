@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RunningConfig, VerbatimLine } from './running.js';
-import type { AuthProtocol, VpdnGroup, VpdnLimits } from './model.js';
+import type { VpdnGroup, VpdnLimits } from './model.js';
 import { DEFAULT_ENABLE_HASH, DEFAULT_PASSWD_HASH } from './pix-hash.js';
 import { DYNAUTH_DEFAULT_PORT, RADIUS_DEFAULT_ACCT_PORT, RADIUS_DEFAULT_AUTH_PORT } from './apply.js';
 import { SLOTS, slotOrOther, type Slot } from './slots.js';

@@ -29,7 +29,7 @@ import { OcrpResult, GeneralErrorCode } from './pptp/wire.js';
 import { ServerCall } from './call.js';
 import { mppeStrengthText } from './ppp/ccp-mppe.js';
 import { CaptureManager, type CaptureContext } from './capture.js';
-import { AaaRegistry, dynAuthClients, type AaaGroupAuthenticator, type AaaGroupStats } from './aaa/group.js';
+import { AaaRegistry, dynAuthClients, type AaaGroupStats } from './aaa/group.js';
 import type { AuthRequest } from './aaa/authenticator.js';
 import { DynAuthServer } from './aaa/radius/dynauth.js';
 import { nodeUdp, type UdpStack } from './aaa/radius/udp.js';

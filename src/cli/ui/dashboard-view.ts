@@ -49,7 +49,7 @@ export class DashboardView {
   private recent: string[] = [];
 
   constructor(
-    private readonly screen: blessed.Widgets.Screen,
+    screen: blessed.Widgets.Screen,
     private readonly model: Dashboard,
     private readonly o: DashboardViewOptions,
   ) {

@@ -117,7 +117,7 @@ export class Ccp extends NegotiatingLayer {
   agreed: MppeAgreed | null = null;
 
   constructor(
-    private readonly mppe: MppeNegotiation,
+    mppe: MppeNegotiation,
     private readonly clock: Clock,
     private readonly ev: CcpEvents,
   ) {

@@ -54,7 +54,6 @@ import { mppeMasterKeysV2 } from '../../../src/server/crypto/mschap.js';
 
 const CAPTURE = 'windows10-rras-mschapv2-mppe128.pcap';
 const CLIENT = '192.168.43.39';
-const SERVER = '192.168.43.104';
 const PASSWORD = 'vpnuser123';
 /** Frames 1-127 are the tail of an earlier call; the whole second call starts at 270. */
 const SECOND_CALL = 270;
