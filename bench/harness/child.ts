@@ -20,7 +20,8 @@ process.on('exit', () => {
 export function scriptCommand(name: string): string[] {
   const js = join(here, `${name}.js`);
   const ts = join(here, `${name}.ts`);
-  const flags = ['--openssl-legacy-provider', '--expose-gc'];
+  // BENCH_CHILD_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server child
+  const flags = ['--openssl-legacy-provider', '--expose-gc', ...(process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean)];
   if (import.meta.url.endsWith('.ts') && existsSync(ts)) return [process.execPath, ...flags, '--import', import.meta.resolve('tsx'), ts];
   return [process.execPath, ...flags, js];
 }

@@ -1,4 +1,60 @@
-import { skip } from './report.js';
-export async function runNetnsSetupRate(_b: number, _n: number, _c: number): Promise<void> {
-  skip('setup rate, namespaces', 'not yet');
+/**
+ * Session set-up rate against the product in a namespace (root only): the
+ * server child (PptpServer with the raw GRE socket; a sink TUN, since
+ * 3,000 kernel routes would time `ip route`, not the server) in one
+ * namespace, our client engines (bench/harness/blaster, dials only) over
+ * a raw GRE socket in another, a veth pair between them. Both namespaces
+ * and every process are removed afterwards, also on failure.
+ */
+import { canRoot } from '../../test/harness/root.js';
+import { createNetns, deleteNetns, uniqueNetnsName, vethPair } from '../../test/harness/netns.js';
+import { scriptCommand, spawnLineChild, startServerChild, type LineChild, type ServerChild } from './child.js';
+import { numberToIp, ipToNumber } from '../../src/server/ipv4.js';
+import { fmt, report, skip } from './report.js';
+
+export async function runNetnsSetupRate(baseline: number, sessions: number, concurrency: number): Promise<void> {
+  const can = canRoot();
+  if (!can.ok) {
+    skip('setup rate in namespaces (raw GRE, veth)', can.reason);
+    return;
+  }
+  const nsS = await createNetns(uniqueNetnsName('ssrv'));
+  const nsC = await createNetns(uniqueNetnsName('scli'));
+  let server: ServerChild | undefined;
+  let dialer: LineChild | undefined;
+  try {
+    await vethPair(nsS, nsC, '10.251.0.1/24', '10.251.0.2/24');
+    const first = ipToNumber('10.64.0.1')!;
+    server = await startServerChild(
+      { gre: 'raw', tun: 'bench', listen: { address: '10.251.0.1', port: 1723 }, poolFirst: numberToIp(first), poolLast: numberToIp(first + sessions + 10), mppe: 'stateless', maxSeconds: 300 },
+      { netns: nsS },
+    );
+    const s0 = await server.ask<{ cpu: { user: number; system: number } }>('status', 'status');
+    dialer = spawnLineChild(
+      [...scriptCommand('blaster'), JSON.stringify({ server: '10.251.0.1', sessions, concurrency, dst: '10.99.0.1', seconds: 0, mppe: 'stateless', maxSeconds: 240 })],
+      { netns: nsC },
+    );
+    const up = await dialer.next<{ sessions: number; failed: Record<string, number>; dialMs: number }>('up', 200_000);
+    const s1 = await server.ask<{ established: number; cpu: { user: number; system: number } }>('status', 'status');
+    const cpuS = (s1.cpu.user + s1.cpu.system - s0.cpu.user - s0.cpu.system) / 1e6;
+    const rate = (up.sessions * 1000) / up.dialMs;
+    report({
+      name: 'setup rate in namespaces (server process alone: raw GRE socket, veth; clients in another namespace)',
+      value: rate,
+      unit: 'sessions/s',
+      baseline: { value: baseline, unit: 'sessions/s', what: 'MS-CHAPv2 + MPPE key crypto only, both ends' },
+      target: { op: '>=', value: 1000 },
+      note:
+        `${up.sessions}/${sessions} up, ${s1.established} established at the server, ${concurrency} in flight` +
+        `; server CPU ${fmt((cpuS * 1000 * 100) / up.dialMs)}% of a core (${fmt(up.sessions / Math.max(cpuS, 1e-6))} set-ups per CPU-second)` +
+        (Object.keys(up.failed).length ? `; failed ${JSON.stringify(up.failed)}` : ''),
+    });
+  } catch (err) {
+    skip('setup rate in namespaces', `failed: ${(err as Error).message.slice(0, 500)}`);
+  } finally {
+    await dialer?.stop();
+    await server?.stop();
+    await deleteNetns(nsC);
+    await deleteNetns(nsS);
+  }
 }

@@ -1,0 +1,94 @@
+/**
+ * Traffic blaster for the namespace forwarding benchmark: our client
+ * engines (dialPptp over the raw GRE socket) dial N sessions to the
+ * server, then every session sends 1,400-octet UDP packets as fast as
+ * this process can encrypt them, for a bounded time.
+ *
+ *   node blaster.js '{"server":"10.250.0.1","sessions":1,"dst":"10.99.0.1","seconds":5,"mppe":"stateful"}'
+ *
+ * Prints `up {sessions, failed}` once dialled, then waits for a `go`
+ * line, blasts, and prints `done {sent, received, seconds, drops}`; hangs
+ * up on `quit` (or after maxSeconds).
+ */
+import readline from 'node:readline';
+import { dialPptp, type PptpClient } from '../../src/client/dial.js';
+import { openGreSocket } from '../../src/server/gre/linux.js';
+import { udpPacket } from './forwarding-inproc.js';
+
+interface BlasterOptions {
+  server: string;
+  sessions: number;
+  dst: string;
+  seconds: number;
+  mppe: 'stateful' | 'stateless';
+  /** Packets per session per loop turn (at most what the GRE window has room for). */
+  burst?: number;
+  /** Dials in flight at once (default: all). */
+  concurrency?: number;
+  maxSeconds?: number;
+}
+
+const o = JSON.parse(process.argv[2] ?? '{}') as BlasterOptions;
+setTimeout(() => process.exit(3), (o.maxSeconds ?? 300) * 1000).unref();
+const out = (k: string, v: unknown) => process.stdout.write(`${k} ${JSON.stringify(v)}\n`);
+
+const gre = openGreSocket();
+const mppe = { strength: 128 as const, required: true, stateful: o.mppe === 'stateful' };
+const clients: PptpClient[] = [];
+const failed: Record<string, number> = {};
+const dialStart = performance.now();
+let next = 0;
+await Promise.all(
+  Array.from({ length: Math.min(o.concurrency ?? o.sessions, o.sessions) }, async () => {
+    while (next < o.sessions) {
+      next++;
+      try {
+        clients.push(await dialPptp({ server: o.server, gre, username: 'bench', password: 'bench-Passw0rd', profile: 'windows10', mppe, timeoutMs: 30_000 }));
+      } catch (err) {
+        const r = (err as { reason?: string }).reason ?? 'error';
+        failed[r] = (failed[r] ?? 0) + 1;
+      }
+    }
+  }),
+);
+const dialMs = performance.now() - dialStart;
+let received = 0;
+for (const c of clients) c.onIp(() => received++);
+out('up', { sessions: clients.length, failed, dialMs });
+
+async function blast(): Promise<void> {
+  const pkts = clients.map((c) => udpPacket(c.clientAddress, o.dst));
+  const burst = o.burst ?? 32;
+  let sent = 0;
+  let refused = 0;
+  const t0 = performance.now();
+  const end = t0 + o.seconds * 1000;
+  const r0 = received;
+  while (performance.now() < end) {
+    for (let i = 0; i < clients.length; i++) {
+      // only what the peer's GRE window takes now: an encrypted packet the
+      // window then drops would leave a gap in the MPPE coherency counts
+      const g = clients[i].status().gre;
+      const room = g ? Math.min(burst, g.peerRecvWindow - g.inFlight) : 0;
+      for (let k = 0; k < room; k++) {
+        if (clients[i].sendIp(pkts[i])) sent++;
+        else refused++;
+      }
+    }
+    // let acks and echoes in
+    await new Promise((r) => setImmediate(r));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await new Promise((r) => setTimeout(r, 300));
+  const drops = clients.reduce((n, c) => n + (c.status().gre?.windowFull ?? 0), 0);
+  out('done', { sent, refused, received: received - r0, seconds, windowFullDrops: drops });
+}
+
+const rl = readline.createInterface({ input: process.stdin });
+for await (const line of rl) {
+  if (line === 'go') await blast();
+  else if (line === 'quit') break;
+}
+await Promise.all(clients.map((c) => c.hangup()));
+gre.close();
+process.exit(0);
