@@ -125,7 +125,17 @@ export function renderShowVpdnSession(st: ServerStatus, sel: number | VpdnSelect
   const list = id === undefined ? st.sessions : st.sessions.filter((s) => s.callId === id);
   if (list.length === 0) return [`% No PPTP session with id ${id}`];
   const keep = detail ? SESSION_DETAIL[detail] : undefined;
-  return ['', `PPTP Session Information ${totals(st)}`, '', ...joinBlocks(list.map((s) => pick(renderSessionBlock(s), keep)))];
+  // Beyond the seed's block (kept byte-exact in `show vpdn`): the encryption.
+  const block = (s: SessionStatus) => (keep ? pick(renderSessionBlock(s), keep) : [...renderSessionBlock(s), ...encryptionLines(s)]);
+  return ['', `PPTP Session Information ${totals(st)}`, '', ...joinBlocks(list.map(block))];
+}
+
+function encryptionLines(s: SessionStatus): string[] {
+  if (!s.mppe) return ['  MPPE key strength is None'];
+  return [
+    `  MPPE key strength is ${s.mppe.bits} bits, ${s.mppe.stateful ? 'stateful' : 'stateless'}`,
+    `  ${s.encryptedPackets} packets encrypted, ${s.decryptedPackets} decrypted`,
+  ];
 }
 
 export function mppeStrength(s: SessionStatus): string {

@@ -40,9 +40,13 @@ test('split forms reuse the seed blocks under their own headers', () => {
   assert.deepEqual(t.slice(3), SEED_SHOW_VPDN.split('\n').slice(3, 8));
   const s = renderShowVpdnSession(seedStatus());
   assert.deepEqual(s.slice(0, 3), ['', 'PPTP Session Information (Total tunnels=1 sessions=1)', '']);
-  assert.deepEqual(s.slice(3), SEED_SHOW_VPDN.split('\n').slice(9));
+  assert.deepEqual(s.slice(3, -2), SEED_SHOW_VPDN.split('\n').slice(9));
+  assert.deepEqual(s.slice(-2), ['  MPPE key strength is 128 bits, stateless', '  10 packets encrypted, 30 decrypted']);
   assert.deepEqual(renderShowVpdnTunnel(seedStatus(), 99), ['% No PPTP tunnel with id 99']);
-  assert.equal(renderShowVpdnSession(seedStatus(), 13).length, 12);
+  assert.equal(renderShowVpdnSession(seedStatus(), 13).length, 14);
+  const clear = seedStatus();
+  Object.assign(clear.sessions[0], { mppe: null });
+  assert.deepEqual(renderShowVpdnSession(clear).slice(-1), ['  MPPE key strength is None']);
 });
 
 test('show vpdn pppinterface shows auth, addresses, counters and MPPE', () => {
