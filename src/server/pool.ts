@@ -19,6 +19,11 @@ export class AddressPools {
   private ranges = new Map<string, Range[]>();
   /** address (number) -> pool name it was leased from */
   private leases = new Map<number, string>();
+  /**
+   * Per pool: every address before this position (range index, address)
+   * is leased. Lowered on release, cleared on configure.
+   */
+  private marks = new Map<string, { range: number; address: number }>();
 
   /** Replace the configured pools (leases survive). */
   configure(pools: IpLocalPool[]): void {
@@ -33,19 +38,39 @@ export class AddressPools {
       next.set(p.name, list);
     }
     this.ranges = next;
+    this.marks.clear();
   }
 
-  /** Lowest free address of the pool, or undefined when exhausted/unknown. */
+  /**
+   * Lowest free address of the pool (first free in range order), or
+   * undefined when exhausted/unknown. The scan starts at the pool's
+   * low-water mark, so 10,000 allocations are not 50 million look-ups
+   * (bench/sessions.bench.ts).
+   */
   allocate(pool: string): string | undefined {
-    for (const r of this.ranges.get(pool) ?? []) {
-      for (let a = r.start; a <= r.end; a++) {
+    const ranges = this.ranges.get(pool) ?? [];
+    const mark = this.marks.get(pool) ?? { range: 0, address: ranges[0]?.start ?? 0 };
+    for (let i = mark.range; i < ranges.length; i++) {
+      const r = ranges[i];
+      for (let a = i === mark.range ? Math.max(r.start, mark.address) : r.start; a <= r.end; a++) {
         if (!this.leases.has(a)) {
           this.leases.set(a, pool);
+          this.marks.set(pool, { range: i, address: a + 1 });
           return numberToIp(a);
         }
       }
     }
+    this.marks.set(pool, { range: ranges.length, address: 0 });
     return undefined;
+  }
+
+  /** An address became free: every pool that holds it scans from there again. */
+  private lowerMarks(n: number): void {
+    for (const [pool, mark] of this.marks) {
+      const ranges = this.ranges.get(pool) ?? [];
+      const i = ranges.findIndex((r) => n >= r.start && n <= r.end);
+      if (i >= 0 && (i < mark.range || (i === mark.range && n < mark.address))) this.marks.set(pool, { range: i, address: n });
+    }
   }
 
   /** Lease a specific address (RADIUS Framed-IP-Address); false if taken. */
@@ -58,7 +83,7 @@ export class AddressPools {
 
   release(address: string): void {
     const n = ipToNumber(address);
-    if (n !== undefined) this.leases.delete(n);
+    if (n !== undefined && this.leases.delete(n)) this.lowerMarks(n);
   }
 
   inUse(address: string): boolean {
