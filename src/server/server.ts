@@ -85,6 +85,7 @@ export class PptpServer implements VpnServerApi {
   private readonly calls = new Map<number, { call: ServerCall; tunnel: Tunnel }>();
   private readonly byAddress = new Map<string, ServerCall>();
   private readonly pppIfIds = new Set<number>();
+  private pppIfLow = 1;
   private readonly errors: Record<string, number> = {};
   private gre: GreSocket | undefined;
   private tun: TunDevice | undefined;
@@ -324,11 +325,17 @@ export class PptpServer implements VpnServerApi {
     }
   }
 
+  /** Lowest free id; every id below pppIfLow is in use (10,000 sessions: not O(n) per call). */
   private allocatePppIfId(): number {
-    let id = 1;
+    let id = this.pppIfLow;
     while (this.pppIfIds.has(id)) id++;
     this.pppIfIds.add(id);
+    this.pppIfLow = id + 1;
     return id;
+  }
+
+  private releasePppIfId(id: number): void {
+    if (this.pppIfIds.delete(id) && id < this.pppIfLow) this.pppIfLow = id;
   }
 
   private openCall(tunnel: Tunnel, peerCallId: number, peerRecvWindow: number) {
@@ -422,7 +429,7 @@ export class PptpServer implements VpnServerApi {
     this.calls.delete(callId);
     tunnel.calls.delete(callId);
     this.callIds.release(callId);
-    this.pppIfIds.delete(call.o.pppIfId);
+    this.releasePppIfId(call.o.pppIfId);
     if (call.clientAddress && this.byAddress.get(call.clientAddress) === call) {
       this.byAddress.delete(call.clientAddress);
       this.tun?.removeRoute(call.clientAddress).catch(() => this.count('tun-route'));
