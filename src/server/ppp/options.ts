@@ -54,7 +54,15 @@ export class OptionNegotiator {
       parts.push(encodeOption(h.type, v));
       this.requested.add(h.type);
     }
-    this.lastBuilt = Buffer.concat(parts);
+    // Kept for the whole session (Fsm.lastReq too): its own memory, not a
+    // slice that pins an 8 KB Buffer pool slab (bench/sessions.bench.ts).
+    const out = Buffer.alloc(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    this.lastBuilt = out;
     return this.lastBuilt;
   }
 

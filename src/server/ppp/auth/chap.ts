@@ -124,7 +124,8 @@ export class ChapServer implements AuthEngine {
     logAuthResult(this.ctx, this.digest.uauthKind, 'CHAP', username, ok);
     if (ok && result.ok) {
       this.state = 'succeeded';
-      this.reply = { code: CHAP_CODE.Success, data: success };
+      // kept for retransmitted Responses all session long: own memory, not a slice pinning an 8 KB pool slab
+      this.reply = { code: CHAP_CODE.Success, data: Buffer.alloc(success.length, success) };
       this.sendReply(this.reply.code, this.reply.data);
       this.ctx.finished({ ok: true, protocol: this.digest.protocol, username: result.username, result });
     } else {
