@@ -63,10 +63,12 @@ function connect(): Promise<Conn | undefined> {
   });
 }
 
-const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<'late'>((r) => setTimeout(() => r('late'), ms))]);
+/** p, or 'late' after ms; the timer does not keep the process alive. */
+const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<'late'>((r) => setTimeout(() => r('late'), ms).unref())]);
 
 async function tcpFlood(quick: number, silent: number): Promise<void> {
   let quickConnected = 0;
+  let quickCloseMaxMs = 0;
   // in batches of 10: connect, FIN, wait (bounded) for the server to close its side
   for (let i = 0; i < quick; i += 10) {
     const batch = await Promise.all(Array.from({ length: Math.min(10, quick - i) }, () => connect()));
@@ -77,7 +79,11 @@ async function tcpFlood(quick: number, silent: number): Promise<void> {
       c.sock.end();
     }
     await within(Promise.all(batch.map((c) => c?.closed)), 2000);
-    for (const c of batch) c?.sock.destroy();
+    for (const c of batch) {
+      if (!c) continue;
+      quickCloseMaxMs = Math.max(quickCloseMaxMs, (c.closedAt ?? Date.now()) - c.openedAt);
+      c.sock.destroy();
+    }
   }
   const held: Conn[] = [];
   for (let i = 0; i < silent; i++) {
@@ -94,6 +100,7 @@ async function tcpFlood(quick: number, silent: number): Promise<void> {
   done({
     quick,
     quickConnected,
+    quickCloseMaxMs,
     silent: held.length,
     closedByServer: lifetimes.filter((l) => l >= 0).length,
     bytesFromServer: held.reduce((n, c) => n + (c.firstData?.length ?? 0), 0),
