@@ -71,6 +71,8 @@ export class ServerCall {
   clientAddress: string | undefined;
   username = '';
   readonly acctSessionId: string;
+  /** Packets from the client waiting for its route into the TUN (server). */
+  holdUntilRouted: Buffer[] | undefined;
   /** clock time of the last inner IP packet either way (Idle-Timeout) */
   lastActivity: number;
   private ended = false;

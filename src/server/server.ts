@@ -408,10 +408,21 @@ export class PptpServer implements VpnServerApi {
 
   private callUp(tunnel: Tunnel, call: ServerCall, username: string, clientAddress: string, bits: number | undefined): void {
     this.byAddress.set(clientAddress, call);
-    this.tun?.addRoute(clientAddress).catch((err) => {
-      this.count('tun-route');
-      if (this.bus.on('vpdn error')) this.bus.debug('vpdn error', `PPTP: cannot route ${clientAddress} into the tunnel: ${(err as Error).message}`);
-    });
+    // Until the kernel has the /32 route, a reply to the client would be
+    // lost (or leave by the default route): hold its packets (bounded) until then.
+    call.holdUntilRouted = [];
+    const release = () => {
+      const held = call.holdUntilRouted ?? [];
+      call.holdUntilRouted = undefined;
+      for (const pkt of held) this.tun?.write(pkt);
+    };
+    if (!this.tun) release();
+    else
+      this.tun.addRoute(clientAddress).then(release, (err) => {
+        release();
+        this.count('tun-route');
+        if (this.bus.on('vpdn error')) this.bus.debug('vpdn error', `PPTP: cannot route ${clientAddress} into the tunnel: ${(err as Error).message}`);
+      });
     tunnel.reported = true;
     this.bus.syslog(
       603104,
@@ -526,6 +537,11 @@ export class PptpServer implements VpnServerApi {
       return;
     }
     if (this.capture.active) this.capture.innerIp(this.captureCtx(this.calls.get(call.o.callId)!.tunnel, call), false, pkt);
+    if (call.holdUntilRouted) {
+      if (call.holdUntilRouted.length < 64) call.holdUntilRouted.push(Buffer.from(pkt));
+      else this.count('ip-dropped-before-route');
+      return;
+    }
     this.tun?.write(pkt);
   }
 

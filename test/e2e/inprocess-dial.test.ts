@@ -176,3 +176,32 @@ test('two clients ping each other through the server', async () => {
     await rig.close();
   }
 });
+
+test('packets from a client wait for its route into the TUN, then flow in order (bounded hold)', async () => {
+  const rig = await startRig(vpnConfig({ auth: ['mschap-v2'], mppe: mppe(128) }), { realClock: true });
+  try {
+    // The kernel route for the client's /32 takes a while (netlink): gate it.
+    let openGate!: () => void;
+    const gate = new Promise<void>((r) => (openGate = r));
+    const tun = rig.tun();
+    const addRoute = tun.addRoute.bind(tun);
+    tun.addRoute = async (addr) => {
+      await gate;
+      return addRoute(addr);
+    };
+    const client = await rig.dial({ localAddress: '127.0.0.2', profile: 'windows10', password: 'cisco' });
+    const ping = client.ping(TUNNEL_IP, { count: 1, timeoutMs: 3000 });
+    const { buildIcmpEcho } = await import('../../src/server/tun/memory.js');
+    for (let seq = 0; seq < 70; seq++)
+      client.sendIp(buildIcmpEcho({ src: client.clientAddress, dst: '10.9.9.9', type: 8, id: 7, seq, payload: Buffer.alloc(8) }));
+    await until(() => (rig.server.status().errors['ip-dropped-before-route'] ?? 0) > 0, 'overflow of the hold counted');
+    assert.equal(rig.kernel().stats.echoReplies, 0, 'nothing reached the kernel before the route');
+    openGate();
+    assert.equal((await ping).received, 1, 'the held echo request was delivered once the route existed');
+    assert.equal(rig.kernel().stats.echoReplies, 1);
+    assert.equal(rig.server.status().errors['ip-dropped-before-route'], 7, '1 + 70 packets, 64 held');
+    await client.hangup();
+  } finally {
+    await rig.close();
+  }
+});
