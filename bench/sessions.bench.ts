@@ -26,7 +26,7 @@ import { fmt, info, pct, report, sleep } from './harness/report.js';
 
 const N = Number(process.env.SESSIONS_N ?? 10_000);
 const IDLE_S = Number(process.env.SESSIONS_IDLE_SECONDS ?? 20);
-const SETTLE_S = 5;
+const SETTLE_S = 10;
 const CLIENT_IP = '127.0.0.2';
 const SERVER_IP = '127.0.0.1';
 
