@@ -1,9 +1,10 @@
 /**
  * MPPE-128 forwarding through GRE and TUN with 1,400-octet packets, one
  * session and 100 sessions, as a ratio to this machine's raw RC4 speed on
- * the same packet size measured in the same run (the faster of our
- * TypeScript RC4 and OpenSSL's through Node, one reused cipher).
- * Target: >= 0.4 of it.
+ * the same packet size measured in the same run: Node's RC4 (OpenSSL, one
+ * reused cipher), as the issue defines it. Target: >= 0.4 of it. Our
+ * TypeScript RC4, which the server uses, is faster than Node's here; each
+ * figure's note also gives the stricter ratio against it.
  *
  * 1. In process (always): the server's own time per packet, both
  *    directions (bench/harness/forwarding-inproc.ts), stateful and
@@ -27,7 +28,7 @@ const rc4 = rawRc4Rates(PACKET_SIZE);
 info(
   `baseline: raw RC4 on ${PACKET_SIZE}-octet packets: TS ${fmt(rc4.ts)} pkt/s` +
     (rc4.node !== undefined ? `, OpenSSL ${fmt(rc4.node)} pkt/s` : ', OpenSSL rc4 unavailable (no --openssl-legacy-provider)') +
-    `; using ${rc4.bestName} (${fmt(gbit(rc4.best), 2)} Gbit/s)`,
+    `; baseline ${rc4.baselineName} (${fmt(gbit(rc4.baseline), 2)} Gbit/s)`,
 );
 
 for (const stateful of [true, false]) {
@@ -38,12 +39,12 @@ for (const stateful of [true, false]) {
       name: `forwarding in process, MPPE-128 ${mode}, ${sessions} session${sessions > 1 ? 's' : ''} (server time, both directions)`,
       value: r.pps,
       unit: `pkt/s (${fmt(gbit(r.pps), 2)} Gbit/s)`,
-      baseline: { value: rc4.best, unit: 'pkt/s', what: `raw ${rc4.bestName}, ${PACKET_SIZE} B` },
+      baseline: { value: rc4.baseline, unit: 'pkt/s', what: `raw ${rc4.baselineName}, ${PACKET_SIZE} B` },
       target: { op: '>=', value: 0.4, on: 'ratio' },
-      note: `up ${fmt(r.up.pps)} pkt/s (${r.up.packets} pkts), down ${fmt(r.down.pps)} pkt/s (${r.down.packets} pkts, ${r.down.delivered} decrypted by the clients)`,
+      note: `${(r.pps / rc4.ts).toFixed(2)} of TS RC4; up ${fmt(r.up.pps)} pkt/s (${r.up.packets} pkts), down ${fmt(r.down.pps)} pkt/s (${r.down.packets} pkts, ${r.down.delivered} decrypted by the clients)`,
     });
   }
 }
 
-await runNetnsForwarding(rc4.best, rc4.bestName);
+await runNetnsForwarding(rc4.baseline, rc4.baselineName, rc4.ts);
 process.exit(0);

@@ -38,8 +38,12 @@ export function mschapV2CryptoRate(ms = 400): number {
   return r;
 }
 
-/** Raw RC4 packets per second on `size`-octet packets: TypeScript, and OpenSSL when available. */
-export function rawRc4Rates(size: number, ms = 400): { ts: number; node: number | undefined; best: number; bestName: string } {
+/**
+ * Raw RC4 packets per second on `size`-octet packets: TypeScript, and
+ * OpenSSL through Node when the legacy provider is loaded. The issue's
+ * baseline is Node's RC4; without it the TypeScript figure stands in.
+ */
+export function rawRc4Rates(size: number, ms = 400): { ts: number; node: number | undefined; baseline: number; baselineName: string } {
   const key = randomBytes(16);
   const pkt = randomBytes(size);
   const out = Buffer.alloc(size);
@@ -50,6 +54,7 @@ export function rawRc4Rates(size: number, ms = 400): { ts: number; node: number 
     const n = new NodeRc4(key);
     nodeRate = rate(() => n.process(pkt, out), ms, 200);
   }
-  const nodeBetter = nodeRate !== undefined && nodeRate > tsRate;
-  return { ts: tsRate, node: nodeRate, best: nodeBetter ? nodeRate! : tsRate, bestName: nodeBetter ? 'OpenSSL RC4' : 'TS RC4' };
+  return nodeRate !== undefined
+    ? { ts: tsRate, node: nodeRate, baseline: nodeRate, baselineName: "Node's RC4" }
+    : { ts: tsRate, node: undefined, baseline: tsRate, baselineName: 'TS RC4' };
 }

@@ -30,7 +30,7 @@ interface Status {
   cpu: { user: number; system: number };
 }
 
-export async function runNetnsForwarding(baseline: number, baselineName: string): Promise<void> {
+export async function runNetnsForwarding(baseline: number, baselineName: string, tsRc4: number): Promise<void> {
   const can = canRoot();
   if (!can.ok) {
     skip('forwarding in namespaces (raw GRE + Linux TUN)', can.reason);
@@ -40,7 +40,7 @@ export async function runNetnsForwarding(baseline: number, baselineName: string)
   for (const mppe of ['stateful', 'stateless'] as const) {
     for (const sessions of [1, 100]) {
       try {
-        await oneCase(baseline, baselineName, mppe, sessions, seconds);
+        await oneCase(baseline, baselineName, tsRc4, mppe, sessions, seconds);
       } catch (err) {
         skip(`forwarding in namespaces, MPPE-128 ${mppe}, ${sessions} sessions`, `failed: ${(err as Error).message.slice(0, 500)}`);
       }
@@ -48,7 +48,7 @@ export async function runNetnsForwarding(baseline: number, baselineName: string)
   }
 }
 
-async function oneCase(baseline: number, baselineName: string, mppe: 'stateful' | 'stateless', sessions: number, seconds: number): Promise<void> {
+async function oneCase(baseline: number, baselineName: string, tsRc4: number, mppe: 'stateful' | 'stateless', sessions: number, seconds: number): Promise<void> {
   const nsS = await createNetns(uniqueNetnsName('bsrv'));
   const nsC = await createNetns(uniqueNetnsName('bcli'));
   let server: ServerChild | undefined;
@@ -91,7 +91,7 @@ async function oneCase(baseline: number, baselineName: string, mppe: 'stateful' 
         baseline: { value: baseline, unit: 'pkt/s', what: `raw ${baselineName}, ${PACKET_SIZE} B` },
         target: { op: '>=', value: 0.4, on: 'ratio' },
         note:
-          `client sent ${fmt(done.sent / done.seconds)} pkt/s, TUN out ${fmt(tunOut / done.seconds)}/s, TUN in ${fmt(tunIn / done.seconds)}/s, ` +
+          `${(pps / tsRc4).toFixed(2)} of TS RC4; client sent ${fmt(done.sent / done.seconds)} pkt/s, TUN out ${fmt(tunOut / done.seconds)}/s, TUN in ${fmt(tunIn / done.seconds)}/s, ` +
           `client got back ${fmt(done.received / done.seconds)}/s; server CPU ${fmt((cpuS / done.seconds) * 100)}% of a core ` +
           `(${fmt(packets / Math.max(cpuS, 1e-6))} pkt per CPU-second); client window drops ${done.windowFullDrops}`,
       });
