@@ -23,6 +23,7 @@ import { startServerChild } from './harness/child.js';
 import { dialMany, hangupAll, PASSWORD, USER } from './harness/inproc.js';
 import { udpPacket } from './harness/forwarding-inproc.js';
 import { fmt, info, pct, report } from './harness/report.js';
+import { benchProfile } from './harness/profile.js';
 
 const SESSIONS = Number(process.env.SHELL_SESSIONS ?? 1000);
 const PPS = Number(process.env.SHELL_TRAFFIC_PPS ?? 20_000);
@@ -56,7 +57,7 @@ let traffic: NodeJS.Timeout | undefined;
 try {
   const idle = await child.ask<ShellTimes>(`shell ${SAMPLES} ${GAP_MS}`, 'shell', 120_000);
   const r = await dialMany(
-    () => dialPptp({ server: SERVER_IP, port: child.port, localAddress: CLIENT_IP, gre, username: USER, password: PASSWORD, profile: 'windows10', timeoutMs: 60_000 }),
+    () => dialPptp({ server: SERVER_IP, port: child.port, localAddress: CLIENT_IP, gre, username: USER, password: PASSWORD, profile: benchProfile(), timeoutMs: 60_000 }),
     SESSIONS,
     100,
     120_000,

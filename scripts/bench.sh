@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # npm run bench: every benchmark, each printing its figures beside a
 # baseline measured in the same run. Pass names to run only some
-# (e.g. `npm run bench -- parse crypto`).
+# (e.g. `npm run bench -- parse crypto`). BENCH_PROFILE=linux dials like
+# pptp-linux + pppd instead of Windows 10.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npm run --silent build
 status=0
+echo "clients dial with the ${BENCH_PROFILE:-windows10} profile (BENCH_PROFILE=windows10|linux)"
 for f in dist/bench/*.bench.js; do
   name=$(basename "$f" .bench.js)
   if [ "$#" -gt 0 ] && ! printf '%s\n' "$@" | grep -qx "$name"; then continue; fi

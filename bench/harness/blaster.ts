@@ -14,6 +14,7 @@ import readline from 'node:readline';
 import { dialPptp, type PptpClient } from '../../src/client/dial.js';
 import { openGreSocket } from '../../src/server/gre/linux.js';
 import { udpPacket } from './forwarding-inproc.js';
+import { benchProfile } from './profile.js';
 
 interface BlasterOptions {
   server: string;
@@ -43,7 +44,7 @@ await Promise.all(
     while (next < o.sessions) {
       next++;
       try {
-        clients.push(await dialPptp({ server: o.server, gre, username: 'bench', password: 'bench-Passw0rd', profile: 'windows10', mppe, timeoutMs: 30_000 }));
+        clients.push(await dialPptp({ server: o.server, gre, username: 'bench', password: 'bench-Passw0rd', profile: benchProfile(), mppe, timeoutMs: 30_000 }));
       } catch (err) {
         const r = (err as { reason?: string }).reason ?? 'error';
         failed[r] = (failed[r] ?? 0) + 1;

@@ -13,6 +13,7 @@ import { createMemoryGreNetwork, type MemoryGreNetwork, type MemoryGreSocket } f
 import type { TunDevice } from '../../src/server/tun/device.js';
 import { dialPptp, type DialOptions, type PptpClient } from '../../src/client/dial.js';
 import { numberToIp, ipToNumber } from '../../src/server/ipv4.js';
+import { benchProfile } from './profile.js';
 
 export const SERVER_IP = '127.0.0.1';
 /** Server's PPP address (documentation address, data only). */
@@ -139,7 +140,7 @@ export async function startInproc(
         gre: endpoint(localAddress),
         username: USER,
         password: PASSWORD,
-        profile: 'windows10',
+        profile: benchProfile(),
         timeoutMs: 20_000,
         ...o,
       }),
