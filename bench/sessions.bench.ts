@@ -15,7 +15,8 @@
  *     beyond noise).
  *
  *   node --openssl-legacy-provider --expose-gc dist/bench/sessions.bench.js
- *   env: SESSIONS_N (default 10000), SESSIONS_IDLE_SECONDS (default 20)
+ *   env: SESSIONS_N (default 10000), SESSIONS_IDLE_SECONDS (default 20),
+ *        SESSIONS_SNAPSHOT=FILE (a heap snapshot of the loaded server at the end)
  */
 import { dialPptp, type PptpClient } from '../src/client/dial.js';
 import { numberToIp, ipToNumber } from '../src/server/ipv4.js';
@@ -108,6 +109,8 @@ try {
     target: { op: '<=', value: 0.5 },
     note: `heap ${fmt((idle.heapUsed - up.heapUsed) / 1024, 0)} KB in total`,
   });
+  // SESSIONS_SNAPSHOT=FILE: a V8 heap snapshot of the loaded server, after the figures (profiling)
+  if (process.env.SESSIONS_SNAPSHOT) info(`heap snapshot: ${(await child.ask<{ file: string }>(`snap ${process.env.SESSIONS_SNAPSHOT}`, 'snap', 600_000)).file}`);
 } finally {
   await hangupAll(clients);
   await child.stop();

@@ -28,6 +28,7 @@ import {
   ourMppeRequest,
   peerOmittedMppe,
   type MppeNextRequest,
+  type MppePolicy,
 } from './ccp-mppe.js';
 
 export const CCP_OPT_MPPE = CCP_OPTION_MPPE;
@@ -64,28 +65,85 @@ export function policyMppeNegotiation(setting: MppeSetting, offerStyle: 'all-all
   const policy = mppePolicy(setting);
   if (!policy) throw new Error('policyMppeNegotiation needs an MPPE setting');
   const firstOffer = ourMppeRequest(offerStyle === 'strongest' ? { ...policy, allowed: policy.allowed.slice(0, 1) } : policy);
-  let offer: number | undefined;
-  const next = (r: MppeNextRequest): boolean => {
+  return new PolicyMppeNegotiation(policy, firstOffer);
+}
+
+/** One per CCP: the policy's logic on the prototype (no closures per session). */
+class PolicyMppeNegotiation implements MppeNegotiation {
+  private current: number | undefined;
+  constructor(
+    private readonly policy: MppePolicy,
+    private readonly firstOffer: number | undefined,
+  ) {
+    this.current = firstOffer;
+  }
+  private next(r: MppeNextRequest): boolean {
     if (r.action === 'fail') return false;
-    offer = r.action === 'request' ? r.value : undefined;
+    this.current = r.action === 'request' ? r.value : undefined;
     return true;
-  };
-  const negotiation: MppeNegotiation = {
-    reset: () => (offer = firstOffer),
-    offer: () => offer,
-    judgePeer: (bits) => {
-      const v = judgePeerMppeRequest(policy, bits);
-      return v.action === 'ack' ? { verdict: 'ack' } : v.action === 'nak' ? { verdict: 'nak', bits: v.value } : { verdict: 'rej' };
-    },
-    missing: () => {
-      const m = peerOmittedMppe(policy);
-      return m.action === 'nak' ? m.value : undefined;
-    },
-    onNak: (bits) => next(onPeerMppeNak(policy, bits)),
-    onRej: () => next(onPeerMppeReject(policy)),
-  };
-  negotiation.reset();
-  return negotiation;
+  }
+  reset(): void {
+    this.current = this.firstOffer;
+  }
+  offer(): number | undefined {
+    return this.current;
+  }
+  judgePeer(bits: number): { verdict: 'ack' } | { verdict: 'nak'; bits: number } | { verdict: 'rej' } {
+    const v = judgePeerMppeRequest(this.policy, bits);
+    return v.action === 'ack' ? { verdict: 'ack' } : v.action === 'nak' ? { verdict: 'nak', bits: v.value } : { verdict: 'rej' };
+  }
+  missing(): number | undefined {
+    const m = peerOmittedMppe(this.policy);
+    return m.action === 'nak' ? m.value : undefined;
+  }
+  onNak(bits: number): boolean {
+    return this.next(onPeerMppeNak(this.policy, bits));
+  }
+  onRej(): boolean {
+    return this.next(onPeerMppeReject(this.policy));
+  }
+}
+
+/** CCP's one option: MPPE, judged by the layer's MppeNegotiation. */
+class MppeOption implements OptionHandler {
+  readonly type = CCP_OPT_MPPE;
+  constructor(
+    private readonly ccp: Ccp,
+    private readonly mppe: MppeNegotiation,
+  ) {}
+  reset(): void {
+    this.mppe.reset();
+    this.ccp.ours = undefined;
+  }
+  buildReq(): Buffer | undefined {
+    const b = this.mppe.offer();
+    return b === undefined ? undefined : u32(b);
+  }
+  onAck(v: Buffer): void {
+    this.ccp.ours = v.readUInt32BE(0);
+  }
+  onNak(v: Buffer): NakRejOutcome {
+    if (v.length !== 4) return 'bad';
+    return this.mppe.onNak(v.readUInt32BE(0)) ? 'ok' : { fail: 'no common MPPE strength' };
+  }
+  onRej(): NakRejOutcome {
+    return this.mppe.onRej() ? 'ok' : { fail: 'peer refused MPPE' };
+  }
+  missing(): Buffer | undefined {
+    const b = this.mppe.missing();
+    return b === undefined ? undefined : u32(b);
+  }
+  onReq(v: Buffer): ReqVerdict {
+    if (v.length !== 4) return { verdict: 'rej' };
+    const j = this.mppe.judgePeer(v.readUInt32BE(0));
+    return j.verdict === 'nak' ? { verdict: 'nak', value: u32(j.bits) } : j;
+  }
+  clearPeer(): void {
+    this.ccp.his = undefined;
+  }
+  accepted(v: Buffer): void {
+    this.ccp.his = v.readUInt32BE(0);
+  }
 }
 
 export interface CcpEvents {
@@ -111,9 +169,9 @@ export class Ccp extends NegotiatingLayer {
   /** our Reset-Request waiting for its Ack: identifier, retransmit timer */
   private resetPending: { id: number; timer: Timer | undefined } | undefined;
   protected readonly options: OptionNegotiator;
-  /** bits the peer acked in our request, and bits we acked in its */
-  private ours: number | undefined;
-  private his: number | undefined;
+  /** bits the peer acked in our request, and bits we acked in its (@internal: set by MppeOption) */
+  ours: number | undefined;
+  his: number | undefined;
   agreed: MppeAgreed | null = null;
 
   constructor(
@@ -122,35 +180,7 @@ export class Ccp extends NegotiatingLayer {
     private readonly ev: CcpEvents,
   ) {
     super();
-    const handler: OptionHandler = {
-      type: CCP_OPT_MPPE,
-      reset: () => {
-        mppe.reset();
-        this.ours = undefined;
-      },
-      buildReq: () => {
-        const b = mppe.offer();
-        return b === undefined ? undefined : u32(b);
-      },
-      onAck: (v) => (this.ours = v.readUInt32BE(0)),
-      onNak: (v): NakRejOutcome => {
-        if (v.length !== 4) return 'bad';
-        return mppe.onNak(v.readUInt32BE(0)) ? 'ok' : { fail: 'no common MPPE strength' };
-      },
-      onRej: (): NakRejOutcome => (mppe.onRej() ? 'ok' : { fail: 'peer refused MPPE' }),
-      missing: () => {
-        const b = mppe.missing();
-        return b === undefined ? undefined : u32(b);
-      },
-      onReq: (v): ReqVerdict => {
-        if (v.length !== 4) return { verdict: 'rej' };
-        const j = mppe.judgePeer(v.readUInt32BE(0));
-        return j.verdict === 'nak' ? { verdict: 'nak', value: u32(j.bits) } : j;
-      },
-      clearPeer: () => (this.his = undefined),
-      accepted: (v) => (this.his = v.readUInt32BE(0)),
-    };
-    this.options = new OptionNegotiator([handler]);
+    this.options = new OptionNegotiator([new MppeOption(this, mppe)]);
     this.fsm = new Fsm(this, {
       name: 'CCP',
       clock,

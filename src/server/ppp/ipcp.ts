@@ -73,13 +73,72 @@ function ipOf(v: Buffer): string | undefined {
   return v.length === 4 ? ipv4String(v) : undefined;
 }
 
+// Server option handlers: logic on the prototype, not closures per session
+// (bench/sessions.bench.ts, 10,000 sessions).
+
+/** Our address in our request; the peer's judged against the one assigned to it. */
+class ServerAddressOption implements OptionHandler {
+  readonly type = IPCP_OPT.IpAddress;
+  private want = true;
+  constructor(private readonly ipcp: Ipcp) {}
+  private assigned(): string | undefined {
+    return this.ipcp.cfg.peerAddress?.();
+  }
+  reset(): void {
+    this.want = true;
+  }
+  buildReq(): Buffer | undefined {
+    return this.want && this.ipcp.cfg.localAddress ? ipv4Bytes(this.ipcp.cfg.localAddress) : undefined;
+  }
+  onAck(): void {
+    this.ipcp.negotiated.localAddress = this.ipcp.cfg.localAddress;
+  }
+  // Our address is ours: a Nak does not change it.
+  onNak(): NakRejOutcome {
+    return 'ok';
+  }
+  onRej(): NakRejOutcome {
+    this.want = false;
+    return 'ok';
+  }
+  onReq(v: Buffer): ReqVerdict {
+    const ip = ipOf(v);
+    const a = this.assigned();
+    if (ip === undefined || a === undefined) return { verdict: 'rej' };
+    return ip === a ? { verdict: 'ack' } : { verdict: 'nak', value: ipv4Bytes(a) };
+  }
+  missing(): Buffer | undefined {
+    const a = this.assigned();
+    return a === undefined ? undefined : ipv4Bytes(a);
+  }
+  clearPeer(): void {
+    this.ipcp.negotiated.peerAddress = undefined;
+  }
+  accepted(v: Buffer): void {
+    this.ipcp.negotiated.peerAddress = ipOf(v);
+  }
+}
+
+/** DNS / NBNS: Nak'ed with the configured value, Rejected when there is none. */
+class ServerNameServerOption implements OptionHandler {
+  constructor(
+    readonly type: number,
+    private readonly value: string | undefined,
+  ) {}
+  onReq(v: Buffer): ReqVerdict {
+    if (this.value === undefined || v.length !== 4) return { verdict: 'rej' };
+    return ipOf(v) === this.value ? { verdict: 'ack' } : { verdict: 'nak', value: ipv4Bytes(this.value) };
+  }
+}
+
 export class Ipcp extends NegotiatingLayer {
   readonly fsm: Fsm;
   readonly negotiated: IpcpNegotiated = { dns: [], wins: [] };
   protected readonly options: OptionNegotiator;
 
   constructor(
-    private readonly cfg: IpcpConfig,
+    /** @internal read by the option handlers */
+    readonly cfg: IpcpConfig,
     clock: Clock,
     private readonly ev: IpcpEvents,
   ) {
@@ -87,11 +146,11 @@ export class Ipcp extends NegotiatingLayer {
     const handlers =
       cfg.role === 'server'
         ? [
-            this.serverAddress(),
-            this.serverNameServer(IPCP_OPT.PrimaryDns, cfg.dns?.[0]),
-            this.serverNameServer(IPCP_OPT.PrimaryNbns, cfg.wins?.[0]),
-            this.serverNameServer(IPCP_OPT.SecondaryDns, cfg.dns?.[1]),
-            this.serverNameServer(IPCP_OPT.SecondaryNbns, cfg.wins?.[1]),
+            new ServerAddressOption(this),
+            new ServerNameServerOption(IPCP_OPT.PrimaryDns, cfg.dns?.[0]),
+            new ServerNameServerOption(IPCP_OPT.PrimaryNbns, cfg.wins?.[0]),
+            new ServerNameServerOption(IPCP_OPT.SecondaryDns, cfg.dns?.[1]),
+            new ServerNameServerOption(IPCP_OPT.SecondaryNbns, cfg.wins?.[1]),
           ]
         : this.clientHandlers(
             cfg.request ?? [
@@ -145,45 +204,6 @@ export class Ipcp extends NegotiatingLayer {
   }
 
   // ---- server handlers --------------------------------------------------
-
-  private serverAddress(): OptionHandler {
-    let want = true;
-    const assigned = (): string | undefined => this.cfg.peerAddress?.();
-    return {
-      type: IPCP_OPT.IpAddress,
-      reset: () => (want = true),
-      buildReq: () => (want && this.cfg.localAddress ? ipv4Bytes(this.cfg.localAddress) : undefined),
-      onAck: () => (this.negotiated.localAddress = this.cfg.localAddress),
-      // Our address is ours: a Nak does not change it.
-      onNak: () => 'ok',
-      onRej: () => {
-        want = false;
-        return 'ok';
-      },
-      onReq: (v): ReqVerdict => {
-        const ip = ipOf(v);
-        const a = assigned();
-        if (ip === undefined || a === undefined) return { verdict: 'rej' };
-        return ip === a ? { verdict: 'ack' } : { verdict: 'nak', value: ipv4Bytes(a) };
-      },
-      missing: () => {
-        const a = assigned();
-        return a === undefined ? undefined : ipv4Bytes(a);
-      },
-      clearPeer: () => (this.negotiated.peerAddress = undefined),
-      accepted: (v) => (this.negotiated.peerAddress = ipOf(v)),
-    };
-  }
-
-  private serverNameServer(type: number, value: string | undefined): OptionHandler {
-    return {
-      type,
-      onReq: (v): ReqVerdict => {
-        if (value === undefined || v.length !== 4) return { verdict: 'rej' };
-        return ipOf(v) === value ? { verdict: 'ack' } : { verdict: 'nak', value: ipv4Bytes(value) };
-      },
-    };
-  }
 
   // ---- client handlers --------------------------------------------------
 

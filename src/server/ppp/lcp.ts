@@ -125,11 +125,272 @@ function randomNonZero(random32: () => number): number {
   }
 }
 
+function mathRandom32(): number {
+  return (Math.random() * 0x100000000) >>> 0;
+}
+
+// Option handlers: one small object per option per session, their logic on
+// the prototype (closures per handler cost ~0.5 KB per handler, 10,000
+// sessions: bench/sessions.bench.ts).
+
+const ACK: ReqVerdict = { verdict: 'ack' };
+const REJ: ReqVerdict = { verdict: 'rej' };
+
+class MruOption implements OptionHandler {
+  readonly type = LCP_OPT.MRU;
+  private want: number | null;
+  constructor(
+    private readonly lcp: Lcp,
+    private readonly initial: number | null,
+  ) {
+    this.want = initial;
+  }
+  reset(): void {
+    this.want = this.initial;
+  }
+  buildReq(): Buffer | undefined {
+    return this.want === null ? undefined : u16(this.want);
+  }
+  onNak(v: Buffer): NakRejOutcome {
+    if (v.length !== 2) return 'bad';
+    const n = v.readUInt16BE(0);
+    this.want = n >= MIN_MRU && n <= DEFAULT_MRU ? n : null;
+    return 'ok';
+  }
+  onRej(): NakRejOutcome {
+    this.want = null;
+    return 'ok';
+  }
+  onReq(v: Buffer): ReqVerdict {
+    if (v.length !== 2) return { verdict: 'rej' };
+    return v.readUInt16BE(0) >= MIN_MRU ? { verdict: 'ack' } : { verdict: 'nak', value: u16(MIN_MRU) };
+  }
+  clearPeer(): void {
+    this.lcp.negotiated.peerMru = DEFAULT_MRU;
+  }
+  accepted(v: Buffer): void {
+    this.lcp.negotiated.peerMru = v.readUInt16BE(0);
+  }
+}
+
+/** ACCM is meaningless without async HDLC (PPTP): accept any value; ask only when told to (pppd). */
+class AccmOption implements OptionHandler {
+  readonly type = LCP_OPT.ACCM;
+  private want: number | null;
+  constructor(private readonly initial: number | null) {
+    this.want = initial;
+  }
+  reset(): void {
+    this.want = this.initial;
+  }
+  buildReq(): Buffer | undefined {
+    return this.want === null ? undefined : u32(this.want);
+  }
+  // pppd: a Nak'ed map is OR'ed into ours
+  onNak(v: Buffer): NakRejOutcome {
+    if (v.length !== 4) return 'bad';
+    if (this.want !== null) this.want = (this.want | v.readUInt32BE(0)) >>> 0;
+    return 'ok';
+  }
+  onRej(): NakRejOutcome {
+    this.want = null;
+    return 'ok';
+  }
+  onReq(v: Buffer): ReqVerdict {
+    return v.length === 4 ? { verdict: 'ack' } : { verdict: 'rej' };
+  }
+}
+
+/**
+ * Callback (RFC 1570 2.3): asked by a Windows client; the peer's is
+ * Acked only for the operation `acceptCallback` names (CBCP, where the
+ * client then answers "no callback"), Rejected otherwise.
+ */
+class CallbackOption implements OptionHandler {
+  readonly type = LCP_OPT.Callback;
+  private want: number | null;
+  constructor(
+    private readonly lcp: Lcp,
+    private readonly initial: number | null,
+    private readonly accept: number | null,
+  ) {
+    this.want = initial;
+  }
+  reset(): void {
+    this.want = this.initial;
+    this.lcp.negotiated.callback = undefined;
+  }
+  buildReq(): Buffer | undefined {
+    return this.want === null ? undefined : Buffer.from([this.want]);
+  }
+  onAck(v: Buffer): void {
+    this.lcp.negotiated.callback = v.length >= 1 ? v[0] : undefined;
+  }
+  onNak(): NakRejOutcome {
+    this.want = null;
+    return 'ok';
+  }
+  onRej(): NakRejOutcome {
+    this.want = null;
+    return 'ok';
+  }
+  onReq(v: Buffer): ReqVerdict {
+    return this.accept !== null && v.length >= 1 && v[0] === this.accept ? { verdict: 'ack' } : { verdict: 'rej' };
+  }
+  clearPeer(): void {
+    this.lcp.negotiated.peerCallback = undefined;
+  }
+  accepted(v: Buffer): void {
+    this.lcp.negotiated.peerCallback = v[0];
+  }
+}
+
+class ServerAuthOption implements OptionHandler {
+  readonly type = LCP_OPT.AuthProtocol;
+  /** protocols the peer refused in this negotiation (created on the first refusal) */
+  private refused: AuthProtocol[] | undefined;
+  private current: AuthProtocol | undefined;
+  constructor(
+    private readonly lcp: Lcp,
+    private readonly allowed: readonly AuthProtocol[],
+  ) {
+    this.current = allowed[0];
+  }
+  private isRefused(p: AuthProtocol): boolean {
+    return this.refused !== undefined && this.refused.includes(p);
+  }
+  private next(): AuthProtocol | undefined {
+    return this.allowed.find((p) => !this.isRefused(p));
+  }
+  reset(): void {
+    this.refused = undefined;
+    this.current = this.allowed[0];
+    this.lcp.negotiated.authProtocol = undefined;
+  }
+  buildReq(): Buffer | undefined {
+    return this.current === undefined ? undefined : authOptionValue(this.current);
+  }
+  onAck(v: Buffer): void {
+    this.lcp.negotiated.authProtocol = parseAuthOption(v);
+  }
+  onNak(v: Buffer): NakRejOutcome {
+    const suggested = parseAuthOption(v);
+    if (suggested !== undefined && this.allowed.includes(suggested) && !this.isRefused(suggested) && suggested !== this.current) {
+      this.current = suggested;
+      return 'ok';
+    }
+    if (this.current !== undefined && !this.isRefused(this.current)) (this.refused ??= []).push(this.current);
+    this.current = this.next();
+    return this.current === undefined ? this.lcp.fail('no common authentication protocol') : 'ok';
+  }
+  // We never run without authentication: a peer that refuses it cannot connect.
+  onRej(): NakRejOutcome {
+    return this.lcp.fail('peer refused to authenticate');
+  }
+  // A client asking us to authenticate ourselves: we do not.
+  onReq(): ReqVerdict {
+    return REJ;
+  }
+}
+
+class ClientAuthOption implements OptionHandler {
+  readonly type = LCP_OPT.AuthProtocol;
+  constructor(
+    private readonly lcp: Lcp,
+    private readonly allowed: readonly AuthProtocol[],
+  ) {}
+  onReq(v: Buffer): ReqVerdict {
+    const p = parseAuthOption(v);
+    if (p !== undefined && this.allowed.includes(p)) return ACK;
+    return this.allowed.length ? { verdict: 'nak', value: authOptionValue(this.allowed[0]) } : REJ;
+  }
+  clearPeer(): void {
+    this.lcp.negotiated.authProtocol = undefined;
+  }
+  accepted(v: Buffer): void {
+    this.lcp.negotiated.authProtocol = parseAuthOption(v);
+  }
+}
+
+class MagicOption implements OptionHandler {
+  readonly type = LCP_OPT.MagicNumber;
+  private want = true;
+  constructor(
+    private readonly lcp: Lcp,
+    private readonly random32: () => number,
+  ) {}
+  reset(): void {
+    this.want = true;
+    this.lcp.negotiated.ourMagic = randomNonZero(this.random32);
+  }
+  buildReq(): Buffer | undefined {
+    return this.want ? u32(this.lcp.negotiated.ourMagic) : undefined;
+  }
+  onNak(v: Buffer): NakRejOutcome {
+    // The peer saw our number come back (or dislikes it): choose another.
+    let m = randomNonZero(this.random32);
+    if (v.length === 4 && m === v.readUInt32BE(0)) m = randomNonZero(this.random32);
+    this.lcp.negotiated.ourMagic = m;
+    return 'ok';
+  }
+  onRej(): NakRejOutcome {
+    this.want = false;
+    this.lcp.negotiated.ourMagic = 0;
+    return 'ok';
+  }
+  onReq(v: Buffer): ReqVerdict {
+    if (v.length !== 4) return { verdict: 'rej' };
+    const m = v.readUInt32BE(0);
+    // Zero is illegal; our own number means a looped-back link (RFC 1661 6.4).
+    if (m === 0 || (this.want && m === this.lcp.negotiated.ourMagic)) {
+      return { verdict: 'nak', value: u32(randomNonZero(this.random32)) };
+    }
+    return { verdict: 'ack' };
+  }
+  clearPeer(): void {
+    this.lcp.negotiated.peerMagic = 0;
+  }
+  accepted(v: Buffer): void {
+    this.lcp.negotiated.peerMagic = v.readUInt32BE(0);
+  }
+}
+
+/** PFC / ACFC: empty options; what we acked says whether we may compress toward the peer. */
+class FlagOption implements OptionHandler {
+  private want = true;
+  constructor(
+    private readonly lcp: Lcp,
+    readonly type: typeof LCP_OPT.PFC | typeof LCP_OPT.ACFC,
+  ) {}
+  reset(): void {
+    this.want = true;
+  }
+  buildReq(): Buffer | undefined {
+    return this.want ? Buffer.alloc(0) : undefined;
+  }
+  onRej(): NakRejOutcome {
+    this.want = false;
+    return 'ok';
+  }
+  onReq(v: Buffer): ReqVerdict {
+    return v.length === 0 ? { verdict: 'ack' } : { verdict: 'rej' };
+  }
+  private setSend(v: boolean): void {
+    if (this.type === LCP_OPT.PFC) this.lcp.negotiated.sendPfc = v;
+    else this.lcp.negotiated.sendAcfc = v;
+  }
+  clearPeer(): void {
+    this.setSend(false);
+  }
+  accepted(): void {
+    this.setSend(true);
+  }
+}
+
 export class Lcp extends NegotiatingLayer {
   readonly fsm: Fsm;
   readonly negotiated: LcpNegotiated;
   protected readonly options: OptionNegotiator;
-  private readonly random32: () => number;
   private echoTimer: Timer | undefined;
   private echosPending = 0;
   private failure: string | undefined;
@@ -140,17 +401,17 @@ export class Lcp extends NegotiatingLayer {
     private readonly ev: LcpEvents,
   ) {
     super();
-    this.random32 = cfg.random32 ?? (() => (Math.random() * 0x100000000) >>> 0);
+    const random32 = cfg.random32 ?? mathRandom32;
     this.negotiated = { peerMru: DEFAULT_MRU, ourMagic: 0, peerMagic: 0, sendPfc: false, sendAcfc: false };
     this.options = new OptionNegotiator([
-      this.mruHandler(),
-      this.accmHandler(),
-      cfg.role === 'server' ? this.serverAuthHandler() : this.clientAuthHandler(),
-      this.magicHandler(),
-      this.flagHandler(LCP_OPT.PFC, (v) => (this.negotiated.sendPfc = v)),
-      this.flagHandler(LCP_OPT.ACFC, (v) => (this.negotiated.sendAcfc = v)),
+      new MruOption(this, cfg.mru === undefined ? 1400 : cfg.mru),
+      new AccmOption(cfg.asyncMap ?? null),
+      cfg.role === 'server' ? new ServerAuthOption(this, cfg.authProtocols) : new ClientAuthOption(this, cfg.authProtocols),
+      new MagicOption(this, random32),
+      new FlagOption(this, LCP_OPT.PFC),
+      new FlagOption(this, LCP_OPT.ACFC),
       // Windows puts Callback after ACFC.
-      this.callbackHandler(),
+      new CallbackOption(this, cfg.callback ?? null, cfg.acceptCallback ?? null),
     ]);
     this.fsm = new Fsm(this, {
       name: 'LCP',
@@ -161,184 +422,8 @@ export class Lcp extends NegotiatingLayer {
     });
   }
 
-  // ---- option handlers --------------------------------------------------
-
-  private mruHandler(): OptionHandler {
-    let want: number | null = this.cfg.mru === undefined ? 1400 : this.cfg.mru;
-    const initial = want;
-    return {
-      type: LCP_OPT.MRU,
-      reset: () => (want = initial),
-      buildReq: () => (want === null ? undefined : u16(want)),
-      onNak: (v) => {
-        if (v.length !== 2) return 'bad';
-        const n = v.readUInt16BE(0);
-        want = n >= MIN_MRU && n <= DEFAULT_MRU ? n : null;
-        return 'ok';
-      },
-      onRej: () => {
-        want = null;
-        return 'ok';
-      },
-      onReq: (v): ReqVerdict => {
-        if (v.length !== 2) return { verdict: 'rej' };
-        return v.readUInt16BE(0) >= MIN_MRU ? { verdict: 'ack' } : { verdict: 'nak', value: u16(MIN_MRU) };
-      },
-      clearPeer: () => (this.negotiated.peerMru = DEFAULT_MRU),
-      accepted: (v) => (this.negotiated.peerMru = v.readUInt16BE(0)),
-    };
-  }
-
-  /** ACCM is meaningless without async HDLC (PPTP): accept any value; ask only when told to (pppd). */
-  private accmHandler(): OptionHandler {
-    const initial = this.cfg.asyncMap ?? null;
-    let want = initial;
-    return {
-      type: LCP_OPT.ACCM,
-      reset: () => (want = initial),
-      buildReq: () => (want === null ? undefined : u32(want)),
-      // pppd: a Nak'ed map is OR'ed into ours
-      onNak: (v) => {
-        if (v.length !== 4) return 'bad';
-        if (want !== null) want = (want | v.readUInt32BE(0)) >>> 0;
-        return 'ok';
-      },
-      onRej: () => {
-        want = null;
-        return 'ok';
-      },
-      onReq: (v): ReqVerdict => (v.length === 4 ? { verdict: 'ack' } : { verdict: 'rej' }),
-    };
-  }
-
-  /**
-   * Callback (RFC 1570 2.3): asked by a Windows client; the peer's is
-   * Acked only for the operation `acceptCallback` names (CBCP, where the
-   * client then answers "no callback"), Rejected otherwise.
-   */
-  private callbackHandler(): OptionHandler {
-    const initial = this.cfg.callback ?? null;
-    const accept = this.cfg.acceptCallback ?? null;
-    let want = initial;
-    return {
-      type: LCP_OPT.Callback,
-      reset: () => {
-        want = initial;
-        this.negotiated.callback = undefined;
-      },
-      buildReq: () => (want === null ? undefined : Buffer.from([want])),
-      onAck: (v) => (this.negotiated.callback = v.length >= 1 ? v[0] : undefined),
-      onNak: () => {
-        want = null;
-        return 'ok';
-      },
-      onRej: () => {
-        want = null;
-        return 'ok';
-      },
-      onReq: (v): ReqVerdict => (accept !== null && v.length >= 1 && v[0] === accept ? { verdict: 'ack' } : { verdict: 'rej' }),
-      clearPeer: () => (this.negotiated.peerCallback = undefined),
-      accepted: (v) => (this.negotiated.peerCallback = v[0]),
-    };
-  }
-
-  private serverAuthHandler(): OptionHandler {
-    const allowed = this.cfg.authProtocols;
-    let refused = new Set<AuthProtocol>();
-    let current: AuthProtocol | undefined = allowed[0];
-    const next = (): AuthProtocol | undefined => allowed.find((p) => !refused.has(p));
-    return {
-      type: LCP_OPT.AuthProtocol,
-      reset: () => {
-        refused = new Set();
-        current = allowed[0];
-        this.negotiated.authProtocol = undefined;
-      },
-      buildReq: () => (current === undefined ? undefined : authOptionValue(current)),
-      onAck: (v) => (this.negotiated.authProtocol = parseAuthOption(v)),
-      onNak: (v): NakRejOutcome => {
-        const suggested = parseAuthOption(v);
-        if (suggested !== undefined && allowed.includes(suggested) && !refused.has(suggested) && suggested !== current) {
-          current = suggested;
-          return 'ok';
-        }
-        if (current !== undefined) refused.add(current);
-        current = next();
-        return current === undefined ? this.fail('no common authentication protocol') : 'ok';
-      },
-      // We never run without authentication: a peer that refuses it cannot connect.
-      onRej: () => this.fail('peer refused to authenticate'),
-      // A client asking us to authenticate ourselves: we do not.
-      onReq: (): ReqVerdict => ({ verdict: 'rej' }),
-    };
-  }
-
-  private clientAuthHandler(): OptionHandler {
-    const allowed = this.cfg.authProtocols;
-    return {
-      type: LCP_OPT.AuthProtocol,
-      onReq: (v): ReqVerdict => {
-        const p = parseAuthOption(v);
-        if (p !== undefined && allowed.includes(p)) return { verdict: 'ack' };
-        return allowed.length ? { verdict: 'nak', value: authOptionValue(allowed[0]) } : { verdict: 'rej' };
-      },
-      clearPeer: () => (this.negotiated.authProtocol = undefined),
-      accepted: (v) => (this.negotiated.authProtocol = parseAuthOption(v)),
-    };
-  }
-
-  private magicHandler(): OptionHandler {
-    let want = true;
-    return {
-      type: LCP_OPT.MagicNumber,
-      reset: () => {
-        want = true;
-        this.negotiated.ourMagic = randomNonZero(this.random32);
-      },
-      buildReq: () => (want ? u32(this.negotiated.ourMagic) : undefined),
-      onNak: (v) => {
-        // The peer saw our number come back (or dislikes it): choose another.
-        let m = randomNonZero(this.random32);
-        if (v.length === 4 && m === v.readUInt32BE(0)) m = randomNonZero(this.random32);
-        this.negotiated.ourMagic = m;
-        return 'ok';
-      },
-      onRej: () => {
-        want = false;
-        this.negotiated.ourMagic = 0;
-        return 'ok';
-      },
-      onReq: (v): ReqVerdict => {
-        if (v.length !== 4) return { verdict: 'rej' };
-        const m = v.readUInt32BE(0);
-        // Zero is illegal; our own number means a looped-back link (RFC 1661 6.4).
-        if (m === 0 || (want && m === this.negotiated.ourMagic)) {
-          return { verdict: 'nak', value: u32(randomNonZero(this.random32)) };
-        }
-        return { verdict: 'ack' };
-      },
-      clearPeer: () => (this.negotiated.peerMagic = 0),
-      accepted: (v) => (this.negotiated.peerMagic = v.readUInt32BE(0)),
-    };
-  }
-
-  private flagHandler(type: number, setSend: (v: boolean) => void): OptionHandler {
-    let want = true;
-    return {
-      type,
-      reset: () => (want = true),
-      buildReq: () => (want ? Buffer.alloc(0) : undefined),
-      onRej: () => {
-        want = false;
-        return 'ok';
-      },
-      onReq: (v): ReqVerdict => (v.length === 0 ? { verdict: 'ack' } : { verdict: 'rej' }),
-      clearPeer: () => setSend(false),
-      accepted: () => setSend(true),
-    };
-  }
-
-  private fail(reason: string): NakRejOutcome {
+  /** A negotiation dead end (reported through negotiationFailed). For the option handlers. */
+  fail(reason: string): NakRejOutcome {
     this.failure = reason;
     return { fail: reason };
   }
