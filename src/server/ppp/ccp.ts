@@ -184,8 +184,7 @@ export class Ccp extends NegotiatingLayer {
     this.fsm = new Fsm(this, {
       name: 'CCP',
       clock,
-      send: (c, i, d) => ev.send(c, i, d),
-      trace: (t) => ev.trace(t),
+      events: ev,
       nextId: ev.nextId ? () => ev.nextId!() : undefined,
     });
   }

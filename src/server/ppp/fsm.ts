@@ -67,13 +67,25 @@ export type FsmTrace =
   | { kind: 'timeout'; state: FsmState }
   | { kind: 'error'; what: string };
 
+/** Where an automaton's packets and traces go. */
+export interface FsmOutput {
+  /** send a control packet of this protocol (the session frames it) */
+  send(code: number, id: number, data: Buffer): void;
+  trace?(ev: FsmTrace): void;
+}
+
 export interface FsmOptions {
   /** 'LCP' | 'IPCP' | 'CCP' (for traces) */
   name: string;
   clock: Clock;
-  /** send a control packet of this protocol (the session frames it) */
-  send(code: number, id: number, data: Buffer): void;
+  /** send a control packet of this protocol (the session frames it); required unless `events` is given */
+  send?(code: number, id: number, data: Buffer): void;
   trace?(ev: FsmTrace): void;
+  /**
+   * Instead of send/trace: an object whose own send/trace are called (a
+   * layer passes its events object: no wrapper closures per automaton).
+   */
+  events?: FsmOutput;
   /** Identifier source shared with other protocols (Windows); default: this automaton's own counter from 1. */
   nextId?(): number;
   restartMs?: number;
@@ -100,12 +112,19 @@ export class Fsm {
   private readonly maxConfigure: number;
   private readonly maxTerminate: number;
   private readonly maxFailure: number;
+  private readonly clock: Clock;
+  private readonly out: FsmOutput;
+  private readonly sharedNextId: (() => number) | undefined;
 
   constructor(
     private readonly layer: FsmLayer,
-    private readonly opts: FsmOptions,
+    opts: FsmOptions,
   ) {
     this.name = opts.name;
+    this.clock = opts.clock;
+    if (!opts.events && !opts.send) throw new TypeError('Fsm needs send or events');
+    this.out = opts.events ?? (opts as FsmOutput);
+    this.sharedNextId = opts.nextId;
     this.restartMs = opts.restartMs ?? 3000;
     this.maxConfigure = opts.maxConfigure ?? 10;
     this.maxTerminate = opts.maxTerminate ?? 2;
@@ -114,7 +133,7 @@ export class Fsm {
 
   /** Next identifier for a request this layer originates (LCP echo shares it). */
   nextId(): number {
-    if (this.opts.nextId) return this.opts.nextId() & 0xff;
+    if (this.sharedNextId) return this.sharedNextId() & 0xff;
     this.id = (this.id + 1) & 0xff;
     return this.id;
   }
@@ -228,7 +247,7 @@ export class Fsm {
 
   /** A control packet of this protocol arrived (payload after the PPP protocol field). */
   input(code: number, id: number, data: Buffer): void {
-    this.opts.trace?.({ kind: 'packet', dir: 'I', code, id, data, state: this.state });
+    this.out.trace?.({ kind: 'packet', dir: 'I', code, id, data, state: this.state });
     if (this.state === 'initial' || this.state === 'starting') {
       this.error(`packet in state ${this.state}`);
       return;
@@ -478,7 +497,7 @@ export class Fsm {
 
   private onTimeout(): void {
     this.timer = undefined;
-    this.opts.trace?.({ kind: 'timeout', state: this.state });
+    this.out.trace?.({ kind: 'timeout', state: this.state });
     if (this.restartCount > 0) {
       // TO+
       switch (this.state) {
@@ -561,8 +580,8 @@ export class Fsm {
 
   /** Every packet of this layer leaves through here. */
   send(code: number, id: number, data: Buffer): void {
-    this.opts.trace?.({ kind: 'packet', dir: 'O', code, id, data, state: this.state });
-    this.opts.send(code, id, data);
+    this.out.trace?.({ kind: 'packet', dir: 'O', code, id, data, state: this.state });
+    this.out.send(code, id, data);
   }
 
   // ---- helpers ----------------------------------------------------------
@@ -573,7 +592,7 @@ export class Fsm {
 
   private startTimer(): void {
     this.timer?.cancel();
-    this.timer = this.opts.clock.setTimer(this.restartMs, () => this.onTimeout());
+    this.timer = this.clock.setTimer(this.restartMs, () => this.onTimeout());
   }
 
   private stopTimer(): void {
@@ -588,11 +607,11 @@ export class Fsm {
     if (to !== 'closing' && to !== 'stopping' && to !== 'reqSent' && to !== 'ackRcvd' && to !== 'ackSent') {
       this.stopTimer();
     }
-    this.opts.trace?.({ kind: 'state', from, to });
+    this.out.trace?.({ kind: 'state', from, to });
   }
 
   private error(what: string): void {
-    this.opts.trace?.({ kind: 'error', what });
+    this.out.trace?.({ kind: 'error', what });
   }
 
   /** Cancel timers (session teardown). The state is left as is. */

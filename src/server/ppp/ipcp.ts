@@ -163,8 +163,7 @@ export class Ipcp extends NegotiatingLayer {
     this.fsm = new Fsm(this, {
       name: 'IPCP',
       clock,
-      send: (c, i, d) => ev.send(c, i, d),
-      trace: (t) => ev.trace(t),
+      events: ev,
       nextId: cfg.nextId,
     });
   }

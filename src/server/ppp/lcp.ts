@@ -416,8 +416,7 @@ export class Lcp extends NegotiatingLayer {
     this.fsm = new Fsm(this, {
       name: 'LCP',
       clock,
-      send: (c, i, d) => ev.send(c, i, d),
-      trace: (t) => ev.trace(t),
+      events: ev,
       nextId: cfg.nextId,
     });
   }

@@ -38,11 +38,12 @@ export function encodeChapValueName(value: Buffer, name: Buffer): Buffer {
 }
 
 type ServerState = 'challenging' | 'checking' | 'succeeded' | 'failed';
+const NO_CHALLENGE = Buffer.alloc(0);
 
 export class ChapServer implements AuthEngine {
   private state: ServerState = 'challenging';
   private id = 0;
-  private challenge: Buffer = Buffer.alloc(0);
+  private challenge: Buffer = NO_CHALLENGE;
   private transmits = 0;
   private timer: Timer | undefined;
   private disposed = false;
@@ -106,6 +107,7 @@ export class ChapServer implements AuthEngine {
     }
     this.state = 'checking';
     this.timer?.cancel();
+    this.timer = undefined;
     const authenticator = this.ctx.authenticator;
     if (!authenticator) throw new Error('ChapServer needs an authenticator');
     logAuthStart(this.ctx, this.digest.uauthKind, username);
@@ -122,6 +124,8 @@ export class ChapServer implements AuthEngine {
     if (result.ok && kind === undefined && success === undefined) kind = 'unsupported';
     const ok = success !== undefined;
     logAuthResult(this.ctx, this.digest.uauthKind, 'CHAP', username, ok);
+    // Answered: only the reply is needed from now on (retransmitted Responses), not the challenge.
+    this.challenge = NO_CHALLENGE;
     if (ok && result.ok) {
       this.state = 'succeeded';
       // kept for retransmitted Responses all session long: own memory, not a slice pinning an 8 KB pool slab
