@@ -161,9 +161,12 @@ async function timeShell(n: number, gapMs: number): Promise<{ show: number[]; he
 const port = server.status().listening[0]?.port ?? 0;
 out('ready', { port, udpPort, pid: process.pid });
 
-const rl = readline.createInterface({ input: process.stdin });
-for await (const line of rl) {
-  const [cmd, ...args] = line.trim().split(/\s+/);
+/**
+ * One command. Its own function, so that what it built (a status of every
+ * session) is garbage once answered rather than kept alive by the
+ * suspended read loop while memory is measured.
+ */
+async function answer(cmd: string | undefined, args: string[]): Promise<boolean> {
   if (cmd === 'mem') {
     gcNow();
     await new Promise((r) => setTimeout(r, 50));
@@ -188,8 +191,15 @@ for await (const line of rl) {
     const v8 = await import('node:v8');
     out('snap', { file: v8.writeHeapSnapshot(args[0]) });
   } else if (cmd === 'quit') {
-    break;
+    return false;
   }
+  return true;
+}
+
+const rl = readline.createInterface({ input: process.stdin });
+for await (const line of rl) {
+  const [cmd, ...args] = line.trim().split(/\s+/);
+  if (!(await answer(cmd, args))) break;
 }
 await app.close(); // closes the server too
 process.exit(0);
