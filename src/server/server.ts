@@ -10,8 +10,7 @@
  * their own call id). TUN demux: by destination address.
  */
 import net from 'node:net';
-import type { Clock, Timer } from '../util/clock.js';
-import { serverClock } from './timers.js';
+import { systemClock, type Clock, type Timer } from '../util/clock.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { ConfigDiff, VpdnGroup, VpnConfig } from '../config/model.js';
 import { emptyVpnConfig } from '../config/model.js';
@@ -101,7 +100,7 @@ export class PptpServer implements VpnServerApi {
   private readonly dynAuth = new Map<string, { key: string; server: DynAuthServer<ServerCall> }>();
 
   constructor(private readonly o: PptpServerOptions) {
-    this.clock = o.clock ?? serverClock;
+    this.clock = o.clock ?? systemClock;
     this.bus = o.bus;
     this.listeners = new Listeners((sock, spec) => this.accept(sock, spec));
     this.guard = new SourceGuard(this.clock, () => this.cfg.limits);
