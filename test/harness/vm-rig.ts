@@ -178,7 +178,12 @@ export async function dial(rig: Rig, o: DialOptions): Promise<DialResult> {
       .then(async () => {
         if (!dialing) throw new Error('603104 came only after the VM was done');
         res.showVpdn = await product.command('show vpdn');
-        res.routesWhileUp = (await runInNetns(rig.srv, 'ip', ['-4', 'route', 'show'], { timeoutMs: 5000 })).stdout;
+        // the /32 comes from an `ip route` the server runs when the call is up: give it a moment
+        for (let i = 0; i < 20; i++) {
+          res.routesWhileUp = (await runInNetns(rig.srv, 'ip', ['-4', 'route', 'show'], { timeoutMs: 5000 })).stdout;
+          if (/^\d+\.\d+\.\d+\.\d+ dev /m.test(res.routesWhileUp)) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
       })
       .catch((err: Error) => {
         res.showVpdnError = err.message;
