@@ -18,6 +18,8 @@ import type { Completion, NameTable, ShellHost } from './host.js';
 import type { LineKind, LogSink } from './logging.js';
 import { renderShowCapture, runCaptureCommand } from './capture-commands.js';
 import { checkEnablePassword } from './pix-password.js';
+import { outputFilterHelp, parseOutputFilter, splitAtPipe } from './output-filter.js';
+import { INVALID_INPUT } from '../../grammar/index.js';
 import { renderAaaServerConfigLines, renderShowAaaServer } from './render/aaa.js';
 import { renderShowIpLocalPool } from './render/pool.js';
 import { renderShowDebug, renderShowLogging, renderShowVersion } from './render/misc.js';
@@ -199,9 +201,22 @@ export class ShellSession implements LogSink {
     return lines.map((l) => (/^ *\^$/.test(l) ? shift + l : l));
   }
 
+  /** `show ... | include REGEX` and the like: the show command and the modifier text, if the line is one. */
+  private filteredShow(line: string): { command: Command; modifier: string; modifierAt: number } | undefined {
+    const split = splitAtPipe(line);
+    if (!split) return undefined;
+    const base = this.host.lang.parse(split.command, this.mode);
+    if (!base.ok) return undefined;
+    const c = base.command;
+    if (c.kind !== 'show' && !(c.kind === 'write' && c.target === 'terminal')) return undefined;
+    return { command: c, modifier: split.modifier, modifierAt: split.modifierAt };
+  }
+
   /** `?`: help for the text typed so far. */
   helpFor(text: string): string[] {
     if (this.pending) return [];
+    const piped = this.filteredShow(sanitizeLine(text).trimStart());
+    if (piped) return outputFilterHelp(piped.modifier);
     try {
       return this.alignCaret(this.host.lang.help(sanitizeLine(text), this.mode, this.names()), undefined);
     } catch (e) {
@@ -256,6 +271,12 @@ export class ShellSession implements LogSink {
     this.hist.push(line);
     if (this.hist.length > HISTORY_MAX) this.hist.shift();
     if (this.mode !== 'exec' && isShowVpdnLive(line)) return this.requestDashboard();
+    const piped = this.filteredShow(line);
+    if (piped) {
+      const f = parseOutputFilter(piped.modifier);
+      if (!f.ok) return this.alignCaret([' '.repeat(piped.modifierAt + f.at) + '^', INVALID_INPUT], raw);
+      return f.filter(await this.run(piped.command, line));
+    }
     const parsed = this.host.lang.parse(line, this.mode);
     if (!parsed.ok) return this.alignCaret(parsed.message, raw);
     return this.run(parsed.command, line);
