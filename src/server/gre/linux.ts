@@ -43,8 +43,12 @@ const IP_MTU_DISCOVER = 10;
 const IP_PMTUDISC_DONT = 0;
 const RECV_BUFFER_SIZE = 65536;
 const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
-/** Packets read per readiness event before yielding to the event loop. */
-const MAX_READS_PER_WAKE = 4096;
+/**
+ * Packets read per readiness event before yielding to the event loop: about
+ * 2 ms of work at most, so the shell and timers get their turn under a flood
+ * (readiness is level-triggered: what is left wakes us again at once).
+ */
+const MAX_READS_PER_WAKE = 256;
 
 export interface GreStats {
   rxPackets: number;

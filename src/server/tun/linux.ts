@@ -37,8 +37,12 @@ const O_CLOEXEC = 0o2000000;
 const POLL_TIMEOUT_MS = 1000;
 /** Largest packet a TUN can hand over (IPv4 total length is 16 bits). */
 const READ_BUFFER_SIZE = 65536;
-/** Packets read per readiness event before yielding to the event loop. */
-const MAX_READS_PER_WAKE = 4096;
+/**
+ * Packets read per readiness event before yielding to the event loop: about
+ * 2 ms of work at most, so the shell and timers get their turn under a flood
+ * (readiness is level-triggered: what is left wakes us again at once).
+ */
+const MAX_READS_PER_WAKE = 256;
 
 export interface TunStats {
   rxPackets: number;
