@@ -91,23 +91,37 @@ export class AddressPools {
     return n !== undefined && this.leases.has(n);
   }
 
+  /**
+   * Per pool: its bounds and counts. The address lists (`show ip local
+   * pool`) are built only when read: `show vpdn` asks for the status too,
+   * and a /16 pool would be 65,000 strings each time.
+   */
   status(): PoolStatus[] {
     const out: PoolStatus[] = [];
     for (const [name, ranges] of this.ranges) {
-      const free: string[] = [];
-      const used: string[] = [];
+      let size = 0;
+      let inUse = 0;
       for (const r of ranges) {
-        for (let a = r.start; a <= r.end; a++) (this.leases.has(a) ? used : free).push(numberToIp(a));
+        size += r.end - r.start + 1;
+        for (let a = r.start; a <= r.end; a++) if (this.leases.has(a)) inUse++;
       }
-      out.push({
-        name,
-        begin: ranges.length ? numberToIp(ranges[0].start) : '0.0.0.0',
-        end: ranges.length ? numberToIp(ranges[ranges.length - 1].end) : '0.0.0.0',
-        free: free.length,
-        inUse: used.length,
-        freeAddresses: free,
-        inUseAddresses: used,
-      });
+      const list = (leased: boolean) => () => {
+        const addresses: string[] = [];
+        for (const r of ranges) for (let a = r.start; a <= r.end; a++) if (this.leases.has(a) === leased) addresses.push(numberToIp(a));
+        return addresses;
+      };
+      out.push(
+        Object.defineProperties(
+          {
+            name,
+            begin: ranges.length ? numberToIp(ranges[0].start) : '0.0.0.0',
+            end: ranges.length ? numberToIp(ranges[ranges.length - 1].end) : '0.0.0.0',
+            free: size - inUse,
+            inUse,
+          } as PoolStatus,
+          { freeAddresses: { get: list(false), enumerable: true }, inUseAddresses: { get: list(true), enumerable: true } },
+        ),
+      );
     }
     return out;
   }

@@ -46,3 +46,15 @@ test('claim reserves a specific address (Framed-IP-Address)', () => {
   assert.equal(p.claim('10.9.9.9'), false);
   assert.equal(p.claim('not-an-ip'), false);
 });
+
+test('a /16 pool: counts without building 65,534 address strings; the lists when read', () => {
+  const p = new AddressPools();
+  p.configure([{ name: 'big', ranges: [{ start: '10.0.0.1', end: '10.0.255.254' }] }]);
+  for (let i = 0; i < 3; i++) p.allocate('big');
+  const [st] = p.status();
+  assert.deepEqual([st.name, st.begin, st.end, st.free, st.inUse], ['big', '10.0.0.1', '10.0.255.254', 65531, 3]);
+  assert.deepEqual(st.inUseAddresses, ['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+  assert.equal(st.freeAddresses.length, 65531);
+  assert.equal(st.freeAddresses[0], '10.0.0.4');
+  assert.deepEqual(Object.keys(st).sort(), ['begin', 'end', 'free', 'freeAddresses', 'inUse', 'inUseAddresses', 'name']);
+});
