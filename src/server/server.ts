@@ -573,11 +573,8 @@ export class PptpServer implements VpnServerApi {
     const tunnels: TunnelStatus[] = [];
     const sessions = [];
     for (const t of this.tunnels.values()) {
-      const c = t.control.status();
-      let packetsSent = c.packetsSent;
-      let packetsReceived = c.packetsReceived;
-      let bytesSent = c.bytesSent;
-      let bytesReceived = c.bytesReceived;
+      const c = t.control.stateNow;
+      let { packetsSent, packetsReceived, bytesSent, bytesReceived } = t.control.counters;
       for (const call of t.calls.values()) {
         const s = call.status(t.peerAddress);
         sessions.push(s);
@@ -603,7 +600,7 @@ export class PptpServer implements VpnServerApi {
       });
     }
     const errors: Record<string, number> = { ...this.errors };
-    for (const t of this.tunnels.values()) for (const [k, v] of Object.entries(t.control.errors)) errors[`pptp-${k}`] = (errors[`pptp-${k}`] ?? 0) + v;
+    for (const t of this.tunnels.values()) for (const k in t.control.errors) errors[`pptp-${k}`] = (errors[`pptp-${k}`] ?? 0) + t.control.errors[k];
     return { tunnels, sessions, pools: this.pools.status(), listening: this.listeners.list(), errors };
   }
 

@@ -220,6 +220,11 @@ export class PptpControlConnection extends ControlChannel {
     this.terminate(reason, 'close');
   }
 
+  /** The tunnel's state and how long it has held it (show vpdn: no copies of calls and counters). */
+  get stateNow(): { state: ControlState; sinceChange: number } {
+    return { state: this.state, sinceChange: this.clock.now() - this.changedAt };
+  }
+
   status(): PptpControlStatus {
     return {
       tunnelId: this.tunnelId,
