@@ -26,7 +26,7 @@ export type ConfigLine =
   | { kind: 'vpdn-client-auth'; group: string; auth?: { kind: 'local' } | { kind: 'aaa'; group: string } }
   | { kind: 'vpdn-client-accounting'; group: string; aaaGroup?: string }
   | { kind: 'vpdn-pptp-echo'; group: string; seconds?: number }
-  | { kind: 'vpdn-username'; user: string; password?: string }
+  | { kind: 'vpdn-username'; user: string; password?: string; storeLocal?: true }
   | { kind: 'vpdn-enable'; interfaceName: string }
   /** Extension `vpdn limit sessions N | per-source N | auth-failures N backoff S | setup-timeout S`. */
   | { kind: 'vpdn-limit'; limit: VpdnLimitKind; value?: number; backoffSeconds?: number }

@@ -114,6 +114,7 @@ export const KEYWORD_HELP: Record<string, string> = {
   mask: 'Network mask',
   request: 'Request dial-out (PPPoE client)',
   localname: 'Local name (PPPoE client)',
+  'store-local': 'Keep the user in flash for the PPPoE client (kept, no effect here)',
   l2tp: 'Layer 2 Tunneling Protocol (not supported)',
   sysopt: 'Set system functional options',
   connection: 'Connection options',

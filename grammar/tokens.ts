@@ -219,6 +219,7 @@ export const Interim = kw('interim');
 export const MaskKw = kw('mask');
 export const Request = kw('request');
 export const Localname = kw('localname');
+export const StoreLocal = kw('store-local');
 export const L2tp = kw('l2tp');
 
 // system

@@ -243,11 +243,13 @@ export function defineVpdnRules($: RuleBuilder) {
           const p = $.option(0, () => {
             $.consume(0, T.Password);
             const pw = $.consume(0, T.Secret);
-            $.many(0, () => $.consume(0, T.Tail));
-            return pw;
+            const local = $.option(1, () => $.consume(0, T.StoreLocal));
+            return { pw, local };
           });
           return $.ACTION((): ConfigLine =>
-            p ? { kind: 'vpdn-username', user: u.image, password: p.image } : { kind: 'vpdn-username', user: u.image });
+            p
+              ? { kind: 'vpdn-username', user: u.image, password: p.pw.image, ...(p.local ? { storeLocal: true as const } : {}) }
+              : { kind: 'vpdn-username', user: u.image });
         },
       },
       {

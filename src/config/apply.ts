@@ -7,7 +7,7 @@
  * it was (loadConfigText relies on that to avoid a copy per line).
  */
 import type { ConfigLine } from '../../grammar/config-line.js';
-import type { AaaServerGroup, InterfaceAddress, VpdnGroup, VpdnLimits } from './model.js';
+import type { AaaServerGroup, InterfaceAddress, VpdnGroup, VpdnLimits, VpdnUser } from './model.js';
 import type { RunningConfig } from './running.js';
 import { DEFAULT_ENABLE_HASH, DEFAULT_PASSWD_HASH, PIX_HASH_RE, pixHash } from './pix-hash.js';
 import { ipToInt } from './ip.js';
@@ -107,7 +107,7 @@ export function applyInPlace(rc: RunningConfig, line: ConfigLine, negate: boolea
       const users = vpn.vpdnUsers.filter((u) => u.name !== line.user);
       if (!negate) {
         const at = vpn.vpdnUsers.findIndex((u) => u.name === line.user);
-        const u = { name: line.user, password: line.password! };
+        const u: VpdnUser = { name: line.user, password: line.password!, ...(line.storeLocal ? { storeLocal: true as const } : {}) };
         if (at >= 0) users.splice(at, 0, u);
         else users.push(u);
       }

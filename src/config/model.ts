@@ -51,6 +51,8 @@ export interface VpdnGroup {
 export interface VpdnUser {
   name: string;
   password: string;
+  /** `store-local` (PIX 6.3: kept in flash for PPPoE/L2TP client use); written back, no effect here. */
+  storeLocal?: true;
 }
 
 export interface AddressRange {

@@ -123,7 +123,7 @@ function typedLines(rc: RunningConfig, secrets: 'mask' | 'clear'): Map<Slot, str
 
   for (const g of vpn.vpdnGroups) put('vpdn', ...groupLines(g));
   // verbatim vpdn lines (PPPoE/L2TP) come after the typed groups
-  for (const u of vpn.vpdnUsers) put('vpdn', `vpdn username ${u.name} password ${secrets === 'mask' ? MASK : u.password}`);
+  for (const u of vpn.vpdnUsers) put('vpdn', `vpdn username ${u.name} password ${secrets === 'mask' ? MASK : u.password}${u.storeLocal ? ' store-local' : ''}`);
   put('vpdn', ...limitLines(vpn.limits));
   for (const i of vpn.vpdnEnable) put('vpdn', `vpdn enable ${i}`);
   return m;

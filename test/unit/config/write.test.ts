@@ -86,6 +86,15 @@ test('masking: user passwords and aaa keys masked, enable/passwd hashed; write m
   assert.deepEqual(back.enablePassword, rc.enablePassword);
 });
 
+test('vpdn username ... store-local is kept and written back, masked or not', () => {
+  const { rc } = run(defaultRunningConfig(), 'vpdn username bob password s3cret store-local');
+  assert.deepEqual(rc.vpn.vpdnUsers.find((u) => u.name === 'bob'), { name: 'bob', password: 's3cret', storeLocal: true });
+  assert.ok(writeConfig(rc, { secrets: 'mask' }).includes(`vpdn username bob password ${MASK} store-local`));
+  const saved = writeConfig(rc, { secrets: 'clear' });
+  assert.ok(saved.includes('vpdn username bob password s3cret store-local'));
+  assert.deepEqual(loadConfigText(saved.join('\n')).config.vpn.vpdnUsers, rc.vpn.vpdnUsers);
+});
+
 test('loadConfigText reports bad lines with numbers and keeps the rest', () => {
   const r = loadConfigText(['hostname FW', 'vpdn group 1 ppp bogus', 'vpdn enable nowhere', 'show version', 'pager lines 10'].join('\n'));
   assert.deepEqual(r.errors.map((e) => e.lineNo), [2, 3, 4]);

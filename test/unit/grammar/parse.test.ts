@@ -48,6 +48,9 @@ test('names may collide with keywords and contain special characters', () => {
   assert.deepEqual(cfg('aaa-server TACACS+ protocol tacacs+').line, { kind: 'aaa-protocol', tag: 'TACACS+', protocol: 'tacacs+' });
   assert.deepEqual(cfg('nameif ethernet2 pix/intf2 security10').line, { kind: 'nameif', hardware: 'ethernet2', name: 'pix/intf2', security: 10 });
   assert.deepEqual(cfg('vpdn username u password p@$$w0rd!"x').line, { kind: 'vpdn-username', user: 'u', password: 'p@$$w0rd!"x' });
+  assert.deepEqual(cfg('vpdn username u password pw store-local').line, { kind: 'vpdn-username', user: 'u', password: 'pw', storeLocal: true });
+  // a word after the password that is not store-local is an error, not silently dropped
+  assert.deepEqual(errorLines('vpdn username u password pw extra'), [' '.repeat('vpdn username u password pw '.length) + '^', "% Invalid input detected at '^' marker."]);
 });
 
 test('aaa-server, pools, system and logging lines', () => {
