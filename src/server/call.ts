@@ -13,6 +13,7 @@ import type { GrePacket } from './gre/wire.js';
 import { GreCallWindow } from './gre/window.js';
 import { PppSession, type PppUpInfo } from './ppp/session.js';
 import type { AaaAccounting, AccountingSession, TerminateCauseName } from './aaa/group.js';
+import { ipToNumber } from './ipv4.js';
 
 export interface ServerCallOptions {
   tunnelId: number;
@@ -69,6 +70,8 @@ export class ServerCall {
   changedAt: number;
   state: 'wt-vacc' | 'estabd' = 'wt-vacc';
   clientAddress: string | undefined;
+  /** clientAddress as a 32-bit number: the per-packet checks compare it with header octets. */
+  clientAddressNumber: number | undefined;
   username = '';
   readonly acctSessionId: string;
   /** Packets from the client waiting for its route into the TUN (server). */
@@ -160,6 +163,7 @@ export class ServerCall {
     this.state = 'estabd';
     this.changedAt = this.lastActivity = o.clock.now();
     this.clientAddress = info.clientAddress;
+    this.clientAddressNumber = ipToNumber(info.clientAddress);
     this.username = info.username;
     const auth = info.auth;
     if (auth?.sessionTimeout) this.setSessionTimeout(auth.sessionTimeout);

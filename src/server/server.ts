@@ -82,7 +82,8 @@ export class PptpServer implements VpnServerApi {
   private readonly callIds = new CallIdAllocator();
   private readonly tunnels = new Map<number, Tunnel>();
   private readonly calls = new Map<number, { call: ServerCall; tunnel: Tunnel }>();
-  private readonly byAddress = new Map<string, ServerCall>();
+  /** Established calls by client address (32-bit number, as in the IP header). */
+  private readonly byAddress = new Map<number, ServerCall>();
   private readonly pppIfIds = new Set<number>();
   private pppIfLow = 1;
   private readonly errors: Record<string, number> = {};
@@ -406,7 +407,7 @@ export class PptpServer implements VpnServerApi {
   }
 
   private callUp(tunnel: Tunnel, call: ServerCall, username: string, clientAddress: string, bits: number | undefined): void {
-    this.byAddress.set(clientAddress, call);
+    if (call.clientAddressNumber !== undefined) this.byAddress.set(call.clientAddressNumber, call);
     // Until the kernel has the /32 route, a reply to the client would be
     // lost (or leave by the default route): hold its packets (bounded) until then.
     call.holdUntilRouted = [];
@@ -440,8 +441,8 @@ export class PptpServer implements VpnServerApi {
     tunnel.calls.delete(callId);
     this.callIds.release(callId);
     this.releasePppIfId(call.o.pppIfId);
-    if (call.clientAddress && this.byAddress.get(call.clientAddress) === call) {
-      this.byAddress.delete(call.clientAddress);
+    if (call.clientAddress !== undefined && call.clientAddressNumber !== undefined && this.byAddress.get(call.clientAddressNumber) === call) {
+      this.byAddress.delete(call.clientAddressNumber);
       this.tun?.removeRoute(call.clientAddress).catch(() => this.count('tun-route'));
     }
     if (this.bus.on('vpdn event')) {
@@ -530,8 +531,7 @@ export class PptpServer implements VpnServerApi {
       return;
     }
     call.touch();
-    const src = `${pkt[12]}.${pkt[13]}.${pkt[14]}.${pkt[15]}`;
-    if (src !== call.clientAddress) {
+    if (pkt.readUInt32BE(12) !== call.clientAddressNumber) {
       this.count('ip-spoofed-source');
       return;
     }
@@ -547,8 +547,7 @@ export class PptpServer implements VpnServerApi {
   /** A packet the kernel routed into the TUN: to the client that owns the destination. */
   private receiveTun(pkt: Buffer): void {
     if (pkt.length < 20 || (pkt[0] >> 4) !== 4) return;
-    const dst = `${pkt[16]}.${pkt[17]}.${pkt[18]}.${pkt[19]}`;
-    const call = this.byAddress.get(dst);
+    const call = this.byAddress.get(pkt.readUInt32BE(16));
     if (!call) {
       this.count('tun-no-session');
       return;
