@@ -156,20 +156,33 @@ export interface AuthenContinue {
   flags: number;
 }
 
-export function encodeAuthenContinue(c: AuthenContinue): Buffer {
+/**
+ * The body shape Authen CONTINUE and Acct REPLY share (RFC 8907 5.3, 7.2):
+ *   0-1: length of A | 2-3: length of B | 4: one octet (flags / status) | A | B
+ */
+function encodeTwoFields(a: Buffer, b: Buffer, octet: number): Buffer {
   const h = Buffer.alloc(5);
-  h.writeUInt16BE(c.userMsg.length, 0);
-  h.writeUInt16BE(c.data.length, 2);
-  h[4] = c.flags;
-  return Buffer.concat([h, c.userMsg, c.data]);
+  h.writeUInt16BE(a.length, 0);
+  h.writeUInt16BE(b.length, 2);
+  h[4] = octet;
+  return Buffer.concat([h, a, b]);
+}
+
+function decodeTwoFields(buf: Buffer): { a: Buffer; b: Buffer; octet: number } | undefined {
+  if (buf.length < 5) return undefined;
+  const al = buf.readUInt16BE(0);
+  const bl = buf.readUInt16BE(2);
+  if (5 + al + bl !== buf.length) return undefined;
+  return { octet: buf[4]!, a: buf.subarray(5, 5 + al), b: buf.subarray(5 + al) };
+}
+
+export function encodeAuthenContinue(c: AuthenContinue): Buffer {
+  return encodeTwoFields(c.userMsg, c.data, c.flags);
 }
 
 export function decodeAuthenContinue(b: Buffer): AuthenContinue | undefined {
-  if (b.length < 5) return undefined;
-  const ml = b.readUInt16BE(0);
-  const dl = b.readUInt16BE(2);
-  if (5 + ml + dl !== b.length) return undefined;
-  return { flags: b[4]!, userMsg: b.subarray(5, 5 + ml), data: b.subarray(5 + ml) };
+  const f = decodeTwoFields(b);
+  return f && { flags: f.octet, userMsg: f.a, data: f.b };
 }
 
 /** Fields shared by authorization and accounting requests. */
@@ -288,19 +301,12 @@ export interface AcctReply {
 }
 
 export function encodeAcctReply(r: AcctReply): Buffer {
-  const h = Buffer.alloc(5);
-  h.writeUInt16BE(r.serverMsg.length, 0);
-  h.writeUInt16BE(r.data.length, 2);
-  h[4] = r.status;
-  return Buffer.concat([h, r.serverMsg, r.data]);
+  return encodeTwoFields(r.serverMsg, r.data, r.status);
 }
 
 export function decodeAcctReply(b: Buffer): AcctReply | undefined {
-  if (b.length < 5) return undefined;
-  const ml = b.readUInt16BE(0);
-  const dl = b.readUInt16BE(2);
-  if (5 + ml + dl !== b.length) return undefined;
-  return { status: b[4]!, serverMsg: b.subarray(5, 5 + ml), data: b.subarray(5 + ml) };
+  const f = decodeTwoFields(b);
+  return f && { status: f.octet, serverMsg: f.a, data: f.b };
 }
 
 /** Splits a byte stream into whole packets (header + body); extra bytes wait for more. */
