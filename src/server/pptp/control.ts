@@ -56,14 +56,7 @@ export type OutgoingCallDecision =
   | { accept: true; callId: number }
   | { accept: false; resultCode: number; errorCode: number; causeCode?: number };
 
-export interface WanErrorCounts {
-  crcErrors: number;
-  framingErrors: number;
-  hardwareOverruns: number;
-  bufferOverruns: number;
-  timeoutErrors: number;
-  alignmentErrors: number;
-}
+export type WanErrorCounts = Omit<WanErrorNotify, 'type' | 'peerCallId'>;
 
 export interface PptpControlCallbacks {
   /**
