@@ -143,6 +143,17 @@ export function knownNetworkPayload(p: Uint8Array): boolean {
   return off === 2 && (proto === 0x2b || proto === 0x29 || proto === 0x31 || proto === 0x3d);
 }
 
+/** One direction's initial session key (RFC 3079 3.x), its rekeyer and a cipher keyed with it. */
+function startKeys(opts: MppeOptions): { sessionKey: Buffer; rekeyer: MppeRekeyer; rc4: Rc4Cipher } {
+  const n = mppeKeyLength(opts.bits);
+  if (opts.masterKey.length < n) throw new RangeError(`MPPE ${opts.bits}-bit needs a ${n}-octet key`);
+  const start = Buffer.from(opts.masterKey.subarray(0, n));
+  const sessionKey = initialSessionKey(start, opts.bits);
+  const rc4 = createRc4(opts.rc4 ?? 'ts');
+  rc4.setKey(sessionKey);
+  return { sessionKey, rekeyer: new MppeRekeyer(start, opts.bits), rc4 };
+}
+
 export class MppeEncryptor {
   readonly bits: MppeBits;
   readonly stateless: boolean;
@@ -157,13 +168,7 @@ export class MppeEncryptor {
   constructor(opts: MppeOptions) {
     this.bits = opts.bits;
     this.stateless = opts.stateless;
-    const n = mppeKeyLength(opts.bits);
-    if (opts.masterKey.length < n) throw new RangeError(`MPPE ${opts.bits}-bit needs a ${n}-octet key`);
-    const start = Buffer.from(opts.masterKey.subarray(0, n));
-    this.sessionKey = initialSessionKey(start, opts.bits);
-    this.rekeyer = new MppeRekeyer(start, opts.bits);
-    this.rc4 = createRc4(opts.rc4 ?? 'ts');
-    this.rc4.setKey(this.sessionKey);
+    ({ sessionKey: this.sessionKey, rekeyer: this.rekeyer, rc4: this.rc4 } = startKeys(opts));
   }
 
   /** The coherency count of the last packet sent (4095 before the first). */
@@ -230,14 +235,8 @@ export class MppeDecryptor {
   constructor(opts: MppeOptions) {
     this.bits = opts.bits;
     this.stateless = opts.stateless;
-    const n = mppeKeyLength(opts.bits);
-    if (opts.masterKey.length < n) throw new RangeError(`MPPE ${opts.bits}-bit needs a ${n}-octet key`);
-    const start = Buffer.from(opts.masterKey.subarray(0, n));
-    this.sessionKey = initialSessionKey(start, opts.bits);
-    this.candidateKey = Buffer.alloc(n);
-    this.rekeyer = new MppeRekeyer(start, opts.bits);
-    this.rc4 = createRc4(opts.rc4 ?? 'ts');
-    this.rc4.setKey(this.sessionKey);
+    ({ sessionKey: this.sessionKey, rekeyer: this.rekeyer, rc4: this.rc4 } = startKeys(opts));
+    this.candidateKey = Buffer.alloc(this.sessionKey.length);
     this.maxCatchUp = Math.max(1, Math.min(opts.maxCatchUp ?? CCOUNT_SPACE / 2, CCOUNT_SPACE - 1));
   }
 
