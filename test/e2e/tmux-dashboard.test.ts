@@ -10,7 +10,9 @@
  * The same file is the child program when PIX_DASHBOARD_CHILD=1: main()
  * of bin/pix-pptpd.ts with the fake server. Skips when tmux is missing.
  */
-import { test, type TestContext } from 'node:test';
+import { after, test, type TestContext } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -31,8 +33,10 @@ if (CHILD) {
   );
 } else {
   const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-  const SOCKET = `pix-dash-${process.pid}`;
-  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+  // tmux on a socket in a directory of our own, removed after the tests
+  const socketDir = mkdtempSync(join(tmpdir(), 'pix-dash-'));
+  after(() => rmSync(socketDir, { recursive: true, force: true }));
+  const tmux = (...args: string[]): string => execFileSync('tmux', ['-S', join(socketDir, 'tmux'), ...args], { encoding: 'utf8' });
   const screen = (name: string): string => {
     try {
       return tmux('capture-pane', '-p', '-t', name);

@@ -3,16 +3,21 @@
  * fixed 100x30 size, send-keys, capture-pane. Skips (with the reason
  * printed) when tmux is missing.
  */
-import { test, type TestContext } from 'node:test';
+import { after, test, type TestContext } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cliCommand, shellQuote } from './cli-command.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const SOCKET = `pix-ui-${process.pid}`;
+// tmux on a socket in a directory of our own, removed after the tests
+const SOCKET_DIR = mkdtempSync(join(tmpdir(), 'pix-ui-'));
+after(() => rmSync(SOCKET_DIR, { recursive: true, force: true }));
 
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+  return execFileSync('tmux', ['-S', join(SOCKET_DIR, 'tmux'), ...args], { encoding: 'utf8' });
 }
 
 function screen(name: string): string {
