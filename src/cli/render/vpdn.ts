@@ -48,25 +48,37 @@ function totals(st: ServerStatus): string {
   return `(Total tunnels=${st.tunnels.length} sessions=${st.sessions.length})`;
 }
 
-/** Blocks separated by one blank line. */
-function joinBlocks(blocks: string[][]): string[] {
-  const out: string[] = [];
-  blocks.forEach((b, i) => {
-    if (i > 0) out.push('');
-    out.push(...b);
-  });
-  return out;
+/**
+ * Output made of blocks separated by one blank line, under a head.
+ *
+ * Each line is flattened as it is added. A template literal stays a tree
+ * of string pieces until something reads it, and the young-generation GC
+ * copies every piece: with 1,000 calls (16,000 lines) a collection that
+ * fell inside `show vpdn` cost 4-5 ms instead of about 1. Reading one
+ * character flattens a string in place.
+ */
+class BlockOutput {
+  readonly lines: string[];
+  private blocks = 0;
+  constructor(head: string[]) {
+    this.lines = head;
+  }
+  add(block: string[]): void {
+    if (this.blocks++ > 0) this.lines.push('');
+    for (const line of block) {
+      line.charCodeAt(0);
+      this.lines.push(line);
+    }
+  }
 }
 
 /** `show vpdn`: tunnels then calls, as in the seed. */
 export function renderShowVpdn(st: ServerStatus): string[] {
   if (st.tunnels.length === 0 && st.sessions.length === 0) return [NO_TUNNELS];
-  return [
-    '',
-    `PPTP Tunnel and Session Information ${totals(st)}`,
-    '',
-    ...joinBlocks([...st.tunnels.map(renderTunnelBlock), ...st.sessions.map(renderSessionBlock)]),
-  ];
+  const out = new BlockOutput(['', `PPTP Tunnel and Session Information ${totals(st)}`, '']);
+  for (const t of st.tunnels) out.add(renderTunnelBlock(t));
+  for (const s of st.sessions) out.add(renderSessionBlock(s));
+  return out.lines;
 }
 
 export const NO_L2TP = '% No active L2TP tunnels';
@@ -114,7 +126,9 @@ export function renderShowVpdnTunnel(st: ServerStatus, sel: number | VpdnSelecto
   const head = ['', `PPTP Tunnel Information ${totals(st)}`, ''];
   if (detail === 'summary') return [...head, ...tunnelSummary(list)];
   const keep = detail ? TUNNEL_DETAIL[detail] : undefined;
-  return [...head, ...joinBlocks(list.map((t) => pick(renderTunnelBlock(t), keep)))];
+  const out = new BlockOutput(head);
+  for (const t of list) out.add(pick(renderTunnelBlock(t), keep));
+  return out.lines;
 }
 
 /** `show vpdn session [pptp|l2tp] [id N | packets | state | window]` (provisional header, A5); id = call id. */
@@ -126,8 +140,9 @@ export function renderShowVpdnSession(st: ServerStatus, sel: number | VpdnSelect
   if (list.length === 0) return [`% No PPTP session with id ${id}`];
   const keep = detail ? SESSION_DETAIL[detail] : undefined;
   // Beyond the seed's block (kept byte-exact in `show vpdn`): the encryption.
-  const block = (s: SessionStatus) => (keep ? pick(renderSessionBlock(s), keep) : [...renderSessionBlock(s), ...encryptionLines(s)]);
-  return ['', `PPTP Session Information ${totals(st)}`, '', ...joinBlocks(list.map(block))];
+  const out = new BlockOutput(['', `PPTP Session Information ${totals(st)}`, '']);
+  for (const s of list) out.add(keep ? pick(renderSessionBlock(s), keep) : [...renderSessionBlock(s), ...encryptionLines(s)]);
+  return out.lines;
 }
 
 function encryptionLines(s: SessionStatus): string[] {
@@ -165,5 +180,7 @@ export function renderShowVpdnPppInterface(st: ServerStatus, id?: number): strin
   const list = id === undefined ? st.sessions : st.sessions.filter((s) => s.pppInterfaceId === id);
   if (st.sessions.length === 0) return ['% No active PPP virtual interfaces'];
   if (list.length === 0) return [`% No PPP virtual interface with id ${id}`];
-  return ['', ...joinBlocks(list.map(renderPppInterfaceBlock))];
+  const out = new BlockOutput(['']);
+  for (const s of list) out.add(renderPppInterfaceBlock(s));
+  return out.lines;
 }

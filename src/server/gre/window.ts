@@ -92,6 +92,9 @@ export interface GreWindowStatus {
   bytesReceived: number;
 }
 
+/** What the window counts (the rest of GreWindowStatus is its state). */
+export type GreWindowCounters = Omit<GreWindowStatus, 'seq' | 'ack' | 'ackReceived' | 'peerRecvWindow' | 'inFlight'>;
+
 const BITMAP_BITS = 128;
 
 /** Scratch transmit buffer shared by every call (one thread, synchronous send). */
@@ -131,7 +134,7 @@ export class GreCallWindow {
   private ackTimer: Timer | null = null;
   private closed = false;
 
-  private readonly stats = {
+  private readonly stats: GreWindowCounters = {
     outOfOrder: 0,
     duplicates: 0,
     tooOld: 0,
@@ -268,10 +271,30 @@ export class GreCallWindow {
     o.send(packet);
   }
 
+  /** The counters, read in place: `show vpdn` reads them for every call, status() copies them. */
+  get counters(): Readonly<GreWindowCounters> {
+    return this.stats;
+  }
+
+  /** Next sequence number we will send. */
+  get seq(): number {
+    return this.nextSeq;
+  }
+
+  /** Highest sequence number received (what we acknowledge); 0 before any. */
+  get ack(): number {
+    return this.received ? this.highest : 0;
+  }
+
+  /** Highest acknowledgment received from the peer; 0 before any. */
+  get acknowledged(): number {
+    return this.ackReceived;
+  }
+
   status(): GreWindowStatus {
     return {
       seq: this.nextSeq,
-      ack: this.received ? this.highest : 0,
+      ack: this.ack,
       ackReceived: this.ackReceived,
       peerRecvWindow: this.o.peerRecvWindow,
       inFlight: this.inFlight(),

@@ -162,6 +162,16 @@ export interface PppStatus {
   errors: Record<string, number>;
 }
 
+/** Packets and octets through the session. */
+export interface PppTraffic {
+  packetsIn: number;
+  packetsOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  encrypted: number;
+  decrypted: number;
+}
+
 const AUTH_LABEL: Record<AuthProtocol, string> = { pap: 'PAP', chap: 'CHAP', mschap: 'MSCHAP', 'mschap-v2': 'MSCHAP-V2' };
 const IP_PREFIX = Buffer.from([0x00, 0x21]);
 
@@ -276,7 +286,8 @@ export class PppSession {
   private encryptor: MppeEncryptor | undefined;
   private decryptor: MppeDecryptor | undefined;
   private mppe: MppeAgreed | null = null;
-  private readonly counters = { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0, encrypted: 0, decrypted: 0 };
+  private mppeStatus: PppStatus['mppe'] = null;
+  private readonly counters: PppTraffic = { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0, encrypted: 0, decrypted: 0 };
   private readonly errors: Record<string, number> = {};
 
   constructor(private readonly opts: PppSessionOptions) {
@@ -409,6 +420,35 @@ export class PppSession {
     this.finish(reason);
   }
 
+  /** The traffic counters, read in place: `show vpdn` reads them for every call, status() copies them. */
+  get traffic(): Readonly<PppTraffic> {
+    return this.counters;
+  }
+
+  /** The authenticated peer's name; undefined before. */
+  get peerName(): string | undefined {
+    return this.username;
+  }
+
+  /** The authentication protocol as `show vpdn` prints it ('MSCHAP-V2'); undefined before LCP agreed one. */
+  get authLabel(): string | undefined {
+    return this.authProtocol ? AUTH_LABEL[this.authProtocol] : undefined;
+  }
+
+  /** Our address on the link, and the one the peer was given (IPCP). */
+  get serverAddress(): string | undefined {
+    return this.opts.role === 'server' ? this.opts.group.localAddress : this.ipcp?.negotiated.peerAddress;
+  }
+
+  get clientAddressAgreed(): string | undefined {
+    return this.opts.role === 'server' ? this.clientAddress : this.ipcp?.negotiated.localAddress;
+  }
+
+  /** The agreed MPPE as status() reports it: one object, made when CCP agreed. */
+  get mppeAgreed(): PppStatus['mppe'] {
+    return this.mppeStatus;
+  }
+
   status(): PppStatus {
     return {
       pppIfId: this.opts.pppIfId,
@@ -418,10 +458,10 @@ export class PppSession {
       ccp: this.ccp?.fsm.state ?? 'initial',
       ipv6cp: this.ipv6cp?.fsm.state ?? 'initial',
       username: this.username,
-      authProtocol: this.authProtocol ? AUTH_LABEL[this.authProtocol] : undefined,
-      serverAddress: this.opts.role === 'server' ? this.opts.group.localAddress : this.ipcp?.negotiated.peerAddress,
-      clientAddress: this.opts.role === 'server' ? this.clientAddress : this.ipcp?.negotiated.localAddress,
-      mppe: this.mppe ? { bits: this.mppe.bits, stateful: !this.mppe.stateless } : null,
+      authProtocol: this.authLabel,
+      serverAddress: this.serverAddress,
+      clientAddress: this.clientAddressAgreed,
+      mppe: this.mppeStatus,
       packetsIn: this.counters.packetsIn,
       packetsOut: this.counters.packetsOut,
       bytesIn: this.counters.bytesIn,
@@ -729,6 +769,7 @@ export class PppSession {
   private ccpUp(agreed: MppeAgreed | null): void {
     if (agreed && this.mppeKeys) {
       this.mppe = agreed;
+      this.mppeStatus = { bits: agreed.bits, stateful: !agreed.stateless };
       if (this.opts.debug.on('ppp mppe')) {
         const src = this.opts.role === 'server' && this.opts.mppeKeySource === 'radius' ? 'RADIUS data' : 'local database';
         this.mppeLine(`Generate keys using ${src}`);
@@ -759,6 +800,7 @@ export class PppSession {
   private ccpDown(): void {
     if (this.encryptor) this.mppeLine('Keys discarded');
     this.mppe = null;
+    this.mppeStatus = null;
     this.encryptor = undefined;
     this.decryptor = undefined;
     this.txResetPending = false;
