@@ -519,7 +519,7 @@ export class PptpServer implements VpnServerApi {
 
   /** The TUN device failed (deleted link, write error): counted and logged, the server runs on. */
   private tunError(err: Error): void {
-    const gone = /device gone|errno (19|77|9)\b/.test(err.message);
+    const gone = /device gone/.test(err.message);
     this.count(gone ? 'tun-gone' : 'tun-io');
     if (this.bus.on('vpdn error')) this.bus.debug('vpdn error', `PPTP: TUN ${this.tun?.name ?? ''}: ${err.message}`.replace('TUN : ', 'TUN: '));
   }
