@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import readline from 'node:readline';
 import type { ServerChildOptions } from './server-child.js';
+import { NODE_FLAGS } from '../../bin/node-flags.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const live = new Set<ChildProcess>();
@@ -21,7 +22,7 @@ export function scriptCommand(name: string): string[] {
   const js = join(here, `${name}.js`);
   const ts = join(here, `${name}.ts`);
   // BENCH_CHILD_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server child
-  const flags = ['--openssl-legacy-provider', '--expose-gc', ...(process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean)];
+  const flags = [...NODE_FLAGS, '--expose-gc', ...(process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean)];
   if (import.meta.url.endsWith('.ts') && existsSync(ts)) return [process.execPath, ...flags, '--import', import.meta.resolve('tsx'), ts];
   return [process.execPath, ...flags, js];
 }
