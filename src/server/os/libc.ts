@@ -1,9 +1,10 @@
 /**
  * The libc calls the Linux data plane makes, through koffi (no addon to
- * build): the TUN device, the raw GRE socket and the poll() that waits on
- * them. Loaded on first use. Linux x86-64/arm64 (LP64 struct layouts).
+ * build) for the TUN device and the raw GRE socket (their readiness comes
+ * from native/fdwatch). Loaded on first use. Linux x86-64/arm64 (LP64
+ * struct layouts).
  */
-import koffi, { type KoffiFunc } from 'koffi';
+import koffi from 'koffi';
 
 export const EINTR = 4;
 export const EBADF = 9;
@@ -20,8 +21,6 @@ export interface Libc {
   ioctl: (fd: number, req: number, arg: Buffer) => number;
   read: (fd: number, buf: Buffer, len: number) => number;
   write: (fd: number, buf: Uint8Array, len: number) => number;
-  poll: KoffiFunc<(fds: Buffer, nfds: number, timeout: number) => number>;
-  pipe2: (fds: Int32Array, flags: number) => number;
   close: (fd: number) => number;
   socket: (domain: number, type: number, protocol: number) => number;
   setsockopt: (fd: number, level: number, name: number, value: Buffer, len: number) => number;
@@ -41,8 +40,6 @@ export function libc(): Libc {
     ioctl: lib.func('int ioctl(int fd, unsigned long req, _Inout_ uint8_t *arg)'),
     read: lib.func('long read(int fd, _Out_ uint8_t *buf, unsigned long count)'),
     write: lib.func('long write(int fd, const uint8_t *buf, unsigned long count)'),
-    poll: lib.func('int poll(_Inout_ uint8_t *fds, unsigned long nfds, int timeout)') as Libc['poll'],
-    pipe2: lib.func('int pipe2(_Out_ int32_t *fds, int flags)'),
     close: lib.func('int close(int fd)'),
     socket: lib.func('int socket(int domain, int type, int protocol)'),
     setsockopt: lib.func('int setsockopt(int fd, int level, int name, const uint8_t *value, unsigned int len)'),
