@@ -121,4 +121,6 @@ export interface ChildMem {
   heapUsed: number;
   external: number;
   arrayBuffers: number;
+  /** Committed size of V8's young generation (it grows under allocation and is returned later). */
+  newSpace: number;
 }

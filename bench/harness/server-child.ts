@@ -16,6 +16,7 @@
  *   quit                -> closes the server and exits
  * Exits by itself after `maxSeconds` (default 600) whatever happens.
  */
+import v8 from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import readline from 'node:readline';
 import { DebugBus } from '../../src/debug/bus.js';
@@ -172,7 +173,8 @@ async function answer(cmd: string | undefined, args: string[]): Promise<boolean>
     await new Promise((r) => setTimeout(r, 50));
     gcNow();
     const m = process.memoryUsage();
-    out('mem', { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers });
+    const newSpace = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.physical_space_size ?? 0;
+    out('mem', { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, newSpace });
   } else if (cmd === 'status') {
     const s = server.status();
     out('status', {
