@@ -2,8 +2,9 @@
  * Raw GRE (src/server/gre/linux.ts) between two namespaces over a veth pair:
  * a packet each way arrives intact with the right from/to, a packet larger
  * than the link MTU is fragmented and reassembled (DF is not set), GRE to
- * another local address is ignored when localAddress is given, and close()
- * lets the process exit.
+ * another local address is ignored when localAddress is given, one larger
+ * than the receive slot is counted as malformed, and close() lets the
+ * process exit.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -130,6 +131,18 @@ describe('Linux raw GRE socket', { skip: cap.ok ? false : cap.reason }, () => {
     assert.equal(s.rxIgnored, 1);
     assert.equal(s.rxMalformed, 0);
     assert.equal(s.rxErrors + s.txErrors, 0, s.errors.join('; '));
+  });
+
+  it('counts a datagram larger than its receive slot (8 KB) as malformed and goes on', async () => {
+    const n = outB.lines.length;
+    send(peerA, B, greFrame(0x4242, 6, patterned(9000, 4))); // reassembled to 9,032 octets
+    send(peerA, B, greFrame(0x4242, 7, patterned(20, 5)));
+    const got = JSON.parse((await outB.waitFor(/^RECV /, 10_000, n)).slice(5)) as Recv;
+    assert.equal(got.hex.slice(16, 24), '00000007', 'the oversized datagram was passed on, or the next one lost');
+    peerB.stdin!.write('stats\n');
+    const s = JSON.parse((await outB.waitFor(/^STATS .*"rxMalformed":1/)).slice(6)) as Stats;
+    assert.equal(s.rxMalformed, 1);
+    assert.equal(s.rxErrors, 0, s.errors.join('; '));
   });
 
   it('counts a send that fails (no route) instead of throwing', async () => {
