@@ -265,5 +265,4 @@ export class ServerCall {
       group: o.group.name,
     };
   }
-
 }
