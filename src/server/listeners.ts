@@ -78,7 +78,7 @@ export class Listeners {
     return new Promise((resolve, reject) => {
       const server = net.createServer((sock) => this.onConnection(sock, spec));
       const fail = (err: NodeJS.ErrnoException) =>
-        reject(new Error(`ERROR: cannot listen on ${spec.interfaceName} ${spec.address}:${spec.port}: ${err.code ?? err.message}`));
+        reject(new Error(`cannot listen on ${spec.interfaceName} ${spec.address}:${spec.port}: ${err.code ?? err.message}`));
       server.once('error', fail);
       server.listen({ host: spec.address, port: spec.port }, () => {
         server.off('error', fail);

@@ -138,7 +138,7 @@ export class PptpServer implements VpnServerApi {
       try {
         gre = await this.o.openGre();
       } catch (err) {
-        throw new Error(`ERROR: cannot open the GRE socket (IP protocol 47 needs CAP_NET_RAW): ${(err as Error).message}`);
+        throw new Error(`cannot open the GRE socket (IP protocol 47 needs CAP_NET_RAW): ${(err as Error).message}`);
       }
       gre.onPacket((pkt, from, to) => this.receiveGre(pkt, from, to));
       this.gre = gre;
@@ -147,7 +147,7 @@ export class PptpServer implements VpnServerApi {
       try {
         this.tun = await this.o.openTun(this.tunnelAddress(cfg, first.interfaceName) ?? first.address, (err) => this.tunError(err));
       } catch (err) {
-        throw new Error(`ERROR: cannot open the TUN device (needs CAP_NET_ADMIN): ${(err as Error).message}`);
+        throw new Error(`cannot open the TUN device (needs CAP_NET_ADMIN): ${(err as Error).message}`);
       }
       this.tun.onPacket((pkt) => this.receiveTun(pkt));
     }
@@ -238,7 +238,7 @@ export class PptpServer implements VpnServerApi {
         });
         this.dynAuth.set(tag, { key: String(port), server });
       } catch (err) {
-        throw new Error(`ERROR: aaa-server ${tag} dynamic-authorization: cannot listen on UDP ${port}: ${(err as Error).message}`);
+        throw new Error(`aaa-server ${tag} dynamic-authorization: cannot listen on UDP ${port}: ${(err as Error).message}`);
       }
     }
   }

@@ -72,7 +72,7 @@ export interface OpenGreSocketOptions {
 export function openGreSocket(opts: OpenGreSocketOptions = {}): LinuxGreSocket {
   const c = libc();
   const fd = c.socket(AF_INET, SOCK_RAW | O_NONBLOCK | O_CLOEXEC, IPPROTO_GRE);
-  if (fd < 0) throw errnoError('socket(AF_INET, SOCK_RAW, IPPROTO_GRE) (needs CAP_NET_RAW)');
+  if (fd < 0) throw errnoError('socket(AF_INET, SOCK_RAW, IPPROTO_GRE)');
   try {
     setIntOption(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT);
     // Past net.core.[rw]mem_max when we may (CAP_NET_ADMIN): a burst waits instead of being dropped.
