@@ -136,20 +136,39 @@ function mathRandom32(): number {
 const ACK: ReqVerdict = { verdict: 'ack' };
 const REJ: ReqVerdict = { verdict: 'rej' };
 
-class MruOption implements OptionHandler {
-  readonly type = LCP_OPT.MRU;
-  private want: number | null;
-  constructor(
-    private readonly lcp: Lcp,
-    private readonly initial: number | null,
-  ) {
+/**
+ * An option we ask for with a numeric value, or not at all (null): back
+ * to `initial` when a negotiation starts, dropped when the peer rejects it.
+ */
+abstract class ValueOption implements OptionHandler {
+  abstract readonly type: number;
+  protected want: number | null;
+  constructor(private readonly initial: number | null) {
     this.want = initial;
   }
   reset(): void {
     this.want = this.initial;
   }
   buildReq(): Buffer | undefined {
-    return this.want === null ? undefined : u16(this.want);
+    return this.want === null ? undefined : this.encode(this.want);
+  }
+  onRej(): NakRejOutcome {
+    this.want = null;
+    return 'ok';
+  }
+  protected abstract encode(value: number): Buffer;
+}
+
+class MruOption extends ValueOption {
+  readonly type = LCP_OPT.MRU;
+  constructor(
+    private readonly lcp: Lcp,
+    initial: number | null,
+  ) {
+    super(initial);
+  }
+  protected encode(value: number): Buffer {
+    return u16(value);
   }
   onNak(v: Buffer): NakRejOutcome {
     if (v.length !== 2) return 'bad';
@@ -157,13 +176,9 @@ class MruOption implements OptionHandler {
     this.want = n >= MIN_MRU && n <= DEFAULT_MRU ? n : null;
     return 'ok';
   }
-  onRej(): NakRejOutcome {
-    this.want = null;
-    return 'ok';
-  }
   onReq(v: Buffer): ReqVerdict {
-    if (v.length !== 2) return { verdict: 'rej' };
-    return v.readUInt16BE(0) >= MIN_MRU ? { verdict: 'ack' } : { verdict: 'nak', value: u16(MIN_MRU) };
+    if (v.length !== 2) return REJ;
+    return v.readUInt16BE(0) >= MIN_MRU ? ACK : { verdict: 'nak', value: u16(MIN_MRU) };
   }
   clearPeer(): void {
     this.lcp.negotiated.peerMru = DEFAULT_MRU;
@@ -174,17 +189,10 @@ class MruOption implements OptionHandler {
 }
 
 /** ACCM is meaningless without async HDLC (PPTP): accept any value; ask only when told to (pppd). */
-class AccmOption implements OptionHandler {
+class AccmOption extends ValueOption {
   readonly type = LCP_OPT.ACCM;
-  private want: number | null;
-  constructor(private readonly initial: number | null) {
-    this.want = initial;
-  }
-  reset(): void {
-    this.want = this.initial;
-  }
-  buildReq(): Buffer | undefined {
-    return this.want === null ? undefined : u32(this.want);
+  protected encode(value: number): Buffer {
+    return u32(value);
   }
   // pppd: a Nak'ed map is OR'ed into ours
   onNak(v: Buffer): NakRejOutcome {
@@ -192,12 +200,8 @@ class AccmOption implements OptionHandler {
     if (this.want !== null) this.want = (this.want | v.readUInt32BE(0)) >>> 0;
     return 'ok';
   }
-  onRej(): NakRejOutcome {
-    this.want = null;
-    return 'ok';
-  }
   onReq(v: Buffer): ReqVerdict {
-    return v.length === 4 ? { verdict: 'ack' } : { verdict: 'rej' };
+    return v.length === 4 ? ACK : REJ;
   }
 }
 
@@ -206,36 +210,30 @@ class AccmOption implements OptionHandler {
  * Acked only for the operation `acceptCallback` names (CBCP, where the
  * client then answers "no callback"), Rejected otherwise.
  */
-class CallbackOption implements OptionHandler {
+class CallbackOption extends ValueOption {
   readonly type = LCP_OPT.Callback;
-  private want: number | null;
   constructor(
     private readonly lcp: Lcp,
-    private readonly initial: number | null,
+    initial: number | null,
     private readonly accept: number | null,
   ) {
-    this.want = initial;
+    super(initial);
   }
-  reset(): void {
-    this.want = this.initial;
+  override reset(): void {
+    super.reset();
     this.lcp.negotiated.callback = undefined;
   }
-  buildReq(): Buffer | undefined {
-    return this.want === null ? undefined : Buffer.from([this.want]);
+  protected encode(value: number): Buffer {
+    return Buffer.from([value]);
   }
   onAck(v: Buffer): void {
     this.lcp.negotiated.callback = v.length >= 1 ? v[0] : undefined;
   }
   onNak(): NakRejOutcome {
-    this.want = null;
-    return 'ok';
-  }
-  onRej(): NakRejOutcome {
-    this.want = null;
-    return 'ok';
+    return this.onRej();
   }
   onReq(v: Buffer): ReqVerdict {
-    return this.accept !== null && v.length >= 1 && v[0] === this.accept ? { verdict: 'ack' } : { verdict: 'rej' };
+    return this.accept !== null && v.length >= 1 && v[0] === this.accept ? ACK : REJ;
   }
   clearPeer(): void {
     this.lcp.negotiated.peerCallback = undefined;
@@ -339,13 +337,13 @@ class MagicOption implements OptionHandler {
     return 'ok';
   }
   onReq(v: Buffer): ReqVerdict {
-    if (v.length !== 4) return { verdict: 'rej' };
+    if (v.length !== 4) return REJ;
     const m = v.readUInt32BE(0);
     // Zero is illegal; our own number means a looped-back link (RFC 1661 6.4).
     if (m === 0 || (this.want && m === this.lcp.negotiated.ourMagic)) {
       return { verdict: 'nak', value: u32(randomNonZero(this.random32)) };
     }
-    return { verdict: 'ack' };
+    return ACK;
   }
   clearPeer(): void {
     this.lcp.negotiated.peerMagic = 0;
@@ -373,7 +371,7 @@ class FlagOption implements OptionHandler {
     return 'ok';
   }
   onReq(v: Buffer): ReqVerdict {
-    return v.length === 0 ? { verdict: 'ack' } : { verdict: 'rej' };
+    return v.length === 0 ? ACK : REJ;
   }
   private setSend(v: boolean): void {
     if (this.type === LCP_OPT.PFC) this.lcp.negotiated.sendPfc = v;
