@@ -11,10 +11,11 @@
  *    stateless MPPE.
  * 2. When root: the product in a network namespace (raw GRE socket, Linux
  *    TUN), a blaster of our client engines in another namespace over a
- *    veth, a sink behind the TUN (bench/harness/forwarding-netns.ts).
+ *    veth, a sink behind the TUN (bench/harness/forwarding-netns.ts, which
+ *    lists its own environment variables).
  *
  *   node --openssl-legacy-provider --expose-gc dist/bench/forwarding.bench.js
- *   env: FORWARD_PACKETS (per direction and case, default 200000)
+ *   env: FORWARD_PACKETS (in process: per direction and case, default 200000)
  */
 import { forwardingInproc, PACKET_SIZE } from './harness/forwarding-inproc.js';
 import { rawRc4Rates } from './harness/crypto-baseline.js';
@@ -46,5 +47,5 @@ for (const stateful of [true, false]) {
   }
 }
 
-await runNetnsForwarding(rc4.baseline, rc4.baselineName, rc4.ts);
+await runNetnsForwarding();
 process.exit(0);

@@ -1,20 +1,23 @@
 /**
  * Traffic blaster for the namespace forwarding benchmark: our client
  * engines (dialPptp over the raw GRE socket) dial N sessions to the
- * server, then every session sends 1,400-octet UDP packets as fast as
- * this process can encrypt them, for a bounded time.
+ * server, then the sessions send 1,400-octet UDP packets, for a bounded
+ * time. With `packets`, those are encrypted ahead of time and sent from
+ * memory (replay-gre.ts), each session as far ahead as the server's GRE
+ * window allows; without, the engines encrypt while sending.
  *
- *   node blaster.js '{"server":"10.250.0.1","sessions":1,"dst":"10.99.0.1","seconds":5,"mppe":"stateful"}'
+ *   node blaster.js '{"server":"10.250.0.1","sessions":1,"dst":"10.99.0.1","seconds":5,"mppe":"stateful","packets":400000}'
  *
- * Prints `up {sessions, failed}` once dialled, then waits for a `go`
- * line, blasts, and prints `done {sent, received, seconds, drops}`; hangs
- * up on `quit` (or after maxSeconds).
+ * Prints `up {sessions, failed}` once dialled (and recorded), then waits
+ * for a `go` line, blasts, and prints `done {sent, received, seconds,
+ * drops}`; hangs up on `quit` (or after maxSeconds).
  */
 import readline from 'node:readline';
 import { dialPptp, type PptpClient } from '../../src/client/dial.js';
 import { openGreSocket } from '../../src/server/gre/linux.js';
 import { udpPacket } from './forwarding-inproc.js';
 import { benchProfile } from './profile.js';
+import { ReplayGre } from './replay-gre.js';
 
 interface BlasterOptions {
   server: string;
@@ -22,8 +25,12 @@ interface BlasterOptions {
   dst: string;
   seconds: number;
   mppe: 'stateful' | 'stateless';
-  /** Packets per session per loop turn (at most what the GRE window has room for). */
+  /** Packets per session per loop turn (at most what the GRE window has room for; with `packets`: per burst, default 32). */
   burst?: number;
+  /** With `packets`: unacknowledged packets over all sessions (default 768: ~2 MB of the server's socket buffer). */
+  maxInFlight?: number;
+  /** Packets made ahead of time, over all sessions (default: none, the engines encrypt as they send). */
+  packets?: number;
   /** Dials in flight at once (default: all). */
   concurrency?: number;
   maxSeconds?: number;
@@ -33,7 +40,9 @@ const o = JSON.parse(process.argv[2] ?? '{}') as BlasterOptions;
 setTimeout(() => process.exit(3), (o.maxSeconds ?? 300) * 1000).unref();
 const out = (k: string, v: unknown) => process.stdout.write(`${k} ${JSON.stringify(v)}\n`);
 
-const gre = openGreSocket();
+const raw = openGreSocket();
+const replay = o.packets ? new ReplayGre(raw, o.packets) : undefined;
+const gre = replay ?? raw;
 const mppe = { strength: 128 as const, required: true, stateful: o.mppe === 'stateful' };
 const clients: PptpClient[] = [];
 const failed: Record<string, number> = {};
@@ -55,9 +64,24 @@ await Promise.all(
 const dialMs = performance.now() - dialStart;
 let received = 0;
 for (const c of clients) c.onIp(() => received++);
+if (replay) {
+  const perSession = Math.floor(o.packets! / Math.max(1, clients.length));
+  for (const c of clients) {
+    const s = c.status();
+    const pkt = udpPacket(c.clientAddress, o.dst);
+    replay.record({ server: o.server, callId: c.callId, peerCallId: s.peerCallId!, window: s.gre!.peerRecvWindow }, perSession, () => c.sendIp(pkt));
+  }
+}
 out('up', { sessions: clients.length, failed, dialMs });
 
 async function blast(): Promise<void> {
+  if (replay) {
+    const r0 = received;
+    const r = await replay.replay(o.seconds, o.burst ?? 32, o.maxInFlight ?? 768);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    out('done', { sent: r.sent, refused: 0, received: received - r0, seconds: r.seconds, windowFullDrops: 0 });
+    return;
+  }
   const pkts = clients.map((c) => udpPacket(c.clientAddress, o.dst));
   const burst = o.burst ?? 32;
   let sent = 0;
