@@ -57,7 +57,7 @@ gre.setPeerPort(child.udpPort);
 let clients: PptpClient[] = [];
 try {
   // let start-up garbage (config load, grammar) go before the baseline
-  await sleep(10_000);
+  await sleep(SETTLE_S * 1000);
   const base = await child.ask<ChildMem>('mem', 'mem');
   info(`empty server: RSS ${fmt(base.rss / 1048576, 1)} MB, heap ${fmt(base.heapUsed / 1048576, 1)} MB`);
   const r = await dialMany(

@@ -18,7 +18,7 @@ import type { ServerStatus, TunnelStatus, VpnServerApi } from './api.js';
 import type { Authenticator } from './aaa/authenticator.js';
 import { LocalAuthenticator } from './aaa/local.js';
 import type { GreSocket } from './gre/socket.js';
-import type { TunDevice } from './tun/device.js';
+import { isDeviceGone, type TunDevice } from './tun/device.js';
 import { decodeGre } from './gre/wire.js';
 import { Listeners, wantedListeners, type ListenerSpec } from './listeners.js';
 import { AddressPools } from './pool.js';
@@ -519,9 +519,8 @@ export class PptpServer implements VpnServerApi {
 
   /** The TUN device failed (deleted link, write error): counted and logged, the server runs on. */
   private tunError(err: Error): void {
-    const gone = /device gone/.test(err.message);
-    this.count(gone ? 'tun-gone' : 'tun-io');
-    if (this.bus.on('vpdn error')) this.bus.debug('vpdn error', `PPTP: TUN ${this.tun?.name ?? ''}: ${err.message}`.replace('TUN : ', 'TUN: '));
+    this.count(isDeviceGone(err) ? 'tun-gone' : 'tun-io');
+    if (this.bus.on('vpdn error')) this.bus.debug('vpdn error', `PPTP: TUN${this.tun?.name ? ` ${this.tun.name}` : ''}: ${err.message}`);
   }
 
   /** An IP packet the client sent: only from its own address (no spoofing). */

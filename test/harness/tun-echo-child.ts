@@ -9,12 +9,13 @@
  * "write" writes one echo request towards LOCAL_ADDRESS.
  */
 import { createInterface } from 'node:readline';
+import { isDeviceGone } from '../../src/server/tun/device.js';
 import { openTun } from '../../src/server/tun/linux.js';
 import { buildIcmpEcho, parseIcmpEcho } from '../../src/server/tun/memory.js';
 
 const [name, localAddress, clientAddress, mtu] = process.argv.slice(2);
 const errors: string[] = [];
-const tun = await openTun({ name, localAddress, mtu: Number(mtu), onError: (e) => errors.push(e.message) });
+const tun = await openTun({ name, localAddress, mtu: Number(mtu), onError: (e) => errors.push(`${isDeviceGone(e) ? '[gone] ' : ''}${e.message}`) });
 await tun.addRoute(clientAddress);
 
 let echoes = 0;

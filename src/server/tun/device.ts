@@ -3,6 +3,11 @@
  * write. The Linux implementation opens /dev/net/tun; the memory twin
  * (memory.ts) connects the server to a test "kernel".
  */
+/** An error of a TUN whose interface was deleted: it reads no more (the server counts it apart). */
+export function isDeviceGone(err: Error): boolean {
+  return (err as { deviceGone?: boolean }).deviceGone === true;
+}
+
 export interface TunDevice {
   readonly name: string;
   /** Hand one IP packet to the kernel. Never throws: failures are counted. */

@@ -4,8 +4,8 @@
  *
  * I/O (see DESIGN.md "Data-plane I/O: measured facts"):
  * - the fd is non-blocking; the main thread calls read() until EAGAIN into
- *   one reused buffer, and waits for readiness with poll() on a worker
- *   thread (os/read-loop.ts);
+ *   one reused buffer, when the event loop reports it readable
+ *   (os/read-loop.ts, native/fdwatch);
  * - writes are one write() per packet, straight to libc: a TUN takes
  *   exactly one packet per write, so streams (which merge writes) must
  *   never be used.
@@ -163,9 +163,10 @@ class LinuxTun implements LinuxTunDevice {
     this.loop.close();
   }
 
-  /** The server tells a deleted device ("device gone") from other I/O errors by the message. */
+  /** A deleted device's error says so, and is marked for isDeviceGone(). */
   private ioError(call: 'read' | 'write', e: number): Error {
-    return errnoError(isGone(e) ? `${this.name}: device gone, ${call}` : `${call}(${this.name})`, e);
+    if (!isGone(e)) return errnoError(`${call}(${this.name})`, e);
+    return Object.assign(errnoError(`${this.name}: device gone, ${call}`, e), { deviceGone: true });
   }
 
   private fail(dir: 'rx' | 'tx', err: Error): void {
