@@ -7,7 +7,7 @@
  * keys); 128-bit keys are used whole.
  */
 import { Rc4 } from './rc4.js';
-import { sha1Into } from './sha1.js';
+import { sha1Into, sha1Pad, sha1PaddedInto } from './sha1.js';
 
 export type MppeBits = 40 | 56 | 128;
 
@@ -64,25 +64,32 @@ export function initialSessionKey(startKey: Uint8Array, bits: MppeBits): Buffer 
  * one instance per direction.
  */
 export class MppeRekeyer {
-  /** start[0..n] | pad1 | session | pad2, hashed in one piece. Not a pool slice: it lives as long as the session. */
+  /**
+   * start[0..n] | pad1 | session | pad2, padded for SHA-1 once: a key
+   * change writes the session key into it and hashes the blocks. Not a
+   * pool slice: it lives as long as the session.
+   */
   private readonly shaInput: Buffer;
+  private readonly padded: number;
   private readonly n: number;
 
   constructor(startKey: Uint8Array, private readonly bits: MppeBits) {
     const n = mppeKeyLength(bits);
     if (startKey.length < n) throw new RangeError(`MPPE start key needs ${n} octets`);
     this.n = n;
-    this.shaInput = Buffer.alloc(2 * n + 80);
+    this.shaInput = Buffer.alloc(128);
     this.shaInput.set(startKey.subarray(0, n), 0);
     this.shaInput.set(SHS_PAD1, n);
     this.shaInput.set(SHS_PAD2, 2 * n + 40);
+    this.padded = sha1Pad(this.shaInput, 2 * n + 80);
   }
 
   /** sessionKey <- reduce(RC4_interim(interim)), interim = GetNewKeyFromSHA(start, sessionKey). */
   rekey(sessionKey: Uint8Array): void {
     const n = this.n;
-    this.shaInput.set(sessionKey.subarray(0, n), n + 40);
-    sha1Into(this.shaInput, digest);
+    const input = this.shaInput;
+    for (let k = 0; k < n; k++) input[n + 40 + k] = sessionKey[k]!;
+    sha1PaddedInto(input, this.padded, digest);
     const interim = n === 16 ? interim16 : interim8;
     for (let k = 0; k < n; k++) interim[k] = digest[k]!;
     rekeyRc4.setKey(interim);

@@ -27,23 +27,33 @@ function compress(b: Uint8Array, off: number): void {
   let c = H[2]!;
   let d = H[3]!;
   let e = H[4]!;
-  for (let t = 0; t < 80; t++) {
-    let f: number;
-    let k: number;
-    if (t < 20) {
-      f = (bb & c) | (~bb & d);
-      k = 0x5a827999;
-    } else if (t < 40) {
-      f = bb ^ c ^ d;
-      k = 0x6ed9eba1;
-    } else if (t < 60) {
-      f = (bb & c) | (bb & d) | (c & d);
-      k = 0x8f1bbcdc | 0;
-    } else {
-      f = bb ^ c ^ d;
-      k = 0xca62c1d6 | 0;
-    }
-    const temp = (((a << 5) | (a >>> 27)) + f + e + k + W[t]!) | 0;
+  // Four loops of 20 rounds: no branch on the round number.
+  for (let t = 0; t < 20; t++) {
+    const temp = (((a << 5) | (a >>> 27)) + ((bb & c) | (~bb & d)) + e + 0x5a827999 + W[t]!) | 0;
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = temp;
+  }
+  for (let t = 20; t < 40; t++) {
+    const temp = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + 0x6ed9eba1 + W[t]!) | 0;
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = temp;
+  }
+  for (let t = 40; t < 60; t++) {
+    const temp = (((a << 5) | (a >>> 27)) + ((bb & c) | (bb & d) | (c & d)) + e + (0x8f1bbcdc | 0) + W[t]!) | 0;
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = temp;
+  }
+  for (let t = 60; t < 80; t++) {
+    const temp = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + (0xca62c1d6 | 0) + W[t]!) | 0;
     e = d;
     d = c;
     c = (bb << 30) | (bb >>> 2);
@@ -57,36 +67,15 @@ function compress(b: Uint8Array, off: number): void {
   H[4] = (H[4]! + e) | 0;
 }
 
-/** SHA-1 of `data`; the 20-octet digest goes to out[offset..offset+20). */
-export function sha1Into(data: Uint8Array, out: Uint8Array, offset = 0): void {
-  if (out.length - offset < 20) throw new RangeError('SHA-1 needs 20 octets of output');
+function init(): void {
   H[0] = 0x67452301;
   H[1] = 0xefcdab89 | 0;
   H[2] = 0x98badcfe | 0;
   H[3] = 0x10325476;
   H[4] = 0xc3d2e1f0 | 0;
-  const len = data.length;
-  const full = len - (len % 64);
-  for (let off = 0; off < full; off += 64) compress(data, off);
-  const rest = len - full;
-  tail.fill(0);
-  for (let i = 0; i < rest; i++) tail[i] = data[full + i]!;
-  tail[rest] = 0x80;
-  const blocks = rest + 9 > 64 ? 2 : 1;
-  const end = blocks * 64;
-  // bit length as 64-bit big-endian (inputs here are far below 2^53 bits)
-  const bits = len * 8;
-  const hi = Math.floor(bits / 0x100000000);
-  tail[end - 8] = hi >>> 24;
-  tail[end - 7] = (hi >>> 16) & 0xff;
-  tail[end - 6] = (hi >>> 8) & 0xff;
-  tail[end - 5] = hi & 0xff;
-  tail[end - 4] = (bits >>> 24) & 0xff;
-  tail[end - 3] = (bits >>> 16) & 0xff;
-  tail[end - 2] = (bits >>> 8) & 0xff;
-  tail[end - 1] = bits & 0xff;
-  compress(tail, 0);
-  if (blocks === 2) compress(tail, 64);
+}
+
+function digestInto(out: Uint8Array, offset: number): void {
   for (let i = 0; i < 5; i++) {
     const h = H[i]!;
     out[offset + i * 4] = h >>> 24;
@@ -94,4 +83,51 @@ export function sha1Into(data: Uint8Array, out: Uint8Array, offset = 0): void {
     out[offset + i * 4 + 2] = (h >>> 8) & 0xff;
     out[offset + i * 4 + 3] = h & 0xff;
   }
+}
+
+/**
+ * The 0x80 octet and the 64-bit bit length of a `messageLength`-octet
+ * message after `len` octets of `buf`, in place; returns the padded length.
+ */
+export function sha1Pad(buf: Uint8Array, len: number, messageLength = len): number {
+  const end = (len + 9 + 63) & ~63;
+  if (buf.length < end) throw new RangeError(`SHA-1 padding needs ${end} octets`);
+  buf.fill(0, len, end);
+  buf[len] = 0x80;
+  // bit length as 64-bit big-endian (inputs here are far below 2^53 bits)
+  const bits = messageLength * 8;
+  const hi = Math.floor(bits / 0x100000000);
+  buf[end - 8] = hi >>> 24;
+  buf[end - 7] = (hi >>> 16) & 0xff;
+  buf[end - 6] = (hi >>> 8) & 0xff;
+  buf[end - 5] = hi & 0xff;
+  buf[end - 4] = (bits >>> 24) & 0xff;
+  buf[end - 3] = (bits >>> 16) & 0xff;
+  buf[end - 2] = (bits >>> 8) & 0xff;
+  buf[end - 1] = bits & 0xff;
+  return end;
+}
+
+/**
+ * SHA-1 of a message already padded by `sha1Pad` (`padded` octets): a
+ * caller that hashes the same layout again and again pads it once.
+ */
+export function sha1PaddedInto(buf: Uint8Array, padded: number, out: Uint8Array): void {
+  init();
+  for (let off = 0; off < padded; off += 64) compress(buf, off);
+  digestInto(out, 0);
+}
+
+/** SHA-1 of `data`; the 20-octet digest goes to out[offset..offset+20). */
+export function sha1Into(data: Uint8Array, out: Uint8Array, offset = 0): void {
+  if (out.length - offset < 20) throw new RangeError('SHA-1 needs 20 octets of output');
+  init();
+  const len = data.length;
+  const full = len - (len % 64);
+  for (let off = 0; off < full; off += 64) compress(data, off);
+  const rest = len - full;
+  tail.set(data.subarray(full), 0);
+  const end = sha1Pad(tail, rest, len);
+  for (let off = 0; off < end; off += 64) compress(tail, off);
+  digestInto(out, offset);
 }

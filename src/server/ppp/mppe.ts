@@ -268,14 +268,14 @@ export class MppeDecryptor {
     if (distance === 0 || distance > CCOUNT_SPACE / 2) return this.reject('replay');
     if (distance > this.maxCatchUp) return this.reject('too-far');
     const key = this.candidateKey;
-    this.sessionKey.copy(key);
+    key.set(this.sessionKey);
     for (let k = 0; k < distance; k++) this.rekeyer.rekey(key);
     this.rc4.setKey(key);
     this.rc4.process(data, data);
     // A corrupted count must not drag the key state forward: the next
     // count needs a plausible protocol field, a jump a known network payload.
     if (distance === 1 ? !plausibleProtocol(data) : !knownNetworkPayload(data)) return this.reject('bad-protocol');
-    key.copy(this.sessionKey);
+    this.sessionKey.set(key);
     this.stats.gap += distance - 1;
     this.ccount = ccount;
     this.stats.ok++;
