@@ -101,6 +101,36 @@ test('RC4: split processing equals one pass; setKey restarts the stream', () => 
   );
 });
 
+test('RC4: instances taking turns keep their own streams (they share one working S-box)', () => {
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ minLength: 1, maxLength: 32 }),
+      fc.uint8Array({ minLength: 1, maxLength: 32 }),
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.nat(40)), { maxLength: 30 }),
+      (keyA, keyB, turns) => {
+        const a = new Rc4(keyA);
+        const b = new Rc4(keyB);
+        const other = new Rc4(Buffer.from('other'));
+        const gotA: Buffer[] = [];
+        const gotB: Buffer[] = [];
+        for (const [who, n] of turns) {
+          if (who === 2) {
+            other.setKey(Buffer.from([n + 1]));
+            continue;
+          }
+          const chunk = Buffer.alloc(n);
+          (who === 0 ? a : b).process(chunk, chunk);
+          (who === 0 ? gotA : gotB).push(chunk);
+        }
+        const wantA = Buffer.concat(gotA);
+        const wantB = Buffer.concat(gotB);
+        assert.deepEqual(wantA, keystream(new Rc4(keyA), wantA.length));
+        assert.deepEqual(wantB, keystream(new Rc4(keyB), wantB.length));
+      },
+    ),
+  );
+});
+
 test('RC4 (Node legacy provider): same keystreams as the TypeScript one', (t) => {
   if (!nodeRc4Available()) {
     t.skip('OpenSSL rc4 unavailable (start node with --openssl-legacy-provider)');
