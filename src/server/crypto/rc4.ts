@@ -130,7 +130,7 @@ export class Rc4 implements Rc4Cipher {
 }
 
 /*
- * Hand the working S-box between two instances once at load, so the
+ * Hand the working S-box back and forth at load, so the
  * hand-over in `own` has type feedback before the data plane needs it.
  * Without it TurboFan compiles `process` with a deopt exit there; once
  * taken, V8 re-entered `process` only through an OSR version (stateful
@@ -140,9 +140,11 @@ export class Rc4 implements Rc4Cipher {
   const a = new Rc4(IDENTITY.subarray(1, 2));
   const b = new Rc4(IDENTITY.subarray(1, 2));
   const scratch = Buffer.alloc(8);
-  a.process(scratch, scratch);
-  b.process(scratch, scratch);
-  a.process(scratch, scratch);
+  // V8 records feedback only once a function has run a few times.
+  for (let k = 0; k < 64; k++) {
+    a.process(scratch, scratch);
+    b.process(scratch, scratch);
+  }
 }
 
 /** RC4 from OpenSSL. `process` copies OpenSSL's output into `dst`. */
