@@ -24,9 +24,10 @@ const IDENTITY = Uint8Array.from({ length: 256 }, (_, i) => i);
 /*
  * The permutation every Rc4 works in: one shared module constant is
  * faster to reach than each instance's `this.s` (1,400-octet packets
- * 2.6 -> 2.0 us, bench/crypto.bench.ts). An instance's own `s` holds its state while
- * another instance owns the working one; one thread, so handing over
- * at the start of a call is enough.
+ * 2.6 -> 2.0 us, bench/crypto.bench.ts). An instance's own `s` holds its
+ * state while another instance owns the working one; one thread, so
+ * handing over at the start of a call is enough. `owner` keeps the last
+ * user alive until the next takes over: one object, not a growing set.
  */
 const S = new Uint8Array(256);
 let owner: Rc4 | undefined;
