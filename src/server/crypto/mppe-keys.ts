@@ -7,7 +7,7 @@
  * keys); 128-bit keys are used whole.
  */
 import { Rc4 } from './rc4.js';
-import { sha1Into, sha1Pad, sha1PaddedInto } from './sha1.js';
+import { sha1Pad, sha1PaddedInto } from './sha1.js';
 
 export type MppeBits = 40 | 56 | 128;
 
@@ -29,12 +29,32 @@ export function mppeKeyLength(bits: MppeBits): 8 | 16 {
   return bits === 128 ? 16 : 8;
 }
 
+/**
+ * GetNewKeyFromSHA's input for one start key: start[0..n] | pad1 |
+ * session | pad2, padded for SHA-1 once (128 octets for n = 8 or 16); a
+ * key change only writes the session key in. Not a pool slice: a
+ * rekeyer keeps it as long as the session.
+ */
+function shaLayout(startKey: Uint8Array, n: number): Buffer {
+  const layout = Buffer.alloc(128);
+  layout.set(startKey.subarray(0, n), 0);
+  layout.set(SHS_PAD1, n);
+  layout.set(SHS_PAD2, 2 * n + 40);
+  sha1Pad(layout, 2 * n + 80);
+  return layout;
+}
+
+/** The first n octets of SHA1(layout with `sessionKey` written in) into `out`. */
+function newKeyFromSha(layout: Buffer, n: number, sessionKey: Uint8Array, out: Uint8Array): void {
+  for (let k = 0; k < n; k++) layout[n + 40 + k] = sessionKey[k]!;
+  sha1PaddedInto(layout, layout.length, digest);
+  for (let k = 0; k < n; k++) out[k] = digest[k]!;
+}
+
 /** RFC 3079 3.4 GetNewKeyFromSHA: SHA1(start[0..n] | pad1 | session | pad2), first n octets into `out`. */
 export function getNewKeyFromSha(startKey: Uint8Array, sessionKey: Uint8Array, out: Uint8Array): void {
   const n = sessionKey.length;
-  const input = Buffer.concat([startKey.subarray(0, n), SHS_PAD1, sessionKey, SHS_PAD2]);
-  sha1Into(input, digest);
-  for (let k = 0; k < n; k++) out[k] = digest[k]!;
+  newKeyFromSha(shaLayout(startKey, n), n, sessionKey, out);
 }
 
 /** RFC 3078 7.1 key reduction, in place. */
@@ -64,34 +84,20 @@ export function initialSessionKey(startKey: Uint8Array, bits: MppeBits): Buffer 
  * one instance per direction.
  */
 export class MppeRekeyer {
-  /**
-   * start[0..n] | pad1 | session | pad2, padded for SHA-1 once: a key
-   * change writes the session key into it and hashes the blocks. Not a
-   * pool slice: it lives as long as the session.
-   */
   private readonly shaInput: Buffer;
-  private readonly padded: number;
   private readonly n: number;
 
   constructor(startKey: Uint8Array, private readonly bits: MppeBits) {
     const n = mppeKeyLength(bits);
     if (startKey.length < n) throw new RangeError(`MPPE start key needs ${n} octets`);
     this.n = n;
-    this.shaInput = Buffer.alloc(128);
-    this.shaInput.set(startKey.subarray(0, n), 0);
-    this.shaInput.set(SHS_PAD1, n);
-    this.shaInput.set(SHS_PAD2, 2 * n + 40);
-    this.padded = sha1Pad(this.shaInput, 2 * n + 80);
+    this.shaInput = shaLayout(startKey, n);
   }
 
   /** sessionKey <- reduce(RC4_interim(interim)), interim = GetNewKeyFromSHA(start, sessionKey). */
   rekey(sessionKey: Uint8Array): void {
-    const n = this.n;
-    const input = this.shaInput;
-    for (let k = 0; k < n; k++) input[n + 40 + k] = sessionKey[k]!;
-    sha1PaddedInto(input, this.padded, digest);
-    const interim = n === 16 ? interim16 : interim8;
-    for (let k = 0; k < n; k++) interim[k] = digest[k]!;
+    const interim = this.n === 16 ? interim16 : interim8;
+    newKeyFromSha(this.shaInput, this.n, sessionKey, interim);
     rekeyRc4.setKey(interim);
     rekeyRc4.process(interim, sessionKey);
     reduceKey(sessionKey, this.bits);

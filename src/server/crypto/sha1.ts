@@ -1,6 +1,7 @@
 /**
- * SHA-1 (FIPS 180-4) into a caller's buffer, with no allocation: the MPPE
- * key change hashes 2 blocks per packet in stateless mode, and OpenSSL
+ * SHA-1 (FIPS 180-4) of a message padded in place, into a caller's
+ * buffer, with no allocation: the MPPE key change hashes 2 blocks per
+ * packet in stateless mode, of a layout it pads once per session, and OpenSSL
  * through createHash costs an object and a digest Buffer each time
  * (bench/forwarding.bench.ts: createHash + update + digest were 16% of
  * the stateless profile). Not constant-time; it hashes key material the
@@ -10,8 +11,6 @@
 
 const W = new Int32Array(80);
 const H = new Int32Array(5);
-/** Tail blocks: the last partial block, the 0x80 pad and the 64-bit bit length. */
-const tail = new Uint8Array(128);
 
 function compress(b: Uint8Array, off: number): void {
   for (let t = 0; t < 16; t++) {
@@ -75,27 +74,27 @@ function init(): void {
   H[4] = 0xc3d2e1f0 | 0;
 }
 
-function digestInto(out: Uint8Array, offset: number): void {
+function digestInto(out: Uint8Array): void {
   for (let i = 0; i < 5; i++) {
     const h = H[i]!;
-    out[offset + i * 4] = h >>> 24;
-    out[offset + i * 4 + 1] = (h >>> 16) & 0xff;
-    out[offset + i * 4 + 2] = (h >>> 8) & 0xff;
-    out[offset + i * 4 + 3] = h & 0xff;
+    out[i * 4] = h >>> 24;
+    out[i * 4 + 1] = (h >>> 16) & 0xff;
+    out[i * 4 + 2] = (h >>> 8) & 0xff;
+    out[i * 4 + 3] = h & 0xff;
   }
 }
 
 /**
- * The 0x80 octet and the 64-bit bit length of a `messageLength`-octet
- * message after `len` octets of `buf`, in place; returns the padded length.
+ * Pads the `len`-octet message at the start of `buf` in place (the 0x80
+ * octet, zeros, the 64-bit bit length); returns the padded length.
  */
-export function sha1Pad(buf: Uint8Array, len: number, messageLength = len): number {
+export function sha1Pad(buf: Uint8Array, len: number): number {
   const end = (len + 9 + 63) & ~63;
   if (buf.length < end) throw new RangeError(`SHA-1 padding needs ${end} octets`);
   buf.fill(0, len, end);
   buf[len] = 0x80;
   // bit length as 64-bit big-endian (inputs here are far below 2^53 bits)
-  const bits = messageLength * 8;
+  const bits = len * 8;
   const hi = Math.floor(bits / 0x100000000);
   buf[end - 8] = hi >>> 24;
   buf[end - 7] = (hi >>> 16) & 0xff;
@@ -109,25 +108,14 @@ export function sha1Pad(buf: Uint8Array, len: number, messageLength = len): numb
 }
 
 /**
- * SHA-1 of a message already padded by `sha1Pad` (`padded` octets): a
- * caller that hashes the same layout again and again pads it once.
+ * SHA-1 of a message already padded by `sha1Pad` (`padded` octets) into
+ * out[0..20): a caller that hashes the same layout again and again pads
+ * it once.
  */
 export function sha1PaddedInto(buf: Uint8Array, padded: number, out: Uint8Array): void {
+  if (out.length < 20) throw new RangeError('SHA-1 needs 20 octets of output');
+  if (padded % 64 !== 0 || padded > buf.length) throw new RangeError('SHA-1 input is not padded to whole blocks');
   init();
   for (let off = 0; off < padded; off += 64) compress(buf, off);
-  digestInto(out, 0);
-}
-
-/** SHA-1 of `data`; the 20-octet digest goes to out[offset..offset+20). */
-export function sha1Into(data: Uint8Array, out: Uint8Array, offset = 0): void {
-  if (out.length - offset < 20) throw new RangeError('SHA-1 needs 20 octets of output');
-  init();
-  const len = data.length;
-  const full = len - (len % 64);
-  for (let off = 0; off < full; off += 64) compress(data, off);
-  const rest = len - full;
-  tail.set(data.subarray(full), 0);
-  const end = sha1Pad(tail, rest, len);
-  for (let off = 0; off < end; off += 64) compress(tail, off);
-  digestInto(out, offset);
+  digestInto(out);
 }

@@ -1,13 +1,17 @@
-/** sha1Into (used by the MPPE key change) against FIPS 180 vectors and OpenSSL on every length around the block edges. */
+/** sha1Pad + sha1PaddedInto (the MPPE key change) against FIPS 180 vectors and OpenSSL on every length around the block edges. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { sha1Into } from '../../../src/server/crypto/sha1.js';
+import { sha1Pad, sha1PaddedInto } from '../../../src/server/crypto/sha1.js';
 
+/** Pads a copy of `d` with room to spare (0xee) and hashes it. */
 const hex = (d: Uint8Array) => {
+  const buf = Buffer.alloc(d.length + 100, 0xee);
+  buf.set(d);
+  const padded = sha1Pad(buf, d.length);
   const out = Buffer.alloc(20);
-  sha1Into(d, out);
+  sha1PaddedInto(buf, padded, out);
   return out.toString('hex');
 };
 
@@ -17,18 +21,22 @@ test('FIPS 180 vectors', () => {
   assert.equal(hex(Buffer.from('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')), '84983e441c3bd26ebaae4aa1f95129e5e54670f1');
 });
 
-test('equals OpenSSL for every length 0..200 and random inputs; writes at the offset only', () => {
+test('equals OpenSSL for every length 0..200 and random inputs; padding ends on a block edge', () => {
   for (let len = 0; len <= 200; len++) {
     const d = Buffer.alloc(len, len & 0xff);
     assert.equal(hex(d), createHash('sha1').update(d).digest('hex'), `length ${len}`);
+    assert.equal(sha1Pad(Buffer.alloc(len + 72), len), Math.ceil((len + 9) / 64) * 64, `padded length ${len}`);
   }
   fc.assert(
-    fc.property(fc.uint8Array({ maxLength: 600 }), fc.nat(10), (d, off) => {
-      const out = Buffer.alloc(off + 25, 0xee);
-      sha1Into(d, out, off);
-      assert.equal(out.subarray(off, off + 20).toString('hex'), createHash('sha1').update(d).digest('hex'));
-      assert.ok(out.subarray(0, off).every((b) => b === 0xee) && out.subarray(off + 20).every((b) => b === 0xee));
+    fc.property(fc.uint8Array({ maxLength: 600 }), (d) => {
+      assert.equal(hex(d), createHash('sha1').update(d).digest('hex'));
     }),
   );
-  assert.throws(() => sha1Into(Buffer.from('x'), Buffer.alloc(19)), RangeError);
+});
+
+test('refuses a buffer too short to pad, an unpadded length and a short output', () => {
+  assert.throws(() => sha1Pad(Buffer.alloc(64), 56), RangeError);
+  assert.throws(() => sha1PaddedInto(Buffer.alloc(64), 60, Buffer.alloc(20)), RangeError);
+  assert.throws(() => sha1PaddedInto(Buffer.alloc(64), 128, Buffer.alloc(20)), RangeError);
+  assert.throws(() => sha1PaddedInto(Buffer.alloc(64), 64, Buffer.alloc(19)), RangeError);
 });
