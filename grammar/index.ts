@@ -1,8 +1,9 @@
 /**
- * The grammar's public API (what src/cli/ calls):
+ * The grammar's public API (what src/cli/ and src/config/ call):
  *   parseLine(line, mode)        -> a Command, nothing, or PIX error lines
  *   help(line, mode, names)      -> what `?` prints for the text before the cursor
  *   complete(line, mode, names)  -> Tab completion
+ *   usage(words, mode)           -> `help CMD`
  *
  * Error texts (pix-behaviour.md A1; our decision where PIX 6.3 sources are
  * silent):
@@ -10,26 +11,24 @@
  *   bad later word       <spaces>^            (caret under the word, column
  *                        % Invalid input detected at '^' marker.   relative
  *                        to the start of the line; the shell adds its
- *                        prompt width when it echoed a prompt: `column`)
+ *                        prompt width: `column`)
  *   ambiguous prefix     % Ambiguous command: "<line>"
- *   incomplete command   Usage: <summary lines of the command family>
+ *   incomplete command   Usage: <usage lines of the commands still possible>
+ *   bad byte             caret, then % Invalid character 0x01 at position 7
  * Never throws: any string (binary, 100 kB) gives a result.
  */
-import type { IToken } from 'chevrotain';
 import type { Command, Mode } from './command.js';
-import type { ConfigLine } from './config-line.js';
-import { formatUsage, resolveWords, usageFor, help, complete, type LiveNames } from './assist.js';
-import { USAGE } from './help.js';
-import { eolToken, lexWords } from './lexer.js';
-import { pixParser, type SemanticError } from './parser.js';
-import * as T from './tokens.js';
+import type { ConfigDecl, ConfigLine, Decl } from './declare.js';
+import { CommandSet, splitWords, type NextItem } from './match.js';
+import { DECLARATIONS } from './commands/index.js';
+import type { NameKind } from './types.js';
 
 export type { Command, Mode } from './command.js';
-export type { ConfigLine } from './config-line.js';
-export { help, complete, type LiveNames };
+export type { ConfigLine, Decl, ConfigDecl, Slot } from './declare.js';
+export { SLOTS } from './declare.js';
 
 export type ParseResult =
-  | { kind: 'ok'; command: Command }
+  | { kind: 'ok'; command: Command; decl?: Decl }
   | { kind: 'empty' }
   | { kind: 'error'; lines: string[]; column?: number };
 
@@ -37,14 +36,57 @@ export const UNKNOWN_COMMAND = "Type help or '?' for a list of available command
 export const INVALID_INPUT = "% Invalid input detected at '^' marker.";
 /** Longest line accepted (PIX console lines are far shorter). */
 export const MAX_LINE_LENGTH = 1024;
+/** More usage lines than this: the line is too unfinished to list them. */
+const MAX_USAGE_LINES = 16;
 
-/** Opaque families whose verbatim tail competes with typed keywords: a
- *  direct parse must go through abbreviation resolution to be trusted. */
-const MIXED_FAMILIES = new Set(['sysopt', 'vpdn']);
+export type LiveNames = Partial<Record<NameKind, string[]>>;
 
-export function parseLine(line: string, mode: Mode): ParseResult {
+let commands: CommandSet | undefined;
+/** The one compiled command set of the process. */
+export function commandSet(): CommandSet {
+  commands ??= new CommandSet(DECLARATIONS);
+  return commands;
+}
+
+export function configDeclaration(id: string): ConfigDecl | undefined {
+  const d = commandSet().declaration(id);
+  return d?.kind === 'config' ? d : undefined;
+}
+
+/** Every configuration declaration with its rank (its place in DECLARATIONS). */
+export function configDeclarations(): { decl: ConfigDecl; rank: number }[] {
+  return commandSet()
+    .decls.map((decl, rank) => ({ decl, rank }))
+    .filter((x): x is { decl: ConfigDecl; rank: number } => x.decl.kind === 'config');
+}
+
+/** The first control character or invalid UTF-8 (U+FFFD) of a line. */
+export function badCharacter(line: string): { index: number; text: string } | undefined {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 9) continue;
+    if (c === 0xfffd) return { index: i, text: 'invalid UTF-8' };
+    if (c < 32 || (c >= 0x7f && c <= 0x9f)) return { index: i, text: `invalid character 0x${c.toString(16).padStart(2, '0')}` };
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const pair = c <= 0xdbff && i + 1 < line.length && (line.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+      if (!pair) return { index: i, text: 'invalid UTF-16 surrogate' };
+      i++;
+    }
+  }
+  return undefined;
+}
+
+function caret(column: number, message: string): ParseResult {
+  return { kind: 'error', lines: [' '.repeat(column) + '^', message], column };
+}
+
+export function formatUsage(u: string[]): string[] {
+  return u.map((l, i) => (i === 0 ? 'Usage: ' : '       ') + l);
+}
+
+export function parseLine(raw: string, mode: Mode): ParseResult {
   try {
-    return parseUnsafe(line, mode);
+    return parseUnsafe(raw, mode);
   } catch (e) {
     return { kind: 'error', lines: ['% Internal error: ' + (e instanceof Error ? e.message : String(e))] };
   }
@@ -52,122 +94,123 @@ export function parseLine(line: string, mode: Mode): ParseResult {
 
 function parseUnsafe(raw: string, mode: Mode): ParseResult {
   if (raw.length > MAX_LINE_LENGTH) return { kind: 'error', lines: [`% Line too long (more than ${MAX_LINE_LENGTH} characters)`] };
-  const line = raw.replace(/[\r\n]+$/, '');
+  const line = raw.replace(/\r?\n$/, '');
+  const bad = badCharacter(line);
+  if (bad) return caret(bad.index, `% Rejected: ${bad.text} at position ${bad.index + 1}; nothing of the line was applied`);
   const trimmed = line.trim();
   if (trimmed === '') return { kind: 'empty' };
   if (trimmed.startsWith('!')) {
-    return mode === 'config' ? ok({ kind: 'comment', text: trimmed }, false) : { kind: 'empty' };
+    return mode === 'config' ? configOk({ cmd: 'comment', args: { text: trimmed }, words: [trimmed], secret: [] }) : { kind: 'empty' };
   }
   if (mode === 'config' && (trimmed.startsWith(':') || /^cryptochecksum:/i.test(trimmed))) {
-    return ok({ kind: 'header', text: trimmed }, false);
+    return configOk({ cmd: 'header', args: { text: trimmed }, words: [trimmed], secret: [] });
   }
-  const words = lexWords(line);
-  const parser = pixParser();
-
-  // Fast path: fully spelled lines (pasted or loaded configs) parse directly.
-  const direct = parser.run(mode, [...words, eolToken(line)]);
-  if (direct.command && !needsResolution(direct.command)) return finish(direct.command, words, line);
-  if (direct.semantic) return semanticError(direct.semantic, line);
-
-  // Abbreviations, ambiguity and precise error positions.
-  const r = resolveWords(words, mode);
-  if (!r.ok) {
-    if (r.error === 'ambiguous') return { kind: 'error', lines: [`% Ambiguous command: "${trimmed}"`] };
-    return invalidAt(r.token, r.index, words, line);
+  const m = commandSet().match(line, mode);
+  const words = splitWords(line);
+  switch (m.kind) {
+    case 'unknown':
+      return { kind: 'error', lines: [UNKNOWN_COMMAND] };
+    case 'ambiguous':
+      return { kind: 'error', lines: [`% Ambiguous command: "${trimmed}"`] };
+    case 'invalid':
+      return caret(words[m.index].start, INVALID_INPUT);
+    case 'incomplete':
+      return { kind: 'error', lines: m.usage.length && m.usage.length <= MAX_USAGE_LINES ? formatUsage(m.usage) : ['% Incomplete command.'] };
   }
-  const res = parser.run(mode, [...r.tokens, eolToken(line)]);
-  if (res.command) return finish(res.command, r.tokens, line);
-  if (res.semantic) return semanticError(res.semantic, line);
-  const at = res.failedAt;
-  if (!at || at.tokenType === T.Eol) {
-    const stacks = parser.nextTokenTypes(mode, r.tokens).ruleStacks;
-    const u = usageFor(stacks);
-    return { kind: 'error', lines: u ? formatUsage(u) : ['% Incomplete command.'] };
+  const d = m.decl;
+  if (d.kind === 'exec') return { kind: 'ok', command: d.build(m.args), decl: d };
+  if (!m.negated && d.check) {
+    const why = d.check(m.args);
+    if (why) return { kind: 'error', lines: [why] };
   }
-  const idx = r.tokens.indexOf(at);
-  return invalidAt(at, idx < 0 ? 1 : idx, words, line);
+  // a `no` line that repeats the whole line is normalised like it (6.2 spellings)
+  const l = m.whole && d.normalize ? d.normalize(m.line) : m.line;
+  return { kind: 'ok', command: { kind: 'config', negate: m.negated, line: l }, decl: d };
 }
 
-function needsResolution(c: Command): boolean {
-  return c.kind === 'config' && c.line.kind === 'opaque' && MIXED_FAMILIES.has(c.line.family);
+function configOk(line: ConfigLine): ParseResult {
+  return { kind: 'ok', command: { kind: 'config', negate: false, line } };
 }
 
-function ok(line: ConfigLine, negate: boolean): ParseResult {
-  return { kind: 'ok', command: { kind: 'config', negate, line } };
-}
+type Prepared = { ok: true; items: NextItem[]; partial: string | undefined; head: string } | { ok: false; lines: string[] };
 
-function invalidAt(tok: IToken, index: number, words: IToken[], line: string): ParseResult {
-  const first = index === 0 || (index === 1 && words[0]?.tokenType === T.No);
-  if (first) return { kind: 'error', lines: [UNKNOWN_COMMAND] };
-  const column = tok.startOffset;
-  return { kind: 'error', lines: [' '.repeat(column) + '^', INVALID_INPUT], column };
-}
-
-function semanticError(s: SemanticError, line: string): ParseResult {
-  if (s.kind === 'invalid') {
-    const column = s.token.startOffset;
-    return { kind: 'error', lines: [' '.repeat(column) + '^', INVALID_INPUT], column };
-  }
-  return { kind: 'error', lines: formatUsage(USAGE[s.usageKey] ?? [line.trim()]) };
-}
-
-/** Usage key when a positive line lacks what its kind needs. */
-function missingPart(l: ConfigLine): string | undefined {
-  switch (l.kind) {
-    case 'vpdn-group': return 'vpdnCmd';
-    case 'vpdn-ppp-mppe': return l.strength === undefined ? 'vpdnPpp' : undefined;
-    case 'vpdn-client-pool': return l.pool === undefined ? 'vpdnClient' : undefined;
-    case 'vpdn-client-dns':
-    case 'vpdn-client-wins': return l.servers.length === 0 ? 'vpdnClient' : undefined;
-    case 'vpdn-client-auth': return l.auth === undefined ? 'vpdnClient' : undefined;
-    case 'vpdn-client-accounting': return l.aaaGroup === undefined ? 'vpdnClient' : undefined;
-    case 'vpdn-pptp-echo': return l.seconds === undefined ? 'vpdnCmd' : undefined;
-    case 'vpdn-username': return l.password === undefined ? 'vpdnCmd' : undefined;
-    case 'ip-local-pool': return l.range === undefined ? 'ipCmd' : undefined;
-    case 'aaa-group': return 'aaaServerCmd';
-    case 'aaa-protocol': return l.protocol === undefined ? 'aaaServerCmd' : undefined;
-    case 'aaa-max-failed': return l.attempts === undefined ? 'aaaServerCmd' : undefined;
-    case 'aaa-deadtime': return l.minutes === undefined ? 'aaaServerCmd' : undefined;
-    case 'aaa-radius-port': return l.port === undefined ? 'aaaServerCmd' : undefined;
-    case 'aaa-interim': return l.seconds === undefined ? 'aaaServerCmd' : undefined;
-    case 'vpdn-limit': return l.value === undefined || (l.limit === 'auth-failures' && l.backoffSeconds === undefined) ? 'vpdnLimit' : undefined;
-    case 'hostname': return l.name === undefined ? 'hostnameCmd' : undefined;
-    case 'enable-password': return l.value === undefined ? 'enablePasswordCmd' : undefined;
-    case 'passwd': return l.value === undefined ? 'passwdCmd' : undefined;
-    case 'logging-level': return l.level === undefined ? 'loggingCmd' : undefined;
-    case 'logging-facility': return l.facility === undefined ? 'loggingCmd' : undefined;
-    case 'logging-queue': return l.size === undefined ? 'loggingCmd' : undefined;
-    case 'nameif': return l.name === undefined || l.security === undefined ? 'nameifCmd' : undefined;
-    case 'ip-address': return l.address === undefined ? 'ipCmd' : undefined;
-    case 'mtu': return l.bytes === undefined ? 'mtuCmd' : undefined;
-    default: return undefined;
-  }
-}
-
-/** Full keyword text for abbreviated keywords, the typed text otherwise. */
-function canonicalWord(t: IToken): string {
-  const k = T.keywordOf(t.tokenType);
-  return k !== undefined && t.image.toLowerCase() !== k ? k : t.image;
-}
-
-function finish(c: Command, tokens: IToken[], line: string): ParseResult {
-  if (c.kind !== 'config') return { kind: 'ok', command: c };
-  let l = c.line;
-  if (!c.negate) {
-    const miss = missingPart(l);
-    if (miss) return { kind: 'error', lines: formatUsage(USAGE[miss] ?? [line.trim()]) };
-    if (l.kind === 'pager' && l.lines === undefined) l = { kind: 'pager', lines: 24 };
-  }
-  if (l.kind === 'opaque') {
-    const body = c.negate ? tokens.slice(1) : tokens;
-    const text = body.map(canonicalWord).join(' ');
-    let family = l.family;
-    if (!family.startsWith('ip ') && family !== 'vpdn' && family !== 'sysopt') {
-      family = T.keywordOf(body[0].tokenType) ?? body[0].image.toLowerCase();
-    } else if (family.startsWith('ip ')) {
-      family = 'ip ' + (T.keywordOf(body[1].tokenType) ?? body[1].image.toLowerCase());
+function prepare(line: string, mode: Mode): Prepared {
+  if (line.length > MAX_LINE_LENGTH) return { ok: false, lines: [`% Line too long (more than ${MAX_LINE_LENGTH} characters)`] };
+  const bad = badCharacter(line);
+  if (bad) return { ok: false, lines: [' '.repeat(bad.index) + '^', `% Rejected: ${bad.text} at position ${bad.index + 1}`] };
+  const endsOpen = line.length === 0 || line.endsWith(' ') || line.endsWith('\t');
+  let partial: string | undefined;
+  let head = line;
+  if (!endsOpen) {
+    const words = splitWords(line);
+    const last = words[words.length - 1];
+    if (last) {
+      partial = last.text;
+      head = line.slice(0, last.start);
     }
-    l = { kind: 'opaque', family, text };
   }
-  return { kind: 'ok', command: { kind: 'config', negate: c.negate, line: l } };
+  const r = commandSet().next(head, mode);
+  if (!r.ok) {
+    if (r.kind === 'ambiguous') return { ok: false, lines: [`% Ambiguous command: "${line.trim()}"`] };
+    const w = splitWords(head)[r.index];
+    return { ok: false, lines: [' '.repeat(w.start) + '^', INVALID_INPUT] };
+  }
+  return { ok: true, items: r.items, partial, head };
+}
+
+/** `?`: the possible next words with one-line help. */
+export function help(line: string, mode: Mode, names: LiveNames): string[] {
+  const p = prepare(line, mode);
+  if (!p.ok) return p.lines;
+  let items = p.items;
+  if (p.partial !== undefined) {
+    const lp = p.partial.toLowerCase();
+    const out: NextItem[] = [];
+    for (const it of items) {
+      if (it.keyword && it.label.startsWith(lp)) out.push(it);
+      else if (!it.keyword && it.names) {
+        for (const n of names[it.names] ?? []) if (n.toLowerCase().startsWith(lp)) out.push({ ...it, label: n, keyword: false });
+      }
+    }
+    items = out;
+  }
+  if (items.length === 0) return ['% Unrecognized command'];
+  const kws = items.filter((e) => e.keyword).sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  const others = items.filter((e) => !e.keyword && e.label !== '<cr>');
+  const cr = items.filter((e) => e.label === '<cr>');
+  const all = [...kws, ...others, ...cr];
+  const w = Math.max(...all.map((e) => e.label.length));
+  return all.map((e) => (e.help ? `  ${e.label.padEnd(w)}  ${e.help}` : `  ${e.label}`));
+}
+
+/** Tab: complete a unique prefix (keyword or live name), else list candidates. */
+export function complete(line: string, mode: Mode, names: LiveNames): { line: string; candidates: string[] } {
+  const p = prepare(line, mode);
+  if (!p.ok) return { line, candidates: [] };
+  const cands: string[] = [];
+  const lp = p.partial?.toLowerCase();
+  const add = (s: string) => {
+    if ((lp === undefined || s.toLowerCase().startsWith(lp)) && !cands.includes(s)) cands.push(s);
+  };
+  for (const it of p.items) {
+    if (it.keyword) add(it.label);
+    else if (it.names) for (const n of names[it.names] ?? []) add(it.names === 'captures' && it.label.startsWith('capture:') ? `capture:${n}` : n);
+  }
+  cands.sort();
+  if (p.partial === undefined) return { line, candidates: cands };
+  if (cands.length === 1) return { line: p.head + cands[0] + ' ', candidates: [] };
+  if (cands.length === 0) return { line, candidates: [] };
+  let lcp = cands[0];
+  for (const c of cands) {
+    let i = 0;
+    while (i < lcp.length && i < c.length && lcp[i].toLowerCase() === c[i].toLowerCase()) i++;
+    lcp = lcp.slice(0, i);
+  }
+  return { line: lcp.length > p.partial.length ? p.head + lcp : line, candidates: cands };
+}
+
+/** `help CMD`: the usage of the commands CMD names, or undefined. */
+export function usage(command: string, mode: Mode): string[] | undefined {
+  const u = commandSet().usageOf(command, mode);
+  return u && u.length ? formatUsage(u) : undefined;
 }

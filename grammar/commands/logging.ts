@@ -1,0 +1,135 @@
+/**
+ * `logging ...` (PIX 6.3 show-run order, pix-behaviour.md A7b): the
+ * switches, one level per destination, facility, queue, hosts, device-id
+ * and per-message levels. Defaults are what a PIX prints for them.
+ */
+import { CONFIG, type ConfigDecl, type Decl } from '../declare.js';
+
+const H = {
+  logging: 'Configure syslog',
+  on: 'Turn syslog on',
+  timestamp: 'Add the date and time to syslog messages',
+  standby: 'Log on the failover standby unit too',
+  console: 'Level of messages to the serial console',
+  monitor: 'Level of messages to Telnet and SSH shells with terminal monitor',
+  buffered: 'Level of messages kept in the buffer (show logging)',
+  trap: 'Level of messages sent to the syslog hosts',
+  history: 'Level of messages sent as SNMP traps',
+  '<level>': 'Severity 0-7, or its name (emergencies ... debugging)',
+  facility: 'Syslog facility of messages to hosts (default 20 = local4)',
+  '<facility>': 'Facility 16-23 (local0-local7)',
+  queue: 'Messages held while the hosts are slow (default 512)',
+  '<size>': 'Messages (0 = no limit)',
+  host: 'Send syslog to a host',
+  '<if_name>': 'Interface the host is on (default inside)',
+  '<address>': 'Host address',
+  '<transport>': 'Transport and port (udp/514 default, tcp/1470)',
+  format: 'Message format',
+  emblem: 'EMBLEM format',
+  'device-id': 'Add a device id to every message',
+  hostname: 'The host name',
+  ipaddress: 'The address of an interface',
+  string: 'A text',
+  '<device_text>': 'Text (up to 16 characters)',
+  message: 'Level of one message, or turn it off',
+  '<syslog_id>': 'Message id (e.g. 603104)',
+  level: 'Severity level of the message',
+  no: 'Negate a command or set its defaults',
+};
+
+const flag = (what: string): ConfigDecl => ({
+  id: `logging-${what}`,
+  kind: 'config',
+  modes: CONFIG,
+  slot: 'logging',
+  syntax: `logging ${what}`,
+  help: H,
+  key: () => `logging ${what}`,
+  defaults: [`no logging ${what}`],
+});
+
+export const LOGGING: Decl[] = [
+  flag('on'),
+  flag('timestamp'),
+  flag('standby'),
+  {
+    id: 'logging-level',
+    kind: 'config',
+    modes: CONFIG,
+    slot: 'logging',
+    syntax: 'logging dest=(console|monitor|buffered|trap|history) <level:level>',
+    help: H,
+    key: (a) => `logging ${a.dest}`,
+    defaults: ['no logging console', 'no logging monitor', 'no logging buffered', 'no logging trap', 'no logging history'],
+    noFrom: 'dest',
+  },
+  {
+    id: 'logging-facility',
+    kind: 'config',
+    modes: CONFIG,
+    slot: 'logging',
+    syntax: 'logging facility <facility:16-23>',
+    help: H,
+    key: () => 'logging facility',
+    defaults: ['logging facility 20'],
+    noFrom: 'facility',
+  },
+  {
+    id: 'logging-queue',
+    kind: 'config',
+    modes: CONFIG,
+    slot: 'logging',
+    syntax: 'logging queue <size:0-8192>',
+    help: H,
+    key: () => 'logging queue',
+    defaults: ['logging queue 512'],
+    noFrom: 'queue',
+  },
+  {
+    id: 'logging-device-id',
+    kind: 'config',
+    modes: CONFIG,
+    slot: 'logging',
+    syntax: 'logging device-id (hostname|ipaddress <if_name:ifname>|string <device_text:word>)',
+    help: H,
+    key: () => 'logging device-id',
+    noFrom: 'device-id',
+    check: (a) => (a.device_text !== undefined && String(a.device_text).length > 16 ? 'ERROR: device-id string is longer than 16 characters' : undefined),
+  },
+  {
+    id: 'logging-host',
+    kind: 'config',
+    modes: CONFIG,
+    slot: 'logging',
+    syntax: 'logging host [<if_name:ifname>] <address:ip> [<transport:transport>] [format emblem]',
+    help: H,
+    key: (a) => `logging host ${a.address}`,
+    noFrom: 'address',
+    // PIX writes the interface, which defaults to inside
+    normalize: (l) => (l.args.if_name !== undefined ? l : { ...l, args: { ...l.args, if_name: 'inside' }, words: ['logging', 'host', 'inside', ...l.words.slice(2)] }),
+    check: (a) => {
+      const port = a.transport === undefined ? 514 : Number(String(a.transport).split('/')[1]);
+      return port >= 1 && port <= 65535 ? undefined : 'ERROR: port must be 1-65535';
+    },
+  },
+  {
+    id: 'logging-message',
+    kind: 'config',
+    modes: CONFIG,
+    slot: 'logging',
+    syntax: 'logging message <syslog_id:100000-999999> level <level:level>',
+    help: H,
+    key: (a) => `logging message ${a.syslog_id}`,
+    noFrom: 'syslog_id',
+  },
+  {
+    id: 'logging-message-off',
+    kind: 'config',
+    modes: CONFIG,
+    slot: 'logging',
+    syntax: 'no logging message <syslog_id:100000-999999>',
+    help: { ...H, message: 'Turn one message off' },
+    key: (a) => `logging message ${a.syslog_id}`,
+    noNever: true,
+  },
+];
