@@ -13,7 +13,7 @@
 import type { AaaServerGroup, AuthProtocol, InterfaceAddress, IpLocalPool, VpdnGroup } from './model.js';
 import type { RunningConfig } from './running.js';
 import { ipToInt } from './ip.js';
-import { RADIUS_DEFAULT_ACCT_PORT, RADIUS_DEFAULT_AUTH_PORT } from './apply.js';
+import { RADIUS_DEFAULT_ACCT_PORT, RADIUS_DEFAULT_AUTH_PORT } from './project.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -91,7 +91,7 @@ function isUnassigned(i: InterfaceAddress): boolean {
   return i.address === undefined || i.address === '0.0.0.0' || i.address.startsWith('127.');
 }
 
-// ---- access lists (kept verbatim) ------------------------------------------
+// ---- access lists and conduits ------------------------------------------------
 
 type AddrMatch = (ip: number | undefined) => boolean;
 type PortMatch = (port: number) => boolean;
@@ -169,7 +169,7 @@ function parsePermit(text: string): Permit | undefined {
 /** Permit lines that apply to traffic arriving on `ifName`: conduits, and
  *  access-lists bound with `access-group ID in interface ifName`. */
 function permitsOn(rc: RunningConfig, ifName: string): Permit[] {
-  const verb = (rc.verbatim ?? []).filter((v) => !v.text.startsWith('no ')).map((v) => v.text);
+  const verb = rc.entries.map((e) => e.line.words.join(' ')).filter((t) => !t.startsWith('no '));
   const bound = new Set<string>();
   for (const t of verb) {
     const m = /^access-group\s+(\S+)\s+in\s+interface\s+(\S+)/i.exec(t);

@@ -1,13 +1,12 @@
 /**
  * Startup-config text -> RunningConfig. Every line is parsed in config
  * mode and applied; bad lines are reported with their line numbers and the
- * rest is kept (a PIX loading a config does the same).
+ * rest is kept (a PIX loading a config does the same; the service refuses
+ * to start on any, see bin/).
  */
-import { parseLine } from '../../grammar/index.js';
-import type { ConfigLine } from '../../grammar/config-line.js';
-import { applyInPlace } from './apply.js';
-import { emptyRunningConfig } from './defaults.js';
-import type { RunningConfig } from './running.js';
+import { configDeclaration, parseLine } from '../../grammar/index.js';
+import { applyLine, emptyRunningConfig } from './store.js';
+import type { Origin, RunningConfig } from './running.js';
 
 export interface LoadError {
   lineNo: number;
@@ -15,9 +14,17 @@ export interface LoadError {
   lines: string[];
 }
 
-export function loadConfigText(text: string, base: RunningConfig = emptyRunningConfig()): { config: RunningConfig; errors: LoadError[] } {
-  const draft = structuredClone(base);
+export interface LoadResult {
+  config: RunningConfig;
+  errors: LoadError[];
+  /** Warnings of lines that were applied, with their line numbers. */
+  warnings: string[];
+}
+
+export function loadConfigText(text: string, base: RunningConfig = emptyRunningConfig(), origin: Origin = 'user'): LoadResult {
+  let rc = base;
   const errors: LoadError[] = [];
+  const warnings: string[] = [];
   const rows = text.split(/\r?\n/);
   for (let i = 0; i < rows.length; i++) {
     const raw = rows[i];
@@ -32,29 +39,25 @@ export function loadConfigText(text: string, base: RunningConfig = emptyRunningC
       errors.push({ lineNo: i + 1, text: raw, lines: ['ERROR: not a configuration command'] });
       continue;
     }
-    let line: ConfigLine = c.line;
-    if (line.kind === 'comment') {
-      const before = familyOfNext(rows, i + 1);
-      if (before !== undefined) line = { ...line, before };
+    const before = c.line.cmd === 'comment' ? slotOfNext(rows, i + 1) : undefined;
+    const a = applyLine(rc, c.line, c.negate, origin, before);
+    if (!a.ok) {
+      errors.push({ lineNo: i + 1, text: raw, lines: a.lines });
+      continue;
     }
-    const a = applyInPlace(draft, line, c.negate);
-    if (!a.ok) errors.push({ lineNo: i + 1, text: raw, lines: a.lines });
+    rc = a.config;
+    for (const w of a.messages) warnings.push(`line ${i + 1}: ${w}`);
   }
-  return { config: draft, errors };
+  return { config: rc, errors, warnings };
 }
 
-/** Family (first words) of the next non-comment, non-empty line. */
-function familyOfNext(rows: string[], from: number): string | undefined {
+/** The slot of the next configuration line (where a comment is written). */
+function slotOfNext(rows: string[], from: number): string | undefined {
   for (let j = from; j < rows.length; j++) {
-    const t = rows[j].trim();
-    if (t === '' || t.startsWith('!')) continue;
-    const w = t.split(/\s+/);
-    const first = w[0].toLowerCase() === 'no' ? w.slice(1) : w;
-    if (first.length === 0) return undefined;
-    const f = first[0].toLowerCase();
-    if (f === 'ip' && first[1]) return first[1].toLowerCase() === 'local' ? 'ip local pool' : first[1].toLowerCase() === 'address' ? 'ip address' : 'ip ' + first[1].toLowerCase();
-    if (f === 'enable') return 'enable';
-    return f;
+    const r = parseLine(rows[j], 'config');
+    if (r.kind === 'empty') continue;
+    if (r.kind !== 'ok' || r.command.kind !== 'config' || r.command.line.cmd === 'comment') continue;
+    return configDeclaration(r.command.line.cmd)?.slot;
   }
   return undefined;
 }

@@ -5,7 +5,23 @@
  * Fields added by the config layer are optional (absent = PIX default), so
  * RunningConfig objects built by hand elsewhere stay valid.
  */
+import type { ConfigLine } from '../../grammar/config-line.js';
 import type { VpnConfig } from './model.js';
+
+/** Where a configuration line came from: the built-in default startup
+ *  config, or anything else (typed, pasted, a startup file). */
+export type Origin = 'default' | 'user';
+
+/** One line of the running-config as stored (store.ts): its parsed form,
+ *  its identity (singleton key, or its text for a list member) and where it
+ *  came from. `before` (comments only) is the slot of the line that
+ *  followed it when the config was loaded, so the writer keeps them together. */
+export interface Entry {
+  line: ConfigLine;
+  key: string;
+  origin: Origin;
+  before?: string;
+}
 
 export interface LoggingSettings {
   on: boolean;
@@ -40,16 +56,13 @@ export interface HardwareInterface {
   settings: string[];
 }
 
-/** A line kept verbatim (nat, route, fixup ...) or a comment. `family` is
- *  its first word (`ip audit` for ip sub-commands, `comment` for `!`
- *  lines, whose `before` is the family of the line they preceded). */
-export interface VerbatimLine {
-  family: string;
-  text: string;
-  before?: string;
-}
-
+/**
+ * The running-config: `entries` are the lines as configured (the source of
+ * truth, what `show running-config` writes); every other field is derived
+ * from them (project.ts) for the server, the linter and the shell.
+ */
 export interface RunningConfig {
+  entries: Entry[];
   /** Everything the server consumes (hostname included). */
   vpn: VpnConfig;
   /** `enable password X [encrypted]`: undefined = no password. */
@@ -57,8 +70,6 @@ export interface RunningConfig {
   logging: LoggingSettings;
   /** `pager lines N` (0 = no paging). */
   pagerLines: number;
-  /** `PIX Version x` as loaded (default 6.3(3)). */
-  pixVersion?: string;
   /** `passwd X encrypted` (telnet password, stored hashed). */
   passwd?: { value: string; encrypted: boolean };
   nameifs?: NameifEntry[];
@@ -67,6 +78,8 @@ export interface RunningConfig {
   radiusPorts?: { authentication?: number; accounting?: number };
   /** `terminal width N` (default 80). */
   terminalWidth?: number;
-  /** Verbatim lines and comments, in entry order. */
-  verbatim?: VerbatimLine[];
+  /** Names of the configured access lists (`access-list ID ...`). */
+  accessLists?: string[];
+  /** Keys of entries that have no effect (a reference they need is gone). */
+  failing?: string[];
 }

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLine } from '../../../grammar/index.js';
-import { applyConfigLine, defaultRunningConfig, loadConfigText, validate, writeConfig } from '../../../src/config/index.js';
+import { applyLine, defaultRunningConfig, loadConfigText, validate, writeConfig } from '../../../src/config/index.js';
 import type { RunningConfig } from '../../../src/config/running.js';
 import { run } from './helpers.js';
 
 function reject(rc: RunningConfig, line: string): string[] {
   const p = parseLine(line, 'config');
   if (p.kind !== 'ok' || p.command.kind !== 'config') throw new Error(`parse ${line}`);
-  const r = applyConfigLine(rc, p.command.line, p.command.negate);
+  const r = applyLine(rc, p.command.line, p.command.negate);
   assert.equal(r.ok, false, `${line} should be rejected`);
   return r.ok ? [] : r.lines;
 }

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseLine } from '../../../grammar/index.js';
-import { applyConfigLine } from '../../../src/config/index.js';
+import { applyLine } from '../../../src/config/index.js';
 import type { RunningConfig } from '../../../src/config/running.js';
 
 /** Apply typed lines in config mode; throws on a rejected line. */
@@ -11,7 +11,7 @@ export function run(rc: RunningConfig, ...lines: string[]): { rc: RunningConfig;
   for (const l of lines) {
     const p = parseLine(l, 'config');
     if (p.kind !== 'ok' || p.command.kind !== 'config') throw new Error(`parse ${l}: ${JSON.stringify(p)}`);
-    const r = applyConfigLine(rc, p.command.line, p.command.negate);
+    const r = applyLine(rc, p.command.line, p.command.negate);
     if (!r.ok) throw new Error(`apply ${l}: ${r.lines.join(' / ')}`);
     rc = r.config;
     messages.push(...r.messages);
