@@ -140,7 +140,7 @@ export async function prepareApp(
   const bus = deps.bus ?? new DebugBus();
   const server = !args.noServer && deps.createServer ? deps.createServer({ bus, listen: args.listen }) : undefined;
   const app = createApp({ server, bus, configPath: args.config, version: deps.version ?? packageVersion() });
-  const startup = args.config ? await app.loadStartupFile() : (await app.loadText(DEFAULT_CONFIG_TEXT)).messages;
+  const startup = args.config ? await app.loadStartupFile() : await app.loadBuiltInDefault(DEFAULT_CONFIG_TEXT);
   return { app, startup };
 }
 

@@ -10,27 +10,31 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import type { ConfigLine } from '../../grammar/config-line.js';
-import type { RunningConfig } from '../config/running.js';
+import type { Origin, RunningConfig } from '../config/running.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { AaaGroupStats, PoolStatus, ServerStatus, VpnServerApi } from '../server/api.js';
 import { AddressPools } from '../server/pool.js';
 import { createCommitter, validate, type Committer, type LoadError } from '../config/index.js';
 import type { CaptureControl } from './capture-commands.js';
-import type { ShellHost, ShellLanguage } from './host.js';
-import { configOps, grammarLanguage } from './integration.js';
+import type { ShellHost, ShellInfo, ShellLanguage } from './shell-host.js';
+import { pingFromNamespace, readArpTable, readLinks, readRouteTable } from './namespace-tables.js';
+import type { LinkStats } from './render/misc.js';
+import { configOps, grammarLanguage } from './wiring.js';
 import { LogRouter } from './logging.js';
 import { ShellSession } from './session.js';
 
-/** The config layer as the App uses it (bound in integration.ts). */
+/** The config layer as the App uses it (bound in wiring.ts). */
 export interface ConfigOps {
   /** Factory-default running-config (what a PIX boots with). */
   defaultRunningConfig(): RunningConfig;
   /** Nothing configured (the base a saved config file loads onto). */
   emptyRunningConfig(): RunningConfig;
   /** Apply one line to a copy; never mutates `rc`. */
-  apply(rc: RunningConfig, line: ConfigLine, negate: boolean): ApplyOutcome;
+  apply(rc: RunningConfig, line: ConfigLine, negate: boolean, origin?: Origin): ApplyOutcome;
   /** A whole config text applied onto `base`; bad lines listed, the rest kept. */
-  load(text: string, base: RunningConfig): { config: RunningConfig; errors: LoadError[] };
+  load(text: string, base: RunningConfig, origin?: Origin): { config: RunningConfig; errors: LoadError[]; warnings: string[] };
+  /** Every line under `prefix` removed (`clear vpdn`). */
+  remove(rc: RunningConfig, prefix: string): { config: RunningConfig; removed: number };
   /** show running-config / write terminal text (secrets masked unless `secrets`). */
   write(rc: RunningConfig, secrets: boolean): string[];
   /** Atomic save (write memory). */
@@ -90,6 +94,14 @@ export class App implements ShellHost {
   private readonly sessions = new Set<ShellSession>();
   private readonly nowFn: () => number;
   private readonly offlinePools = new AddressPools();
+  /** `clock set`: this product's clock minus the host's. */
+  private clockOffset = 0;
+  /** The built-in default the shell started from without --config (reload returns to it). */
+  private builtIn: string | undefined;
+  /** `write erase` ran and nothing was saved since: reload gives the factory default. */
+  private erased = false;
+  /** Whole-config warnings when the pasted block under way began. */
+  private blockKnown: Set<string> | undefined;
 
   constructor(opts: AppOptions & { lang: ShellLanguage; ops: ConfigOps }) {
     this.lang = opts.lang;
@@ -156,19 +168,91 @@ export class App implements ShellHost {
   /**
    * validate -> prepare (server.reconfigure) -> swap; all or nothing.
    * Whole-config warnings already true before this change are not
-   * repeated (they were printed when they arose).
+   * repeated (they were printed when they arose); inside a pasted block
+   * they wait for endBlock().
    */
   private async commit(candidate: RunningConfig): Promise<string[]> {
-    const known = new Set(validate(this.rc).warnings);
+    const known = this.blockKnown ?? new Set(validate(this.rc).warnings);
     const r = await this.committer.commit(candidate);
-    return r.ok ? r.warnings.filter((w) => !known.has(w)) : r.lines;
+    if (!r.ok) return r.lines;
+    return this.blockKnown ? [] : r.warnings.filter((w) => !known.has(w));
   }
 
-  async applyConfig(line: ConfigLine, negate: boolean): Promise<string[]> {
+  async applyConfig(line: ConfigLine, negate: boolean, _text?: string, more = false): Promise<string[]> {
+    if (more) this.blockKnown ??= new Set(validate(this.rc).warnings);
     const r = this.ops.apply(this.rc, line, negate);
     if (r.errors.length || !r.config) return r.errors.length ? r.errors : ['ERROR: command not applied'];
     const out = await this.commit(r.config);
     return [...r.warnings, ...out];
+  }
+
+  endBlock(): string[] {
+    const known = this.blockKnown;
+    if (!known) return [];
+    this.blockKnown = undefined;
+    return validate(this.rc).warnings.filter((w) => !known.has(w));
+  }
+
+  async removeConfig(prefix: string): Promise<string[]> {
+    const r = this.ops.remove(this.rc, prefix);
+    if (r.removed === 0) return [`% No ${prefix} configuration to remove`];
+    const out = await this.commit(r.config);
+    return [...out, `% Removed ${r.removed} ${prefix} configuration line${r.removed === 1 ? '' : 's'} (write memory makes it permanent)`];
+  }
+
+  /**
+   * `reload`: every tunnel cleared, the running-config replaced by the
+   * startup config (the factory default when none is saved; an empty
+   * startup file gives an empty config). Says which unsaved lines went.
+   */
+  async reload(): Promise<string[]> {
+    const raw = await this.startupRaw();
+    const builtIn = raw === undefined && !this.erased ? this.builtIn : undefined;
+    const base = raw === undefined ? this.ops.defaultRunningConfig() : this.ops.emptyRunningConfig();
+    const text = raw ?? builtIn ?? '';
+    const loaded = text.trim() === '' ? { config: base, errors: [], warnings: [] } : this.ops.load(text, base, builtIn ? 'default' : 'user');
+    const oldLines = this.ops.write(this.rc, false);
+    const newLines = new Set(this.ops.write(loaded.config, false));
+    const dropped = oldLines.filter((l) => !newLines.has(l) && !/^(:|Cryptochecksum:)/.test(l));
+    this.clearTunnels('all');
+    const out = await this.commit(loaded.config);
+    if (this.rc !== loaded.config) return ['ERROR: reload failed; the running configuration is unchanged', ...out];
+    const from = raw !== undefined ? this.configPath ?? 'the saved startup configuration'
+      : builtIn ? 'the built-in default configuration (nothing saved yet)' : 'the factory default (the startup configuration was erased)';
+    const report = [`Reloaded from ${from}.`];
+    if (dropped.length === 0) report.push('Nothing unsaved was dropped.');
+    else report.push(`Unsaved lines dropped (${dropped.length}):`, ...dropped.map((l) => `  ${l}`));
+    return [...report, ...loaded.errors.map((e) => `ERROR: line ${e.lineNo}: ${e.text.trim()}`), ...out];
+  }
+
+  clock(): number {
+    return this.nowFn() + this.clockOffset;
+  }
+
+  setClock(ms: number): void {
+    this.clockOffset = ms - this.nowFn();
+  }
+
+  ping(address: string, interfaceName?: string): Promise<string[]> {
+    const source = interfaceName === undefined ? undefined : this.rc.vpn.interfaces.find((i) => i.name === interfaceName)?.address;
+    if (interfaceName !== undefined && source === undefined) return Promise.resolve([`ERROR: interface ${interfaceName} has no address`]);
+    return pingFromNamespace(address, source);
+  }
+
+  routes(): Promise<string[]> {
+    return readRouteTable(this.rc.vpn.interfaces);
+  }
+
+  arp(): Promise<string[]> {
+    return readArpTable(this.rc.vpn.interfaces);
+  }
+
+  links(): Promise<LinkStats[]> {
+    return readLinks();
+  }
+
+  shells(): ShellInfo[] {
+    return [...this.sessions].filter((s) => !s.closed).map((s) => s.info());
   }
 
   /**
@@ -177,9 +261,9 @@ export class App implements ShellHost {
    * running-config`. Bad lines are reported with their line numbers and
    * skipped; the rest is committed at once.
    */
-  async loadText(text: string, base: RunningConfig = this.rc): Promise<LoadReport> {
-    const r = this.ops.load(text, base);
-    const messages: string[] = [];
+  async loadText(text: string, base: RunningConfig = this.rc, origin: Origin = 'user'): Promise<LoadReport> {
+    const r = this.ops.load(text, base, origin);
+    const messages: string[] = r.warnings.map((w) => w.replace(/^(line \d+): (Warning: )?/, 'Warning: $1: '));
     for (const e of r.errors) {
       const head = `ERROR: line ${e.lineNo}: `;
       messages.push(head + e.text.trim());
@@ -196,6 +280,12 @@ export class App implements ShellHost {
       applied: committed ? total - r.errors.length : 0,
       rejected: committed ? r.errors.length : total,
     };
+  }
+
+  /** Start from the built-in default config (no --config): its lines are of origin 'default'. */
+  async loadBuiltInDefault(text: string): Promise<string[]> {
+    this.builtIn = text;
+    return (await this.loadText(text, this.rc, 'default')).messages;
   }
 
   /** A config with nothing in it (the base a whole saved config loads onto). */
@@ -269,12 +359,14 @@ export class App implements ShellHost {
       out.push('Warning: no --config file; the configuration is kept in memory only');
     }
     this.startup = lines;
+    this.erased = false;
     out.push('[OK]');
     return out;
   }
 
   async eraseStartup(): Promise<string[]> {
     this.startup = undefined;
+    this.erased = true;
     if (this.configPath) {
       try {
         await this.ops.save(this.configPath, '');

@@ -14,7 +14,7 @@
 import type { Command, Mode, ShowTarget } from '../../grammar/command.js';
 import { lintConfig, renderFindings } from '../config/index.js';
 import { DEBUG_CATEGORIES, type DebugCategory } from '../debug/bus.js';
-import type { Completion, NameTable, ShellHost } from './host.js';
+import type { Completion, NameTable, ShellHost, ShellInfo } from './shell-host.js';
 import type { LineKind, LogSink } from './logging.js';
 import { renderShowCapture, runCaptureCommand } from './capture-commands.js';
 import { checkEnablePassword } from './pix-password.js';
@@ -22,7 +22,8 @@ import { outputFilterHelp, parseOutputFilter, splitAtPipe } from './output-filte
 import { INVALID_INPUT } from '../../grammar/index.js';
 import { renderAaaServerConfigLines, renderShowAaaServer } from './render/aaa.js';
 import { renderShowIpLocalPool } from './render/pool.js';
-import { renderShowDebug, renderShowLogging, renderShowVersion } from './render/misc.js';
+import { renderShowClock, renderShowDebug, renderShowInterfaces, renderShowLogging, renderShowVersion, renderWho, parseClockSet } from './render/misc.js';
+import { entryText, PIX_VERSION } from '../config/index.js';
 import { Dashboard, type DashboardSource } from './dashboard/model.js';
 import { renderHeader, renderTable } from './dashboard/render.js';
 import {
@@ -38,6 +39,7 @@ export const UNKNOWN_COMMAND = "Type help or '?' for a list of available command
 export const MAX_LINE = 1024;
 const HISTORY_MAX = 20;
 const ERASE_CONFIRM = 'Erase PIX configuration in flash memory? [confirm]';
+const RELOAD_CONFIRM = 'Proceed with reload? [confirm]';
 
 type Pending =
   | { kind: 'password'; tries: number }
@@ -47,8 +49,10 @@ export interface SessionOptions {
   id: number;
   /** The local console (gets `logging console` output). */
   isConsole?: boolean;
-  /** Ask `[confirm]` questions (only on a TTY; --plain accepts). */
+  /** On a TTY (the console may edit lines, show full-screen views). */
   interactive?: boolean;
+  /** Where the shell is used from (`console`, or the client address). */
+  from?: string;
   /** Receives asynchronous debug/syslog lines. */
   onLog?: (lines: string[], kind: LineKind) => void;
   /** The console can show full-screen views (`show vpdn live`). */
@@ -58,21 +62,12 @@ export interface SessionOptions {
 /** Full-screen views a console may be asked to open. */
 export type LiveView = 'dashboard';
 
-/**
- * `show vpdn live` (extension; abbreviations as the grammar allows:
- * `sh vp l`). Matched before the grammar, which does not know it.
- */
-export function isShowVpdnLive(line: string): boolean {
-  const w = line.trim().toLowerCase().split(/\s+/);
-  return w.length === 3 && w[0].length >= 2 && 'show'.startsWith(w[0]) && w[1].length >= 2 && 'vpdn'.startsWith(w[1]) && 'live'.startsWith(w[2]);
-}
-
 const LIVE_NEEDS_TERMINAL = '% show vpdn live needs the full-screen console; a snapshot:';
 
-/** Replace control characters; keep printable text (incl. non-ASCII). */
+/** Tabs become blanks; any other control character or invalid UTF-8 stays,
+ *  so the grammar can name its position and refuse the line. */
 export function sanitizeLine(raw: string): string {
-  // eslint-disable-next-line no-control-regex
-  return raw.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '');
+  return raw.replace(/\t/g, ' ').replace(/\r$/, '');
 }
 
 export class ShellSession implements LogSink {
@@ -89,9 +84,13 @@ export class ShellSession implements LogSink {
   private viewRequest: LiveView | undefined;
   private readonly detachLog: () => void;
   private onLog: ((lines: string[], kind: LineKind) => void) | undefined;
+  private readonly from: string;
+  private readonly since: number;
 
   constructor(private readonly host: ShellHost, opts: SessionOptions) {
     this.id = opts.id;
+    this.from = opts.from ?? 'console';
+    this.since = host.now();
     this.isConsole = opts.isConsole ?? true;
     this.interactive = opts.interactive ?? false;
     this.onLog = opts.onLog;
@@ -146,6 +145,10 @@ export class ShellSession implements LogSink {
     return this.closedFlag;
   }
 
+  info(): ShellInfo {
+    return { id: this.id, from: this.from, since: this.since };
+  }
+
   currentMode(): Mode {
     return this.mode;
   }
@@ -186,6 +189,7 @@ export class ShellSession implements LogSink {
       aaaGroups: v.aaaServerGroups.map((g) => g.tag),
       interfaces: v.interfaces.map((i) => i.name),
       users: v.vpdnUsers.map((u) => u.name),
+      captures: (this.host.captureControl?.()?.captures?.() ?? []).map((c) => c.name),
     };
   }
 
@@ -252,25 +256,37 @@ export class ShellSession implements LogSink {
     this.detachLog();
   }
 
-  /** Run one line; resolves to the lines to print. Never rejects. */
-  async execute(raw: string): Promise<string[]> {
+  /**
+   * Run one line; resolves to the lines to print. Never rejects. `more`:
+   * further lines of a pasted block follow at once, so whole-config
+   * warnings wait for the block's end (the first line without `more`, or
+   * endBlock()).
+   */
+  async execute(raw: string, more = false): Promise<string[]> {
+    let out: string[];
     try {
-      return await this.executeUnsafe(raw);
+      out = await this.executeUnsafe(raw, more);
     } catch (e) {
-      return [`ERROR: ${(e as Error).message ?? String(e)}`];
+      out = [`ERROR: ${(e as Error).message ?? String(e)}`];
     }
+    return more ? out : [...out, ...this.host.endBlock()];
   }
 
-  private async executeUnsafe(raw: string): Promise<string[]> {
+  /** A pasted block ended without a last line (EOF): its warnings. */
+  endBlock(): string[] {
+    return this.host.endBlock();
+  }
+
+  private async executeUnsafe(raw: string, more: boolean): Promise<string[]> {
     if (this.closedFlag) return [];
     if (this.pending) return this.answer(raw);
     if (raw.length > MAX_LINE) return [`ERROR: Line too long (${raw.length} characters, limit ${MAX_LINE})`];
     const line = sanitizeLine(raw).trim();
-    if (line === '' || line.startsWith('!') || line.startsWith(':')) return [];
+    if (line === '' || line.startsWith(':')) return [];
+    if (line.startsWith('!')) return [];
     if (line.endsWith('?')) return this.helpFor(line.slice(0, -1));
     this.hist.push(line);
     if (this.hist.length > HISTORY_MAX) this.hist.shift();
-    if (this.mode !== 'exec' && isShowVpdnLive(line)) return this.requestDashboard();
     const piped = this.filteredShow(line);
     if (piped) {
       const f = parseOutputFilter(piped.modifier);
@@ -279,7 +295,7 @@ export class ShellSession implements LogSink {
     }
     const parsed = this.host.lang.parse(line, this.mode);
     if (!parsed.ok) return this.alignCaret(parsed.message, raw);
-    return this.run(parsed.command, line);
+    return this.run(parsed.command, line, more);
   }
 
   private async answer(raw: string): Promise<string[]> {
@@ -308,7 +324,12 @@ export class ShellSession implements LogSink {
     return this.mode === 'exec' ? [UNKNOWN_COMMAND] : undefined;
   }
 
-  private async run(cmd: Command, text: string): Promise<string[]> {
+  private confirm(question: string, action: () => Promise<string[]>): string[] {
+    this.pending = { kind: 'confirm', question, action };
+    return [];
+  }
+
+  private async run(cmd: Command, text: string, more = false): Promise<string[]> {
     switch (cmd.kind) {
       case 'enable':
         // A PIX always asks, also with the factory-default empty password
@@ -335,7 +356,8 @@ export class ShellSession implements LogSink {
         if (this.mode === 'config') this.mode = 'enable';
         return [];
       case 'help':
-        return this.helpFor('');
+        if (cmd.topic === undefined) return this.helpFor('');
+        return this.host.lang.usage(cmd.topic, this.mode) ?? [UNKNOWN_COMMAND];
       case 'show':
         return this.show(cmd.target);
       case 'write':
@@ -352,6 +374,9 @@ export class ShellSession implements LogSink {
         if (n === 0) return cmd.id === 'all' ? ['% No active PPTP tunnels'] : [`% No PPTP tunnel with id ${cmd.id}`];
         return [];
       }
+      case 'clear-vpdn-config':
+        if (this.requireEnable()) return [UNKNOWN_COMMAND];
+        return this.host.removeConfig(cmd.what === 'all' ? 'vpdn' : `vpdn ${cmd.what}`);
       case 'clear-logging':
         if (this.requireEnable()) return [UNKNOWN_COMMAND];
         this.host.router.clearBuffer();
@@ -374,7 +399,18 @@ export class ShellSession implements LogSink {
         return [];
       case 'config':
         if (this.mode !== 'config') return [UNKNOWN_COMMAND];
-        return this.host.applyConfig(cmd.line, cmd.negate, text);
+        return this.host.applyConfig(cmd.line, cmd.negate, text, more);
+      case 'clock-set': {
+        const ms = parseClockSet(cmd);
+        if (ms === undefined) return [`ERROR: ${cmd.month} ${cmd.day} ${cmd.year} is not a date`];
+        this.host.setClock(ms);
+        return [];
+      }
+      case 'ping':
+        return this.host.ping(cmd.address, cmd.interfaceName);
+      case 'reload':
+        if (cmd.noconfirm) return this.host.reload();
+        return this.confirm(RELOAD_CONFIRM, () => this.host.reload());
       case 'capture':
       case 'no-capture':
       case 'copy-capture':
@@ -398,9 +434,7 @@ export class ShellSession implements LogSink {
   private async writeCommand(target: 'terminal' | 'memory' | 'erase'): Promise<string[]> {
     if (target === 'terminal') return this.host.runningConfigText();
     if (target === 'memory') return this.host.writeMemory();
-    if (!this.interactive) return this.host.eraseStartup();
-    this.pending = { kind: 'confirm', question: ERASE_CONFIRM, action: () => this.host.eraseStartup() };
-    return [];
+    return this.confirm(ERASE_CONFIRM, () => this.host.eraseStartup());
   }
 
   private async show(t: ShowTarget): Promise<string[]> {
@@ -428,15 +462,26 @@ export class ShellSession implements LogSink {
       case 'version':
         return renderShowVersion({
           version: this.host.version,
+          pixVersion: PIX_VERSION,
           hostname: this.hostname(),
           uptimeMs: this.host.now() - this.host.startedAt,
         });
       case 'history':
         return this.hist.map((h) => `  ${h}`);
       case 'interface':
-        return this.showInterfaces();
+        return renderShowInterfaces(this.host.config(), this.host.status(), await this.host.links());
       case 'terminal':
-        return [`Width = 80, Pager lines = ${this.pageLength()}, Monitor = ${this.monitor ? 'on' : 'off'}`];
+        return [`Width = ${this.width()}, Pager lines = ${this.pageLength()}, Monitor = ${this.monitor ? 'on' : 'off'}`];
+      case 'clock':
+        return [renderShowClock(this.host.clock())];
+      case 'route':
+        return this.host.routes();
+      case 'arp':
+        return this.host.arp();
+      case 'who':
+        return renderWho(this.host.shells(), this.id, this.host.now());
+      case 'config-lines':
+        return this.configLines(t.family, t.filter);
       case 'capture':
         return privileged ? renderShowCapture(this.host.captureControl?.(), t.name) : [UNKNOWN_COMMAND];
       default: {
@@ -451,6 +496,8 @@ export class ShellSession implements LogSink {
     switch (t.sub) {
       case undefined:
         return renderShowVpdn(st);
+      case 'live':
+        return this.requestDashboard();
       case 'tunnel':
         return renderShowVpdnTunnel(st, { id: t.id, protocol: t.protocol, detail: t.detail });
       case 'session':
@@ -468,10 +515,18 @@ export class ShellSession implements LogSink {
         return sel.length ? sel : [t.name ? `% No vpdn group ${t.name}` : '% No vpdn groups configured'];
       }
       case 'diagnostics': {
-        // the linter's findings for the running-config, then what the server counted
+        // the linter's findings, the lines still in effect from the built-in
+        // default, then what the server counted
+        const rc = this.host.config();
         const e = Object.entries(st.errors);
+        const fromDefault = rc.entries.filter((x) => x.origin === 'default');
+        const mixed = fromDefault.length > 0 && rc.entries.some((x) => x.origin === 'user');
         return [
-          ...renderFindings(lintConfig(this.host.config())),
+          ...renderFindings(lintConfig(rc)),
+          ...(mixed
+            ? ['', `Lines from the built-in default configuration still in effect (${fromDefault.length}):`, ...fromDefault.map((x) => `  ${entryText(x).replace(/ password \S+/, ' password ********')}`),
+              '  (clear vpdn, write erase + reload, or an empty --config file give a clean slate)']
+            : []),
           '',
           'PPTP error counters:',
           ...(e.length ? e.map(([k, v]) => `  ${k}: ${v}`) : ['  none']),
@@ -480,14 +535,16 @@ export class ShellSession implements LogSink {
     }
   }
 
-  private showInterfaces(): string[] {
-    const v = this.host.config().vpn;
-    const out: string[] = [];
-    v.interfaces.forEach((i, n) => {
-      out.push(`interface ethernet${n} "${i.name}" is up, line protocol is up`);
-      out.push(`        IP address ${i.address ?? 'unassigned'}, subnet mask ${i.mask ?? 'unassigned'}`);
-      out.push(`        MTU ${i.mtu ?? 1500} bytes`);
-    });
-    return out.length ? out : ['% No interfaces configured'];
+  /** Columns of this terminal (`terminal width`). */
+  width(): number {
+    return this.host.config().terminalWidth ?? 80;
+  }
+
+  /** `show fixup`, `show access-list 101`: the running-config lines of a command. */
+  private configLines(family: string, filter?: string): string[] {
+    const lines = this.host.runningConfigText().filter((l) => l === family || l.startsWith(family + ' ') || l.startsWith('no ' + family + ' '));
+    const n = family.split(' ').length;
+    const sel = filter === undefined ? lines : lines.filter((l) => l.replace(/^no /, '').split(' ')[n] === filter);
+    return sel.length ? sel : [`% No ${family}${filter ? ' ' + filter : ''} configured`];
   }
 }

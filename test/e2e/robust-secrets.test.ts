@@ -15,7 +15,7 @@ import type { PptpClient } from '../../src/client/dial.js';
 import { md4 } from '../../src/server/crypto/md4.js';
 import { renderShowVpdn } from '../../src/cli/render/vpdn.js';
 import { renderShowAaaServer } from '../../src/cli/render/aaa.js';
-import { configOps } from '../../src/cli/integration.js';
+import { configOps } from '../../src/cli/wiring.js';
 import { FakeRadiusServer } from '../unit/aaa/radius/fake-server.js';
 import { startTacacsServer } from '../harness/tacacs-server.js';
 import { RADIUS_HOST, RADIUS_KEY, radiusConfig, startAaaRig, type AaaRig } from '../unit/robust/aaa-rig.js';

@@ -1,5 +1,8 @@
-/** `show debug`, `show logging`, `show version` (pure renderers). */
-import type { LoggingSettings } from '../../config/running.js';
+/** `show debug`, `show logging`, `show version`, `show clock`, `show interface`, `who` (pure renderers). */
+import type { Command } from '../../../grammar/command.js';
+import type { LoggingSettings, RunningConfig } from '../../config/running.js';
+import type { ServerStatus } from '../../server/api.js';
+import type { ShellInfo } from '../shell-host.js';
 import type { DebugFlag, LogCounters } from '../logging.js';
 import { severityName } from './syslog.js';
 
@@ -59,6 +62,8 @@ function uptime(ms: number): string {
 
 export interface VersionInfo {
   version: string;
+  /** The PIX version the product speaks (also in show running-config). */
+  pixVersion: string;
   hostname: string;
   uptimeMs: number;
 }
@@ -67,7 +72,7 @@ export interface VersionInfo {
 export function renderShowVersion(v: VersionInfo): string[] {
   return [
     '',
-    'Cisco PIX Firewall Version 6.3(5) compatible',
+    `Cisco PIX Firewall Version ${v.pixVersion} compatible`,
     `pix-pptpd Version ${v.version} (PPTP/PPP/MPPE server in TypeScript)`,
     '',
     `Running on Node ${process.version} (${process.platform} ${process.arch})`,
@@ -83,4 +88,76 @@ export function renderShowVersion(v: VersionInfo): string[] {
     '',
     'Extensions: MS-CHAPv2, MPPE 56-bit, stateful/stateless MPPE',
   ];
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** `show clock` (6.3): `14:03:22.517 UTC Sun Dec 6 2026`. */
+export function renderShowClock(ms: number): string {
+  const d = new Date(ms);
+  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)} UTC ` +
+    `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${d.getUTCFullYear()}`;
+}
+
+/** `clock set hh:mm:ss MONTH DAY YEAR` -> ms epoch (UTC), undefined for a date that does not exist. */
+export function parseClockSet(c: Extract<Command, { kind: 'clock-set' }>): number | undefined {
+  const month = MONTHS.indexOf(c.month);
+  const [h, m, s] = c.time.split(':').map(Number);
+  const ms = Date.UTC(c.year, month, c.day, h, m, s);
+  return new Date(ms).getUTCDate() === c.day ? ms : undefined;
+}
+
+/** `who`: one line per shell, `*` on the one asking. */
+export function renderWho(shells: ShellInfo[], self: number, now: number): string[] {
+  return shells.map((s) => {
+    const idle = Math.floor((now - s.since) / 1000);
+    return `${s.id === self ? '*' : ' '}${s.id - 1}: ${s.from} (up ${pad(Math.floor(idle / 3600))}:${pad(Math.floor(idle / 60) % 60)}:${pad(idle % 60)})`;
+  });
+}
+
+export interface LinkStats {
+  name: string;
+  up: boolean;
+  mtu: number;
+  rxPackets: number;
+  rxBytes: number;
+  txPackets: number;
+  txBytes: number;
+  rxErrors: number;
+  txErrors: number;
+  drops: number;
+}
+
+/**
+ * `show interface`: each nameif interface with its address and what the
+ * PPTP listener on it carries, then the kernel devices of the product's
+ * namespace (the TUN device among them) with their real counters.
+ */
+export function renderShowInterfaces(rc: RunningConfig, st: ServerStatus, links: LinkStats[]): string[] {
+  const out: string[] = [];
+  for (const n of rc.nameifs ?? []) {
+    const i = rc.vpn.interfaces.find((x) => x.name === n.name);
+    const hw = rc.hardware?.find((h) => h.hardware === n.hardware);
+    const down = hw?.settings.includes('shutdown');
+    out.push(`interface ${n.hardware} "${n.name}" is ${down ? 'administratively down' : 'up'}, line protocol is ${down ? 'down' : 'up'}`);
+    out.push(`        IP address ${i?.address ?? 'unassigned'}, subnet mask ${i?.mask ?? 'unassigned'}`);
+    out.push(`        MTU ${i?.mtu ?? 1500} bytes, security level ${n.security}`);
+    for (const l of st.listening.filter((x) => x.interfaceName === n.name)) {
+      const tunnels = st.tunnels.filter((t) => t.localAddress === l.address);
+      const sessions = tunnels.reduce((a, t) => a + t.activeSessions, 0);
+      const rx = tunnels.reduce((a, t) => a + t.packetsReceived, 0);
+      const tx = tunnels.reduce((a, t) => a + t.packetsSent, 0);
+      out.push(`        PPTP listening on ${l.address} port ${l.port}: ${tunnels.length} tunnels, ${sessions} sessions, ${rx} packets input, ${tx} packets output`);
+    }
+  }
+  for (const l of links) {
+    out.push(`interface ${l.name} (kernel device) is ${l.up ? 'up' : 'down'}, line protocol is ${l.up ? 'up' : 'down'}`);
+    out.push(`        MTU ${l.mtu} bytes`);
+    out.push(`        ${l.rxPackets} packets input, ${l.rxBytes} bytes`);
+    out.push(`        ${l.txPackets} packets output, ${l.txBytes} bytes`);
+    out.push(`        ${l.rxErrors} input errors, ${l.txErrors} output errors, ${l.drops} drops`);
+  }
+  return out.length ? out : ['% No interfaces configured'];
 }

@@ -8,7 +8,8 @@ import type { RunningConfig } from '../../../src/config/running.js';
 import { emptyVpnConfig } from '../../../src/config/model.js';
 import { DebugBus } from '../../../src/debug/bus.js';
 import type { PoolStatus, ServerStatus } from '../../../src/server/api.js';
-import type { Completion, NameTable, ParseOutcome, ShellHost, ShellLanguage } from '../../../src/cli/host.js';
+import type { Completion, NameTable, ParseOutcome, ShellHost, ShellInfo, ShellLanguage } from '../../../src/cli/shell-host.js';
+import type { LinkStats } from '../../../src/cli/render/misc.js';
 import { LogRouter } from '../../../src/cli/logging.js';
 import { emptyStatus } from './fixtures.js';
 import type { ConfigOps } from '../../../src/cli/app.js';
@@ -48,14 +49,17 @@ export class FakeLanguage implements ShellLanguage {
     const neg = l.startsWith('no ');
     const body = neg ? l.slice(3) : l;
     const w = body.split(' ');
-    if (w[0] === 'hostname' && w.length === 2) return cfg(neg, { kind: 'hostname', name: w[1] });
-    if (w[0] === 'enable' && w[1] === 'password' && w[2]) return cfg(neg, { kind: 'enable-password', value: w[2], encrypted: false });
-    if (w[0] === 'vpdn' && w[1] === 'enable' && w[2]) return cfg(neg, { kind: 'vpdn-enable', interfaceName: w[2] });
-    if (w[0] === 'bad') return cfg(neg, { kind: 'opaque', family: 'bad', text: 'bad' });
+    if (w[0] === 'hostname' && w.length === 2) return cfg(neg, 'hostname', { name: w[1] }, w);
+    if (w[0] === 'enable' && w[1] === 'password' && w[2]) return cfg(neg, 'enable-password', { password: w[2] }, w);
+    if (w[0] === 'vpdn' && w[1] === 'enable' && w[2]) return cfg(neg, 'vpdn-enable', { if_name: w[2] }, w);
+    if (w[0] === 'bad') return cfg(neg, 'bad', {}, w);
     return { ok: false, message: ["Type help or '?' for a list of available commands."] };
   }
   help(line: string, mode: Mode, names: NameTable): string[] {
     return [`help(${line}|${mode}|${names.groups.join(',')})`];
+  }
+  usage(topic: string): string[] | undefined {
+    return topic === 'hostname' ? ['Usage: hostname <name>'] : undefined;
   }
   complete(line: string): Completion {
     if ('show'.startsWith(line) && line.length > 0) return { line: 'show ', candidates: [] };
@@ -63,12 +67,14 @@ export class FakeLanguage implements ShellLanguage {
   }
 }
 
-function cfg(negate: boolean, line: ConfigLine): ParseOutcome {
-  return { ok: true, command: { kind: 'config', negate, line } };
+function cfg(negate: boolean, cmd: string, args: ConfigLine['args'], words: string[]): ParseOutcome {
+  return { ok: true, command: { kind: 'config', negate, line: { cmd, args, words, secret: [] } } };
 }
 
+const str = (l: ConfigLine, k: string): string => String(l.args[k] ?? '');
+
 export function baseRunning(): RunningConfig {
-  return { vpn: emptyVpnConfig(), logging: { on: true, timestamp: false, hosts: [], console: 7 }, pagerLines: 24 };
+  return { entries: [], vpn: emptyVpnConfig(), logging: { on: true, timestamp: false, hosts: [], console: 7 }, pagerLines: 24 };
 }
 
 export class FakeHost implements ShellHost {
@@ -78,25 +84,62 @@ export class FakeHost implements ShellHost {
   readonly router = new LogRouter(this.bus, () => this.rc.logging, () => 0);
   readonly version = '9.9.9';
   readonly startedAt = 0;
-  clock = 65_000;
+  nowMs = 65_000;
+  clockOffset = 0;
+  removed: string[] = [];
+  blocks = 0;
+  reloads = 0;
   st: ServerStatus = emptyStatus();
   startup: string[] | undefined;
   erased = 0;
   cleared: (number | 'all')[] = [];
   server = true;
   now(): number {
-    return this.clock;
+    return this.nowMs;
+  }
+  clock(): number {
+    return this.nowMs + this.clockOffset;
+  }
+  setClock(ms: number): void {
+    this.clockOffset = ms - this.nowMs;
+  }
+  endBlock(): string[] {
+    this.blocks++;
+    return [];
+  }
+  async removeConfig(prefix: string): Promise<string[]> {
+    this.removed.push(prefix);
+    return [];
+  }
+  async reload(): Promise<string[]> {
+    this.reloads++;
+    return [];
+  }
+  async ping(address: string): Promise<string[]> {
+    return [`\t${address} response received -- 0ms`];
+  }
+  async routes(): Promise<string[]> {
+    return ['        outside 0.0.0.0 0.0.0.0 127.0.0.1 1 OTHER static'];
+  }
+  async arp(): Promise<string[]> {
+    return [];
+  }
+  async links(): Promise<LinkStats[]> {
+    return [];
+  }
+  shells(): ShellInfo[] {
+    return [{ id: 0, from: 'console', since: 0 }];
   }
   config(): RunningConfig {
     return this.rc;
   }
   async applyConfig(line: ConfigLine, negate: boolean): Promise<string[]> {
-    if (line.kind === 'hostname') {
-      this.rc = { ...this.rc, vpn: { ...this.rc.vpn, hostname: negate ? 'pixfirewall' : (line.name ?? '') } };
+    if (line.cmd === 'hostname') {
+      this.rc = { ...this.rc, vpn: { ...this.rc.vpn, hostname: negate ? 'pixfirewall' : str(line, 'name') } };
       return [];
     }
-    if (line.kind === 'enable-password') {
-      this.rc = { ...this.rc, enablePassword: negate ? undefined : { value: line.value ?? '', encrypted: line.encrypted } };
+    if (line.cmd === 'enable-password') {
+      this.rc = { ...this.rc, enablePassword: negate ? undefined : { value: str(line, 'password'), encrypted: false } };
       return [];
     }
     return ['ERROR: bad line'];
@@ -138,20 +181,21 @@ export class FakeHost implements ShellHost {
 export const fakeOps: ConfigOps = {
   defaultRunningConfig: baseRunning,
   apply(rc, line, negate) {
-    if (line.kind === 'hostname' && line.name === 'invalid') {
+    if (line.cmd === 'hostname' && line.args.name === 'invalid') {
       const range = { start: '10.0.0.1', end: '10.0.0.9' };
       const pools = [{ name: 'a', ranges: [range] }, { name: 'b', ranges: [range] }];
       return { config: { ...rc, vpn: { ...rc.vpn, pools } }, errors: [], warnings: [] };
     }
-    if (line.kind === 'hostname') return { config: { ...rc, vpn: { ...rc.vpn, hostname: negate ? 'pixfirewall' : (line.name ?? '') } }, errors: [], warnings: [] };
-    if (line.kind === 'enable-password')
-      return { config: { ...rc, enablePassword: negate ? undefined : { value: line.value ?? '', encrypted: line.encrypted } }, errors: [], warnings: [] };
-    if (line.kind === 'vpdn-enable') {
-      const list = rc.vpn.vpdnEnable.filter((i) => i !== line.interfaceName);
-      if (!negate) list.push(line.interfaceName);
-      const interfaces = rc.vpn.interfaces.some((i) => i.name === line.interfaceName)
+    if (line.cmd === 'hostname') return { config: { ...rc, vpn: { ...rc.vpn, hostname: negate ? 'pixfirewall' : str(line, 'name') } }, errors: [], warnings: [] };
+    if (line.cmd === 'enable-password')
+      return { config: { ...rc, enablePassword: negate ? undefined : { value: str(line, 'password'), encrypted: false } }, errors: [], warnings: [] };
+    if (line.cmd === 'vpdn-enable') {
+      const name = str(line, 'if_name');
+      const list = rc.vpn.vpdnEnable.filter((i) => i !== name);
+      if (!negate) list.push(name);
+      const interfaces = rc.vpn.interfaces.some((i) => i.name === name)
         ? rc.vpn.interfaces
-        : [...rc.vpn.interfaces, { name: line.interfaceName, address: '127.0.0.1', mask: '255.255.255.255' }];
+        : [...rc.vpn.interfaces, { name, address: '127.0.0.1', mask: '255.255.255.255' }];
       return { config: { ...rc, vpn: { ...rc.vpn, interfaces, vpdnEnable: list } }, errors: [], warnings: negate ? [] : ['Warning: toy warning'] };
     }
     return { errors: ['ERROR: bad line'], warnings: [] };
@@ -170,8 +214,9 @@ export const fakeOps: ConfigOps = {
       if (!r.config) return errors.push({ lineNo: i + 1, text: raw, lines: r.errors });
       rc = r.config;
     });
-    return { config: rc, errors };
+    return { config: rc, errors, warnings: [] };
   },
+  remove: (rc) => ({ config: rc, removed: 0 }),
   write: (rc, secrets) => [
     `hostname ${rc.vpn.hostname}`,
     ...(rc.enablePassword ? [`enable password ${secrets ? rc.enablePassword.value : '********'}`] : []),

@@ -9,6 +9,7 @@ import type { RunningConfig } from '../config/running.js';
 import type { AaaGroupStats, PoolStatus, ServerStatus } from '../server/api.js';
 import type { CaptureControl } from './capture-commands.js';
 import type { LogRouter } from './logging.js';
+import type { LinkStats } from './render/misc.js';
 
 /** Live names the grammar offers for `?` and Tab. */
 export interface NameTable {
@@ -17,6 +18,15 @@ export interface NameTable {
   aaaGroups: string[];
   interfaces: string[];
   users: string[];
+  captures?: string[];
+}
+
+/** One shell on the box (`who`, `show who`). */
+export interface ShellInfo {
+  id: number;
+  /** `console`, or the remote address of a Telnet/SSH shell */
+  from: string;
+  since: number;
 }
 
 export type ParseOutcome = { ok: true; command: Command } | { ok: false; message: string[] };
@@ -33,6 +43,8 @@ export interface ShellLanguage {
   parse(line: string, mode: Mode): ParseOutcome;
   help(line: string, mode: Mode, names: NameTable): string[];
   complete(line: string, mode: Mode, names: NameTable): Completion;
+  /** `help CMD`: the usage lines of CMD, undefined when CMD is unknown. */
+  usage(topic: string, mode: Mode): string[] | undefined;
 }
 
 export interface ShellHost {
@@ -45,8 +57,27 @@ export interface ShellHost {
   now(): number;
   config(): RunningConfig;
   /** Apply one parsed config line through the committer. Returns the
-   *  lines to print (errors and warnings); on error nothing changed. */
-  applyConfig(line: ConfigLine, negate: boolean, text: string): Promise<string[]>;
+   *  lines to print (errors and warnings); on error nothing changed. With
+   *  `more` (a pasted block goes on) whole-config warnings wait for endBlock(). */
+  applyConfig(line: ConfigLine, negate: boolean, text: string, more?: boolean): Promise<string[]>;
+  /** The end of a pasted block: the whole-config warnings still true, once. */
+  endBlock(): string[];
+  /** `clear vpdn [group|username|all]`: remove the configuration lines under `prefix`. */
+  removeConfig(prefix: string): Promise<string[]>;
+  /** `reload`: the running-config replaced by the startup config. */
+  reload(): Promise<string[]>;
+  /** The box's clock (ms epoch) and `clock set` (an offset of this product, not the host's). */
+  clock(): number;
+  setClock(ms: number): void;
+  /** `ping [IF] IP`: three ICMP echoes from the product's network namespace. */
+  ping(address: string, interfaceName?: string): Promise<string[]>;
+  /** `show route`, `show arp`: the kernel tables of the product's namespace. */
+  routes(): Promise<string[]>;
+  arp(): Promise<string[]>;
+  /** The kernel devices of the product's namespace, with counters (show interface). */
+  links(): Promise<LinkStats[]>;
+  /** Every shell attached to the box. */
+  shells(): ShellInfo[];
   /** `show running-config` / `write terminal` (secrets masked). */
   runningConfigText(): string[];
   startupConfigText(): Promise<string[] | undefined>;
