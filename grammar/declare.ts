@@ -79,6 +79,9 @@ export interface ConfigDecl extends DeclBase {
   hashes?: string;
   /** Rewrites a line before it is stored (6.2 spellings, canonical forms). */
   normalize?(l: ConfigLine): ConfigLine;
+  /** A second line with the same key amends the first: the arguments it
+   *  gives replace, the others are kept (normalize rewrites the words). */
+  merge?: boolean;
   /** One typed line may set several singletons (`timeout xlate .. conn ..`). */
   split?(l: ConfigLine): ConfigLine[];
   /** Lines of one block of declarations are written grouped by this argument

@@ -132,6 +132,14 @@ const TYPES: Record<string, ArgType> = {
       return ICMP_TYPES.includes(w.toLowerCase()) ? w.toLowerCase() : undefined;
     },
   },
+  transform: named('transform', 'TRANSFORM', 'esp-des, esp-3des, esp-aes, esp-aes-192, esp-aes-256, esp-null, esp-md5-hmac, esp-sha-hmac, ah-md5-hmac, ah-sha-hmac',
+    /^(esp-(des|3des|aes|aes-192|aes-256|null|md5-hmac|sha-hmac)|ah-(md5|sha)-hmac)$/),
+  'utc-offset': {
+    id: 'utc-offset',
+    label: '<-23-23>',
+    help: 'Hours from UTC',
+    accept: (w) => (/^-?\d{1,2}$/.test(w) && Math.abs(+w) <= 23 ? +w : undefined),
+  },
   'acl-id': named('acl-id', 'WORD', 'Access list name or number', /^[A-Za-z0-9_.-]{1,241}$/, { names: 'acls' }),
   /** Rest of a PIX line kept as typed: printable words, addresses valid where an address stands. */
   verbatim: {

@@ -98,6 +98,7 @@ export const AAA_SERVER: Decl[] = [
       { noFrom: 'server_ip' },
     ),
     key: (a) => `aaa-server ${a.tag} host ${a.server_ip}`,
+    merge: true,
     normalize: hostWords,
   },
 ];

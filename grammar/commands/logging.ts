@@ -131,5 +131,6 @@ export const LOGGING: Decl[] = [
     help: { ...H, message: 'Turn one message off' },
     key: (a) => `logging message ${a.syslog_id}`,
     noNever: true,
+    normalize: (l) => ({ ...l, cmd: 'logging-message' }),
   },
 ];

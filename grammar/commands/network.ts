@@ -439,6 +439,8 @@ export const NETWORK: Decl[] = [
     help: { ...NO_HELP, failover: 'Turn failover off' },
     key: () => 'failover',
     noNever: true,
+    // stored as a `failover` line, so it keeps that line's place
+    normalize: (l) => ({ ...l, cmd: 'failover' }),
   },
   {
     id: 'pdm',

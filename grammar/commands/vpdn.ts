@@ -136,17 +136,23 @@ export const VPDN: Decl[] = [
     key: (a) => `vpdn username ${a.user_name}`,
     noFrom: 'user_name',
   },
-  {
-    id: 'vpdn-limit',
+  // one declaration per limit, so they are written in this order
+  ...([
+    ['sessions', 'sessions <count:1-65535>'],
+    ['per-source', 'per-source <count:1-65535>'],
+    ['auth-failures', 'auth-failures <failures:1-1000> backoff <backoff_seconds:1-86400>'],
+    ['setup-timeout', 'setup-timeout <setup_seconds:1-3600>'],
+  ] as const).map(([kind, rest]): ConfigDecl => ({
+    id: `vpdn-limit-${kind}`,
     kind: 'config',
     modes: CONFIG,
     slot: 'vpdn',
-    syntax: 'vpdn limit (sessions <count:1-65535>|per-source <count:1-65535>|auth-failures <failures:1-1000> backoff <backoff_seconds:1-86400>|setup-timeout <setup_seconds:1-3600>)',
+    syntax: `vpdn limit ${rest}`,
     help: H,
     extension: true,
-    key: (a) => `vpdn limit ${a.sessions ? 'sessions' : a['per-source'] ? 'per-source' : a['auth-failures'] ? 'auth-failures' : 'setup-timeout'}`,
-    noFrom: 'limit',
-  },
+    key: () => `vpdn limit ${kind}`,
+    noFrom: kind,
+  })),
   {
     id: 'vpdn-enable',
     kind: 'config',

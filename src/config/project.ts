@@ -251,7 +251,10 @@ function applyEntry(rc: Derived, cmd: string, a: Args): string | undefined {
     case 'vpdn-username':
       vpn.vpdnUsers.push({ name: s(a, 'user_name'), password: s(a, 'password'), ...(a['store-local'] ? { storeLocal: true as const } : {}) });
       return;
-    case 'vpdn-limit': {
+    case 'vpdn-limit-sessions':
+    case 'vpdn-limit-per-source':
+    case 'vpdn-limit-auth-failures':
+    case 'vpdn-limit-setup-timeout': {
       const l: VpdnLimits = { ...(vpn.limits ?? {}) };
       if (a.sessions) l.maxSessions = n(a, 'count');
       else if (a['per-source']) l.maxPerSource = n(a, 'count');

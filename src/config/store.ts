@@ -12,7 +12,8 @@
  *     prints) never replaces a real one: the current secret is kept and the
  *     user told, or the line is refused when there is none to keep.
  * Each change is checked by deriving the typed view (project.ts): a line
- * that cannot apply changes nothing.
+ * that cannot apply, or that would leave another line without effect,
+ * changes nothing; a removal that does so is applied and warned.
  */
 import { configDeclaration, configDeclarations, parseLine, SLOTS, type ConfigDecl, type ConfigLine } from '../../grammar/index.js';
 import { PIX_HASH_RE, pixHash } from './pix-hash.js';
@@ -145,9 +146,12 @@ export function derive(entries: Entry[], focus: Entry[] = [], before?: RunningCo
   const known = new Set(before?.failing ?? []);
   for (const f of p.failures) {
     if (focus.includes(f.entry)) errors.push(f.why);
+    else if (known.has(f.entry.key)) failing.push(f.entry.key);
+    // a new line may not break one already there (a removal may: it is warned)
+    else if (focus.length) errors.push(`ERROR: "${entryText(f.entry)}" would lose its effect (${f.why.replace(/^ERROR:\s*/, '')}); change or remove it first`);
     else {
       failing.push(f.entry.key);
-      if (!known.has(f.entry.key)) warnings.push(`Warning: "${entryText(f.entry)}" has no effect: ${f.why.replace(/^ERROR:\s*/, '')}`);
+      warnings.push(`Warning: "${entryText(f.entry)}" has no effect: ${f.why.replace(/^ERROR:\s*/, '')}`);
     }
   }
   if (errors.length) return { errors, warnings: [] };
@@ -234,8 +238,10 @@ export function applyLine(rc: RunningConfig, line: ConfigLine, negate: boolean, 
     if (entries.length === rc.entries.length) return { ok: true, config: rc, messages: [] };
   } else {
     entries = entries.slice();
-    for (const piece of d.split ? d.split(line) : [line]) {
-      const key = keyOf(d, piece);
+    for (const typed of d.split ? d.split(line) : [line]) {
+      const key = keyOf(d, typed);
+      const old = d.merge ? entries.find((x) => x.key === key) : undefined;
+      const piece = old && d.normalize ? d.normalize({ ...typed, args: { ...old.line.args, ...typed.args } }) : typed;
       const s = settleSecrets(d, piece, key, entries);
       if ('error' in s) return { ok: false, lines: [s.error] };
       messages.push(...s.warnings);

@@ -180,7 +180,9 @@ export function runBlessedConsole(session: ShellSession, opts: BlessedConsoleOpt
     const secret = session.wantsSecret();
     const text = editor.take();
     print([session.prompt() + (secret ? '*'.repeat(text.length) : text)], 'echo');
-    const lines = await session.execute(text);
+    // more Enter keys queued: a pasted block goes on, its whole-config warnings wait for its end
+    const more = queue.some(([, k]) => k.name === 'enter' || k.name === 'return');
+    const lines = await session.execute(text, more);
     showOutput(lines);
     if (session.closed) finish();
     else if (session.takeView() === 'dashboard') openDashboard();

@@ -48,8 +48,9 @@ export class PlainConsole {
     return this.session.closed;
   }
 
-  /** One input line (without its newline). Resolves when the next prompt is shown. */
-  async handleLine(raw: string): Promise<void> {
+  /** One input line (without its newline). Resolves when the next prompt is
+   *  shown. `more`: further lines are already buffered (a paste goes on). */
+  async handleLine(raw: string, more = false): Promise<void> {
     if (this.session.closed) return;
     if (this.promptTimer) this.showPrompt();
     const secret = this.session.wantsSecret();
@@ -64,17 +65,19 @@ export class PlainConsole {
       this.showPrompt();
       return;
     }
-    const lines = await this.session.execute(raw);
+    const lines = await this.session.execute(raw, more);
     this.printLines(lines);
     if (!this.session.closed) this.showPrompt();
   }
 
-  /** EOF: end the dangling prompt line. */
+  /** EOF: what the last block left to say, then end the dangling prompt line. */
   finish(): void {
     clearTimeout(this.promptTimer);
     this.promptTimer = undefined;
+    const tail = this.session.closed ? [] : this.session.endBlock();
     if (this.atPrompt) this.out('\n');
     this.atPrompt = false;
+    this.printLines(tail);
   }
 
   private showPrompt(): void {
@@ -111,9 +114,28 @@ export async function runPlainConsole(
   const con = new PlainConsole(session, (t) => output.write(t), { echo: opts.echo ?? !input.isTTY, banner: opts.banner });
   con.start();
   const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
+  // our own queue, so each line knows whether more are already waiting
+  const queue: string[] = [];
+  let ended = false;
+  let wake: (() => void) | undefined;
+  rl.on('line', (l) => {
+    queue.push(l);
+    wake?.();
+  });
+  rl.on('close', () => {
+    ended = true;
+    wake?.();
+  });
   try {
-    for await (const line of rl) {
-      await con.handleLine(line);
+    for (;;) {
+      const line = queue.shift();
+      if (line === undefined) {
+        if (ended) break;
+        await new Promise<void>((r) => (wake = r));
+        wake = undefined;
+        continue;
+      }
+      await con.handleLine(line, queue.length > 0);
       if (con.closed) break;
     }
   } finally {

@@ -10,6 +10,7 @@ const text = (rc: RunningConfig) => writeConfig(rc, { secrets: 'clear' });
 
 function reject(rc: RunningConfig, line: string): string[] {
   const p = parseLine(line, 'config');
+  if (p.kind === 'error') return p.lines;
   if (p.kind !== 'ok' || p.command.kind !== 'config') throw new Error(`parse ${line}`);
   const r = applyLine(rc, p.command.line, p.command.negate);
   assert.equal(r.ok, false, `${line} should be rejected`);
