@@ -84,6 +84,10 @@ export interface ConfigDecl extends DeclBase {
   merge?: boolean;
   /** One typed line may set several singletons (`timeout xlate .. conn ..`). */
   split?(l: ConfigLine): ConfigLine[];
+  /** Consecutive lines of this declaration as show running-config joins
+   *  them (`timeout conn 1:00:00 half-closed 0:10:00 ...`); each is kept
+   *  and replaced on its own. */
+  join?(lines: string[][]): string[][];
   /** Lines of one block of declarations are written grouped by this argument
    *  (`vpdn group 1 ...` lines together, in first-seen order). */
   groupBy?: string;

@@ -175,7 +175,10 @@ export function help(line: string, mode: Mode, names: LiveNames): string[] {
     items = out;
   }
   if (items.length === 0) return ['% Unrecognized command'];
-  const kws = items.filter((e) => e.keyword).sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  // numbers in numeric order (40 56 128), words in code-point order (as PIX lists them)
+  const byLabel = (a: NextItem, b: NextItem) =>
+    /^\d+$/.test(a.label) && /^\d+$/.test(b.label) ? Number(a.label) - Number(b.label) : a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
+  const kws = items.filter((e) => e.keyword).sort(byLabel);
   const others = items.filter((e) => !e.keyword && e.label !== '<cr>');
   const cr = items.filter((e) => e.label === '<cr>');
   const all = [...kws, ...others, ...cr];

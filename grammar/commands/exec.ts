@@ -4,7 +4,7 @@
  * (`show` is in show.ts.)
  */
 import type { Command, DebugSwitch } from '../command.js';
-import { ALL_MODES, PRIVILEGED, type Args, type Decl, type ExecDecl } from '../declare.js';
+import { ALL_MODES, CONFIG, PRIVILEGED, type Args, type Decl, type ExecDecl } from '../declare.js';
 
 const exec = (d: Omit<ExecDecl, 'kind'>): ExecDecl => ({ kind: 'exec', ...d });
 const num = (a: Args, k: string): number | undefined => (a[k] === undefined ? undefined : Number(a[k]));
@@ -86,7 +86,7 @@ const COPY_HELP = {
   copy: 'Copy the running or startup configuration, or a capture',
   'running-config': 'Current operating configuration',
   'startup-config': 'Configuration stored in flash memory',
-  '<capture>': 'A packet capture (capture:NAME)',
+  '<capture>': 'A packet capture (see show capture)',
   '<file>': 'File to write (a plain path; pcap format)',
 };
 
@@ -171,13 +171,22 @@ export const EXEC: Decl[] = [
   }),
   exec({
     id: 'clear',
-    syntax: 'clear (logging|aaa-server [<tag:aaa-tag>]|vpdn [tunnel (all|id <tunnel_id:0-65535>)|group|username|all])',
+    syntax: 'clear (logging|aaa-server [<tag:aaa-tag>])',
     modes: PRIVILEGED,
     help: CLEAR_HELP,
-    usage: ['clear logging', 'clear aaa-server [<tag>]', 'clear vpdn tunnel all | id <tunnel_id>', 'clear vpdn [group | username | all]   (removes configuration)'],
     build: (a): Command => {
       if (a.logging) return { kind: 'clear-logging' };
-      if (a['aaa-server']) return a.tag === undefined ? { kind: 'clear-aaa-server' } : { kind: 'clear-aaa-server', tag: String(a.tag) };
+      return a.tag === undefined ? { kind: 'clear-aaa-server' } : { kind: 'clear-aaa-server', tag: String(a.tag) };
+    },
+  }),
+  // a configuration command on a PIX (seed 003): config mode only
+  exec({
+    id: 'clear-vpdn',
+    syntax: 'clear vpdn [tunnel (all|id <tunnel_id:0-65535>)|group|username|all]',
+    modes: CONFIG,
+    help: CLEAR_HELP,
+    usage: ['clear vpdn tunnel all | id <tunnel_id>', 'clear vpdn [group | username | all]   (removes configuration)'],
+    build: (a): Command => {
       if (a.tunnel) return { kind: 'clear-vpdn-tunnel', id: a.all ? 'all' : Number(a.tunnel_id) };
       return { kind: 'clear-vpdn-config', what: a.group ? 'group' : a.username ? 'username' : 'all' };
     },

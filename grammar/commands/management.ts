@@ -100,7 +100,8 @@ const SNMP_DECLS: Decl[] = [
     noNever: true,
     normalize: (l) => ({ ...l, cmd: `snmp-${l.args.what}` }),
   }),
-  decl('snmp-community', 'snmp-server', 'snmp-server community <community:secret>', SNMP, {
+  // PIX prints the community in clear (seed 003)
+  decl('snmp-community', 'snmp-server', 'snmp-server community <community:word>', SNMP, {
     key: () => 'snmp-server community',
     defaults: ['snmp-server community public'],
     noFrom: 'community',

@@ -111,6 +111,8 @@ const TIMEOUTS: [kind: string, dflt: string, help: string][] = [
   ['uauth', '0:05:00', 'How long a cut-through user stays authenticated'],
 ];
 const timeoutArg = (kind: string) => kind.replace(/-/g, '_');
+/** How PIX 6.3 groups the kinds on its show-run lines. */
+const TIMEOUT_LINES = [['xlate'], ['conn', 'half-closed', 'udp', 'rpc', 'h225'], ['h323', 'mgcp', 'sip', 'sip_media'], ['uauth']];
 
 function timeoutDecl(): ConfigDecl {
   const alts = TIMEOUTS.map(([k]) => (k === 'uauth' ? `uauth <uauth:time> [uauth_kind=(absolute|inactivity)]` : `${k} <${timeoutArg(k)}:time>`));
@@ -133,6 +135,18 @@ function timeoutDecl(): ConfigDecl {
     help,
     key: (a) => `timeout ${kindOf(a)}`,
     defaults: TIMEOUTS.map(([k, d]) => `timeout ${k} ${d}${k === 'uauth' ? ' absolute' : ''}`),
+    // `timeout KIND VALUE` lines joined into PIX's four lines (written in TIMEOUTS order)
+    join: (lines) => {
+      const out: string[][] = [];
+      let group = -1;
+      for (const w of lines) {
+        const g = TIMEOUT_LINES.findIndex((kinds) => kinds.includes(w[1]));
+        if (g === group && out.length) out[out.length - 1].push(...w.slice(1));
+        else out.push(w.slice());
+        group = g;
+      }
+      return out;
+    },
     split: (l) =>
       TIMEOUTS.filter(([k]) => typeof l.args[timeoutArg(k)] === 'string').map(([k]) => {
         const v = String(l.args[timeoutArg(k)]);

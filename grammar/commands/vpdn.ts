@@ -143,12 +143,12 @@ export const VPDN: Decl[] = [
     ['auth-failures', 'auth-failures <failures:1-1000> backoff <backoff_seconds:1-86400>'],
     ['setup-timeout', 'setup-timeout <setup_seconds:1-3600>'],
   ] as const).map(([kind, rest]): ConfigDecl => ({
+    help: { ...H, '<count>': kind === 'sessions' ? 'Number of sessions' : 'Tunnels from one source address' },
     id: `vpdn-limit-${kind}`,
     kind: 'config',
     modes: CONFIG,
     slot: 'vpdn',
     syntax: `vpdn limit ${rest}`,
-    help: H,
     extension: true,
     key: () => `vpdn limit ${kind}`,
     noFrom: kind,

@@ -23,7 +23,8 @@ import { INVALID_INPUT } from '../../grammar/index.js';
 import { renderAaaServerConfigLines, renderShowAaaServer } from './render/aaa.js';
 import { renderShowIpLocalPool } from './render/pool.js';
 import { renderShowClock, renderShowDebug, renderShowInterfaces, renderShowLogging, renderShowVersion, renderWho, parseClockSet } from './render/misc.js';
-import { entryText, PIX_VERSION } from '../config/index.js';
+import { MASK, PIX_VERSION } from '../config/index.js';
+import type { Entry } from '../config/running.js';
 import { Dashboard, type DashboardSource } from './dashboard/model.js';
 import { renderHeader, renderTable } from './dashboard/render.js';
 import {
@@ -38,6 +39,15 @@ export const UNKNOWN_COMMAND = "Type help or '?' for a list of available command
 /** Longest line the shell accepts (a PIX console line is far shorter). */
 export const MAX_LINE = 1024;
 const HISTORY_MAX = 20;
+/** Default lines `show vpdn diagnostics` names: those the server acts on. */
+const SERVER_LINES = /^(vpdn-|ip-local-pool|ip-address|aaa-|sysopt|logging-)/;
+
+function maskedText(e: Entry): string {
+  const w = e.line.words.slice();
+  for (const s of e.line.secret) w[s.at] = MASK;
+  return w.join(' ');
+}
+
 const ERASE_CONFIRM = 'Erase PIX configuration in flash memory? [confirm]';
 const RELOAD_CONFIRM = 'Proceed with reload? [confirm]';
 
@@ -519,12 +529,13 @@ export class ShellSession implements LogSink {
         // default, then what the server counted
         const rc = this.host.config();
         const e = Object.entries(st.errors);
-        const fromDefault = rc.entries.filter((x) => x.origin === 'default');
+        const fromDefault = rc.entries.filter((x) => x.origin === 'default' && SERVER_LINES.test(x.line.cmd));
+        // only when the user's lines sit on top of it (a pasted seed)
         const mixed = fromDefault.length > 0 && rc.entries.some((x) => x.origin === 'user');
         return [
           ...renderFindings(lintConfig(rc)),
           ...(mixed
-            ? ['', `Lines from the built-in default configuration still in effect (${fromDefault.length}):`, ...fromDefault.map((x) => `  ${entryText(x).replace(/ password \S+/, ' password ********')}`),
+            ? ['', `Lines from the built-in default configuration still in effect (${fromDefault.length}):`, ...fromDefault.map((x) => `  ${maskedText(x)}`),
               '  (clear vpdn, write erase + reload, or an empty --config file give a clean slate)']
             : []),
           '',

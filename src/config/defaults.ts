@@ -1,7 +1,8 @@
 /**
  * The PIX 6.3 factory default (a 501-style box: outside and inside named,
  * inside 192.168.1.1/24, the 6.3 default fixups, the TACACS+/RADIUS/LOCAL
- * aaa-server groups). The working PPTP setup on top of it is the shell's
+ * aaa-server groups; its xlate timeout is the 501's 0:05:00, not the
+ * command's 3:00:00 default). The working PPTP setup on top of it is the shell's
  * decision (src/cli/default-config.ts).
  */
 import { loadConfigText } from './load.js';
@@ -36,6 +37,7 @@ ip address inside 192.168.1.1 255.255.255.0
 pdm logging informational 100
 pdm history enable
 arp timeout 14400
+timeout xlate 0:05:00
 aaa-server TACACS+ protocol tacacs+
 aaa-server TACACS+ max-failed-attempts 3
 aaa-server TACACS+ deadtime 10
@@ -52,10 +54,10 @@ terminal width 80
 
 let factory: RunningConfig | undefined;
 
-/** PIX 6.3 factory default (a fresh copy each call); its lines are of origin 'default'. */
+/** PIX 6.3 factory default (a fresh copy each call); its lines are of origin 'factory'. */
 export function defaultRunningConfig(): RunningConfig {
   if (!factory) {
-    const r = loadConfigText(FACTORY_DEFAULT_TEXT, undefined, 'default');
+    const r = loadConfigText(FACTORY_DEFAULT_TEXT, undefined, 'factory');
     if (r.errors.length) throw new Error('factory default does not load: ' + JSON.stringify(r.errors[0]));
     factory = r.config;
   }

@@ -8,9 +8,10 @@
 import type { ConfigLine } from '../../grammar/config-line.js';
 import type { VpnConfig } from './model.js';
 
-/** Where a configuration line came from: the built-in default startup
- *  config, or anything else (typed, pasted, a startup file). */
-export type Origin = 'default' | 'user';
+/** Where a configuration line came from: the PIX factory default, the
+ *  shell's built-in default startup config (a working PPTP setup), or
+ *  anything else (typed, pasted, a startup file). */
+export type Origin = 'factory' | 'default' | 'user';
 
 /** One line of the running-config as stored (store.ts): its parsed form,
  *  its identity (singleton key, or its text for a list member) and where it

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RunningConfig } from './running.js';
+import { configDeclaration } from '../../grammar/index.js';
 import { MASK, writeOrder } from './store.js';
 
 /** The PIX software this product speaks as (show version, show running-config). */
@@ -28,19 +29,25 @@ export function writeConfig(rc: RunningConfig, opts: WriteOptions): string[] {
 }
 
 function writeBody(rc: RunningConfig, secrets: 'mask' | 'clear'): string[] {
-  const out = [': Saved', ':', `PIX Version ${PIX_VERSION}`];
+  const lines: { cmd: string; words: string[] }[] = [];
   for (const item of writeOrder(rc.entries)) {
     if ('default' in item) {
-      out.push(item.default.text);
+      lines.push({ cmd: item.default.cmd, words: item.default.text.split(' ') });
       continue;
     }
     const l = item.entry.line;
-    if (secrets === 'clear' || l.secret.length === 0) out.push(l.words.join(' '));
-    else {
-      const w = l.words.slice();
-      for (const s of l.secret) w[s.at] = MASK;
-      out.push(w.join(' '));
-    }
+    const w = l.words.slice();
+    if (secrets === 'mask') for (const s of l.secret) w[s.at] = MASK;
+    lines.push({ cmd: l.cmd, words: w });
+  }
+  const out = [': Saved', ':', `PIX Version ${PIX_VERSION}`];
+  for (let i = 0; i < lines.length; ) {
+    let j = i + 1;
+    while (j < lines.length && lines[j].cmd === lines[i].cmd) j++;
+    const join = configDeclaration(lines[i].cmd)?.join;
+    const run = lines.slice(i, j).map((l) => l.words);
+    for (const w of join ? join(run) : run) out.push(w.join(' '));
+    i = j;
   }
   return out;
 }

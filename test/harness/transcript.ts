@@ -125,3 +125,56 @@ export async function replayTranscript(text: string, start: StartShell): Promise
 export function replayTranscriptFile(path: string, start: StartShell): Promise<ReplayResult> {
   return replayTranscript(readFileSync(path, 'utf8'), start);
 }
+
+/** A line the user typed at: a shell prompt, `Password: ` or a `[confirm]` question. */
+const INPUT_LINE = /^([A-Za-z][\w./-]*(?:\([a-z-]+\))?[>#]|Password: |[^\s].*\[confirm\])/;
+
+/**
+ * The transcript with its inputs kept and every output line taken from the
+ * shell as it is now (`TRANSCRIPT_UPDATE=1`): for a reviewed change of
+ * output, never to make a failing test pass unread (git diff shows it).
+ */
+export async function regenerateTranscript(text: string, start: StartShell): Promise<string> {
+  const tmp = mkdtempSync(join(tmpdir(), 'pix-transcript-'));
+  const out: string[] = [];
+  try {
+    const lines = text.replace(/\r\n/g, '\n').split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    let i = 0;
+    while (i < lines.length) {
+      // comments and the start directive as they were
+      while (i < lines.length && lines[i].startsWith('##')) out.push(lines[i++]);
+      const args = /^##\s*start\b(.*)$/.exec(out[out.length - 1] ?? '')?.[1].trim().split('{tmp}').join(tmp) ?? '';
+      const inputs: { typed: string; secret: boolean }[] = [];
+      for (; i < lines.length && !lines[i].startsWith('##'); i++) {
+        const m = INPUT_LINE.exec(lines[i]);
+        if (!m) continue;
+        // after `?` the console reprints the line typed so far: output, not input
+        if (inputs.length && inputs[inputs.length - 1].typed.endsWith('?') && lines[i] === m[1] + inputs[inputs.length - 1].typed.slice(0, -1)) continue;
+        const s = SECRET.exec(lines[i]);
+        inputs.push(s && s[1] === m[1] ? { typed: s[2], secret: true } : { typed: lines[i].slice(m[1].length), secret: false });
+      }
+      // a bare prompt as the last line is where EOF was sent
+      if (inputs.length && inputs[inputs.length - 1].typed === '' && !INPUT_LINE.exec(lines[i - 1] ?? '')?.[1].startsWith('Password')) inputs.pop();
+      let actual = '';
+      const shell = await start(args ? args.split(/\s+/) : [], (t) => (actual += t));
+      try {
+        shell.start();
+        for (const inp of inputs) {
+          if (shell.closed) break;
+          const nl = actual.lastIndexOf('\n');
+          const prompt = actual.slice(nl + 1);
+          await shell.handleLine(inp.typed);
+          if (inp.secret) actual = actual.replace(prompt + '*'.repeat(inp.typed.length) + '\n', `${prompt}<<${inp.typed}>>\n`);
+        }
+        shell.finish();
+      } finally {
+        await shell.close();
+      }
+      out.push(...actual.replace(/\n$/, '').split('\n'));
+    }
+    return out.join('\n').split(tmp).join('{tmp}') + '\n';
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -95,7 +95,9 @@ test('write memory saves atomically to --config; a restart loads it', async () =
     assert.equal(t.prompt(), 'Password: ');
     await t.execute('s3cret');
     assert.equal(t.prompt(), 'PIX#');
-    assert.deepEqual(await t.execute('write erase'), ['[OK]']);
+    assert.deepEqual(await t.execute('write erase'), []);
+    assert.equal(t.prompt(), 'Erase PIX configuration in flash memory? [confirm]');
+    assert.deepEqual(await t.execute(''), ['[OK]']);
     assert.equal(readFileSync(path, 'utf8'), '');
   } finally {
     rmSync(dir, { recursive: true, force: true });

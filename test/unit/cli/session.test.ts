@@ -139,21 +139,28 @@ test('syslog reaches the console session per logging console', async () => {
   assert.deepEqual(logs, ['603105: PPTP Tunnel deleted, tunnel_id = 8, remote_peer_ip = 161.44.17.104']);
 });
 
-test('write erase asks [confirm] only when interactive', async () => {
-  const plain = make();
-  await enable(plain.s);
-  assert.deepEqual(await plain.s.execute('write erase'), []);
-  assert.equal(plain.host.erased, 1);
-  const tty = make({ interactive: true });
-  await enable(tty.s);
-  await tty.s.execute('write erase');
-  assert.equal(tty.s.prompt(), 'Erase PIX configuration in flash memory? [confirm]');
-  await tty.s.execute('n');
-  assert.equal(tty.host.erased, 0);
-  await tty.s.execute('write erase');
-  await tty.s.execute('');
-  assert.equal(tty.host.erased, 1);
-  assert.equal(tty.s.prompt(), 'pixfirewall#');
+test('write erase and reload always ask [confirm]; only Enter or y goes on', async () => {
+  for (const interactive of [false, true]) {
+    const t = make({ interactive });
+    await enable(t.s);
+    assert.deepEqual(await t.s.execute('write erase'), []);
+    assert.equal(t.s.prompt(), 'Erase PIX configuration in flash memory? [confirm]');
+    await t.s.execute('show version');
+    assert.equal(t.host.erased, 0, 'anything but Enter/y cancels, and is not run as a command');
+    assert.equal(t.s.prompt(), 'pixfirewall#');
+    await t.s.execute('write erase');
+    await t.s.execute('');
+    assert.equal(t.host.erased, 1);
+    await t.s.execute('write erase');
+    await t.s.execute('y');
+    assert.equal(t.host.erased, 2);
+    await t.s.execute('reload');
+    assert.equal(t.s.prompt(), 'Proceed with reload? [confirm]');
+    await t.s.execute('n');
+    assert.equal(t.host.reloads, 0);
+    await t.s.execute('reload noconfirm');
+    assert.equal(t.host.reloads, 1);
+  }
 });
 
 test('clear vpdn tunnel all calls the server', async () => {

@@ -6,13 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, prepareApp } from '../../../bin/pix-pptpd.js';
 import { DebugBus } from '../../../src/debug/bus.js';
 import { PlainConsole } from '../../../src/cli/ui/plain-console.js';
-import { replayTranscriptFile, type StartShell } from '../../harness/transcript.js';
+import { regenerateTranscript, replayTranscriptFile, type StartShell } from '../../harness/transcript.js';
 import { FakeServer } from './fake-server.js';
 import { seedStatus, twoUserStatus } from './fixtures.js';
 
@@ -53,6 +53,8 @@ const start: StartShell = async (argv, out) => {
 const dir = transcriptDir();
 for (const f of readdirSync(dir).filter((x) => x.endsWith('.txt')).sort()) {
   test(`transcript ${f}`, async () => {
+    // TRANSCRIPT_UPDATE=1 rewrites the files from the shell's output, for review with git diff
+    if (process.env.TRANSCRIPT_UPDATE) writeFileSync(join(dir, f), await regenerateTranscript(readFileSync(join(dir, f), 'utf8'), start));
     const r = await replayTranscriptFile(join(dir, f), start);
     assert.equal(r.actual, r.expected);
   });

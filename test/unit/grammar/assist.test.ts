@@ -8,11 +8,16 @@ const names = { groups: ['1', 'corp'], pools: ['pptp-pool', 'pptp-spare'], aaaGr
 
 test('? lists the next words with help, and <cr> where the command can end', () => {
   const h = help('vpdn group 1 ppp ', 'config', names);
-  assert.deepEqual(h, ['  authentication  Authentication', '  encryption      PPP encryption']);
+  assert.deepEqual(h, ['  authentication  PPP authentication protocol (one line each, offered in this order)', '  encryption      PPP encryption']);
+  // the strength is required: no <cr> yet, and numbers in numeric order
   const m = help('vpdn group 1 ppp encryption mppe ', 'config', names);
+  assert.deepEqual(m.map((l) => l.trim().split(/\s+/)[0]), ['40', '56', '128', 'auto']);
   assert.ok(m.some((l) => /^ {2}auto\s+Negotiate/.test(l)));
-  assert.ok(m.some((l) => /^ {2}40\|56\|128\s+Session key length/.test(l)));
-  assert.equal(m.at(-1), '  <cr>');
+  // `vpdn ?` describes vpdn enable, not the exec enable
+  assert.ok(help('vpdn ', 'config', names).includes('  enable    Accept PPTP on an interface'));
+  // no <cr> after an incomplete group or tag
+  assert.ok(!help('vpdn group 1 ', 'config', names).includes('  <cr>'));
+  assert.ok(!help('aaa-server RADIUS ', 'config', names).includes('  <cr>'));
   const mp = help('vpdn group 1 ppp encryption mppe 40 ', 'config', names);
   assert.ok(mp.some((l) => l.includes('required')) && mp.at(-1) === '  <cr>');
   const sv = help('show vpdn ', 'enable', names);
@@ -24,7 +29,7 @@ test('? lists the next words with help, and <cr> where the command can end', () 
 test('? after a partial word lists the words it can complete to', () => {
   assert.deepEqual(help('sh', 'enable', names), ['  show  Show running system information']);
   const c = help('c', 'enable', names).map((l) => l.trim().split(/\s+/)[0]);
-  assert.deepEqual(c, ['capture', 'clear', 'configure', 'copy']);
+  assert.deepEqual(c, ['capture', 'clear', 'clock', 'configure', 'copy']);
   const p = help('vpdn group 1 client configuration address local pptp-s', 'config', names);
   assert.deepEqual(p.map((l) => l.trim().split(/\s+/)[0]), ['pptp-spare']);
 });
@@ -52,7 +57,7 @@ test('Tab completes unique keywords and live names, lists the rest', () => {
   const pools = complete('vpdn group 1 client configuration address local pp', 'config', names);
   assert.deepEqual(pools, { line: 'vpdn group 1 client configuration address local pptp-', candidates: ['pptp-pool', 'pptp-spare'] });
   const c = complete('c', 'enable', names);
-  assert.deepEqual(c, { line: 'c', candidates: ['capture', 'clear', 'configure', 'copy'] });
+  assert.deepEqual(c, { line: 'c', candidates: ['capture', 'clear', 'clock', 'configure', 'copy'] });
   assert.deepEqual(complete('show ', 'enable', names).candidates.includes('vpdn'), true);
   assert.deepEqual(complete('zzz', 'enable', names), { line: 'zzz', candidates: [] });
 });

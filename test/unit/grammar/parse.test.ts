@@ -86,7 +86,7 @@ test('the rest of a PIX config is typed: fixup, acl, nat, global, static, route,
   typed('route outside 0.0.0.0 0.0.0.0 172.18.124.1', 'route', 'route outside 0.0.0.0 0.0.0.0 172.18.124.1 1');
   typed('timeout uauth 0:05:00 absolute', 'timeout', 'timeout uauth 0:05:00 absolute');
   typed('failover ip address outside 0.0.0.0', 'failover-setting', 'failover ip address outside 0.0.0.0');
-  typed('no failover', 'no-failover', 'no failover');
+  typed('no failover', 'failover', 'no failover');
   typed('arp timeout 14400', 'arp-timeout', 'arp timeout 14400');
   typed('ip audit info action alarm', 'ip-audit-action', 'ip audit info action alarm');
   typed('object-group network web', 'verbatim', 'object-group network web');
