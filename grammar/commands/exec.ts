@@ -241,4 +241,11 @@ export const EXEC: Decl[] = [
     help: { reload: 'Reload from the startup configuration (asks [confirm])', noconfirm: 'Do not ask for confirmation' },
     build: (a) => ({ kind: 'reload', noconfirm: a.noconfirm === true }),
   }),
+  exec({
+    id: 'who',
+    syntax: 'who',
+    modes: ALL_MODES,
+    help: { who: 'Show the active shells: console, Telnet and SSH' },
+    build: () => ({ kind: 'show', target: { kind: 'who' } }),
+  }),
 ];

@@ -365,9 +365,14 @@ export class ShellSession implements LogSink {
       case 'end':
         if (this.mode === 'config') this.mode = 'enable';
         return [];
-      case 'help':
+      case 'help': {
         if (cmd.topic === undefined) return this.helpFor('');
-        return this.host.lang.usage(cmd.topic, this.mode) ?? [UNKNOWN_COMMAND];
+        const here = this.host.lang.usage(cmd.topic, this.mode);
+        if (here) return here;
+        // `help vpdn` at the # prompt: the configuration command's usage, said to be one
+        const config = this.mode === 'config' ? undefined : this.host.lang.usage(cmd.topic, 'config');
+        return config ? [`${cmd.topic}: a configuration mode command (configure terminal)`, ...config] : [UNKNOWN_COMMAND];
+      }
       case 'show':
         return this.show(cmd.target);
       case 'write':

@@ -47,7 +47,7 @@ function literal(name: string, text: string): void {
   tmux('send-keys', '-t', name, '-l', text);
 }
 
-test('blessed UI in tmux: prompt, commands, ? help, status line, exit', async (t: TestContext) => {
+test('blessed UI in tmux: prompt, commands, ? help, status line, paging, a pasted block, [confirm], reload, exit', async (t: TestContext) => {
   if (!hasTmux) {
     console.log('# skipped: tmux is not installed');
     t.skip('tmux is not installed');
@@ -74,11 +74,18 @@ test('blessed UI in tmux: prompt, commands, ? help, status line, exit', async (t
     s = await waitFor(name, (x) => x.includes('pix-pptpd Version'), 'show version output');
 
     // ? prints help at once, without Enter, and keeps the typed text
+    literal(name, 'show vpdn ');
+    literal(name, '?');
+    s = await waitFor(name, (x) => x.includes('pixfirewall#show vpdn ?'), '? help');
+    assert.match(s, /tunnel/);
+    assert.match(s.split('\n').filter((l) => l.trim()).slice(-2)[0], /^pixfirewall#show vpdn\s*$/, 'the typed text stays on the input line');
+    // a list longer than the page is paged
+    keys(name, 'C-u');
     literal(name, 'show ');
     literal(name, '?');
-    s = await waitFor(name, (x) => x.includes('pixfirewall#show ?'), '? help');
-    assert.match(s, /vpdn/);
-    assert.match(s.split('\n').filter((l) => l.trim()).slice(-2)[0], /^pixfirewall#show\s*$/, 'the typed text stays on the input line');
+    s = await waitFor(name, (x) => x.includes('<--- More --->'), 'show ? to page');
+    keys(name, 'q');
+    await waitFor(name, (x) => !x.includes('<--- More --->'), 'paging to stop');
 
     // Ctrl-U kills the line; debug shows up in the status line
     keys(name, 'C-u');
@@ -108,6 +115,26 @@ test('blessed UI in tmux: prompt, commands, ? help, status line, exit', async (t
     keys(name, 'q');
     s = await waitFor(name, (x) => !x.includes('<--- More --->') && /TMUX#\s*$/m.test(x), 'paging to stop');
     assert.doesNotMatch(s, /: end/, 'q dropped the rest');
+
+    // a pasted block: the pool the first line names comes on the next line, so no 403108 mid-paste
+    literal(name, 'conf t\rvpdn group 9 client configuration address local p9\rip local pool p9 10.9.9.1-10.9.9.9\rend\r');
+    s = await waitFor(name, (x) => /TMUX#\s*$/m.test(x) && x.includes('TMUX(config)#end'), 'the pasted block');
+    assert.doesNotMatch(s, /403108/);
+
+    // write erase and reload ask [confirm]; anything but Enter/y cancels and is not run
+    literal(name, 'write erase');
+    keys(name, 'Enter');
+    s = await waitFor(name, (x) => x.includes('Erase PIX configuration in flash memory? [confirm]'), 'the erase question');
+    literal(name, 'show version');
+    keys(name, 'Enter');
+    s = await waitFor(name, (x) => /TMUX#\s*$/m.test(x), 'the erase to be cancelled');
+    literal(name, 'reload');
+    keys(name, 'Enter');
+    s = await waitFor(name, (x) => x.includes('Proceed with reload? [confirm]'), 'the reload question');
+    keys(name, 'Enter');
+    s = await waitFor(name, (x) => /pixfirewall#\s*$/m.test(x), 'the reload (the unsaved hostname is gone)');
+    assert.match(s, /Unsaved lines dropped/);
+    assert.match(s, /hostname TMUX/);
 
     literal(name, 'exit');
     keys(name, 'Enter');

@@ -95,7 +95,7 @@ export function runBlessedConsole(session: ShellSession, opts: BlessedConsoleOpt
   screen.program.hideCursor();
 
   const editor = new LineEditor(() => session.history());
-  const pager = new Pager(() => session.pageLength());
+  const pager = new Pager(() => session.pageLength(), () => session.width());
   const queue: [string | undefined, Key][] = [];
   let draining = false;
   let finished = false;
@@ -191,7 +191,8 @@ export function runBlessedConsole(session: ShellSession, opts: BlessedConsoleOpt
   function help(): void {
     const text = editor.text;
     print([session.prompt() + text + '?'], 'echo');
-    print(session.helpFor(text));
+    // long lists (`show ?` has some 60 words) page as command output does
+    showOutput(session.helpFor(text));
   }
 
   function complete(): void {

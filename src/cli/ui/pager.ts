@@ -9,7 +9,23 @@ export const MORE = '<--- More --->';
 export class Pager {
   private rest: string[] = [];
 
-  constructor(private readonly pageLength: () => number) {}
+  /** `width`: the terminal's columns (`terminal width`); a longer line takes several rows of the page. */
+  constructor(
+    private readonly pageLength: () => number,
+    private readonly width: () => number = () => Number.POSITIVE_INFINITY,
+  ) {}
+
+  private rows(line: string): number {
+    return Math.max(1, Math.ceil(line.length / Math.max(1, this.width())));
+  }
+
+  /** How many of `lines` fill `n` rows (at least one). */
+  private fit(lines: string[], n: number): number {
+    let rows = 0;
+    let i = 0;
+    while (i < lines.length && rows + this.rows(lines[i]) <= n) rows += this.rows(lines[i++]);
+    return Math.max(1, i);
+  }
 
   /** Is output held back waiting for a key? */
   get waiting(): boolean {
@@ -19,12 +35,9 @@ export class Pager {
   /** Start paging `lines`; returns the lines to show at once. */
   start(lines: string[]): string[] {
     const n = this.pageLength();
-    if (n <= 0 || lines.length <= n) {
-      this.rest = [];
-      return lines;
-    }
-    this.rest = lines.slice(n);
-    return lines.slice(0, n);
+    const k = n <= 0 ? lines.length : this.fit(lines, n);
+    this.rest = lines.slice(k);
+    return lines.slice(0, k);
   }
 
   /** A key while waiting; returns lines to show (empty on quit). */
@@ -33,7 +46,7 @@ export class Pager {
       this.rest = [];
       return [];
     }
-    const take = name === 'space' ? Math.max(1, this.pageLength()) : 1;
+    const take = name === 'space' ? this.fit(this.rest, Math.max(1, this.pageLength())) : 1;
     const out = this.rest.slice(0, take);
     this.rest = this.rest.slice(take);
     return out;

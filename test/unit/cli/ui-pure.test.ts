@@ -88,6 +88,16 @@ test('pager: first page at once, space = page, enter = line, q = drop', () => {
   assert.deepEqual(p.start(lines), lines, 'pager lines 0 disables paging');
 });
 
+test('pager: a line wider than terminal width takes the rows it wraps to', () => {
+  let width = 80;
+  const p = new Pager(() => 4, () => width);
+  const long = 'x'.repeat(100);
+  assert.deepEqual(p.start(['a', long, 'b', 'c', 'd']), ['a', long, 'b'], '1 + 2 + 1 rows at 80 columns');
+  assert.deepEqual(p.key('space'), ['c', 'd']);
+  width = 132;
+  assert.deepEqual(p.start(['a', long, 'b', 'c', 'd']), ['a', long, 'b', 'c'], 'terminal width 132: one row each');
+});
+
 test('line classes for colour', () => {
   assert.equal(classifyLine('% Invalid input detected'), 'error');
   assert.equal(classifyLine('ERROR: bad'), 'error');
