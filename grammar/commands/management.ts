@@ -457,7 +457,7 @@ const MISC_DECLS: Decl[] = [
     date: 'Once, between two dates',
     '<rule>': 'Start and end: week day month hh:mm, as on the PIX',
   }, { key: () => 'clock summer-time', noFrom: 'summer-time' }),
-  decl('url-server', 'url-server', 'url-server <if_name:pif> [vendor vendor=(websense|n2h2)] host <server:ip> [timeout <seconds:1-30>] [protocol proto=(TCP|UDP)] [version v=(1|4)]', {
+  decl('url-server', 'url-server', 'url-server <if_name:pif> [vendor vendor=(websense|n2h2)] host <server:ip> [timeout <seconds:1-30>] [protocol proto=(tcp|udp)] [version v=(1|4)]', {
     'url-server': 'Web filtering server (Websense, N2H2)',
     '<if_name>': 'Interface of the server, in parentheses',
     vendor: 'Filtering product',
@@ -468,8 +468,8 @@ const MISC_DECLS: Decl[] = [
     timeout: 'Seconds to wait for it',
     '<seconds>': 'Seconds',
     protocol: 'Transport',
-    TCP: 'TCP',
-    UDP: 'UDP',
+    tcp: 'TCP',
+    udp: 'UDP',
     version: 'Protocol version',
     '1': 'Version 1',
     '4': 'Version 4',
