@@ -45,6 +45,17 @@ const ADDR_HELP = {
   '<icmp_type>': 'ICMP message type',
 };
 
+const AUDIT_HELP = {
+  ip: 'Configure IP address pools, interfaces and IP options',
+  audit: 'Intrusion detection (IDS signatures)',
+  info: 'Informational signatures',
+  attack: 'Attack signatures',
+  action: 'What matching packets cause',
+  alarm: 'Send a syslog alarm',
+  drop: 'Drop the packet',
+  reset: 'Drop the packet and reset the connection',
+};
+
 const PAIR_ERROR = (ip: unknown, mask: unknown) => `ERROR: address,mask doesn't pair (${ip} ${mask} has host bits set)`;
 
 /** Host bits set under the mask: PIX refuses such a network. */
@@ -324,16 +335,7 @@ export const NETWORK: Decl[] = [
     modes: CONFIG,
     slot: 'ip audit',
     syntax: 'ip audit class=(info|attack) action {alarm|drop|reset}',
-    help: {
-      ip: 'Configure IP address pools, interfaces and IP options',
-      audit: 'Intrusion detection (IDS signatures)',
-      info: 'Informational signatures',
-      attack: 'Attack signatures',
-      action: 'What matching packets cause',
-      alarm: 'Send a syslog alarm',
-      drop: 'Drop the packet',
-      reset: 'Drop the packet and reset the connection',
-    },
+    help: AUDIT_HELP,
     key: (a) => `ip audit ${a.class} action`,
     defaults: ['ip audit info action alarm', 'ip audit attack action alarm'],
     noFrom: 'class',
@@ -344,18 +346,7 @@ export const NETWORK: Decl[] = [
     modes: CONFIG,
     slot: 'ip audit',
     syntax: 'ip audit name <audit_name:name> class=(info|attack) [action {alarm|drop|reset}]',
-    help: {
-      ip: 'Configure IP address pools, interfaces and IP options',
-      audit: 'Intrusion detection (IDS signatures)',
-      name: 'A named audit policy',
-      '<audit_name>': 'Policy name',
-      info: 'Informational signatures',
-      attack: 'Attack signatures',
-      action: 'What matching packets cause',
-      alarm: 'Send a syslog alarm',
-      drop: 'Drop the packet',
-      reset: 'Drop the packet and reset the connection',
-    },
+    help: { ...AUDIT_HELP, name: 'A named audit policy', '<audit_name>': 'Policy name' },
     key: (a) => `ip audit name ${a.audit_name} ${a.class}`,
     noFrom: 'audit_name',
   },
