@@ -84,6 +84,8 @@ function usesName(p: PathNode | undefined, name: string): boolean {
 
 export class CommandSet {
   private readonly byMode = new Map<Mode, Compiled[]>();
+  /** The declarations of a mode by the exact first word they start with. */
+  private readonly byFirst = new Map<Mode, Map<string, Compiled[]>>();
   readonly decls: Decl[];
 
   constructor(decls: Decl[]) {
@@ -99,12 +101,22 @@ export class CommandSet {
         let list = this.byMode.get(m);
         if (!list) this.byMode.set(m, (list = []));
         list.push(c);
+        let index = this.byFirst.get(m);
+        if (!index) this.byFirst.set(m, (index = new Map()));
+        for (const f of new Set(auto.first)) {
+          const at = index.get(f) ?? [];
+          at.push(c);
+          index.set(f, at);
+        }
       }
     });
   }
 
-  private starts(mode: Mode, negated: boolean): Thread[] {
-    const list = this.byMode.get(mode) ?? [];
+  /** Threads at the start of every declaration that may take `first`
+   *  (an exact keyword narrows them; a prefix keeps them all). */
+  private starts(mode: Mode, negated: boolean, first?: Word): Thread[] {
+    const exact = first && this.byFirst.get(mode)?.get(first.text.toLowerCase());
+    const list = exact || (this.byMode.get(mode) ?? []);
     const out: Thread[] = [];
     for (const c of list) {
       const d = c.decl;
@@ -119,11 +131,11 @@ export class CommandSet {
     | { ok: true; threads: Thread[] }
     | { ok: false; kind: 'invalid'; index: number }
     | { ok: false; kind: 'ambiguous' } {
-    let threads = this.starts(mode, false);
+    let threads = this.starts(mode, false, words[0]);
     let i = 0;
     if (mode === 'config' && words.length > 0 && words[0].text.toLowerCase() === 'no') {
       const plain = this.step(threads, words[0], line);
-      threads = [...(Array.isArray(plain) ? plain : []), ...this.starts(mode, true)];
+      threads = [...(Array.isArray(plain) ? plain : []), ...this.starts(mode, true, words[1])];
       i = 1;
     }
     for (; i < words.length; i++) {
