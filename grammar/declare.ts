@@ -77,6 +77,8 @@ export interface ConfigDecl extends DeclBase {
   /** A password argument stored as its PIX hash: a clear one is hashed and
    *  the line written `... HASH encrypted` (the config layer does it). */
   hashes?: string;
+  /** The argument whose first four characters salt that hash (`username`). */
+  hashSalt?: string;
   /** Rewrites a line before it is stored (6.2 spellings, canonical forms). */
   normalize?(l: ConfigLine): ConfigLine;
   /** A second line with the same key amends the first: the arguments it

@@ -411,6 +411,7 @@ const USER_DECLS: Decl[] = [
     key: (a) => `username ${a.user_name}`,
     noFrom: 'user_name',
     hashes: 'password',
+    hashSalt: 'user_name',
     // PIX writes the privilege level; the default is 2
     normalize: (l) => (l.args.level !== undefined ? l : { ...l, args: { ...l.args, level: 2 }, words: [...l.words, 'privilege', '2'] }),
   }),

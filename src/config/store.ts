@@ -199,7 +199,7 @@ function settleSecrets(d: ConfigDecl, l: ConfigLine, key: string, entries: Entry
         if (!PIX_HASH_RE.test(value)) return { error: 'ERROR: Invalid encrypted password (16 characters of ./0-9A-Za-z expected)' };
       } else {
         if (value.length > MAX_CLEAR_PASSWORD) return { error: `ERROR: Password must be ${MAX_CLEAR_PASSWORD} characters or less` };
-        line = setWord(line, s.at, s.arg, pixHash(value));
+        line = setWord(line, s.at, s.arg, pixHash(value, d.hashSalt === undefined ? '' : String(line.args[d.hashSalt])));
         line = { ...line, words: [...line.words.slice(0, s.at + 1), 'encrypted', ...line.words.slice(s.at + 1)], args: { ...line.args, encrypted: true } };
       }
       // a hash is shown as it is, as on a PIX

@@ -106,3 +106,13 @@ test('nameif, ip address and mtu give the server its InterfaceAddress', () => {
   assert.deepEqual(rc.vpn.interfaces.find((i) => i.name === 'dmz'), { name: 'dmz', address: '10.9.9.1', mask: '255.255.255.0', mtu: 1400 });
   assert.deepEqual(rc.vpn.interfaces.find((i) => i.name === 'outside'), { name: 'outside', mtu: 1500, address: '127.0.0.1', mask: '255.255.255.255' });
 });
+
+test('username passwords are PIX hashes salted with the user name; enable and passwd are not salted', () => {
+  assert.equal(pixHash('password'), 'NuLKvvWGg.x9HEKO');
+  assert.equal(pixHash('password', 'user'), 'A5XOy94YKDPXCo7U');
+  const { rc } = run(defaultRunningConfig(), 'username user password password privilege 15');
+  assert.ok(writeConfig(rc, { secrets: 'mask' }).includes('username user password A5XOy94YKDPXCo7U encrypted privilege 15'));
+  // the hash pasted back is kept as it is
+  const again = run(rc, 'username user password A5XOy94YKDPXCo7U encrypted privilege 15').rc;
+  assert.deepEqual(writeConfig(again, { secrets: 'clear' }), writeConfig(rc, { secrets: 'clear' }));
+});
