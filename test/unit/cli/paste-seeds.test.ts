@@ -129,11 +129,18 @@ test('seed 003 pasted as printed: only its documentation artefacts are refused, 
   }
 });
 
-test('a clean slate: clear vpdn removes every vpdn line; write erase and reload give the factory default', async () => {
+test('a clean slate: clear vpdn [username|group] removes those vpdn lines, bare clear vpdn all of them; write erase and reload give the factory default', async () => {
   const { s, close } = await shell([]);
   try {
-    assert.ok((await s.execute('show running-config')).some((l) => l.startsWith('vpdn ')));
-    assert.deepEqual(await s.execute('clear vpdn'), ['% Removed 10 vpdn configuration lines (write memory makes it permanent)']);
+    const vpdn = async () => (await s.execute('show running-config')).filter((l) => l.startsWith('vpdn '));
+    const before = await vpdn();
+    // seed 003: clear vpdn username removes the users, clear vpdn group the groups, clear vpdn (all) every vpdn line
+    await s.execute('clear vpdn username');
+    assert.deepEqual(await vpdn(), before.filter((l) => !l.startsWith('vpdn username ')));
+    await s.execute('clear vpdn group');
+    assert.deepEqual(await vpdn(), before.filter((l) => !l.startsWith('vpdn username ') && !l.startsWith('vpdn group ')));
+    await s.execute('vpdn username u1 password p1');
+    assert.deepEqual(await s.execute('clear vpdn'), ['% Removed 2 vpdn configuration lines (write memory makes it permanent)']);
     assert.ok(!(await s.execute('show running-config')).some((l) => l.startsWith('vpdn ')));
     await s.execute('end');
     await s.execute('write erase');
