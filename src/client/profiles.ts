@@ -9,7 +9,7 @@
  *              server offers it.
  */
 import type { AuthProtocol, MppeSetting } from '../config/model.js';
-import { LINUX_PPTP_PROFILE, WINDOWS10_PROFILE, type PptpClientProfile } from '../server/pptp/client.js';
+import { LINUX_PPTP_PROFILE, WINDOWS10_PROFILE, type PptpClientProfile } from '../proto/pptp/client.js';
 
 export type ProfileName = 'linux' | 'windows10';
 

@@ -14,9 +14,9 @@
 import { DebugBus } from '../debug/bus.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { PptpServer } from '../server/server.js';
-import { createMemoryGreNetwork, type MemoryGreSocket } from '../server/gre/memory.js';
-import { attachTestKernel, createMemoryTun } from '../server/tun/memory.js';
-import type { UdpStack } from '../server/aaa/radius/udp.js';
+import { createMemoryGreNetwork, type MemoryGreSocket } from '../proto/gre/memory.js';
+import { attachTestKernel, createMemoryTun } from '../proto/tun/memory.js';
+import type { UdpStack } from '../proto/radius/udp.js';
 import { createApp, type App } from '../cli/app.js';
 import type { ShellSession } from '../cli/session.js';
 import { dialPptp, type PptpClient } from '../client/dial.js';

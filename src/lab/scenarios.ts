@@ -13,7 +13,7 @@
 import type { AuthProtocol } from '../config/model.js';
 import type { ProfileName } from '../client/profiles.js';
 import { ipToInt } from '../config/ip.js';
-import { numberToIp } from '../server/ipv4.js';
+import { numberToIp } from '../proto/ip/ipv4.js';
 
 export interface LabAddresses {
   /** `ip address outside`: the server's PPP address (the ping target). */

@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import type { Clock, Timer } from '../util/clock.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { VpdnGroup } from '../config/model.js';
-import type { Authenticator } from './aaa/authenticator.js';
+import type { Authenticator } from '../proto/authenticator.js';
 import type { SessionStatus } from './api.js';
-import type { GrePacket } from './gre/wire.js';
-import { GreCallWindow } from './gre/window.js';
-import { PppSession, type PppUpInfo } from './ppp/session.js';
+import type { GrePacket } from '../proto/gre/wire.js';
+import { GreCallWindow } from '../proto/gre/window.js';
+import { PppSession, type PppUpInfo } from '../proto/ppp/session.js';
 import type { AaaAccounting, AccountingSession, TerminateCauseName } from './aaa/group.js';
-import { ipToNumber } from './ipv4.js';
+import { ipToNumber } from '../proto/ip/ipv4.js';
 
 export interface ServerCallOptions {
   tunnelId: number;

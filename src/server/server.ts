@@ -15,23 +15,23 @@ import type { DebugBus } from '../debug/bus.js';
 import type { ConfigDiff, VpdnGroup, VpnConfig } from '../config/model.js';
 import { emptyVpnConfig } from '../config/model.js';
 import type { ServerStatus, TunnelStatus, VpnServerApi } from './api.js';
-import type { Authenticator } from './aaa/authenticator.js';
+import type { Authenticator } from '../proto/authenticator.js';
 import { LocalAuthenticator } from './aaa/local.js';
-import type { GreSocket } from './gre/socket.js';
-import { isDeviceGone, type TunDevice } from './tun/device.js';
-import { decodeGre } from './gre/wire.js';
+import type { GreSocket } from '../proto/gre/socket.js';
+import { isDeviceGone, type TunDevice } from '../proto/tun/device.js';
+import { decodeGre } from '../proto/gre/wire.js';
 import { Listeners, wantedListeners, type ListenerSpec } from './listeners.js';
 import { AddressPools } from './pool.js';
-import { CallIdAllocator } from './pptp/call-id.js';
-import { PptpControlConnection } from './pptp/control.js';
-import { OcrpResult, GeneralErrorCode } from './pptp/wire.js';
+import { CallIdAllocator } from '../proto/pptp/call-id.js';
+import { PptpControlConnection } from '../proto/pptp/control.js';
+import { OcrpResult, GeneralErrorCode } from '../proto/pptp/wire.js';
 import { ServerCall } from './call.js';
-import { mppeStrengthText } from './ppp/ccp-mppe.js';
+import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';
 import { CaptureManager, type CaptureContext } from './capture.js';
 import { AaaRegistry, dynAuthClients, type AaaGroupStats } from './aaa/group.js';
-import type { AuthRequest } from './aaa/authenticator.js';
-import { DynAuthServer } from './aaa/radius/dynauth.js';
-import { nodeUdp, type UdpStack } from './aaa/radius/udp.js';
+import type { AuthRequest } from '../proto/authenticator.js';
+import { DynAuthServer } from '../proto/radius/dynauth.js';
+import { nodeUdp, type UdpStack } from '../proto/radius/udp.js';
 import { SourceGuard } from './source-guard.js';
 
 export interface PptpServerOptions {
@@ -169,7 +169,7 @@ export class PptpServer implements VpnServerApi {
    */
   private authenticatorFor(g: VpdnGroup, tunnel: Tunnel, ctx: () => { acctSessionId: string; nasPort: number }): Authenticator | undefined {
     const ca = g.clientAuthentication;
-    let backend: { authenticate(req: AuthRequest, c?: object): Promise<import('./aaa/authenticator.js').AuthResult> };
+    let backend: { authenticate(req: AuthRequest, c?: object): Promise<import('../proto/authenticator.js').AuthResult> };
     let noMppeKeys = false;
     if (!ca || ca.kind === 'local') backend = new LocalAuthenticator(() => this.cfg.vpdnUsers);
     else {

@@ -4,7 +4,7 @@
  * namespace of this test, dials a tiny fake server on the TAP's host
  * address. The fake server must receive the client's 156-octet SCCRQ and,
  * after answering SCCRP and OCRP, the client's LCP Configure-Request in
- * enhanced GRE through the raw socket of src/server/gre/linux.ts.
+ * enhanced GRE through the raw socket of src/proto/gre/linux.ts.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

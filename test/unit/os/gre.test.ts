@@ -1,5 +1,5 @@
 /**
- * Raw GRE (src/server/gre/linux.ts) between two namespaces over a veth pair:
+ * Raw GRE (src/proto/gre/linux.ts) between two namespaces over a veth pair:
  * a packet each way arrives intact with the right from/to, a packet larger
  * than the link MTU is fragmented and reassembled (DF is not set), GRE to
  * another local address is ignored when localAddress is given, one larger

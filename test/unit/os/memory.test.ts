@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { createMemoryGreNetwork } from '../../../src/server/gre/memory.js';
+import { createMemoryGreNetwork } from '../../../src/proto/gre/memory.js';
 import {
   attachTestKernel,
   buildIcmpEcho,
@@ -13,7 +13,7 @@ import {
   internetChecksum,
   parseIcmpEcho,
   parseIpv4,
-} from '../../../src/server/tun/memory.js';
+} from '../../../src/proto/tun/memory.js';
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 const settle = async (n = 5) => {

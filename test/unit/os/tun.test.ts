@@ -1,5 +1,5 @@
 /**
- * The Linux TUN (src/server/tun/linux.ts), in a namespace of its own: a
+ * The Linux TUN (src/proto/tun/linux.ts), in a namespace of its own: a
  * child process opens the TUN and answers ICMP echo for a client address
  * routed into it; `ping` in the namespace must get every answer, and
  * close() must remove the device and let the process exit by itself.

@@ -6,13 +6,13 @@ import {
   PptpControlConnection,
   type OutgoingCallDecision,
   type PptpControlOptions,
-} from '../../../src/server/pptp/control.js';
+} from '../../../src/proto/pptp/control.js';
 import {
   decodeControlMessage,
   encodeControlMessage,
   type ControlMessage,
   type OutgoingCallRequest,
-} from '../../../src/server/pptp/wire.js';
+} from '../../../src/proto/pptp/wire.js';
 import { fromHex } from '../../../src/util/hex.js';
 import { CAPTURE_CONTROL } from '../../fixtures/pptp/control.js';
 

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CaptureManager } from '../../../src/server/capture.js';
-import { encodeControlMessage } from '../../../src/server/pptp/wire.js';
-import { encodeGre } from '../../../src/server/gre/wire.js';
-import { buildIcmpEcho } from '../../../src/server/tun/memory.js';
+import { encodeControlMessage } from '../../../src/proto/pptp/wire.js';
+import { encodeGre } from '../../../src/proto/gre/wire.js';
+import { buildIcmpEcho } from '../../../src/proto/tun/memory.js';
 import { fromHex } from '../../../src/util/hex.js';
 import { pcapTempDir, tsharkAvailable, tsharkCheck } from '../../harness/tshark.js';
 

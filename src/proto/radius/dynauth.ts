@@ -15,8 +15,8 @@
  * `DynAuthEngine.handle()` is the socket-free engine; `DynAuthServer` binds
  * it to a UDP port (default 3799).
  */
-import type { DebugBus } from '../../../debug/bus.js';
-import type { Clock } from '../../../util/clock.js';
+import type { DebugBus } from '../../debug/bus.js';
+import type { Clock } from '../../util/clock.js';
 import {
   attribute,
   codeName,

@@ -5,14 +5,14 @@
  * MS-MPPE-Send/Recv-Key or MS-CHAP-MPPE-Keys, Framed-IP-Address,
  * Session-Timeout, Idle-Timeout and Class; MS-CHAP-Error passed through.
  */
-import type { DebugBus } from '../../../debug/bus.js';
+import type { DebugBus } from '../../debug/bus.js';
 import type { AuthRequest, AuthResult, MppeMasterKeys } from '../authenticator.js';
 import {
   decryptMppeKeyAttribute,
   decryptMsChapMppeKeys,
   mppeKeysFromMsChapMppeKeys,
   mppeKeysFromSendRecv,
-} from '../../crypto/radius-keys.js';
+} from '../crypto/radius-keys.js';
 import type { RadiusClient, RadiusServerConfig } from './client.js';
 import {
   attribute,

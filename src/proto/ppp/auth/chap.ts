@@ -13,7 +13,7 @@
  * does this; seed 003 shows the PIX sending Success twice).
  */
 import type { Timer } from '../../../util/clock.js';
-import type { AuthResult, MppeMasterKeys } from '../../aaa/authenticator.js';
+import type { AuthResult, MppeMasterKeys } from '../../authenticator.js';
 import { chapLabel } from '../print.js';
 import { type AuthContext, type AuthEngine, logAuthResult, logAuthStart, nameString, traceAuthPacket } from './common.js';
 import type { ChapDigest } from './digests.js';

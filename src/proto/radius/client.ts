@@ -11,8 +11,8 @@
  * Nothing here blocks: every request is a promise that resolves once,
  * answered, timed out or closed; timers come from the Clock.
  */
-import type { DebugBus } from '../../../debug/bus.js';
-import type { Clock, Timer } from '../../../util/clock.js';
+import type { DebugBus } from '../../debug/bus.js';
+import type { Clock, Timer } from '../../util/clock.js';
 import { codeName, decodePacket, verifyResponse, type RadiusPacket } from './codec.js';
 import { attributeLines, hexGroups, requestTag } from './debug.js';
 import { Code } from './dictionary.js';

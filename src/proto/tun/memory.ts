@@ -8,7 +8,7 @@
  * addresses routed into the device (TTL decremented), so an in-process test
  * can ping the server and ping from one client to another across it.
  */
-import { ipToNumber } from '../ipv4.js';
+import { ipToNumber } from '../ip/ipv4.js';
 import type { TunDevice } from './device.js';
 
 export interface MemoryTun extends TunDevice {

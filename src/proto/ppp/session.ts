@@ -41,7 +41,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock, Timer } from '../../util/clock.js';
 import type { DebugBus, DebugCategory, DebugContext } from '../../debug/bus.js';
 import type { AuthProtocol, MppeSetting } from '../../config/model.js';
-import type { Authenticator, MppeMasterKeys } from '../aaa/authenticator.js';
+import type { Authenticator, MppeMasterKeys } from '../authenticator.js';
 import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, encodeFrame, u32, type FrameCompression } from './frame.js';
 import type { FsmTrace } from './fsm.js';
 import { Lcp, type LcpEvents } from './lcp.js';

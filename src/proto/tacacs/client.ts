@@ -10,8 +10,8 @@
  * told apart by session_id).
  */
 import { randomBytes } from 'node:crypto';
-import type { DebugBus } from '../../../debug/bus.js';
-import type { Clock, Timer } from '../../../util/clock.js';
+import type { DebugBus } from '../../debug/bus.js';
+import type { Clock, Timer } from '../../util/clock.js';
 import { Flags, PacketReader, encodeHeader, obfuscate, type Header } from './codec.js';
 import type { TcpConnector, TcpStream } from './tcp.js';
 

@@ -8,7 +8,7 @@
  *   MS-CHAPv2  | Peer-Challenge (16) | Reserved (8, zero) | NT-Response (24) | Flags (1, zero) |
  */
 import type { AuthProtocol } from '../../../config/model.js';
-import type { AuthRequest, MppeMasterKeys } from '../../aaa/authenticator.js';
+import type { AuthRequest, MppeMasterKeys } from '../../authenticator.js';
 import {
   chapMd5Response,
   mppeMasterKeysV1,

@@ -10,8 +10,8 @@
  *   reply becomes framedIp; FAIL refuses the user.
  * - Accounting START / WATCHDOG / STOP records with PPP arguments.
  */
-import type { DebugBus } from '../../../debug/bus.js';
-import type { Clock } from '../../../util/clock.js';
+import type { DebugBus } from '../../debug/bus.js';
+import type { Clock } from '../../util/clock.js';
 import type { AuthRequest, AuthResult } from '../authenticator.js';
 import type { AccountingSession } from '../radius/accounting.js';
 import type { AuthContext } from '../radius/auth.js';

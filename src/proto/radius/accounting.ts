@@ -7,8 +7,8 @@
  * queue is full (the oldest Interim-Update goes first, since a later record
  * carries newer totals). Acct-Delay-Time tells the server how late a record is.
  */
-import type { DebugBus } from '../../../debug/bus.js';
-import type { Clock, Timer } from '../../../util/clock.js';
+import type { DebugBus } from '../../debug/bus.js';
+import type { Clock, Timer } from '../../util/clock.js';
 import type { RadiusClient } from './client.js';
 import { encodeAccountingRequest, type AttrSpec } from './codec.js';
 import { TerminateCause, type TerminateCauseName } from './dictionary.js';
