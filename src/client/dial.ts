@@ -24,13 +24,13 @@ import type { AuthProtocol, MppeSetting } from '../config/model.js';
 import type { GreSocket } from '../proto/gre/socket.js';
 import { GreCallWindow, type GreWindowStatus } from '../proto/gre/window.js';
 import type { GrePacket } from '../proto/gre/wire.js';
-import { PptpClientControl, type PptpClientProfile, type ClientState } from '../proto/pptp/client.js';
+import { PptpClientControl, type PptpClientProfile, type ClientState } from '../proto/pptp/client-control.js';
 import type { CallDisconnectNotify, OutgoingCallReply } from '../proto/pptp/wire.js';
 import { PppSession, type PppStatus, type PppUpInfo } from '../proto/ppp/session.js';
 import { ClientGreMux } from './gre-mux.js';
 import { DialError, PeerSignals, classifyFailure } from './failure.js';
 import { IcmpHost, type PingOptions, type PingResult } from './icmp-host.js';
-import { personality, type ProfileName } from './profiles.js';
+import { personality, type ProfileName } from './personalities.js';
 
 export interface DialOptions {
   /** IPv4 address of the server (loopback, or an address inside a test namespace). */

@@ -21,7 +21,7 @@ import { createApp, type App } from '../cli/app.js';
 import type { ShellSession } from '../cli/session.js';
 import { dialPptp, type PptpClient } from '../client/dial.js';
 import { DialError } from '../client/failure.js';
-import type { ProfileName } from '../client/profiles.js';
+import type { ProfileName } from '../client/personalities.js';
 import type { AuthProtocol, MppeSetting } from '../config/model.js';
 import type { Attempt, LabBackend, Outcome } from './backend.js';
 import type { ClientSpec } from './scenarios.js';

@@ -17,7 +17,7 @@
  * terminated by peer", "MPPE required but peer ...") and named with the
  * Windows error the same fault gives a Windows client.
  */
-import type { ProfileName } from '../client/profiles.js';
+import type { ProfileName } from '../client/personalities.js';
 import type { AuthProtocol } from '../config/model.js';
 import type { Attempt, LabBackend, Outcome } from './backend.js';
 import { runScenario } from './run.js';

@@ -11,7 +11,7 @@
  * inside the memory TUN only) and the VM's namespace.
  */
 import type { AuthProtocol } from '../config/model.js';
-import type { ProfileName } from '../client/profiles.js';
+import type { ProfileName } from '../client/personalities.js';
 import { ipToInt } from '../config/ip.js';
 import { numberToIp } from '../proto/ip/ipv4.js';
 

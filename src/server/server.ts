@@ -23,7 +23,7 @@ import { decodeGre } from '../proto/gre/wire.js';
 import { Listeners, wantedListeners, type ListenerSpec } from './listeners.js';
 import { AddressPools } from './pool.js';
 import { CallIdAllocator } from '../proto/pptp/call-id.js';
-import { PptpControlConnection } from '../proto/pptp/control.js';
+import { PptpControlConnection } from '../proto/pptp/server-control.js';
 import { OcrpResult, GeneralErrorCode } from '../proto/pptp/wire.js';
 import { ServerCall } from './call.js';
 import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';

@@ -10,7 +10,7 @@ import { DialError } from '../../src/client/failure.js';
 import type { PptpClient } from '../../src/client/dial.js';
 import { encodeControlMessage, CdnResult } from '../../src/proto/pptp/wire.js';
 import { encodeGre } from '../../src/proto/gre/wire.js';
-import { WINDOWS10_PROFILE } from '../../src/proto/pptp/client.js';
+import { WINDOWS10_PROFILE } from '../../src/proto/pptp/client-control.js';
 import { activeResources, settle, startRig, until, vpnConfig, TUNNEL_IP, type Rig } from './inprocess-harness.js';
 
 async function pingsFine(c: PptpClient, what: string): Promise<void> {

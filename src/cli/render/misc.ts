@@ -1,7 +1,7 @@
 /** `show debug`, `show logging`, `show version` (pure renderers). */
 import type { LoggingSettings } from '../../config/running.js';
 import type { DebugFlag, LogCounters } from '../logging.js';
-import { severityName } from './syslog.js';
+import { severityName } from '../../debug/pix-syslog.js';
 
 /** One `debug ...` line per active switch, as the user would type it. */
 export function renderShowDebug(flags: DebugFlag[]): string[] {

@@ -18,7 +18,7 @@
  * reported up when IPCP is open and CCP has settled. With MPPE on, IP only
  * travels encrypted.
  *
- * The client role takes a PppClientProfile (profiles.ts): Windows 10 or
+ * The client role takes a PppClientProfile (client-profiles.ts): Windows 10 or
  * pppd on the wire (options and their order, identifiers, Identification,
  * IPv6CP, NCP order, FF 03 on LCP, Terminate-Request data).
  *
@@ -49,7 +49,7 @@ import { Ipcp, type IpcpEvents } from './ipcp.js';
 import { Ccp, policyMppeNegotiation, type CcpEvents, type MppeAgreed, type MppeNegotiation } from './ccp.js';
 import { Ipv6cp } from './ipv6cp.js';
 import { cbcpClientStep, cbcpLine } from './cbcp.js';
-import { BASIC_PPP_PROFILE, type NcpName, type PppClientProfile } from './profiles.js';
+import { BASIC_PPP_PROFILE, type NcpName, type PppClientProfile } from './client-profiles.js';
 import { MPPE_BIT_A_FLUSHED, MPPE_HEADER_LEN, MppeDecryptor, MppeEncryptor } from './mppe.js';
 import type { AuthContext, AuthEngine, AuthFailureKind, AuthOutcome, AuthSuccess } from './auth/common.js';
 import { PapClient, PapServer } from './auth/pap.js';
@@ -66,7 +66,7 @@ import {
   stateLine,
   timeoutLine,
   type PppPhase,
-} from './print.js';
+} from '../../debug/cisco-ppp.js';
 
 export type { PppPhase };
 
@@ -608,7 +608,7 @@ export class PppSession {
     }
   }
 
-  /** Windows Terminate-Request data: magic, uptime in ms, four zero octets (see profiles.ts). */
+  /** Windows Terminate-Request data: magic, uptime in ms, four zero octets (see client-profiles.ts). */
   private windowsTerminateData(): Buffer {
     const up = this.lcpUpAt === undefined ? 0 : Math.max(0, this.opts.clock.now() - this.lcpUpAt);
     return Buffer.concat([u32(this.lcp.negotiated.ourMagic), u32(up >>> 0), Buffer.alloc(4)]);

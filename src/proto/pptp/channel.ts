@@ -2,8 +2,8 @@
  * What both ends of a PPTP control connection share: framing the TCP
  * stream, decoding, sending, counters, `debug vpdn` I/O lines, error
  * counting, the Echo-Request keepalive (RFC 2637 section 4.1.4) and the
- * once-only close. The server role (control.ts) and the client role
- * (client.ts) add their state machines on top.
+ * once-only close. The server role (server-control.ts) and the client role
+ * (client-control.ts) add their state machines on top.
  *
  * Owns no socket and no real clock: bytes go out through `send`, time comes
  * from the Clock.
@@ -22,7 +22,7 @@ import {
   type EchoReply,
   type EchoRequest,
 } from './wire.js';
-import { pptpPrefix } from './print.js';
+import { pptpPrefix } from '../../debug/cisco-pptp.js';
 
 export interface ControlChannelOptions {
   /** Our tunnel id: the `Tnl N` of debug lines and `show vpdn`. */

@@ -14,7 +14,7 @@
 import type { DebugBus } from '../../debug/bus.js';
 import type { Clock, Timer } from '../../util/clock.js';
 import { codeName, decodePacket, verifyResponse, type RadiusPacket } from './codec.js';
-import { attributeLines, hexGroups, requestTag } from './debug.js';
+import { attributeLines, hexGroups, requestTag } from '../../debug/cisco-radius.js';
 import { Code } from './dictionary.js';
 import type { UdpPeer, UdpSocket, UdpStack } from './udp.js';
 

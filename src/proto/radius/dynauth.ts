@@ -28,7 +28,7 @@ import {
   type AttrSpec,
   type RadiusPacket,
 } from './codec.js';
-import { attributeLines } from './debug.js';
+import { attributeLines } from '../../debug/cisco-radius.js';
 import { Attr, Code, ErrorCause } from './dictionary.js';
 import type { UdpPeer, UdpSocket, UdpStack } from './udp.js';
 

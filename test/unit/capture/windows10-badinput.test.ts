@@ -16,7 +16,7 @@ import { PptpFramer } from '../../../src/proto/pptp/framer.js';
 import { decodeControlMessage, type ControlWireErrorCode } from '../../../src/proto/pptp/wire.js';
 import { decodeGre } from '../../../src/proto/gre/wire.js';
 import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, decodeOptions, encodeOption } from '../../../src/proto/ppp/frame.js';
-import { authPacketLine, cpPacketLines, ioEncrLine, ioRcvdLines } from '../../../src/proto/ppp/print.js';
+import { authPacketLine, cpPacketLines, ioEncrLine, ioRcvdLines } from '../../../src/debug/cisco-ppp.js';
 import { decodeMppeOption } from '../../../src/proto/ppp/ccp-mppe.js';
 import { MppeDecryptor } from '../../../src/proto/ppp/mppe.js';
 import { PppSession, type PppUpInfo } from '../../../src/proto/ppp/session.js';

@@ -18,7 +18,7 @@ import {
   encodeControlMessage,
   type ControlMessage,
 } from '../../../src/proto/pptp/wire.js';
-import { ocrqParameterLines, pptpPrefix, sccrqParameterLines } from '../../../src/proto/pptp/print.js';
+import { ocrqParameterLines, pptpPrefix, sccrqParameterLines } from '../../../src/debug/cisco-pptp.js';
 import { decodeGre, encodeGre, type GrePacket } from '../../../src/proto/gre/wire.js';
 import {
   CP_CODE,
@@ -40,7 +40,7 @@ import {
   ioEncrLine,
   ioRcvdLines,
   protocolName,
-} from '../../../src/proto/ppp/print.js';
+} from '../../../src/debug/cisco-ppp.js';
 import { decodeMppeOption, describeMppeValue, encodeMppeOption } from '../../../src/proto/ppp/ccp-mppe.js';
 import {
   MPPE_BIT_A_FLUSHED,

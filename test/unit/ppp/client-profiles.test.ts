@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, decodeOptions } from '../../../src/proto/ppp/frame.js';
-import { LINUX_PPP_PROFILE, WINDOWS10_PPP_PROFILE } from '../../../src/proto/ppp/profiles.js';
+import { LINUX_PPP_PROFILE, WINDOWS10_PPP_PROFILE } from '../../../src/proto/ppp/client-profiles.js';
 import { PppSession, type PppUpInfo } from '../../../src/proto/ppp/session.js';
 import { MppeDecryptor } from '../../../src/proto/ppp/mppe.js';
 import { mppeMasterKeysV2 } from '../../../src/proto/crypto/mschap.js';

@@ -12,7 +12,7 @@
  */
 import { FakeClock } from '../../../src/util/clock.js';
 import { DebugBus, DEBUG_CATEGORIES } from '../../../src/debug/bus.js';
-import { PptpControlConnection } from '../../../src/proto/pptp/control.js';
+import { PptpControlConnection } from '../../../src/proto/pptp/server-control.js';
 import { decodeGre } from '../../../src/proto/gre/wire.js';
 import { PppSession } from '../../../src/proto/ppp/session.js';
 import { MppeDecryptor } from '../../../src/proto/ppp/mppe.js';

@@ -14,7 +14,7 @@
  */
 import type { Timer } from '../../../util/clock.js';
 import type { AuthResult, MppeMasterKeys } from '../../authenticator.js';
-import { chapLabel } from '../print.js';
+import { chapLabel } from '../../../debug/cisco-ppp.js';
 import { type AuthContext, type AuthEngine, logAuthResult, logAuthStart, nameString, traceAuthPacket } from './common.js';
 import type { ChapDigest } from './digests.js';
 

@@ -6,7 +6,7 @@ import type { Clock } from '../../../util/clock.js';
 import type { DebugBus } from '../../../debug/bus.js';
 import type { AuthProtocol } from '../../../config/model.js';
 import type { AuthResult, Authenticator, MppeMasterKeys } from '../../authenticator.js';
-import { authPacketLine } from '../print.js';
+import { authPacketLine } from '../../../debug/cisco-ppp.js';
 
 export type AuthSuccess = Extract<AuthResult, { ok: true }>;
 

@@ -6,7 +6,7 @@ import {
   PptpControlConnection,
   type OutgoingCallDecision,
   type PptpControlOptions,
-} from '../../../src/proto/pptp/control.js';
+} from '../../../src/proto/pptp/server-control.js';
 import {
   decodeControlMessage,
   encodeControlMessage,

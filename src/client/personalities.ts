@@ -1,5 +1,5 @@
 /**
- * Client personalities: the PPTP control fields (pptp/client.ts profiles)
+ * Client personalities: the PPTP control fields (proto/pptp/client-control.ts profiles)
  * plus what that client accepts in PPP by default.
  *
  *   windows10: MS-CHAPv2 only and "Require encryption" (the Windows 10
@@ -9,7 +9,7 @@
  *              server offers it.
  */
 import type { AuthProtocol, MppeSetting } from '../config/model.js';
-import { LINUX_PPTP_PROFILE, WINDOWS10_PROFILE, type PptpClientProfile } from '../proto/pptp/client.js';
+import { LINUX_PPTP_PROFILE, WINDOWS10_PROFILE, type PptpClientProfile } from '../proto/pptp/client-control.js';
 
 export type ProfileName = 'linux' | 'windows10';
 

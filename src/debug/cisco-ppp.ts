@@ -13,8 +13,8 @@
  *   (seed 000): `Vi1 LCP: O PROTREJ [Open] id 5 len 16 protocol CCP (0x80FD...)`.
  *   The `[state]` labels come from STATE_LABEL, the only such map.
  */
-import { CP_CODE, PPP_PROTO, ipv4String } from './frame.js';
-import type { FsmState } from './fsm.js';
+import { CP_CODE, PPP_PROTO, ipv4String } from '../proto/ppp/frame.js';
+import type { FsmState } from '../proto/ppp/fsm.js';
 
 /**
  * Hex the way the PIX dumps PPP data. Every dump in seed 003 of 23 octets

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex } from '../../../src/util/hex.js';
-import { cpPacketLines, ioRcvdLines, ioXmitLine, pixHex, phaseLine, stateLine } from '../../../src/proto/ppp/print.js';
+import { cpPacketLines, ioRcvdLines, ioXmitLine, pixHex, phaseLine, stateLine } from '../../../src/debug/cisco-ppp.js';
 
 test('debug ppp io lines as in seed 003', () => {
   assert.deepEqual(ioRcvdLines(1, fromHex('ff03c021010100170206000a00000506001137210702' + '08020d0306')), [

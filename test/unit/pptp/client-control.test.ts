@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../../src/util/clock.js';
 import { DebugBus } from '../../../src/debug/bus.js';
-import { PptpControlConnection } from '../../../src/proto/pptp/control.js';
+import { PptpControlConnection } from '../../../src/proto/pptp/server-control.js';
 import {
   PptpClientControl,
   WINDOWS10_PROFILE,
   LINUX_PPTP_PROFILE,
   type PptpClientProfile,
-} from '../../../src/proto/pptp/client.js';
+} from '../../../src/proto/pptp/client-control.js';
 import { CallIdAllocator } from '../../../src/proto/pptp/call-id.js';
 import { decodeControlMessage, type ControlMessage } from '../../../src/proto/pptp/wire.js';
 import { fromHex } from '../../../src/util/hex.js';

@@ -29,7 +29,7 @@
 import type { Clock, Timer } from '../../util/clock.js';
 import type { DebugBus } from '../../debug/bus.js';
 import { ControlChannel, type ControlCounters } from './channel.js';
-import { ocrqParameterLines, sccrqParameterLines } from './print.js';
+import { ocrqParameterLines, sccrqParameterLines } from '../../debug/cisco-pptp.js';
 import {
   CdnResult,
   GeneralErrorCode,
@@ -47,7 +47,7 @@ import {
   type WanErrorNotify,
 } from './wire.js';
 
-export { PptpClientControl } from './client.js';
+export { PptpClientControl } from './client-control.js';
 
 export type ControlState = 'wt-sccrq' | 'estabd' | 'wt-stop-reply' | 'closed';
 export type CallState = 'wt-vacc' | 'estabd';

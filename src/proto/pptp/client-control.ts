@@ -14,7 +14,7 @@
 import type { Clock, Timer } from '../../util/clock.js';
 import type { DebugBus } from '../../debug/bus.js';
 import { ControlChannel } from './channel.js';
-import { sccrqParameterLines } from './print.js';
+import { sccrqParameterLines } from '../../debug/cisco-pptp.js';
 import {
   ANY_TYPE,
   GeneralErrorCode,

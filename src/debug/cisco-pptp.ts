@@ -9,7 +9,7 @@
  *
  * Only called after `bus.on(category)` said yes.
  */
-import type { OutgoingCallRequest, StartControlConnectionReply, StartControlConnectionRequest } from './wire.js';
+import type { OutgoingCallRequest, StartControlConnectionReply, StartControlConnectionRequest } from '../proto/pptp/wire.js';
 
 /** `Tnl 42 PPTP:` or, for a call, `Tnl/Cl 42/7 PPTP:`. */
 export function pptpPrefix(tunnelId: number, callId?: number): string {

@@ -9,8 +9,8 @@
  * Passwords, CHAP/MS-CHAP responses, MPPE keys and Message-Authenticators
  * print as `*`; the shared secret never reaches this module.
  */
-import { attributeName, type RadiusPacket } from './codec.js';
-import { Attr, SECRET_ATTRIBUTES, SECRET_MS_ATTRIBUTES, VENDOR_MICROSOFT } from './dictionary.js';
+import { attributeName, type RadiusPacket } from '../proto/radius/codec.js';
+import { Attr, SECRET_ATTRIBUTES, SECRET_MS_ATTRIBUTES, VENDOR_MICROSOFT } from '../proto/radius/dictionary.js';
 
 const TEXT_ATTRIBUTES: ReadonlySet<number> = new Set([
   Attr.UserName,
