@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { radclientAvailable, startFreeRadius, type FreeRadius, type RadiusUser } from '../harness/radius.js';
+import { radclientAvailable, startFreeRadius, type FreeRadius, type RadiusUser } from '../../src/lab/rig/freeradius.js';
 import { DebugBus } from '../../src/debug/bus.js';
 import { systemClock } from '../../src/util/clock.js';
 import { nodeUdp } from '../../src/proto/radius/udp.js';

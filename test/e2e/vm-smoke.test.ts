@@ -8,8 +8,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { linuxVmAvailable, runLinuxClient, vmTapUp, type LinuxClientResult } from '../harness/linuxvm.js';
-import { LineReader, createNetns, deleteNetns, spawnNodeInNetns, uniqueNetnsName, waitExit } from '../harness/netns.js';
+import { linuxVmAvailable, runLinuxClient, vmTapUp, type LinuxClientResult } from '../../src/lab/rig/linux-vm-client.js';
+import { LineReader, createNetns, deleteNetns, uniqueNetnsName, waitExit } from '../../src/lab/rig/netns.js';
+import { spawnNodeInNetns } from '../harness/node-child.js';
 
 const cap = linuxVmAvailable();
 const SERVER = '10.99.0.1';

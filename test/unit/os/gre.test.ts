@@ -9,18 +9,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { canRoot, hasTool } from '../../harness/root.js';
-import {
-  LineReader,
-  createNetns,
-  deleteNetns,
-  runInNetns,
-  spawnInNetns,
-  spawnNodeInNetns,
-  uniqueNetnsName,
-  vethPair,
-  waitExit,
-} from '../../harness/netns.js';
+import { canRoot, hasTool } from '../../../src/lab/rig/capability.js';
+import { LineReader, createNetns, deleteNetns, runInNetns, spawnInNetns, uniqueNetnsName, vethPair, waitExit } from '../../../src/lab/rig/netns.js';
+import { spawnNodeInNetns } from '../../harness/node-child.js';
 
 const cap = canRoot();
 const A = '10.202.0.1';

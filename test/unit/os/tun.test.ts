@@ -7,16 +7,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { canRootWith } from '../../harness/root.js';
-import {
-  LineReader,
-  createNetns,
-  deleteNetns,
-  runInNetns,
-  spawnNodeInNetns,
-  uniqueNetnsName,
-  waitExit,
-} from '../../harness/netns.js';
+import { canRootWith } from '../../../src/lab/rig/capability.js';
+import { LineReader, createNetns, deleteNetns, runInNetns, uniqueNetnsName, waitExit } from '../../../src/lab/rig/netns.js';
+import { spawnNodeInNetns } from '../../harness/node-child.js';
 
 const cap = canRootWith('ping');
 const LOCAL = '10.201.0.1';

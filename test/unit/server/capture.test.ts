@@ -7,7 +7,7 @@ import { encodeControlMessage } from '../../../src/proto/pptp/wire.js';
 import { encodeGre } from '../../../src/proto/gre/wire.js';
 import { buildIcmpEcho } from '../../../src/proto/tun/memory.js';
 import { fromHex } from '../../../src/util/hex.js';
-import { pcapTempDir, tsharkAvailable, tsharkCheck } from '../../harness/tshark.js';
+import { pcapTempDir, tsharkAvailable, tsharkCheck } from '../../../src/lab/rig/tshark.js';
 
 const ctx = { interfaceName: 'outside', tunnel: 42, user: 'john' };
 const client = { address: '99.99.99.5', port: 1058 };

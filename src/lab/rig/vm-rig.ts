@@ -11,19 +11,10 @@
  * rig created and is removed by stopRig (and by the netns harness's exit
  * hooks if the test dies).
  */
-import { join } from 'node:path';
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { DEFAULT_TAP, runLinuxClient, vmTapUp, type LinuxClientResult } from './linuxvm.js';
+import { DEFAULT_TAP, runLinuxClient, vmTapUp, type LinuxClientResult } from './linux-vm-client.js';
 import { createNetns, deleteNetns, runInNetns, uniqueNetnsName, vethPair } from './netns.js';
 import { startProduct, type Product } from './product.js';
 import { captureAvailable, captureInNetns, tsharkAvailable, tsharkCheck, type TsharkReport } from './tshark.js';
-import { hasTool } from './root.js';
-
-const execFileP = promisify(execFile);
 
 export const ADDR = {
   /** The TAP host address: `ip address outside`, the listener and the server's PPP address. */
@@ -227,47 +218,4 @@ export function syslogLines(lines: string[], id: number): string[] {
 export function explain(r: DialResult): string {
   const tail = r.client.log.split('\n').filter((l) => !l.startsWith('[pptpvm]')).slice(-60).join('\n');
   return `\n--- VM (last 60 lines) ---\n${tail}\n--- product console ---\n${r.console.join('\n')}`;
-}
-
-const harnessDir = dirname(fileURLToPath(import.meta.url));
-
-/** test/harness/mppe_decrypt.py, from the sources or from the compiled tree (tsc does not copy it). */
-export function decryptScript(): string | undefined {
-  let d = harnessDir;
-  for (let i = 0; i < 8; i++) {
-    const p = join(d, 'test', 'harness', 'mppe_decrypt.py');
-    if (existsSync(p)) return p;
-    const here = join(d, 'mppe_decrypt.py');
-    if (existsSync(here)) return here;
-    d = dirname(d);
-  }
-  return undefined;
-}
-
-export interface DecryptReport {
-  auth?: 'mschap' | 'mschap-v2';
-  user: string | null;
-  authResponseOk: boolean | null;
-  keyBits: number | null;
-  stateless: boolean | null;
-  client: string | null;
-  server: string | null;
-  error?: string;
-  c2s?: { frames: number; ipv4: number; bad: string[]; icmp: [number, string, string][] };
-  s2c?: { frames: number; ipv4: number; bad: string[]; icmp: [number, string, string][] };
-}
-
-export function decryptAvailable(): { ok: true; script: string } | { ok: false; reason: string } {
-  const script = decryptScript();
-  if (!script) return { ok: false, reason: 'test/harness/mppe_decrypt.py not found' };
-  if (!hasTool('python3')) return { ok: false, reason: 'python3 missing' };
-  return { ok: true, script };
-}
-
-/** Runs the independent (Python, stdlib) MS-CHAPv2/MPPE decryptor over a capture. */
-export async function decryptCapture(pcap: string, password: string): Promise<DecryptReport> {
-  const a = decryptAvailable();
-  if (!a.ok) throw new Error(a.reason);
-  const { stdout } = await execFileP('python3', [a.script, pcap, password], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
-  return JSON.parse(stdout) as DecryptReport;
 }

@@ -1,5 +1,5 @@
 /**
- * Network namespaces for tests that need real interfaces.
+ * Network namespaces for the lab's rigs and the tests that need real interfaces.
  *
  * Every namespace gets a unique name `pt-<prefix>-<pid>-<n>` and is recorded
  * in a registry; everything recorded (namespaces, and the processes spawned
@@ -9,9 +9,6 @@
  * Nothing here touches the root namespace's addresses or routes.
  */
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 const NAME_PREFIX = 'pt-';
 const namespaces = new Set<string>();
@@ -238,29 +235,6 @@ export function stopChild(c: ChildProcess, graceMs = 3000): Promise<void> {
     });
     c.kill('SIGTERM');
   });
-}
-
-const harnessDir = dirname(fileURLToPath(import.meta.url));
-
-/**
- * The command line that runs a harness script (`name` without extension,
- * beside this file) under node: through tsx when running from the sources,
- * plain node when running the compiled dist/ tree.
- */
-export function nodeScriptCommand(name: string): { cmd: string; args: string[] } {
-  const ts = join(harnessDir, `${name}.ts`);
-  const js = join(harnessDir, `${name}.js`);
-  const flags = ['--openssl-legacy-provider'];
-  if (import.meta.url.endsWith('.ts') && existsSync(ts)) {
-    return { cmd: process.execPath, args: [...flags, '--import', import.meta.resolve('tsx'), ts] };
-  }
-  return { cmd: process.execPath, args: [...flags, js] };
-}
-
-/** Spawns a harness node script inside the namespace. */
-export function spawnNodeInNetns(ns: string, name: string, args: string[] = [], opts: SpawnOptions = {}): ChildProcess {
-  const { cmd, args: a } = nodeScriptCommand(name);
-  return spawnInNetns(ns, cmd, [...a, ...args], opts);
 }
 
 /** Collects a child's output lines and waits for the ones a test expects. */

@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { canRootWith, type Capability } from './root.js';
+import { canRootWith, type Capability } from './capability.js';
 
 export const DEFAULT_TAP = 'tap-pptp0';
 
@@ -72,7 +72,7 @@ export const VM_DIR = findVmDir();
 export function linuxVmAvailable(): Capability {
   const base = canRootWith('qemu-system-x86_64');
   if (!base.ok) return base;
-  if (!VM_DIR) return { ok: false, reason: 'test/vm/run-client.sh not found' };
+  if (!VM_DIR) return { ok: false, reason: 'test/vm/run-client.sh not found: the VM comes with a source checkout (test/vm/, built by test/vm/build.sh)' };
   const out = join(VM_DIR, 'out');
   if (!existsSync(join(out, 'initrd.img')) || !(existsSync(join(out, 'vmlinux')) || existsSync(join(out, 'vmlinuz')))) {
     return { ok: false, reason: 'VM image not built: run test/vm/build.sh (scripts/setup.sh --test does)' };

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LineReader, spawnInNetns, stopChild } from './netns.js';
-import { canRootWith, hasTool, type Capability } from './root.js';
+import { canRootWith, hasTool, type Capability } from './capability.js';
 
 const execFileP = promisify(execFile);
 

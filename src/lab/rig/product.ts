@@ -2,9 +2,9 @@
  * The product itself (bin/pix-pptpd) as a child process in a test
  * namespace: `--plain --config FILE`, its shell driven through stdin and
  * its console (prompts, command output, debug and syslog lines) read from
- * stdout. Used by the tests against real peers (the Linux client VM).
+ * stdout. Used by the lab's VM mode and the tests against real peers.
  *
- * Which build runs: the compiled tree this harness belongs to when it runs
+ * Which build runs: the compiled tree this file belongs to when it runs
  * from dist/ (dist/bin/pix-pptpd.js); from the sources, dist/bin/pix-pptpd.js
  * when it exists (the shell's grammar takes seconds to build under tsx),
  * else `node --import tsx bin/pix-pptpd.ts`. PIX_PPTPD_FROM=src forces the
@@ -62,10 +62,10 @@ function entryCommand(): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
   const flags = ['--openssl-legacy-provider'];
   if (import.meta.url.endsWith('.js')) {
-    // dist/test/harness/product.js -> dist/bin/pix-pptpd.js
-    return [...flags, join(here, '..', '..', 'bin', 'pix-pptpd.js')];
+    // dist/src/lab/rig/product.js -> dist/bin/pix-pptpd.js
+    return [...flags, join(here, '..', '..', '..', 'bin', 'pix-pptpd.js')];
   }
-  const root = join(here, '..', '..');
+  const root = join(here, '..', '..', '..');
   const dist = join(root, 'dist', 'bin', 'pix-pptpd.js');
   if (process.env.PIX_PPTPD_FROM !== 'src' && existsSync(dist)) return [...flags, dist];
   return [...flags, '--import', import.meta.resolve('tsx'), join(root, 'bin', 'pix-pptpd.ts')];
