@@ -19,7 +19,7 @@ import type { DebugBus } from '../debug/bus.js';
 import type { AuthProtocol, MppeSetting } from '../config/model.js';
 import type { GreSocket } from '../proto/gre/socket.js';
 import type { PptpClientProfile } from '../proto/pptp/client-control.js';
-import { buildIcmpEcho, parseIcmpEcho } from '../proto/tun/memory.js';
+import { buildIcmpEcho, parseIcmpEcho } from '../proto/ip/icmp.js';
 import { dialPptp, type PptpClient } from './dial.js';
 import { DialError } from './failure.js';
 import type { ProfileName } from './personalities.js';

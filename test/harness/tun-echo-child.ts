@@ -11,7 +11,7 @@
 import { createInterface } from 'node:readline';
 import { isDeviceGone } from '../../src/proto/tun/device.js';
 import { openTun } from '../../src/proto/tun/linux.js';
-import { buildIcmpEcho, parseIcmpEcho } from '../../src/proto/tun/memory.js';
+import { buildIcmpEcho, parseIcmpEcho } from '../../src/proto/ip/icmp.js';
 
 const [name, localAddress, clientAddress, mtu] = process.argv.slice(2);
 const errors: string[] = [];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CaptureManager } from '../../../src/server/capture.js';
 import { encodeControlMessage } from '../../../src/proto/pptp/wire.js';
 import { encodeGre } from '../../../src/proto/gre/wire.js';
-import { buildIcmpEcho } from '../../../src/proto/tun/memory.js';
+import { buildIcmpEcho } from '../../../src/proto/ip/icmp.js';
 import { fromHex } from '../../../src/util/hex.js';
 import { pcapTempDir, tsharkAvailable, tsharkCheck } from '../../../src/lab/rig/tshark.js';
 
