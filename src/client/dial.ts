@@ -148,12 +148,12 @@ class ClientSession implements PptpClient {
   /** The server cleared the call: give it a moment to send its StopCCRQ before we send ours. */
   private holdStop = false;
 
-  constructor(private readonly o: DialOptions) {
-    this.clock = o.clock ?? systemClock;
-    this.bus = o.bus ?? new DebugBus(() => this.clock.now());
-    this.mux = ClientGreMux.of(o.gre);
+  constructor(private readonly options: DialOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.bus = options.bus ?? new DebugBus(() => this.clock.now());
+    this.mux = ClientGreMux.of(options.gre);
     this.closed = new Promise((r) => (this.resolveClosed = r));
-    const persona = personality(o.profile);
+    const persona = personality(options.profile);
     this.control = new PptpClientControl({
       tunnelId: 0,
       send: (bytes) => {
@@ -176,10 +176,10 @@ class ClientSession implements PptpClient {
   dial(): Promise<PptpClient> {
     return new Promise<PptpClient>((resolve, reject) => {
       this.dialSettle = { resolve, reject };
-      this.dialTimer = setTimeout(() => this.fail(new DialError('timeout', `not up after ${this.o.timeoutMs ?? 15000} ms (${this.state})`)), this.o.timeoutMs ?? 15000);
+      this.dialTimer = setTimeout(() => this.fail(new DialError('timeout', `not up after ${this.options.timeoutMs ?? 15000} ms (${this.state})`)), this.options.timeoutMs ?? 15000);
       let socket: net.Socket;
       try {
-        socket = net.connect({ host: this.o.server, port: this.o.port ?? 1723, localAddress: this.o.localAddress });
+        socket = net.connect({ host: this.options.server, port: this.options.port ?? 1723, localAddress: this.options.localAddress });
       } catch (err) {
         // Bad address or port: nothing was opened.
         clearTimeout(this.dialTimer);
@@ -193,7 +193,7 @@ class ClientSession implements PptpClient {
       this.socket = socket;
       socket.setNoDelay(true);
       socket.on('connect', () => {
-        this.serverIp = (socket.remoteAddress ?? this.o.server).replace(/^::ffff:/, '');
+        this.serverIp = (socket.remoteAddress ?? this.options.server).replace(/^::ffff:/, '');
         this.state = 'control';
         this.control.start();
       });
@@ -224,7 +224,7 @@ class ClientSession implements PptpClient {
 
   private callConnected(callId: number, peerCallId: number, peerRecvWindow: number): void {
     this.peerCallId = peerCallId;
-    const persona = personality(this.o.profile);
+    const persona = personality(this.options.profile);
     const window = new GreCallWindow({
       clock: this.clock,
       debug: this.bus,
@@ -239,7 +239,7 @@ class ClientSession implements PptpClient {
       send: (pkt) => this.mux.send(this.serverIp, pkt),
     });
     this.window = window;
-    const mppe = this.o.mppe === null ? undefined : (this.o.mppe ?? persona.mppe);
+    const mppe = this.options.mppe === null ? undefined : (this.options.mppe ?? persona.mppe);
     const ppp = new PppSession({
       role: 'client',
       pppIfId: callId,
@@ -248,8 +248,8 @@ class ClientSession implements PptpClient {
       clock: this.clock,
       debug: this.bus,
       ifName: 'client',
-      group: { authProtocols: this.o.authProtocols ?? persona.authProtocols, mppe, dns: [], wins: [] },
-      credentials: { username: this.o.username, password: this.o.password },
+      group: { authProtocols: this.options.authProtocols ?? persona.authProtocols, mppe, dns: [], wins: [] },
+      credentials: { username: this.options.username, password: this.options.password },
       onUp: (info) => this.pppUp(info),
       onDown: (reason) => this.pppDown(reason),
       onIpPacket: (pkt) => this.ipIn(pkt),

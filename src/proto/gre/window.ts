@@ -110,7 +110,7 @@ function seqDiff(a: number, b: number): number {
 }
 
 export class GreCallWindow {
-  private readonly o: GreWindowOptions;
+  private readonly options: GreWindowOptions;
   private readonly ackDelayMs: number;
   private readonly ackTimeoutMs: number;
   private readonly lateWindow: number;
@@ -150,7 +150,7 @@ export class GreCallWindow {
   };
 
   constructor(opts: GreWindowOptions) {
-    this.o = opts;
+    this.options = opts;
     this.ackDelayMs = opts.ackDelayMs ?? 500;
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 3000;
     this.maxBacklog = opts.maxBacklog ?? 64;
@@ -162,7 +162,7 @@ export class GreCallWindow {
 
   /** The peer's window changed (it is fixed by OCRQ/OCRP in practice). */
   setPeerRecvWindow(n: number): void {
-    this.o.peerRecvWindow = n;
+    this.options.peerRecvWindow = n;
   }
 
   /**
@@ -171,7 +171,7 @@ export class GreCallWindow {
    * and dropped duplicates: false).
    */
   receive(pkt: GrePacket): boolean {
-    const o = this.o;
+    const o = this.options;
     if (o.debug.on('vpdn packet')) {
       let line = `${o.ifName} PPTP: Recvd xGRE pak from ${o.peerAddress}, Len ${pkt.length}`;
       if (pkt.seq !== undefined) line += `, seq ${pkt.seq}`;
@@ -220,7 +220,7 @@ export class GreCallWindow {
     }
     if (this.backlog.length >= this.maxBacklog) {
       this.stats.windowFull++;
-      const o = this.o;
+      const o = this.options;
       if (o.debug.on('vpdn error')) {
         o.debug.debug(
           'vpdn error',
@@ -237,7 +237,7 @@ export class GreCallWindow {
   }
 
   private transmit(payload: Uint8Array): void {
-    const o = this.o;
+    const o = this.options;
     const seq = this.nextSeq;
     const ack = this.received ? this.highest : undefined;
     const buf = scratchFor(GRE_MAX_HEADER_LENGTH + payload.length);
@@ -260,7 +260,7 @@ export class GreCallWindow {
   /** Send an ack-only packet now if something received is unacknowledged. */
   flushAck(): void {
     if (this.closed || this.unacked === 0 || !this.received) return;
-    const o = this.o;
+    const o = this.options;
     const ack = this.highest;
     const buf = scratchFor(GRE_MAX_HEADER_LENGTH);
     const hl = writeGreHeader(buf, 0, o.peerCallId, 0, undefined, ack);
@@ -296,7 +296,7 @@ export class GreCallWindow {
       seq: this.nextSeq,
       ack: this.ack,
       ackReceived: this.ackReceived,
-      peerRecvWindow: this.o.peerRecvWindow,
+      peerRecvWindow: this.options.peerRecvWindow,
       inFlight: this.inFlight(),
       ...this.stats,
     };
@@ -315,7 +315,7 @@ export class GreCallWindow {
   // ---- internals ----
 
   private sendingLine(packet: Buffer, seq: number | undefined, ack: number | undefined): string {
-    let line = `${this.o.ifName} PPTP: Sending xGRE pak to ${this.o.peerAddress}, Len ${packet.length}`;
+    let line = `${this.options.ifName} PPTP: Sending xGRE pak to ${this.options.peerAddress}, Len ${packet.length}`;
     if (seq !== undefined) line += `, seq ${seq}`;
     if (ack !== undefined) line += `, ack ${ack}`;
     return `${line}, data: ${ciscoHex(packet)}`;
@@ -328,7 +328,7 @@ export class GreCallWindow {
   }
 
   private hasRoom(): boolean {
-    const rws = this.o.peerRecvWindow;
+    const rws = this.options.peerRecvWindow;
     return rws <= 0 || this.inFlight() < rws;
   }
 
@@ -344,7 +344,7 @@ export class GreCallWindow {
   /** No ack for a whole ack timeout while packets wait: the outstanding ones are lost. */
   private armStallTimer(): void {
     if (this.stallTimer || this.closed) return;
-    this.stallTimer = this.o.clock.setTimer(this.ackTimeoutMs, () => {
+    this.stallTimer = this.options.clock.setTimer(this.ackTimeoutMs, () => {
       this.stallTimer = null;
       if (!this.backlog.length || this.hasRoom()) return this.drain();
       this.stats.ackTimeouts++;
@@ -375,7 +375,7 @@ export class GreCallWindow {
       return;
     }
     if (!this.ackTimer && !this.closed) {
-      this.ackTimer = this.o.clock.setTimer(this.ackDelayMs, () => {
+      this.ackTimer = this.options.clock.setTimer(this.ackDelayMs, () => {
         this.ackTimer = null;
         this.flushAck();
       });
@@ -389,7 +389,7 @@ export class GreCallWindow {
   }
 
   private reportOutOfSeq(s: number, dropped: boolean): void {
-    const o = this.o;
+    const o = this.options;
     const ctx = { tunnel: o.tunnelId };
     o.debug.syslog(
       603101,

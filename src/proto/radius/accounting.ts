@@ -89,7 +89,7 @@ export class RadiusAccounting {
   private readonly s = { acknowledged: 0, dropped: 0, superseded: 0, failedRounds: 0 };
   private readonly idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly o: RadiusAccountingOptions) {}
+  constructor(private readonly options: RadiusAccountingOptions) {}
 
   start(session: AccountingSession): void {
     this.enqueue('Start', session);
@@ -120,7 +120,7 @@ export class RadiusAccounting {
       sessionId: session.sessionId,
       user: session.username,
       attrs: this.attributes(kind, session, cause),
-      createdAt: this.o.clock.now(),
+      createdAt: this.options.clock.now(),
       inFlight: false,
     };
     if (kind === 'Interim-Update') {
@@ -130,22 +130,22 @@ export class RadiusAccounting {
         this.s.superseded++;
       }
     }
-    if (this.queue.length >= (this.o.maxQueue ?? 1000)) {
+    if (this.queue.length >= (this.options.maxQueue ?? 1000)) {
       const interim = this.queue.findIndex((r) => r.kind === 'Interim-Update' && !r.inFlight);
       if (interim >= 0) {
         this.queue.splice(interim, 1);
         this.s.dropped++;
       } else {
         this.s.dropped++;
-        if (this.o.debug.on('aaa accounting')) {
-          this.o.debug.debug('aaa accounting', `AAA/ACCT/PPP(${rec.sessionId}): queue full (${this.queue.length}), ${kind.toUpperCase()} record dropped`, { user: rec.user });
+        if (this.options.debug.on('aaa accounting')) {
+          this.options.debug.debug('aaa accounting', `AAA/ACCT/PPP(${rec.sessionId}): queue full (${this.queue.length}), ${kind.toUpperCase()} record dropped`, { user: rec.user });
         }
         return;
       }
     }
     this.queue.push(rec);
-    if (this.o.debug.on('aaa accounting')) {
-      this.o.debug.debug('aaa accounting', `AAA/ACCT/PPP(${rec.sessionId}): Queueing record is ${kind === 'Interim-Update' ? 'WATCHDOG' : kind.toUpperCase()} for user '${rec.user}'`, { user: rec.user });
+    if (this.options.debug.on('aaa accounting')) {
+      this.options.debug.debug('aaa accounting', `AAA/ACCT/PPP(${rec.sessionId}): Queueing record is ${kind === 'Interim-Update' ? 'WATCHDOG' : kind.toUpperCase()} for user '${rec.user}'`, { user: rec.user });
     }
     this.pump();
   }
@@ -156,8 +156,8 @@ export class RadiusAccounting {
       ['Acct-Session-Id', s.sessionId],
       ['User-Name', s.username],
     ];
-    if (this.o.nasIp) a.push(['NAS-IP-Address', this.o.nasIp]);
-    if (this.o.nasIdentifier) a.push(['NAS-Identifier', this.o.nasIdentifier]);
+    if (this.options.nasIp) a.push(['NAS-IP-Address', this.options.nasIp]);
+    if (this.options.nasIdentifier) a.push(['NAS-Identifier', this.options.nasIdentifier]);
     if (s.nasPort !== undefined) a.push(['NAS-Port', s.nasPort]);
     a.push(['NAS-Port-Type', 'Virtual'], ['Service-Type', 'Framed-User'], ['Framed-Protocol', 'PPP']);
     if (s.framedIp) a.push(['Framed-IP-Address', s.framedIp]);
@@ -166,7 +166,7 @@ export class RadiusAccounting {
     a.push(['Acct-Authentic', s.authentic ?? 'RADIUS']);
     if (kind !== 'Start') {
       const c = s.counters();
-      const secs = Math.max(0, Math.floor((this.o.clock.now() - s.startedAt) / 1000));
+      const secs = Math.max(0, Math.floor((this.options.clock.now() - s.startedAt) / 1000));
       a.push(
         ['Acct-Session-Time', secs],
         ['Acct-Input-Octets', c.inputOctets % GIGA],
@@ -185,7 +185,7 @@ export class RadiusAccounting {
     if (this.closed || this.paused || this.successor) return;
     const busy = new Set(this.queue.filter((r) => r.inFlight).map((r) => r.sessionId));
     for (const rec of this.queue) {
-      if (this.inFlight >= (this.o.concurrency ?? 16)) break;
+      if (this.inFlight >= (this.options.concurrency ?? 16)) break;
       if (rec.inFlight) continue;
       if (busy.has(rec.sessionId)) continue; // keeps Start before Stop for one session
       busy.add(rec.sessionId);
@@ -196,9 +196,9 @@ export class RadiusAccounting {
   }
 
   private async send(rec: AcctRecord): Promise<void> {
-    const delay = Math.floor((this.o.clock.now() - rec.createdAt) / 1000);
+    const delay = Math.floor((this.options.clock.now() - rec.createdAt) / 1000);
     const attrs: AttrSpec[] = delay > 0 ? [...rec.attrs, ['Acct-Delay-Time', delay]] : rec.attrs;
-    const out = await this.o.client.request({
+    const out = await this.options.client.request({
       kind: 'acct',
       user: rec.user,
       encode: (server, id) => {
@@ -211,8 +211,8 @@ export class RadiusAccounting {
     if (out.ok) {
       this.remove(rec);
       this.s.acknowledged++;
-      if (this.o.debug.on('aaa accounting')) {
-        this.o.debug.debug('aaa accounting', `AAA/ACCT/PPP(${rec.sessionId}): ${rec.kind === 'Interim-Update' ? 'WATCHDOG' : rec.kind.toUpperCase()} record acknowledged by ${out.server.address}`, { user: rec.user });
+      if (this.options.debug.on('aaa accounting')) {
+        this.options.debug.debug('aaa accounting', `AAA/ACCT/PPP(${rec.sessionId}): ${rec.kind === 'Interim-Update' ? 'WATCHDOG' : rec.kind.toUpperCase()} record acknowledged by ${out.server.address}`, { user: rec.user });
       }
     } else if (this.successor) {
       this.remove(rec);
@@ -223,11 +223,11 @@ export class RadiusAccounting {
     } else if (out.reason !== 'closed' && !this.paused && !this.closed) {
       this.s.failedRounds++;
       this.paused = true;
-      const retry = this.o.retryMs ?? 10_000;
-      if (this.o.debug.on('aaa accounting')) {
-        this.o.debug.debug('aaa accounting', `AAA/ACCT: no accounting server answered, ${this.queue.length} records queued, retry in ${Math.round(retry / 1000)} s`);
+      const retry = this.options.retryMs ?? 10_000;
+      if (this.options.debug.on('aaa accounting')) {
+        this.options.debug.debug('aaa accounting', `AAA/ACCT: no accounting server answered, ${this.queue.length} records queued, retry in ${Math.round(retry / 1000)} s`);
       }
-      this.retryTimer = this.o.clock.setTimer(retry, () => {
+      this.retryTimer = this.options.clock.setTimer(retry, () => {
         this.retryTimer = undefined;
         this.paused = false;
         this.pump();
@@ -252,7 +252,7 @@ export class RadiusAccounting {
 
   private adopt(recs: AcctRecord[]): void {
     for (const r of recs) {
-      if (this.queue.length >= (this.o.maxQueue ?? 1000)) {
+      if (this.queue.length >= (this.options.maxQueue ?? 1000)) {
         this.s.dropped++;
         continue;
       }

@@ -113,15 +113,15 @@ export function mppeKeysFromAccept(req: AuthRequest, reply: RadiusPacket, secret
 }
 
 export class RadiusAuthenticator {
-  constructor(private readonly o: RadiusAuthOptions) {}
+  constructor(private readonly options: RadiusAuthOptions) {}
 
   async authenticate(req: AuthRequest, ctx: AuthContext = {}): Promise<AuthResult> {
-    const d = this.o.debug;
+    const d = this.options.debug;
     const ctxUser = { user: req.username };
     if (d.on('aaa authentication')) {
-      d.debug('aaa authentication', `AAA/AUTHEN/PPP: user '${req.username}' method ${methodName(req)} server group ${this.o.group}`, ctxUser);
+      d.debug('aaa authentication', `AAA/AUTHEN/PPP: user '${req.username}' method ${methodName(req)} server group ${this.options.group}`, ctxUser);
     }
-    const outcome = await this.o.client.request({
+    const outcome = await this.options.client.request({
       kind: 'auth',
       user: req.username,
       encode: (server, identifier) => {
@@ -146,8 +146,8 @@ export class RadiusAuthenticator {
 
   private nasAttributes(ctx: AuthContext): AttrSpec[] {
     const a: AttrSpec[] = [];
-    if (this.o.nasIp) a.push(['NAS-IP-Address', this.o.nasIp]);
-    if (this.o.nasIdentifier) a.push(['NAS-Identifier', this.o.nasIdentifier]);
+    if (this.options.nasIp) a.push(['NAS-IP-Address', this.options.nasIp]);
+    if (this.options.nasIdentifier) a.push(['NAS-Identifier', this.options.nasIdentifier]);
     if (ctx.nasPort !== undefined) a.push(['NAS-Port', ctx.nasPort]);
     a.push(['NAS-Port-Type', 'Virtual'], ['Service-Type', 'Framed-User'], ['Framed-Protocol', 'PPP']);
     if (ctx.callingStationId) a.push(['Calling-Station-Id', ctx.callingStationId]);
@@ -167,8 +167,8 @@ export class RadiusAuthenticator {
       const s = identText(ms(reply, MsAttr.Chap2Success));
       if (!s || !/^S=[0-9A-Fa-f]{40}/.test(s)) {
         // RFC 2759: without the authenticator response the peer would hang up; treat as a refusal.
-        if (this.o.debug.on('aaa authentication')) {
-          this.o.debug.debug('aaa authentication', `AAA/AUTHEN/PPP: Access-Accept for '${req.username}' carries no valid MS-CHAP2-Success`, { user: req.username });
+        if (this.options.debug.on('aaa authentication')) {
+          this.options.debug.debug('aaa authentication', `AAA/AUTHEN/PPP: Access-Accept for '${req.username}' carries no valid MS-CHAP2-Success`, { user: req.username });
         }
         return { ok: false, reason: 'denied', message: 'E=691 R=0 V=3' };
       }
@@ -177,8 +177,8 @@ export class RadiusAuthenticator {
     if (req.method === 'mschap' || req.method === 'mschap-v2') {
       const m = mppeKeysFromAccept(req, reply, secret, requestAuthenticator);
       if (m.keys) result.mppe = m.keys;
-      else if (m.problem && this.o.debug.on('aaa authentication')) {
-        this.o.debug.debug('aaa authentication', `AAA/AUTHEN/PPP: ignoring MPPE keys for '${req.username}': ${m.problem}`, { user: req.username });
+      else if (m.problem && this.options.debug.on('aaa authentication')) {
+        this.options.debug.debug('aaa authentication', `AAA/AUTHEN/PPP: ignoring MPPE keys for '${req.username}': ${m.problem}`, { user: req.username });
       }
     }
     const ip = ipAttribute(reply, Attr.FramedIpAddress);

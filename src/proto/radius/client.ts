@@ -167,8 +167,8 @@ export class RadiusClient {
   private allDead = 0;
   private readonly drainWaiters: (() => void)[] = [];
 
-  constructor(private readonly o: RadiusClientOptions) {
-    this.servers = o.servers.map((cfg) => ({
+  constructor(private readonly options: RadiusClientOptions) {
+    this.servers = options.servers.map((cfg) => ({
       cfg,
       failures: 0,
       deadUntil: 0,
@@ -203,17 +203,17 @@ export class RadiusClient {
 
   async request(spec: RadiusRequestSpec): Promise<RadiusOutcome> {
     if (this.closed) return { ok: false, reason: 'closed' };
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     const alive = this.servers.filter((s) => s.deadUntil <= now);
     if (alive.length === 0) {
       this.allDead++;
-      if (this.o.debug.on('radius')) this.o.debug.debug('radius', `RADIUS: No active servers in group ${this.o.group ?? ''}`.trimEnd(), { user: spec.user });
+      if (this.options.debug.on('radius')) this.options.debug.debug('radius', `RADIUS: No active servers in group ${this.options.group ?? ''}`.trimEnd(), { user: spec.user });
       return { ok: false, reason: this.servers.length === 0 ? 'timeout' : 'all-dead' };
     }
     for (let i = 0; i < alive.length; i++) {
       const server = alive[i]!;
-      if (i > 0 && this.o.debug.on('radius')) {
-        this.o.debug.debug('radius', `RADIUS: Fail-over to (${peerText(server.cfg)})`, { user: spec.user });
+      if (i > 0 && this.options.debug.on('radius')) {
+        this.options.debug.debug('radius', `RADIUS: Fail-over to (${peerText(server.cfg)})`, { user: spec.user });
       }
       const r = await this.tryServer(server, spec);
       if (r === 'closed') return { ok: false, reason: 'closed' };
@@ -223,11 +223,11 @@ export class RadiusClient {
         return { ok: true, server: server.cfg, response: r.response, requestAuthenticator: r.authenticator, rttMs: r.rttMs };
       }
       server.failures++;
-      const max = this.o.maxFailedAttempts ?? DEFAULT_MAX_FAILED;
-      if (server.failures >= max && server.deadUntil <= this.o.clock.now()) {
-        server.deadUntil = this.o.clock.now() + (this.o.deadtimeMs ?? DEFAULT_DEADTIME_MS);
-        if (this.o.debug.on('radius')) {
-          this.o.debug.debug('radius', `RADIUS: Marking server (${peerText(server.cfg)}) dead after ${server.failures} failed attempts`, { user: spec.user });
+      const max = this.options.maxFailedAttempts ?? DEFAULT_MAX_FAILED;
+      if (server.failures >= max && server.deadUntil <= this.options.clock.now()) {
+        server.deadUntil = this.options.clock.now() + (this.options.deadtimeMs ?? DEFAULT_DEADTIME_MS);
+        if (this.options.debug.on('radius')) {
+          this.options.debug.debug('radius', `RADIUS: Marking server (${peerText(server.cfg)}) dead after ${server.failures} failed attempts`, { user: spec.user });
         }
       }
       if (this.closed) return { ok: false, reason: 'closed' };
@@ -266,7 +266,7 @@ export class RadiusClient {
         authenticator: built.authenticator,
         dest,
         sends: 0,
-        sentAt: this.o.clock.now(),
+        sentAt: this.options.clock.now(),
         tag: requestTag(++this.seq),
         user: spec.user,
         done: (r) => {
@@ -283,34 +283,34 @@ export class RadiusClient {
       server.pending++;
       if (spec.kind === 'auth') server.stats.authRequests++;
       else server.stats.acctRequests++;
-      if (this.o.debug.on('radius')) this.debugSend(p, slot, id);
+      if (this.options.debug.on('radius')) this.debugSend(p, slot, id);
       this.send(p, slot);
     });
   }
 
   private send(p: Pending, slot: Slot): void {
     p.sends++;
-    p.sentAt = this.o.clock.now();
+    p.sentAt = this.options.clock.now();
     slot.sock.send(p.packet, p.dest.port, p.dest.address);
-    p.timer = this.o.clock.setTimer(p.server.cfg.timeoutMs, () => {
-      if (p.sends < (this.o.tries ?? DEFAULT_TRIES)) {
+    p.timer = this.options.clock.setTimer(p.server.cfg.timeoutMs, () => {
+      if (p.sends < (this.options.tries ?? DEFAULT_TRIES)) {
         p.server.stats.retransmits++;
-        if (this.o.debug.on('radius')) {
-          this.o.debug.debug('radius', `RADIUS(${p.tag}): Retransmit to (${peerText(p.server.cfg)}) for id ${slot.sock.port}/${p.packet[1]}`, { user: p.user });
+        if (this.options.debug.on('radius')) {
+          this.options.debug.debug('radius', `RADIUS(${p.tag}): Retransmit to (${peerText(p.server.cfg)}) for id ${slot.sock.port}/${p.packet[1]}`, { user: p.user });
         }
         this.send(p, slot);
         return;
       }
       p.server.stats.timeouts++;
-      if (this.o.debug.on('radius')) {
-        this.o.debug.debug('radius', `RADIUS(${p.tag}): No response from (${peerText(p.server.cfg)}) for id ${slot.sock.port}/${p.packet[1]}`, { user: p.user });
+      if (this.options.debug.on('radius')) {
+        this.options.debug.debug('radius', `RADIUS(${p.tag}): No response from (${peerText(p.server.cfg)}) for id ${slot.sock.port}/${p.packet[1]}`, { user: p.user });
       }
       p.done('timeout');
     });
   }
 
   private debugSend(p: Pending, slot: Slot, id: number): void {
-    const d = this.o.debug;
+    const d = this.options.debug;
     const name = codeName(p.packet[0]!);
     d.debug('radius', `RADIUS(${p.tag}): Send ${name} to ${p.dest.address}:${p.dest.port} id ${slot.sock.port}/${id}, len ${p.packet.length}`, { user: p.user });
     const dec = decodePacket(p.packet);
@@ -329,7 +329,7 @@ export class RadiusClient {
         await this.opening;
         continue;
       }
-      if (this.slots.length >= (this.o.maxSockets ?? DEFAULT_MAX_SOCKETS)) return undefined;
+      if (this.slots.length >= (this.options.maxSockets ?? DEFAULT_MAX_SOCKETS)) return undefined;
       this.opening = this.openSocket().finally(() => (this.opening = undefined));
       try {
         await this.opening;
@@ -341,7 +341,7 @@ export class RadiusClient {
 
   private async openSocket(): Promise<void> {
     let slot: Slot | undefined;
-    const sock = await this.o.udp.bind({ address: this.o.bindAddress }, (data, from) => {
+    const sock = await this.options.udp.bind({ address: this.options.bindAddress }, (data, from) => {
       if (slot) this.onDatagram(slot, data, from);
     });
     if (this.closed) {
@@ -363,7 +363,7 @@ export class RadiusClient {
     const dec = decodePacket(data);
     if (!dec.ok) {
       server.stats.malformed++;
-      if (this.o.debug.on('radius')) this.o.debug.debug('radius', `RADIUS: Malformed response from ${from.address}:${from.port} (${dec.reason}), dropped`);
+      if (this.options.debug.on('radius')) this.options.debug.debug('radius', `RADIUS: Malformed response from ${from.address}:${from.port} (${dec.reason}), dropped`);
       return;
     }
     const r = dec.packet;
@@ -373,8 +373,8 @@ export class RadiusClient {
       const prev = slot.answered.get(key);
       if (prev && prev.equals(r.raw)) server.stats.duplicates++;
       else server.stats.unrecognized++;
-      if (this.o.debug.on('radius')) {
-        this.o.debug.debug('radius', `RADIUS: Received from id ${slot.sock.port}/${r.identifier} ${from.address}:${from.port}, ${codeName(r.code)}, ${prev && prev.equals(r.raw) ? 'duplicate' : 'no pending request'}, dropped`);
+      if (this.options.debug.on('radius')) {
+        this.options.debug.debug('radius', `RADIUS: Received from id ${slot.sock.port}/${r.identifier} ${from.address}:${from.port}, ${codeName(r.code)}, ${prev && prev.equals(r.raw) ? 'duplicate' : 'no pending request'}, dropped`);
       }
       return;
     }
@@ -384,33 +384,33 @@ export class RadiusClient {
       server.stats.unrecognized++;
       return;
     }
-    const v = verifyResponse(r, p.authenticator, server.cfg.secret, this.o.requireMessageAuthenticator);
+    const v = verifyResponse(r, p.authenticator, server.cfg.secret, this.options.requireMessageAuthenticator);
     if (v !== 'ok') {
       server.stats.badAuthenticators++;
-      if (this.o.debug.on('radius')) {
-        this.o.debug.debug('radius', `RADIUS(${p.tag}): Response for id ${slot.sock.port}/${r.identifier} has a ${v.replace(/-/g, ' ')}, dropped`, { user: p.user });
+      if (this.options.debug.on('radius')) {
+        this.options.debug.debug('radius', `RADIUS(${p.tag}): Response for id ${slot.sock.port}/${r.identifier} has a ${v.replace(/-/g, ' ')}, dropped`, { user: p.user });
       }
       return;
     }
-    const rtt = this.o.clock.now() - p.sentAt;
+    const rtt = this.options.clock.now() - p.sentAt;
     server.rttTotal += rtt;
     server.rttCount++;
-    server.stats.lastTransaction = this.o.clock.now();
+    server.stats.lastTransaction = this.options.clock.now();
     if (r.code === Code.AccessAccept) server.stats.accepts++;
     else if (r.code === Code.AccessReject) server.stats.rejects++;
     else if (r.code === Code.AccessChallenge) server.stats.challenges++;
     else server.stats.acctResponses++;
     slot.answered.set(key, Buffer.from(r.raw));
-    if (this.o.debug.on('radius')) {
-      this.o.debug.debug('radius', `RADIUS: Received from id ${slot.sock.port}/${r.identifier} ${from.address}:${from.port}, ${codeName(r.code)}, len ${r.raw.length}`, { user: p.user });
-      this.o.debug.debug('radius', `RADIUS:  authenticator ${hexGroups(r.authenticator)}`, { user: p.user });
-      for (const l of attributeLines(r)) this.o.debug.debug('radius', l, { user: p.user });
+    if (this.options.debug.on('radius')) {
+      this.options.debug.debug('radius', `RADIUS: Received from id ${slot.sock.port}/${r.identifier} ${from.address}:${from.port}, ${codeName(r.code)}, len ${r.raw.length}`, { user: p.user });
+      this.options.debug.debug('radius', `RADIUS:  authenticator ${hexGroups(r.authenticator)}`, { user: p.user });
+      for (const l of attributeLines(r)) this.options.debug.debug('radius', l, { user: p.user });
     }
     p.done({ response: r, rttMs: rtt });
   }
 
   stats(): RadiusClientStats {
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     return {
       servers: this.servers.map((s) => ({
         address: s.cfg.address,

@@ -121,8 +121,8 @@ export class DynAuthEngine<H> {
     duplicates: 0,
   };
 
-  constructor(private readonly o: DynAuthOptions<H>) {
-    this.clients = o.clients;
+  constructor(private readonly options: DynAuthOptions<H>) {
+    this.clients = options.clients;
   }
 
   /** Hot reconfiguration of the allowed servers and keys. */
@@ -167,7 +167,7 @@ export class DynAuthEngine<H> {
       this.s.duplicates++;
       return prev.reply;
     }
-    if (this.o.debug.on('radius')) {
+    if (this.options.debug.on('radius')) {
       this.dbg(`RADIUS: Received ${codeName(req.code)} from ${from.address}:${from.port} id ${req.identifier}, len ${req.raw.length}`);
       for (const l of attributeLines(req)) this.dbg(l);
     }
@@ -183,13 +183,13 @@ export class DynAuthEngine<H> {
     else if (code === Code.DisconnectNak) this.s.disconnectNaks++;
     else if (code === Code.CoaAck) this.s.coaAcks++;
     else this.s.coaNaks++;
-    this.answered.set(key, { auth, reply: e.packet, at: this.o.clock.now() });
+    this.answered.set(key, { auth, reply: e.packet, at: this.options.clock.now() });
     this.dbg(`RADIUS: Sent ${codeName(code)} to ${from.address}:${from.port} id ${req.identifier}${verdict === 'ack' ? '' : `, Error-Cause ${verdict}`}`);
     return e.packet;
   }
 
   private expire(): void {
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     for (const [k, v] of this.answered) if (now - v.at > DUPLICATE_WINDOW_MS) this.answered.delete(k);
   }
 
@@ -199,9 +199,9 @@ export class DynAuthEngine<H> {
       if (!IDENTIFYING.has(a.type) && !ALWAYS_ALLOWED.has(a.type) && !allowed.has(a.type)) return ErrorCause.UnsupportedAttribute;
     }
     const nasIp = ipAttribute(req, Attr.NasIpAddress);
-    if (nasIp && this.o.nasIp && nasIp !== this.o.nasIp) return ErrorCause.NasIdentificationMismatch;
+    if (nasIp && this.options.nasIp && nasIp !== this.options.nasIp) return ErrorCause.NasIdentificationMismatch;
     const nasId = attribute(req, Attr.NasIdentifier)?.toString('utf8');
-    if (nasId && this.o.nasIdentifier && nasId !== this.o.nasIdentifier) return ErrorCause.NasIdentificationMismatch;
+    if (nasId && this.options.nasIdentifier && nasId !== this.options.nasIdentifier) return ErrorCause.NasIdentificationMismatch;
     const q: DynAuthQuery = {};
     const sid = attribute(req, Attr.AcctSessionId);
     if (sid) q.acctSessionId = sid.toString('utf8');
@@ -218,10 +218,10 @@ export class DynAuthEngine<H> {
   private disconnect(req: RadiusPacket): 'ack' | number {
     const q = this.check(req, new Set());
     if (typeof q === 'number') return q;
-    const found = this.o.callbacks.findSessions(q);
+    const found = this.options.callbacks.findSessions(q);
     if (found.length === 0) return ErrorCause.SessionContextNotFound;
     let ok = true;
-    for (const h of found) if (!this.o.callbacks.disconnect(h, 'Admin-Reset')) ok = false;
+    for (const h of found) if (!this.options.callbacks.disconnect(h, 'Admin-Reset')) ok = false;
     return ok ? 'ack' : ErrorCause.SessionContextNotRemovable;
   }
 
@@ -236,9 +236,9 @@ export class DynAuthEngine<H> {
     const it = integerAttribute(req, Attr.IdleTimeout);
     if (it !== undefined) change.idleTimeout = it;
     if (Object.keys(change).length === 0) return ErrorCause.InvalidRequest;
-    const found = this.o.callbacks.findSessions(q);
+    const found = this.options.callbacks.findSessions(q);
     if (found.length === 0) return ErrorCause.SessionContextNotFound;
-    const apply = this.o.callbacks.changeSession;
+    const apply = this.options.callbacks.changeSession;
     if (!apply) return ErrorCause.UnsupportedService;
     let ok = true;
     for (const h of found) if (!apply(h, change)) ok = false;
@@ -246,7 +246,7 @@ export class DynAuthEngine<H> {
   }
 
   private dbg(text: string): void {
-    if (this.o.debug.on('radius')) this.o.debug.debug('radius', text);
+    if (this.options.debug.on('radius')) this.options.debug.debug('radius', text);
   }
 }
 

@@ -49,12 +49,12 @@ export interface TacacsAuthOptions {
 }
 
 export class TacacsAuthenticator {
-  constructor(private readonly o: TacacsAuthOptions) {}
+  constructor(private readonly options: TacacsAuthOptions) {}
 
   async authenticate(req: AuthRequest, ctx: AuthContext = {}): Promise<AuthResult> {
-    const d = this.o.debug;
+    const d = this.options.debug;
     const u = { user: req.username };
-    if (d.on('aaa authentication')) d.debug('aaa authentication', `AAA/AUTHEN/PPP: user '${req.username}' method ${req.method.toUpperCase()} server group ${this.o.group} (TACACS+)`, u);
+    if (d.on('aaa authentication')) d.debug('aaa authentication', `AAA/AUTHEN/PPP: user '${req.username}' method ${req.method.toUpperCase()} server group ${this.options.group} (TACACS+)`, u);
     const result = await this.run(req, ctx);
     if (d.on('aaa authentication')) {
       const status = result.ok ? 'PASS' : result.reason === 'unreachable' ? 'ERROR' : 'FAIL';
@@ -79,16 +79,16 @@ export class TacacsAuthenticator {
         return { ok: false, reason: 'unsupported', message: 'E=691 R=0 V=3' };
     }
     const user = Buffer.from(req.username, 'utf8');
-    const port = Buffer.from(this.o.port ?? (ctx.nasPort !== undefined ? `Virtual${ctx.nasPort}` : ''), 'utf8');
+    const port = Buffer.from(this.options.port ?? (ctx.nasPort !== undefined ? `Virtual${ctx.nasPort}` : ''), 'utf8');
     const remAddr = Buffer.from(ctx.callingStationId ?? '', 'utf8');
     if (user.length > 255 || data.length > 255) return { ok: false, reason: 'denied' };
     const body = encodeAuthenStart({ action: AuthenAction.Login, privLvl: 1, authenType, service: AuthenService.Ppp, user, port, remAddr, data });
     this.tdbg(`TPLUS: Authentication start packet created for user '${req.username}' type ${req.method.toUpperCase()}`, req.username);
-    const out = await this.o.client.exchange(PacketType.Authen, 1, body, req.username);
+    const out = await this.options.client.exchange(PacketType.Authen, 1, body, req.username);
     if (!out.ok) return { ok: false, reason: 'unreachable' };
     const reply = decodeAuthenReply(out.body);
     if (!reply) {
-      this.o.client.noteMalformed(out.server, req.username);
+      this.options.client.noteMalformed(out.server, req.username);
       return { ok: false, reason: 'unreachable' };
     }
     this.tdbg(`TPLUS: Received authen response status ${STATUS_NAMES[reply.status] ?? 'UNKNOWN'} (${reply.status})`, req.username);
@@ -96,7 +96,7 @@ export class TacacsAuthenticator {
     if (reply.status === AuthenStatus.Fail) return msg ? { ok: false, reason: 'denied', message: msg } : { ok: false, reason: 'denied' };
     if (reply.status !== AuthenStatus.Pass) return { ok: false, reason: reply.status === AuthenStatus.Error ? 'unreachable' : 'denied' };
     const result: AuthResult & { ok: true } = { ok: true, username: req.username };
-    if (this.o.authorize === false) return result;
+    if (this.options.authorize === false) return result;
     const a = await this.authorizePpp(user, port, remAddr, authenType, req.username);
     if (a === 'fail') return { ok: false, reason: 'denied', message: 'Authorization failed' };
     if (a === 'unreachable') return { ok: false, reason: 'unreachable' };
@@ -124,11 +124,11 @@ export class TacacsAuthenticator {
       args: ['service=ppp', 'protocol=ip'],
     });
     this.tdbg(`TPLUS: Authorization request created for user '${name}' service=ppp protocol=ip`, name);
-    const out = await this.o.client.exchange(PacketType.Author, 0, body, name);
+    const out = await this.options.client.exchange(PacketType.Author, 0, body, name);
     if (!out.ok) return 'unreachable';
     const r = decodeAuthorReply(out.body);
     if (!r) {
-      this.o.client.noteMalformed(out.server, name);
+      this.options.client.noteMalformed(out.server, name);
       return 'unreachable';
     }
     this.tdbg(`TPLUS: Received author response status ${r.status === AuthorStatus.PassAdd ? 'PASS_ADD' : r.status === AuthorStatus.PassRepl ? 'PASS_REPL' : r.status === AuthorStatus.Fail ? 'FAIL' : 'ERROR'}${r.args.length ? ` args ${r.args.join(' ')}` : ''}`, name);
@@ -146,7 +146,7 @@ export class TacacsAuthenticator {
   }
 
   private tdbg(text: string, user: string): void {
-    if (this.o.debug.on('tacacs')) this.o.debug.debug('tacacs', text, { user });
+    if (this.options.debug.on('tacacs')) this.options.debug.debug('tacacs', text, { user });
   }
 }
 
@@ -163,7 +163,7 @@ export class TacacsAccounting {
   private readonly tasks = new Map<string, number>();
 
   constructor(
-    private readonly o: { client: TacacsClient; clock: Clock; debug: DebugBus; port?: string },
+    private readonly options: { client: TacacsClient; clock: Clock; debug: DebugBus; port?: string },
   ) {}
 
   start(s: AccountingSession): Promise<boolean> {
@@ -191,7 +191,7 @@ export class TacacsAccounting {
     if (flags !== AcctFlags.Start) {
       const c = s.counters();
       args.push(
-        `elapsed_time=${Math.max(0, Math.floor((this.o.clock.now() - s.startedAt) / 1000))}`,
+        `elapsed_time=${Math.max(0, Math.floor((this.options.clock.now() - s.startedAt) / 1000))}`,
         `bytes_in=${c.inputOctets}`,
         `bytes_out=${c.outputOctets}`,
         `paks_in=${c.inputPackets}`,
@@ -206,20 +206,20 @@ export class TacacsAccounting {
       authenType: 0,
       service: AuthenService.Ppp,
       user: Buffer.from(s.username, 'utf8'),
-      port: Buffer.from(this.o.port ?? (s.nasPort !== undefined ? `Virtual${s.nasPort}` : ''), 'utf8'),
+      port: Buffer.from(this.options.port ?? (s.nasPort !== undefined ? `Virtual${s.nasPort}` : ''), 'utf8'),
       remAddr: Buffer.from(s.callingStationId ?? '', 'utf8'),
       args,
     });
     this.s.sent++;
-    const out = await this.o.client.exchange(PacketType.Acct, 0, body, s.username);
+    const out = await this.options.client.exchange(PacketType.Acct, 0, body, s.username);
     const r = out.ok ? decodeAcctReply(out.body) : undefined;
-    if (out.ok && !r) this.o.client.noteMalformed(out.server, s.username);
+    if (out.ok && !r) this.options.client.noteMalformed(out.server, s.username);
     const ok = !!r && r.status === AcctStatus.Success;
     if (ok) this.s.acknowledged++;
     else this.s.failed++;
-    if (this.o.debug.on('aaa accounting')) {
+    if (this.options.debug.on('aaa accounting')) {
       const kind = flags === AcctFlags.Start ? 'START' : flags === AcctFlags.Stop ? 'STOP' : 'WATCHDOG';
-      this.o.debug.debug('aaa accounting', `AAA/ACCT/PPP(${s.sessionId}): TACACS+ ${kind} record ${ok ? 'acknowledged' : 'not acknowledged'}`, { user: s.username });
+      this.options.debug.debug('aaa accounting', `AAA/ACCT/PPP(${s.sessionId}): TACACS+ ${kind} record ${ok ? 'acknowledged' : 'not acknowledged'}`, { user: s.username });
     }
     return ok;
   }

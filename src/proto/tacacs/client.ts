@@ -111,8 +111,8 @@ export class TacacsClient {
   private allDead = 0;
   private readonly drainWaiters: (() => void)[] = [];
 
-  constructor(private readonly o: TacacsClientOptions) {
-    this.servers = o.servers.map((cfg) => ({
+  constructor(private readonly options: TacacsClientOptions) {
+    this.servers = options.servers.map((cfg) => ({
       cfg,
       failures: 0,
       deadUntil: 0,
@@ -128,7 +128,7 @@ export class TacacsClient {
   /** Sends `body` as packet `type` seq 1 and resolves with the de-obfuscated reply body. */
   async exchange(type: number, minor: number, body: Buffer, user?: string): Promise<TacacsOutcome> {
     if (this.closed) return { ok: false, reason: 'closed' };
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     const alive = this.servers.filter((s) => s.deadUntil <= now);
     if (alive.length === 0) {
       this.allDead++;
@@ -142,8 +142,8 @@ export class TacacsClient {
         return { ok: true, server: s.cfg, header: r.header, body: r.body };
       }
       s.failures++;
-      if (s.failures >= (this.o.maxFailedAttempts ?? 3) && s.deadUntil <= this.o.clock.now()) {
-        s.deadUntil = this.o.clock.now() + (this.o.deadtimeMs ?? 600_000);
+      if (s.failures >= (this.options.maxFailedAttempts ?? 3) && s.deadUntil <= this.options.clock.now()) {
+        s.deadUntil = this.options.clock.now() + (this.options.deadtimeMs ?? 600_000);
         this.dbg(`TPLUS: Marking server ${s.cfg.address} dead after ${s.failures} failed attempts`, user);
       }
       if (this.closed) return { ok: false, reason: 'closed' };
@@ -156,9 +156,9 @@ export class TacacsClient {
     s.stats.requests++;
     try {
       const sessionId = randomBytes(4).readUInt32BE(0);
-      const deadline = this.o.clock.now() + s.cfg.timeoutMs;
+      const deadline = this.options.clock.now() + s.cfg.timeoutMs;
       let timer: Timer | undefined;
-      const timedOut = new Promise<'timeout'>((res) => (timer = this.o.clock.setTimer(s.cfg.timeoutMs, () => res('timeout'))));
+      const timedOut = new Promise<'timeout'>((res) => (timer = this.options.clock.setTimer(s.cfg.timeoutMs, () => res('timeout'))));
       this.dbg(`TPLUS: Using server ${s.cfg.address}:${s.cfg.port}`, user);
       const conn = await Promise.race([this.connection(s), timedOut]);
       if (conn === 'timeout' || conn === undefined) {
@@ -169,11 +169,11 @@ export class TacacsClient {
         return 'failed';
       }
       const version = 0xc0 | (minor & 0x0f);
-      const flags = (s.cfg.key === '' ? Flags.Unencrypted : 0) | (this.o.singleConnection ? Flags.SingleConnect : 0);
+      const flags = (s.cfg.key === '' ? Flags.Unencrypted : 0) | (this.options.singleConnection ? Flags.SingleConnect : 0);
       const h = { version, type, seq: 1, flags, sessionId };
       const reply = new Promise<{ header: Header; body: Buffer } | 'bad' | 'closed'>((res) => conn.waiting.set(sessionId, res));
       conn.stream.write(Buffer.concat([encodeHeader(h, body.length), obfuscate(body, h, s.cfg.key)]));
-      this.dbg(`TPLUS(${hex8(sessionId)}): Started ${Math.round((deadline - this.o.clock.now()) / 1000)} sec timeout`, user);
+      this.dbg(`TPLUS(${hex8(sessionId)}): Started ${Math.round((deadline - this.options.clock.now()) / 1000)} sec timeout`, user);
       const r = await Promise.race([reply, timedOut]);
       timer?.cancel();
       if (!conn.single || r !== 'closed') this.release(s, conn);
@@ -212,7 +212,7 @@ export class TacacsClient {
 
   /** After an exchange: keep a single-connection the server accepted, close anything else. */
   private release(s: ServerState, conn: Conn): void {
-    if (conn.single && !conn.closed && this.o.singleConnection) {
+    if (conn.single && !conn.closed && this.options.singleConnection) {
       s.conn = conn;
       return;
     }
@@ -227,8 +227,8 @@ export class TacacsClient {
       this.dbg(`TPLUS: Reply from ${s.cfg.address} for no pending session, dropped`);
     });
     try {
-      conn.stream = await this.o.tcp.connect(
-        { host: s.cfg.address, port: s.cfg.port, localAddress: this.o.localAddress },
+      conn.stream = await this.options.tcp.connect(
+        { host: s.cfg.address, port: s.cfg.port, localAddress: this.options.localAddress },
         { onData: (d) => conn.onData(d), onClose: () => conn.close() },
       );
     } catch {
@@ -240,7 +240,7 @@ export class TacacsClient {
       return undefined;
     }
     // the first exchange on a single-connection carries the flag; keep it visible to concurrent requests
-    if (this.o.singleConnection) s.conn = conn;
+    if (this.options.singleConnection) s.conn = conn;
     return conn;
   }
 
@@ -256,7 +256,7 @@ export class TacacsClient {
   }
 
   stats(): TacacsServerStats[] {
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     return this.servers.map((s) => ({
       address: s.cfg.address,
       port: s.cfg.port,
@@ -291,7 +291,7 @@ export class TacacsClient {
   }
 
   private dbg(text: string, user?: string): void {
-    if (this.o.debug.on('tacacs')) this.o.debug.debug('tacacs', text, user ? { user } : undefined);
+    if (this.options.debug.on('tacacs')) this.options.debug.debug('tacacs', text, user ? { user } : undefined);
   }
 }
 
