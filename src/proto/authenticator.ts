@@ -3,6 +3,9 @@
  * local `vpdn username` users, RADIUS and TACACS+ groups. The PPP layer
  * gathers what the peer sent and asks; the backend answers.
  */
+import type { MppeMasterKeys } from './crypto/mppe-keys.js';
+
+export type { MppeMasterKeys };
 
 /** What the peer sent, per method. Buffers are views into the packet. */
 export type AuthRequest =
@@ -18,11 +21,6 @@ export type AuthRequest =
       ntResponse: Buffer;
     };
 
-/** RFC 3079 master keys from the server's point of view (16 octets each). */
-export interface MppeMasterKeys {
-  send: Buffer;
-  recv: Buffer;
-}
 
 export type AuthResult =
   | {

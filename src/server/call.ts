@@ -27,6 +27,8 @@ export interface ServerCallOptions {
   group: VpdnGroup;
   authenticator: Authenticator;
   clock: Clock;
+  /** Epoch milliseconds (the Acct-Session-Id's time part). */
+  wallNow: () => number;
   debug: DebugBus;
   sendGre(packet: Buffer): void;
   allocateAddress(username: string, framedIp?: string): string | undefined;
@@ -86,7 +88,7 @@ export class ServerCall {
 
   constructor(readonly options: ServerCallOptions) {
     this.createdAt = this.changedAt = this.lastActivity = options.clock.now();
-    this.acctSessionId = newAcctSessionId(options.callId, Date.now() / 1000);
+    this.acctSessionId = newAcctSessionId(options.callId, options.wallNow() / 1000);
     this.window = new GreCallWindow({
       clock: options.clock,
       debug: options.debug,

@@ -37,6 +37,8 @@ import { SourceGuard } from './source-guard.js';
 export interface PptpServerOptions {
   bus: DebugBus;
   clock?: Clock;
+  /** Epoch milliseconds for Acct-Session-Id; default Date.now. */
+  wallNow?: () => number;
   /** Opens the GRE transport (raw socket, or a memory twin in tests). */
   openGre(): GreSocket | Promise<GreSocket>;
   /** Opens the TUN device with the server's tunnel address. */
@@ -375,6 +377,7 @@ export class PptpServer implements VpnServerApi {
       group,
       authenticator,
       clock: this.clock,
+      wallNow: this.options.wallNow ?? Date.now,
       debug: this.bus,
       sendGre: (pkt) => {
         if (this.capture.active) this.capture.gre(this.captureCtx(tunnel, call), serverAddress, tunnel.peerAddress, pkt);

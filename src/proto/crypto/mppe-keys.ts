@@ -11,6 +11,12 @@ import { sha1Pad, sha1PaddedInto } from './sha1.js';
 
 export type MppeBits = 40 | 56 | 128;
 
+/** RFC 3079 master keys from the server's point of view (16 octets each). */
+export interface MppeMasterKeys {
+  send: Buffer;
+  recv: Buffer;
+}
+
 const SHS_PAD1 = Buffer.alloc(40, 0x00);
 const SHS_PAD2 = Buffer.alloc(40, 0xf2);
 

@@ -20,7 +20,7 @@
  * RFC 3079 2.1 start key is `lmStartKeyV1` (tested against the RFC sample).
  */
 import { createHash } from 'node:crypto';
-import type { MppeMasterKeys } from '../authenticator.js';
+import type { MppeMasterKeys } from './mppe-keys.js';
 import { desEncrypt7 } from './des.js';
 import { md4 } from './md4.js';
 

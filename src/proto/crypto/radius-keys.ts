@@ -20,7 +20,7 @@
  * Decoders take network input and return a result, never throw.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { MppeMasterKeys } from '../authenticator.js';
+import type { MppeMasterKeys } from './mppe-keys.js';
 import { mppeMasterKeysV1FromHashHash } from './mschap.js';
 
 export type KeyDecodeResult =
