@@ -15,6 +15,7 @@
  */
 import { CP_CODE, PPP_PROTO, ipv4String } from '../proto/ppp/frame.js';
 import type { FsmState } from '../proto/ppp/fsm.js';
+import type { PppPhase } from '../proto/ppp/session-api.js';
 
 /**
  * Hex the way the PIX dumps PPP data. Every dump in seed 003 of 23 octets
@@ -265,8 +266,6 @@ export function stateLine(ifLabel: string, protocol: number, state: FsmState): s
 export function timeoutLine(ifLabel: string, protocol: number, state: FsmState): string {
   return `${ifLabel} ${protocolName(protocol)}: TIMEout: State ${STATE_LABEL[state]}`;
 }
-
-export type PppPhase = 'dead' | 'establish' | 'authenticate' | 'network' | 'terminate';
 
 const PHASE_LABEL: Record<PppPhase, string> = {
   dead: 'DOWN',

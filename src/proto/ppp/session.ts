@@ -22,164 +22,37 @@
  * pppd on the wire (options and their order, identifiers, Identification,
  * IPv6CP, NCP order, FF 03 on LCP, Terminate-Request data).
  *
- * `debug ppp mppe` (IOS `debug ppp mppe events` style; never key bytes):
- *   Vi1 MPPE: Generate keys using RADIUS data | local database
- *   Vi1 MPPE: Initialize keys
- *   Vi1 MPPE: [128 bit encryption] [stateless mode]
- *   Vi1 MPPE: Discard packet ccount 0x005 (lost sync), send Reset-Request
- *   Vi1 MPPE: Discard packet ccount 0x006 (replay)
- *   Vi1 MPPE: Rcvd Reset-Request [Resetting]: key change on next packet
- *   Vi1 MPPE: Rcvd Reset-Ack
- *   Vi1 MPPE: Key change (flag packet|reset) ccount 0x0FF          (we send)
- *   Vi1 MPPE: Rcvd key change ccount 0x0FF                         (stateful)
- *   Vi1 MPPE: Resynchronized at ccount 0x007, 2 packet(s) lost     (stateful)
- *   Vi1 MPPE: Keys discarded
- * Stateless mode changes keys on every packet; those changes are not
- * printed one by one (the mode line says so).
+ * This file runs the phases. The IP and MPPE data path is data-path.ts;
+ * the debug and syslog text is src/debug/cisco-ppp-session.ts (the session
+ * reports events with their values); options and status types are
+ * session-api.ts.
  */
 import { randomBytes } from 'node:crypto';
-import type { Clock, Timer } from '../../util/clock.js';
-import type { DebugBus, DebugCategory, DebugContext } from '../../debug/bus.js';
-import type { AuthProtocol, MppeSetting } from '../../config/model.js';
-import type { Authenticator, MppeMasterKeys } from '../authenticator.js';
-import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, encodeFrame, u32, type FrameCompression } from './frame.js';
+import type { Timer } from '../../util/clock.js';
+import type { DebugContext } from '../../debug/bus.js';
+import { PppSessionDebug } from '../../debug/cisco-ppp-session.js';
+import { protocolName } from '../../debug/cisco-ppp.js';
+import type { AuthProtocol } from '../../config/model.js';
+import type { MppeMasterKeys } from '../authenticator.js';
+import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, u32, type FrameCompression } from './frame.js';
 import type { FsmTrace } from './fsm.js';
 import { Lcp, type LcpEvents } from './lcp.js';
 import { Ipcp, type IpcpEvents } from './ipcp.js';
-import { Ccp, policyMppeNegotiation, type CcpEvents, type MppeAgreed, type MppeNegotiation } from './ccp.js';
+import { Ccp, policyMppeNegotiation, type CcpEvents, type MppeAgreed } from './ccp.js';
 import { Ipv6cp } from './ipv6cp.js';
-import { cbcpClientStep, cbcpLine } from './cbcp.js';
+import { cbcpClientStep } from './cbcp.js';
 import { BASIC_PPP_PROFILE, type NcpName, type PppClientProfile } from './client-profiles.js';
-import { MPPE_BIT_A_FLUSHED, MPPE_HEADER_LEN, MppeDecryptor, MppeEncryptor } from './mppe.js';
 import type { AuthContext, AuthEngine, AuthFailureKind, AuthOutcome, AuthSuccess } from './auth/common.js';
 import { PapClient, PapServer } from './auth/pap.js';
 import { ChapClient, ChapServer } from './auth/chap.js';
 import { CHAP_DIGESTS } from './auth/digests.js';
-import {
-  cpPacketLines,
-  ioEncrLine,
-  ioIpLine,
-  ioRcvdLines,
-  ioXmitLine,
-  phaseLine,
-  protocolName,
-  stateLine,
-  timeoutLine,
-  type PppPhase,
-} from '../../debug/cisco-ppp.js';
+import { PppDataPath, type DataPathLink } from './data-path.js';
+import type { PppPhase, PppSessionOptions, PppStatus, PppTraffic } from './session-api.js';
 
-export type { PppPhase };
+export type { PppGroupSettings, PppPhase, PppSessionOptions, PppStatus, PppTraffic, PppUpInfo } from './session-api.js';
 
-/** The vpdn group settings a session runs with. */
-export interface PppGroupSettings {
-  /** server: protocols to require, in order (empty = PIX default PAP); client: protocols we accept */
-  authProtocols: readonly AuthProtocol[];
-  mppe?: MppeSetting;
-  /** `client configuration dns` / `wins` (server) */
-  dns: readonly string[];
-  wins: readonly string[];
-  /** server: our address in IPCP (the `vpdn enable` interface address) */
-  localAddress?: string;
-}
-
-export interface PppUpInfo {
-  username: string;
-  clientAddress: string;
-  serverAddress: string;
-  authProtocol: AuthProtocol | undefined;
-  mppe: MppeAgreed | null;
-  /** server: what the backend returned (Session-Timeout, Class ...) */
-  auth?: AuthSuccess;
-  /** client: name servers the server gave us */
-  dns?: string[];
-  /** client: NBNS servers the server gave us (when asked for) */
-  wins?: string[];
-}
-
-export interface PppSessionOptions {
-  role: 'server' | 'client';
-  /** PPP virtual interface id (`pppdev: 1`, `Vi1`) */
-  pppIfId: number;
-  /** one PPP frame to the lower layer (GRE) */
-  send(frame: Buffer): void;
-  clock: Clock;
-  debug: DebugBus;
-  /** the `vpdn enable` interface (status only) */
-  ifName: string;
-  group: PppGroupSettings;
-  /** server role */
-  authenticator?: Authenticator;
-  /** client role */
-  credentials?: { username: string; password: string };
-  /** server role: an address for the user (framedIp from AAA wins), undefined = none left */
-  allocateAddress?(username: string, framedIp?: string): string | undefined;
-  releaseAddress?(addr: string): void;
-  onUp(info: PppUpInfo): void;
-  onDown(reason: string): void;
-  onIpPacket(packet: Buffer): void;
-  /** for debug filters (`Tnl 42`) */
-  tunnelId?: number;
-  /** LCP tunables */
-  mru?: number | null;
-  echoIntervalMs?: number;
-  echoFailures?: number;
-  /** give up when authentication has not finished after this long (default 30 s) */
-  authTimeoutMs?: number;
-  /** CHAP name in our Challenges (PIX 6.3: none) */
-  chapName?: string;
-  /** MPPE option logic (default: policyMppeNegotiation) */
-  mppeNegotiation?(setting: MppeSetting): MppeNegotiation;
-  /** client role: how the client behaves on the wire (default BASIC_PPP_PROFILE) */
-  clientProfile?: PppClientProfile;
-  /** where the MPPE master keys came from, for `debug ppp mppe` (default 'local') */
-  mppeKeySource?: 'radius' | 'local';
-  random?(n: number): Buffer;
-  random32?(): number;
-}
-
-/** For `show vpdn pppinterface` / `show vpdn session`. */
-export interface PppStatus {
-  pppIfId: number;
-  phase: PppPhase;
-  lcp: string;
-  ipcp: string;
-  ccp: string;
-  /** client role with IPv6CP (profiles); 'initial' otherwise */
-  ipv6cp: string;
-  username?: string;
-  /** 'PAP' | 'CHAP' | 'MSCHAP' | 'MSCHAP-V2' */
-  authProtocol?: string;
-  serverAddress?: string;
-  clientAddress?: string;
-  mppe: { bits: 40 | 56 | 128; stateful: boolean } | null;
-  packetsIn: number;
-  packetsOut: number;
-  bytesIn: number;
-  bytesOut: number;
-  encryptedPackets: number;
-  decryptedPackets: number;
-  /** rejected or dropped input by reason */
-  errors: Record<string, number>;
-}
-
-/** Packets and octets through the session. */
-export interface PppTraffic {
-  packetsIn: number;
-  packetsOut: number;
-  bytesIn: number;
-  bytesOut: number;
-  encrypted: number;
-  decrypted: number;
-}
 
 const AUTH_LABEL: Record<AuthProtocol, string> = { pap: 'PAP', chap: 'CHAP', mschap: 'MSCHAP', 'mschap-v2': 'MSCHAP-V2' };
-const IP_PREFIX = Buffer.from([0x00, 0x21]);
-
-/** A 12-bit coherency count as `0x0FF`. */
-function ccountHex(n: number): string {
-  return `0x${n.toString(16).toUpperCase().padStart(3, '0')}`;
-}
-
 export class PppSession {
   // The events of LCP, IPCP and CCP: one small object per layer whose
   // methods call the session, instead of an object of closures (one per
@@ -194,6 +67,35 @@ export class PppSession {
     }
     trace(t: FsmTrace): void {
       this.s.trace(this.protocol, t);
+    }
+  };
+
+  // What the data path asks of the session: one small object per session, as above.
+  private static readonly DataPathLinkOf = class implements DataPathLink {
+    constructor(private readonly s: PppSession) {}
+    send(frame: Buffer): void {
+      this.s.opts.send(frame);
+    }
+    compression(): FrameCompression {
+      return this.s.compression();
+    }
+    ipAllowed(): boolean {
+      return this.s.phase === 'network' && this.s.ipcp?.fsm.isOpened === true;
+    }
+    onIpPacket(packet: Buffer): void {
+      this.s.opts.onIpPacket(packet);
+    }
+    drop(reason: string, detail: string): void {
+      this.s.drop(reason, detail);
+    }
+    count(reason: string): void {
+      this.s.count(reason);
+    }
+    sendResetRequest(): void {
+      this.s.ccp?.sendResetRequest();
+    }
+    resetSettled(): void {
+      this.s.ccp?.resetSettled();
     }
   };
 
@@ -216,7 +118,7 @@ export class PppSession {
     }
     negotiationFailed(reason: string): void {
       this.s.closeReason = reason;
-      this.s.line('ppp negotiation', `${this.s.ifLabel} LCP: Failed to negotiate with peer`);
+      this.s.debug.lcpNegotiationFailed();
     }
     ignored(): void {}
   };
@@ -250,7 +152,7 @@ export class PppSession {
       this.s.peerResetRequest();
     }
     resetAck(): void {
-      this.s.mppeLine('Rcvd Reset-Ack');
+      this.s.debug.mppeResetAckReceived();
     }
   };
 
@@ -264,13 +166,13 @@ export class PppSession {
   private readonly profile: PppClientProfile | undefined;
   private readonly sharedId: (() => number) | undefined;
   private lcpUpAt: number | undefined;
-  /** a Reset-Request asked us to flush: the next packet we send changes keys */
-  private txResetPending = false;
   /** client: LCP agreed Callback operation 6, so CBCP runs between authentication and the network phase */
   private cbcp: { answeredId?: number; done: boolean; timer?: Timer } | undefined;
   private auth: AuthEngine | undefined;
   private authTimer: Timer | undefined;
   private readonly ifLabel: string;
+  private readonly debug: PppSessionDebug;
+  private readonly data: PppDataPath;
   private readonly random: (n: number) => Buffer;
   private started = false;
   private ended = false;
@@ -283,17 +185,14 @@ export class PppSession {
   private authResult: AuthSuccess | undefined;
   private mppeKeys: MppeMasterKeys | undefined;
   private clientAddress: string | undefined;
-  private encryptor: MppeEncryptor | undefined;
-  private decryptor: MppeDecryptor | undefined;
-  private mppe: MppeAgreed | null = null;
-  private mppeStatus: PppStatus['mppe'] = null;
-  private readonly counters: PppTraffic = { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0, encrypted: 0, decrypted: 0 };
   private readonly errors: Record<string, number> = {};
 
   constructor(private readonly opts: PppSessionOptions) {
     if (opts.role === 'server' && !opts.authenticator) throw new Error('a server PppSession needs an authenticator');
     if (opts.role === 'client' && !opts.credentials) throw new Error('a client PppSession needs credentials');
     this.ifLabel = `Vi${opts.pppIfId}`;
+    this.debug = new PppSessionDebug(opts.debug, opts.pppIfId, () => this.ctx());
+    this.data = new PppDataPath(new PppSession.DataPathLinkOf(this), this.debug);
     this.random = opts.random ?? ((n) => randomBytes(n));
     const profile = opts.role === 'client' ? (opts.clientProfile ?? BASIC_PPP_PROFILE) : undefined;
     this.profile = profile;
@@ -340,11 +239,8 @@ export class PppSession {
   input(frame: Buffer): void {
     if (this.ended) return;
     if (!this.started) this.start();
-    this.counters.packetsIn++;
-    this.counters.bytesIn += frame.length;
-    if (this.opts.debug.on('ppp io')) {
-      for (const l of ioRcvdLines(this.opts.pppIfId, frame)) this.opts.debug.debug('ppp io', l, this.ctx());
-    }
+    this.data.countIn(frame);
+    this.debug.frameIn(frame);
     const f = decodeFrame(frame);
     if (!f.ok) return this.drop('bad frame', f.error);
     this.lcp.peerActivity();
@@ -370,9 +266,10 @@ export class PppSession {
         if (this.phase !== 'network') return this.drop('before network phase', protocolName(protocol));
         return this.inputCp(protocol, payload, (c, i, d) => this.ipv6cp!.fsm.input(c, i, d));
       case PPP_PROTO.IP:
-        return this.inputIp(payload, false);
+        return this.data.inputIp(payload, false);
       case PPP_PROTO.MPPE:
-        return this.inputMppe(payload);
+        if (this.phase !== 'network') return this.drop('MPPE packet without MPPE', 'COMP');
+        return this.data.inputMppe(payload);
       default:
         return this.protocolReject(protocol, payload);
     }
@@ -384,21 +281,7 @@ export class PppSession {
       this.count('ip dropped: link not up');
       return false;
     }
-    if (!this.encryptor && this.mppe) {
-      this.count('ip dropped: mppe agreed but no encryptor');
-      return false;
-    }
-    if (this.encryptor) {
-      this.counters.encrypted++;
-      if (this.sendMppeData(this.encryptor, packet) && !this.encryptor.stateless) {
-        const why = this.txResetPending ? 'reset' : 'flag packet';
-        this.txResetPending = false;
-        if (this.opts.debug.on('ppp mppe')) this.mppeLine(`Key change (${why}) ccount ${ccountHex(this.encryptor.coherencyCount)}`);
-      }
-    } else {
-      this.sendFrame(PPP_PROTO.IP, packet);
-    }
-    return true;
+    return this.data.sendIp(packet);
   }
 
   /** Terminate the link cleanly (LCP Terminate-Request); onDown follows. */
@@ -422,7 +305,7 @@ export class PppSession {
 
   /** The traffic counters, read in place: `show vpdn` reads them for every call, status() copies them. */
   get traffic(): Readonly<PppTraffic> {
-    return this.counters;
+    return this.data.traffic;
   }
 
   /** The authenticated peer's name; undefined before. */
@@ -446,7 +329,7 @@ export class PppSession {
 
   /** The agreed MPPE as status() reports it: one object, made when CCP agreed. */
   get mppeAgreed(): PppStatus['mppe'] {
-    return this.mppeStatus;
+    return this.data.mppeStatus;
   }
 
   status(): PppStatus {
@@ -461,13 +344,13 @@ export class PppSession {
       authProtocol: this.authLabel,
       serverAddress: this.serverAddress,
       clientAddress: this.clientAddressAgreed,
-      mppe: this.mppeStatus,
-      packetsIn: this.counters.packetsIn,
-      packetsOut: this.counters.packetsOut,
-      bytesIn: this.counters.bytesIn,
-      bytesOut: this.counters.bytesOut,
-      encryptedPackets: this.counters.encrypted,
-      decryptedPackets: this.counters.decrypted,
+      mppe: this.data.mppeStatus,
+      packetsIn: this.data.traffic.packetsIn,
+      packetsOut: this.data.traffic.packetsOut,
+      bytesIn: this.data.traffic.bytesIn,
+      bytesOut: this.data.traffic.bytesOut,
+      encryptedPackets: this.data.traffic.encrypted,
+      decryptedPackets: this.data.traffic.decrypted,
       errors: { ...this.errors },
     };
   }
@@ -499,14 +382,14 @@ export class PppSession {
     const cp = decodeCp(payload);
     if (!cp.ok) return this.drop('bad CBCP packet', cp.error);
     const { code, id, data } = cp.value;
-    if (this.opts.debug.on('ppp negotiation')) this.line('ppp negotiation', cbcpLine(this.ifLabel, 'I', code, id, data.length + 4));
+    this.debug.cbcp('I', code, id, data.length + 4);
     const step = cbcpClientStep(code, id, data, cbcp.answeredId);
     switch (step.action) {
       case 'respond':
         // A retransmitted Request after the Ack (our Response lost on the way back) is answered again.
         if (!step.offeredNoCallback) this.count('CBCP: server offered no "no callback"');
         cbcp.answeredId = id;
-        if (this.opts.debug.on('ppp negotiation')) this.line('ppp negotiation', cbcpLine(this.ifLabel, 'O', step.packet[0], id, step.packet.length));
+        this.debug.cbcp('O', step.packet[0], id, step.packet.length);
         this.sendFrame(PPP_PROTO.CBCP, step.packet);
         return;
       case 'done':
@@ -519,46 +402,6 @@ export class PppSession {
       case 'ignore':
         return this.drop('CBCP packet ignored', step.why);
     }
-  }
-
-  private inputIp(packet: Buffer, decrypted: boolean): void {
-    if (this.phase !== 'network' || !this.ipcp?.fsm.isOpened) return this.drop('before network phase', 'IP');
-    if (this.mppe && !decrypted) return this.drop('unencrypted IP while MPPE is on', 'IP');
-    if (this.opts.debug.on('ppp io')) this.opts.debug.debug('ppp io', ioIpLine(packet), this.ctx());
-    this.opts.onIpPacket(packet);
-  }
-
-  private inputMppe(payload: Buffer): void {
-    if (this.phase !== 'network' || !this.decryptor) return this.drop('MPPE packet without MPPE', 'COMP');
-    if (this.opts.debug.on('ppp io')) this.opts.debug.debug('ppp io', ioEncrLine(payload), this.ctx());
-    const dec = this.decryptor;
-    const wasDiscarding = dec.isDiscarding;
-    const gapBefore = dec.stats.gap;
-    const ccount = payload.length >= 2 ? ((payload[0] & 0x0f) << 8) | payload[1] : -1;
-    const flushed = payload.length >= 1 && (payload[0] & 0x80) !== 0;
-    const r = dec.decrypt(payload);
-    if (!r.ok) {
-      this.drop('MPPE packet rejected', r.reason);
-      if (this.opts.debug.on('ppp mppe')) {
-        const at = ccount < 0 ? 'short' : `ccount ${ccountHex(ccount)}`;
-        this.mppeLine(`Discard packet ${at} (${r.reason === 'lost' ? 'lost sync' : r.reason})${r.needReset ? ', send Reset-Request' : ''}`);
-      }
-      if (r.needReset) this.ccp?.sendResetRequest();
-      return;
-    }
-    this.counters.decrypted++;
-    if (wasDiscarding) this.ccp?.resetSettled();
-    if (!dec.stateless && this.opts.debug.on('ppp mppe')) {
-      if (wasDiscarding || dec.stats.gap !== gapBefore) {
-        this.mppeLine(`Resynchronized at ccount ${ccountHex(r.ccount)}, ${dec.stats.gap - gapBefore} packet(s) lost`);
-      } else if (flushed) {
-        this.mppeLine(`Rcvd key change ccount ${ccountHex(r.ccount)}`);
-      }
-    }
-    const inner = decodeFrame(r.payload);
-    if (!inner.ok) return this.drop('bad protocol inside MPPE', inner.error);
-    if (inner.value.protocol === PPP_PROTO.IP) return this.inputIp(inner.value.payload, true);
-    return this.drop('non-IP protocol inside MPPE', protocolName(inner.value.protocol));
   }
 
   private protocolReject(protocol: number, payload: Buffer): void {
@@ -651,12 +494,7 @@ export class PppSession {
     if (this.ended) return;
     if (!o.ok) {
       if (o.kind === 'no-mppe-keys') {
-        this.opts.debug.syslog(
-          403110,
-          4,
-          `PPP virtual interface ${this.opts.pppIfId}, user: ${o.username ?? ''} missing MPPE key from aaa server`,
-          this.ctx(),
-        );
+        this.debug.missingMppeKey(o.username ?? '');
       }
       this.close(`authentication failed (${o.kind})`);
       return;
@@ -688,7 +526,7 @@ export class PppSession {
       // allocating again leaked one pool address per renegotiation.
       const addr = this.clientAddress ?? this.opts.allocateAddress?.(this.username ?? '', this.authResult?.framedIp);
       if (addr === undefined) {
-        this.opts.debug.syslog(403108, 4, `PPP virtual interface ${this.opts.pppIfId} missing client ip address option`, this.ctx());
+        this.debug.missingClientAddress();
         this.close('missing client ip address');
         return;
       }
@@ -760,24 +598,13 @@ export class PppSession {
 
   /** The peer lost sync (stateful): our next packet changes keys and carries A. */
   private peerResetRequest(): void {
-    if (!this.encryptor) return;
-    this.encryptor.resetRequested();
-    if (!this.encryptor.stateless) this.txResetPending = true;
-    this.mppeLine('Rcvd Reset-Request [Resetting]: key change on next packet');
+    this.data.peerResetRequest();
   }
 
   private ccpUp(agreed: MppeAgreed | null): void {
     if (agreed && this.mppeKeys) {
-      this.mppe = agreed;
-      this.mppeStatus = { bits: agreed.bits, stateful: !agreed.stateless };
-      if (this.opts.debug.on('ppp mppe')) {
-        const src = this.opts.role === 'server' && this.opts.mppeKeySource === 'radius' ? 'RADIUS data' : 'local database';
-        this.mppeLine(`Generate keys using ${src}`);
-        this.mppeLine('Initialize keys');
-        this.mppeLine(`[${agreed.bits} bit encryption] [${agreed.stateless ? 'stateless' : 'stateful'} mode]`);
-      }
-      this.encryptor = new MppeEncryptor({ masterKey: this.mppeKeys.send, bits: agreed.bits, stateless: agreed.stateless });
-      this.decryptor = new MppeDecryptor({ masterKey: this.mppeKeys.recv, bits: agreed.bits, stateless: agreed.stateless });
+      this.debug.mppeStarted(this.opts.role === 'server' && this.opts.mppeKeySource === 'radius' ? 'radius' : 'local', agreed);
+      this.data.startMppe(agreed, this.mppeKeys);
     } else if (this.opts.group.mppe?.required) {
       this.mppeRequiredFailed();
       return;
@@ -798,12 +625,7 @@ export class PppSession {
   }
 
   private ccpDown(): void {
-    if (this.encryptor) this.mppeLine('Keys discarded');
-    this.mppe = null;
-    this.mppeStatus = null;
-    this.encryptor = undefined;
-    this.decryptor = undefined;
-    this.txResetPending = false;
+    this.data.stopMppe();
     // Renegotiating encryption on a running link is not supported: IP would leak in clear.
     // Only while the link runs: when LCP or the call is going down anyway, CCP going
     // down with it is no MPPE failure.
@@ -825,7 +647,7 @@ export class PppSession {
     // The PPTP layer prints the PIX line (`PPTP: Call id 8, no session id
     // protocol: 21, reason: mppe required but not active, tunnel terminated`)
     // from the onDown reason; it knows the call id.
-    this.line('ppp error', `${this.ifLabel} PPP: mppe required but not active`);
+    this.debug.mppeRequiredNotActive();
     this.close('mppe required but not active');
   }
 
@@ -855,7 +677,7 @@ export class PppSession {
       clientAddress,
       serverAddress: serverAddress ?? '0.0.0.0',
       authProtocol: this.authProtocol,
-      mppe: this.mppe,
+      mppe: this.data.mppe,
       auth: this.authResult,
       dns: this.opts.role === 'client' ? n.dns.filter((d): d is string => d !== undefined) : undefined,
       wins: this.opts.role === 'client' ? n.wins.filter((d): d is string => d !== undefined) : undefined,
@@ -895,8 +717,7 @@ export class PppSession {
     this.ipv6cp?.fsm.down();
     this.ipv6cp?.dispose();
     this.deferredNcps = [];
-    this.encryptor = undefined;
-    this.decryptor = undefined;
+    this.data.dropKeys();
   }
 
   private finish(reason: string): void {
@@ -913,7 +734,7 @@ export class PppSession {
   private setPhase(p: PppPhase): void {
     if (p === this.phase) return;
     this.phase = p;
-    this.line('ppp negotiation', phaseLine(this.ifLabel, p));
+    this.debug.phase(p);
   }
 
   // ---- output -----------------------------------------------------------
@@ -931,48 +752,7 @@ export class PppSession {
 
   private sendFrame(protocol: number, payload: Buffer, lcpFollowsAcfc = false): void {
     if (this.ended) return;
-    if (this.opts.debug.on('ppp io')) {
-      this.opts.debug.debug('ppp io', ioXmitLine(encodeFrame(protocol, payload)), this.ctx());
-    }
-    const comp = this.compression();
-    let frame = encodeFrame(protocol, payload, comp);
-    if (lcpFollowsAcfc && comp.acfc) frame = frame.subarray(2);
-    this.counters.packetsOut++;
-    this.counters.bytesOut += frame.length;
-    this.opts.send(frame);
-  }
-
-  /**
-   * The data path (bench/forwarding.bench.ts): the whole frame, PPP header
-   * + MPPE header + encrypted (0x0021 + IP packet), is built in one buffer
-   * and encrypted in place; the frame is the peer's to keep. Same octets
-   * as encodeFrame(MPPE, encrypt(0x0021 + packet)). True when the packet
-   * carried the flushed bit (A).
-   */
-  private sendMppeData(enc: MppeEncryptor, packet: Buffer): boolean {
-    if (this.ended) return false;
-    const comp = this.compression();
-    const head = (comp.acfc ? 0 : 2) + (comp.pfc ? 1 : 2);
-    const mppeAt = head;
-    const inner = mppeAt + MPPE_HEADER_LEN;
-    const frame = Buffer.allocUnsafe(inner + IP_PREFIX.length + packet.length);
-    let o = 0;
-    if (!comp.acfc) {
-      frame[o++] = 0xff;
-      frame[o++] = 0x03;
-    }
-    if (!comp.pfc) frame[o++] = PPP_PROTO.MPPE >> 8;
-    frame[o++] = PPP_PROTO.MPPE & 0xff;
-    frame[inner] = IP_PREFIX[0];
-    frame[inner + 1] = IP_PREFIX[1];
-    packet.copy(frame, inner + IP_PREFIX.length);
-    // encryptInto reads the payload and writes the cipher text at the same offsets: in place
-    enc.encryptInto(frame.subarray(inner), frame, mppeAt);
-    if (this.opts.debug.on('ppp io')) this.opts.debug.debug('ppp io', ioXmitLine(encodeFrame(PPP_PROTO.MPPE, frame.subarray(mppeAt))), this.ctx());
-    this.counters.packetsOut++;
-    this.counters.bytesOut += frame.length;
-    this.opts.send(frame);
-    return (frame[mppeAt] & MPPE_BIT_A_FLUSHED) !== 0;
+    this.data.sendFrame(protocol, payload, lcpFollowsAcfc);
   }
 
   private compression(): FrameCompression {
@@ -980,45 +760,21 @@ export class PppSession {
     return { acfc: this.lcp.negotiated.sendAcfc, pfc: this.lcp.negotiated.sendPfc };
   }
 
-  // ---- debug and counters -----------------------------------------------
+  // ---- counters ---------------------------------------------------------
 
   private trace(protocol: number, t: FsmTrace): void {
-    const d = this.opts.debug;
-    switch (t.kind) {
-      case 'packet':
-        if (d.on('ppp negotiation')) {
-          for (const l of cpPacketLines(this.ifLabel, protocol, t.dir, t.code, t.id, t.data, t.state)) d.debug('ppp negotiation', l, this.ctx());
-        }
-        if (protocol === PPP_PROTO.LCP && t.dir === 'O' && t.code === CP_CODE.ProtRej) this.count('protocol rejects sent');
-        break;
-      case 'state':
-        if (t.to === 'opened') this.line('ppp negotiation', stateLine(this.ifLabel, protocol, t.to));
-        break;
-      case 'timeout':
-        this.line('ppp negotiation', timeoutLine(this.ifLabel, protocol, t.state));
-        break;
-      case 'error':
-        this.count(`${protocolName(protocol)} packet discarded`);
-        this.line('ppp error', `${this.ifLabel} ${protocolName(protocol)}: ${t.what}`);
-        break;
-    }
+    if (t.kind === 'packet' && protocol === PPP_PROTO.LCP && t.dir === 'O' && t.code === CP_CODE.ProtRej) this.count('protocol rejects sent');
+    if (t.kind === 'error') this.count(`${protocolName(protocol)} packet discarded`);
+    this.debug.automaton(protocol, t);
   }
 
   private drop(reason: string, detail: string): void {
     this.count(reason);
-    this.line('ppp error', `${this.ifLabel} PPP: ${reason}: ${detail}`);
+    this.debug.dropped(reason, detail);
   }
 
   private count(reason: string): void {
     this.errors[reason] = (this.errors[reason] ?? 0) + 1;
-  }
-
-  private mppeLine(text: string): void {
-    this.line('ppp mppe', `${this.ifLabel} MPPE: ${text}`);
-  }
-
-  private line(cat: DebugCategory, text: string): void {
-    if (this.opts.debug.on(cat)) this.opts.debug.debug(cat, text, this.ctx());
   }
 
   private ctx(): DebugContext {
