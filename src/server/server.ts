@@ -8,6 +8,10 @@
  * key of the GRE packets the peer sends us; the packet must also come from
  * the tunnel's peer address (several clients behind one NAT each get
  * their own call id). TUN demux: by destination address.
+ *
+ * Why ~660 lines: this is the composition of every engine of src/proto/
+ * (listeners, tunnels, calls, GRE and TUN demux, AAA, capture, status);
+ * each piece is short and its own module, the wiring between them is here.
  */
 import net from 'node:net';
 import { systemClock, type Clock, type Timer } from '../util/clock.js';

@@ -14,6 +14,9 @@
  *
  * Network input never throws here: malformed packets are dropped and
  * reported through `trace` ('error' events) for the caller's counters.
+ *
+ * Why ~640 lines: the RFC's state table is one piece; every event method
+ * is a row of it, and the rows only read right side by side.
  */
 import type { Clock, Timer } from '../../util/clock.js';
 import { CP_CODE } from './frame.js';

@@ -26,6 +26,11 @@
  * the debug and syslog text is src/debug/cisco-ppp-session.ts (the session
  * reports events with their values); options and status types are
  * session-api.ts.
+ *
+ * Why ~780 lines: the phase sequence of both roles (LCP, authentication,
+ * CBCP, the NCPs in a profile's order, the link-up rule) works on one set
+ * of state (phase, lease, keys, deferred NCPs); spread over files, one
+ * automaton would be read in pieces.
  */
 import { randomBytes } from 'node:crypto';
 import type { Timer } from '../../util/clock.js';

@@ -17,6 +17,9 @@
  * The body of each message type has a fixed length; the per-message field
  * tables below give each field's octet offset from the start of the message.
  * Reserved fields are written as zero and ignored on input.
+ *
+ * Why ~930 lines: one field table, decoder and encoder per message type
+ * (fifteen of them), each short; they share the header and the checks.
  */
 
 export const PPTP_TCP_PORT = 1723;
