@@ -24,7 +24,7 @@ import { PPP_PROTO, encodeFrame } from '../proto/ppp/frame.js';
 import type { FsmTrace } from '../proto/ppp/fsm.js';
 import type { MppeAgreed } from '../proto/ppp/ccp.js';
 import type { MppeRejectReason } from '../proto/ppp/mppe.js';
-import type { PppPhase } from '../proto/ppp/session-api.js';
+import type { PppPhase } from '../proto/ppp/phase.js';
 import { cbcpLine } from '../proto/ppp/cbcp.js';
 import { cpPacketLines, ioEncrLine, ioIpLine, ioRcvdLines, ioXmitLine, phaseLine, protocolName, stateLine, timeoutLine } from './cisco-ppp.js';
 

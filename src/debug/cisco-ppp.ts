@@ -15,7 +15,7 @@
  */
 import { CP_CODE, PPP_PROTO, ipv4String } from '../proto/ppp/frame.js';
 import type { FsmState } from '../proto/ppp/fsm.js';
-import type { PppPhase } from '../proto/ppp/session-api.js';
+import type { PppPhase } from '../proto/ppp/phase.js';
 
 /**
  * Hex the way the PIX dumps PPP data. Every dump in seed 003 of 23 octets

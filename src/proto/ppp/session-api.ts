@@ -11,8 +11,9 @@ import type { MppeAgreed, MppeNegotiation } from './ccp.js';
 import type { AuthSuccess } from './auth/common.js';
 import type { PppClientProfile } from './client-profiles.js';
 
-/** RFC 1661 section 3.2 phases. */
-export type PppPhase = 'dead' | 'establish' | 'authenticate' | 'network' | 'terminate';
+import type { PppPhase } from './phase.js';
+
+export type { PppPhase };
 
 /** The vpdn group settings a session runs with. */
 export interface PppGroupSettings {
