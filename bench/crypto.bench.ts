@@ -4,8 +4,8 @@
  * Prints packets/s for each case and the ratio to raw OpenSSL RC4 (one
  * reused cipher) measured in the same run. Each case runs ~0.4 s.
  */
-import { Rc4, NodeRc4, nodeRc4Available, type Rc4Cipher } from '../src/server/crypto/rc4.js';
-import { MppeDecryptor, MppeEncryptor } from '../src/server/ppp/mppe.js';
+import { Rc4, NodeRc4, nodeRc4Available, type Rc4Cipher } from '../src/proto/crypto/rc4.js';
+import { MppeDecryptor, MppeEncryptor } from '../src/proto/ppp/mppe.js';
 
 const SIZE = 1400;
 const MS = Number(process.env.BENCH_MS ?? 400);

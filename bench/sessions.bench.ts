@@ -24,7 +24,7 @@
  *        SESSIONS_SNAPSHOT=FILE (a heap snapshot of the loaded server at the end)
  */
 import { dialPptp, type PptpClient } from '../src/client/dial.js';
-import { numberToIp, ipToNumber } from '../src/server/ipv4.js';
+import { numberToIp, ipToNumber } from '../src/proto/ip/ipv4.js';
 import { openUdpGre } from './harness/udp-gre.js';
 import { startServerChild, type ChildMem } from './harness/child.js';
 import { dialMany, hangupAll, PASSWORD, USER } from './harness/inproc.js';

@@ -9,7 +9,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
 import type { AuthProtocol, MppeSetting } from '../src/config/model.js';
-import type { GreSocket } from '../src/server/gre/socket.js';
+import type { GreSocket } from '../src/proto/gre/socket.js';
 import { runLoadgen, type LoadgenSummary } from '../src/client/loadgen.js';
 import { checkTarget, type TargetVerdict } from '../src/client/target-check.js';
 
@@ -235,7 +235,7 @@ export async function main(argv: string[], deps: LoadgenDeps = {}): Promise<numb
   try {
     if (deps.openGre) gre = await deps.openGre();
     else {
-      const { openGreSocket } = await import('../src/server/gre/linux.js');
+      const { openGreSocket } = await import('../src/proto/gre/linux.js');
       gre = openGreSocket({ localAddress: a.local });
     }
   } catch (e) {

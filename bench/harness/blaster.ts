@@ -14,7 +14,7 @@
  */
 import readline from 'node:readline';
 import { dialPptp, type PptpClient } from '../../src/client/dial.js';
-import { openGreSocket } from '../../src/server/gre/linux.js';
+import { openGreSocket } from '../../src/proto/gre/linux.js';
 import { udpPacket } from './forwarding-inproc.js';
 import { benchProfile } from './profile.js';
 import { ReplayGre } from './replay-gre.js';

@@ -11,9 +11,9 @@ import {
   mschapV2AuthenticatorResponseFromHash,
   mschapV2NtResponseFromHash,
   ntPasswordHash,
-} from '../../src/server/crypto/mschap.js';
-import { initialSessionKey } from '../../src/server/crypto/mppe-keys.js';
-import { NodeRc4, Rc4, nodeRc4Available } from '../../src/server/crypto/rc4.js';
+} from '../../src/proto/crypto/mschap.js';
+import { initialSessionKey } from '../../src/proto/crypto/mppe-keys.js';
+import { NodeRc4, Rc4, nodeRc4Available } from '../../src/proto/crypto/rc4.js';
 import { bestRate, rate } from './report.js';
 
 /** Sessions per second if a session cost only its MS-CHAPv2 + MPPE key crypto (client + server). */

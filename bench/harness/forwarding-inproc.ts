@@ -17,8 +17,8 @@
 import { performance } from 'node:perf_hooks';
 import type { PptpClient } from '../../src/client/dial.js';
 import { benchConfig, dialMany, hangupAll, SERVER_IP, startInproc, type InprocRig } from './inproc.js';
-import { internetChecksum } from '../../src/server/tun/memory.js';
-import { ipToNumber } from '../../src/server/ipv4.js';
+import { internetChecksum } from '../../src/proto/ip/ipv4.js';
+import { ipToNumber } from '../../src/proto/ip/ipv4.js';
 
 export const PACKET_SIZE = 1400;
 

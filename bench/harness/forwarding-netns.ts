@@ -23,8 +23,8 @@
  * 0: encrypt while sending), FORWARD_NETNS_CASES ("stateful/1
  * stateless/100": only those).
  */
-import { canRoot } from '../../test/harness/root.js';
-import { createNetns, deleteNetns, uniqueNetnsName, vethPair } from '../../test/harness/netns.js';
+import { canRoot } from '../../src/lab/rig/capability.js';
+import { createNetns, deleteNetns, uniqueNetnsName, vethPair } from '../../src/lab/rig/netns.js';
 import { scriptCommand, spawnLineChild, startServerChild, type LineChild, type ServerChild } from './child.js';
 import { PACKET_SIZE } from './forwarding-inproc.js';
 import { rawRc4Rates } from './crypto-baseline.js';

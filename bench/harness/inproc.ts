@@ -9,10 +9,10 @@
 import { DebugBus } from '../../src/debug/bus.js';
 import { emptyVpnConfig, type MppeSetting, type VpnConfig } from '../../src/config/model.js';
 import { PptpServer } from '../../src/server/server.js';
-import { createMemoryGreNetwork, type MemoryGreNetwork, type MemoryGreSocket } from '../../src/server/gre/memory.js';
-import type { TunDevice } from '../../src/server/tun/device.js';
+import { createMemoryGreNetwork, type MemoryGreNetwork, type MemoryGreSocket } from '../../src/proto/gre/memory.js';
+import type { TunDevice } from '../../src/proto/tun/device.js';
 import { dialPptp, type DialOptions, type PptpClient } from '../../src/client/dial.js';
-import { numberToIp, ipToNumber } from '../../src/server/ipv4.js';
+import { numberToIp, ipToNumber } from '../../src/proto/ip/ipv4.js';
 import { benchProfile } from './profile.js';
 
 export const SERVER_IP = '127.0.0.1';

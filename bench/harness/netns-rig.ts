@@ -6,10 +6,10 @@
  * a raw GRE socket in another, a veth pair between them. Both namespaces
  * and every process are removed afterwards, also on failure.
  */
-import { canRoot } from '../../test/harness/root.js';
-import { createNetns, deleteNetns, uniqueNetnsName, vethPair } from '../../test/harness/netns.js';
+import { canRoot } from '../../src/lab/rig/capability.js';
+import { createNetns, deleteNetns, uniqueNetnsName, vethPair } from '../../src/lab/rig/netns.js';
 import { scriptCommand, spawnLineChild, startServerChild, type LineChild, type ServerChild } from './child.js';
-import { numberToIp, ipToNumber } from '../../src/server/ipv4.js';
+import { numberToIp, ipToNumber } from '../../src/proto/ip/ipv4.js';
 import { fmt, report, skip } from './report.js';
 
 export async function runNetnsSetupRate(baseline: number, sessions: number, concurrency: number): Promise<void> {

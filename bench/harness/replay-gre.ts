@@ -21,7 +21,7 @@
  * For one-way traffic: what comes back goes to the engines, and anything
  * they answer with a sequence number waits behind the recording.
  */
-import type { GreSocket } from '../../src/server/gre/socket.js';
+import type { GreSocket } from '../../src/proto/gre/socket.js';
 
 /** Room per recorded packet: GRE (16) + PPP (4) + MPPE (2) + a 1,400-octet packet, rounded up. */
 const SLOT = 1472;

@@ -21,8 +21,8 @@ import { performance } from 'node:perf_hooks';
 import readline from 'node:readline';
 import { DebugBus } from '../../src/debug/bus.js';
 import { PptpServer } from '../../src/server/server.js';
-import type { GreSocket } from '../../src/server/gre/socket.js';
-import type { TunDevice } from '../../src/server/tun/device.js';
+import type { GreSocket } from '../../src/proto/gre/socket.js';
+import type { TunDevice } from '../../src/proto/tun/device.js';
 import { createApp } from '../../src/cli/app.js';
 import { openUdpGre } from './udp-gre.js';
 import { BenchTun, TUNNEL_IP } from './inproc.js';
@@ -68,7 +68,7 @@ const server = new PptpServer({
       udpPort = s.port;
       return s;
     }
-    const { openGreSocket } = await import('../../src/server/gre/linux.js');
+    const { openGreSocket } = await import('../../src/proto/gre/linux.js');
     return openGreSocket();
   },
   openTun: async (localAddress, onError): Promise<TunDevice> => {
@@ -77,7 +77,7 @@ const server = new PptpServer({
       if (o.tunEcho) echoThrough(benchTun);
       return benchTun;
     }
-    const { openTun } = await import('../../src/server/tun/linux.js');
+    const { openTun } = await import('../../src/proto/tun/linux.js');
     const t = await openTun({ localAddress, mtu: 1400, onError });
     linuxTun = t;
     return t;

@@ -7,7 +7,7 @@
  * (`peerPort`), the way every GRE peer listens on IP protocol 47.
  */
 import dgram from 'node:dgram';
-import type { GreSocket } from '../../src/server/gre/socket.js';
+import type { GreSocket } from '../../src/proto/gre/socket.js';
 
 export interface UdpGreSocket extends GreSocket {
   readonly port: number;

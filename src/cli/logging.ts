@@ -26,7 +26,7 @@
  */
 import type { LoggingSettings } from '../config/running.js';
 import { DEBUG_CATEGORIES, type DebugBus, type DebugCategory, type DebugContext, type LogLine } from '../debug/bus.js';
-import { renderSyslog } from './render/syslog.js';
+import { renderSyslog } from '../debug/pix-syslog.js';
 
 export type LineKind = 'debug' | 'syslog';
 

@@ -13,24 +13,24 @@
  * answering the server's StopCCRQ or sending its own.
  *
  * The protocol engines run on `clock` (a FakeClock in tests). The dial
- * timeout, the hang-up guard and ping timeouts are wall-clock: they bound
- * real waits on real sockets.
+ * timeout, the hang-up guard and the wait for the server's StopCCRQ run on
+ * `waitClock` (real time unless a test drives it): they bound real waits
+ * on real sockets. Ping timeouts are icmp-host.ts's.
  */
 import net from 'node:net';
-import type { Clock } from '../util/clock.js';
-import { systemClock } from '../util/clock.js';
+import { heldSystemClock, systemClock, type Clock, type Timer } from '../util/clock.js';
 import { DebugBus } from '../debug/bus.js';
 import type { AuthProtocol, MppeSetting } from '../config/model.js';
-import type { GreSocket } from '../server/gre/socket.js';
-import { GreCallWindow, type GreWindowStatus } from '../server/gre/window.js';
-import type { GrePacket } from '../server/gre/wire.js';
-import { PptpClientControl, type PptpClientProfile, type ClientState } from '../server/pptp/client.js';
-import type { CallDisconnectNotify, OutgoingCallReply } from '../server/pptp/wire.js';
-import { PppSession, type PppStatus, type PppUpInfo } from '../server/ppp/session.js';
+import type { GreSocket } from '../proto/gre/socket.js';
+import { GreCallWindow, type GreWindowStatus } from '../proto/gre/window.js';
+import type { GrePacket } from '../proto/gre/wire.js';
+import { PptpClientControl, type PptpClientProfile, type ClientState } from '../proto/pptp/client-control.js';
+import type { CallDisconnectNotify, OutgoingCallReply } from '../proto/pptp/wire.js';
+import { PppSession, type PppStatus, type PppUpInfo } from '../proto/ppp/session.js';
 import { ClientGreMux } from './gre-mux.js';
 import { DialError, PeerSignals, classifyFailure } from './failure.js';
 import { IcmpHost, type PingOptions, type PingResult } from './icmp-host.js';
-import { personality, type ProfileName } from './profiles.js';
+import { personality, type ProfileName } from './personalities.js';
 
 export interface DialOptions {
   /** IPv4 address of the server (loopback, or an address inside a test namespace). */
@@ -49,6 +49,8 @@ export interface DialOptions {
   /** Our MPPE policy; null = refuse encryption (no CCP); default from the profile. */
   mppe?: MppeSetting | null;
   clock?: Clock;
+  /** Times the dial timeout and the hang-up guards; default real time (timers that keep the process alive). */
+  waitClock?: Clock;
   /** Debug lines of the client's engines (nothing is enabled by default). */
   bus?: DebugBus;
   /** Whole dial, wall-clock. Default 15000 ms. */
@@ -138,9 +140,10 @@ class ClientSession implements PptpClient {
   private endReason: string | undefined;
   private resolveClosed!: (reason: string) => void;
   private dialSettle: { resolve(c: PptpClient): void; reject(e: Error): void } | undefined;
-  private dialTimer: NodeJS.Timeout | undefined;
-  private guardTimer: NodeJS.Timeout | undefined;
-  private stopTimer: NodeJS.Timeout | undefined;
+  private readonly waitClock: Clock;
+  private dialTimer: Timer | undefined;
+  private guardTimer: Timer | undefined;
+  private stopTimer: Timer | undefined;
   private tearingDown = false;
   private pppClosing = false;
   private clearing = false;
@@ -148,12 +151,13 @@ class ClientSession implements PptpClient {
   /** The server cleared the call: give it a moment to send its StopCCRQ before we send ours. */
   private holdStop = false;
 
-  constructor(private readonly o: DialOptions) {
-    this.clock = o.clock ?? systemClock;
-    this.bus = o.bus ?? new DebugBus(() => this.clock.now());
-    this.mux = ClientGreMux.of(o.gre);
+  constructor(private readonly options: DialOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.waitClock = options.waitClock ?? heldSystemClock;
+    this.bus = options.bus ?? new DebugBus(() => this.clock.now());
+    this.mux = ClientGreMux.of(options.gre);
     this.closed = new Promise((r) => (this.resolveClosed = r));
-    const persona = personality(o.profile);
+    const persona = personality(options.profile);
     this.control = new PptpClientControl({
       tunnelId: 0,
       send: (bytes) => {
@@ -176,13 +180,15 @@ class ClientSession implements PptpClient {
   dial(): Promise<PptpClient> {
     return new Promise<PptpClient>((resolve, reject) => {
       this.dialSettle = { resolve, reject };
-      this.dialTimer = setTimeout(() => this.fail(new DialError('timeout', `not up after ${this.o.timeoutMs ?? 15000} ms (${this.state})`)), this.o.timeoutMs ?? 15000);
+      this.dialTimer = this.waitClock.setTimer(this.options.timeoutMs ?? 15000, () =>
+        this.fail(new DialError('timeout', `not up after ${this.options.timeoutMs ?? 15000} ms (${this.state})`)),
+      );
       let socket: net.Socket;
       try {
-        socket = net.connect({ host: this.o.server, port: this.o.port ?? 1723, localAddress: this.o.localAddress });
+        socket = net.connect({ host: this.options.server, port: this.options.port ?? 1723, localAddress: this.options.localAddress });
       } catch (err) {
         // Bad address or port: nothing was opened.
-        clearTimeout(this.dialTimer);
+        this.dialTimer?.cancel();
         this.dialSettle = undefined;
         this.state = 'closed';
         this.endReason = 'connect-failed';
@@ -193,7 +199,7 @@ class ClientSession implements PptpClient {
       this.socket = socket;
       socket.setNoDelay(true);
       socket.on('connect', () => {
-        this.serverIp = (socket.remoteAddress ?? this.o.server).replace(/^::ffff:/, '');
+        this.serverIp = (socket.remoteAddress ?? this.options.server).replace(/^::ffff:/, '');
         this.state = 'control';
         this.control.start();
       });
@@ -224,7 +230,7 @@ class ClientSession implements PptpClient {
 
   private callConnected(callId: number, peerCallId: number, peerRecvWindow: number): void {
     this.peerCallId = peerCallId;
-    const persona = personality(this.o.profile);
+    const persona = personality(this.options.profile);
     const window = new GreCallWindow({
       clock: this.clock,
       debug: this.bus,
@@ -239,7 +245,7 @@ class ClientSession implements PptpClient {
       send: (pkt) => this.mux.send(this.serverIp, pkt),
     });
     this.window = window;
-    const mppe = this.o.mppe === null ? undefined : (this.o.mppe ?? persona.mppe);
+    const mppe = this.options.mppe === null ? undefined : (this.options.mppe ?? persona.mppe);
     const ppp = new PppSession({
       role: 'client',
       pppIfId: callId,
@@ -248,8 +254,8 @@ class ClientSession implements PptpClient {
       clock: this.clock,
       debug: this.bus,
       ifName: 'client',
-      group: { authProtocols: this.o.authProtocols ?? persona.authProtocols, mppe, dns: [], wins: [] },
-      credentials: { username: this.o.username, password: this.o.password },
+      group: { authProtocols: this.options.authProtocols ?? persona.authProtocols, mppe, dns: [], wins: [] },
+      credentials: { username: this.options.username, password: this.options.password },
       onUp: (info) => this.pppUp(info),
       onDown: (reason) => this.pppDown(reason),
       onIpPacket: (pkt) => this.ipIn(pkt),
@@ -283,7 +289,7 @@ class ClientSession implements PptpClient {
     this.authProtocol = info.authProtocol;
     this.host = new IcmpHost(info.clientAddress, (p) => this.sendIp(p));
     this.state = 'up';
-    clearTimeout(this.dialTimer);
+    this.dialTimer?.cancel();
     this.dialTimer = undefined;
     const settle = this.dialSettle;
     this.dialSettle = undefined;
@@ -336,7 +342,7 @@ class ClientSession implements PptpClient {
 
   hangup(): Promise<string> {
     if (this.state === 'closed') return this.closed;
-    this.guardTimer ??= setTimeout(() => this.cutOff('hangup timed out'), HANGUP_GUARD_MS);
+    this.guardTimer ??= this.waitClock.setTimer(HANGUP_GUARD_MS, () => this.cutOff('hangup timed out'));
     this.beginTeardown('user request');
     return this.closed;
   }
@@ -344,14 +350,14 @@ class ClientSession implements PptpClient {
   private fail(err: DialError): void {
     const settle = this.dialSettle;
     this.dialSettle = undefined;
-    clearTimeout(this.dialTimer);
+    this.dialTimer?.cancel();
     this.dialTimer = undefined;
     if (settle) settle.reject(err);
     if (err.reason === 'timeout' || err.reason === 'connect-failed') {
       this.cutOff(err.message);
       return;
     }
-    this.guardTimer ??= setTimeout(() => this.cutOff('teardown timed out'), HANGUP_GUARD_MS);
+    this.guardTimer ??= this.waitClock.setTimer(HANGUP_GUARD_MS, () => this.cutOff('teardown timed out'));
     this.beginTeardown(err.message);
   }
 
@@ -418,11 +424,11 @@ class ClientSession implements PptpClient {
     if (!this.clearing && typeof cdn !== 'string') {
       // The server ended the call: it normally follows with StopCCRQ; ours goes out only if it does not.
       this.holdStop = true;
-      this.stopTimer = setTimeout(() => {
+      this.stopTimer = this.waitClock.setTimer(STOP_AFTER_CDN_MS, () => {
         this.stopTimer = undefined;
         this.holdStop = false;
         this.advanceTeardown();
-      }, STOP_AFTER_CDN_MS);
+      });
     }
     if (this.dialSettle) {
       this.failFromEvidence();
@@ -472,7 +478,7 @@ class ClientSession implements PptpClient {
   }
 
   private endSocket(): void {
-    clearTimeout(this.stopTimer);
+    this.stopTimer?.cancel();
     this.stopTimer = undefined;
     const s = this.socket;
     if (s && !s.destroyed) s.end();
@@ -493,9 +499,9 @@ class ClientSession implements PptpClient {
     if (!this.control.isClosed) this.control.close('tcp-closed');
     this.abortPpp('tcp closed');
     this.releaseCall();
-    clearTimeout(this.guardTimer);
-    clearTimeout(this.stopTimer);
-    clearTimeout(this.dialTimer);
+    this.guardTimer?.cancel();
+    this.stopTimer?.cancel();
+    this.dialTimer?.cancel();
     this.guardTimer = this.stopTimer = this.dialTimer = undefined;
     this.endReason ??= 'tcp closed';
     if (this.dialSettle) {

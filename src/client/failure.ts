@@ -9,8 +9,8 @@
  * (PeerSignals): a CHAP Failure or PAP Nak, a Protocol-Reject of CCP, an
  * LCP Terminate-Request and the phase it arrived in.
  */
-import type { PppPhase } from '../server/ppp/session.js';
-import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame } from '../server/ppp/frame.js';
+import type { PppPhase } from '../proto/ppp/session.js';
+import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame } from '../proto/ppp/frame.js';
 
 export type DialFailureReason =
   /** TCP connection to the server failed. */

@@ -10,9 +10,9 @@
  * created once and cached (`ClientGreMux.of(gre)`): every client dialled
  * over the same socket shares it.
  */
-import type { GreSocket } from '../server/gre/socket.js';
-import { decodeGre, type GrePacket } from '../server/gre/wire.js';
-import { CallIdAllocator } from '../server/pptp/call-id.js';
+import type { GreSocket } from '../proto/gre/socket.js';
+import { decodeGre, type GrePacket } from '../proto/gre/wire.js';
+import { CallIdAllocator } from '../proto/pptp/call-id.js';
 
 export interface GreMuxStats {
   received: number;

@@ -9,7 +9,7 @@
  * is disposed.
  */
 import { performance } from 'node:perf_hooks';
-import { buildIcmpEcho, parseIcmpEcho } from '../server/tun/memory.js';
+import { buildIcmpEcho, parseIcmpEcho } from '../proto/ip/icmp.js';
 
 export interface PingOptions {
   count?: number;

@@ -17,12 +17,12 @@ import { performance } from 'node:perf_hooks';
 import type { Clock } from '../util/clock.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { AuthProtocol, MppeSetting } from '../config/model.js';
-import type { GreSocket } from '../server/gre/socket.js';
-import type { PptpClientProfile } from '../server/pptp/client.js';
-import { buildIcmpEcho, parseIcmpEcho } from '../server/tun/memory.js';
+import type { GreSocket } from '../proto/gre/socket.js';
+import type { PptpClientProfile } from '../proto/pptp/client-control.js';
+import { buildIcmpEcho, parseIcmpEcho } from '../proto/ip/icmp.js';
 import { dialPptp, type PptpClient } from './dial.js';
 import { DialError } from './failure.js';
-import type { ProfileName } from './profiles.js';
+import type { ProfileName } from './personalities.js';
 
 export interface LoadgenOptions {
   server: string;

@@ -7,7 +7,7 @@
  * would route the address (`ip -o route get`).
  */
 import { spawnSync } from 'node:child_process';
-import { ipToNumber } from '../server/ipv4.js';
+import { ipToNumber } from '../proto/ip/ipv4.js';
 
 export type TargetVerdict = { ok: true; via: string } | { ok: false; reason: string };
 

@@ -3,7 +3,7 @@
  * pair (inprocess.ts: our PptpServer over memory GRE/TUN, our client over
  * loopback TCP) or the real Linux client in a VM (linux-vm.ts).
  */
-import type { ProfileName } from '../client/profiles.js';
+import type { ProfileName } from '../client/personalities.js';
 import type { ClientSpec } from './scenarios.js';
 
 export type Outcome =

@@ -8,7 +8,7 @@
  * Every run is bounded (--timeout, default 90 s in process, 600 s with
  * the VM) and closes its server, client, VM and namespaces.
  */
-import type { ProfileName } from '../client/profiles.js';
+import type { ProfileName } from '../client/personalities.js';
 import type { LabBackend } from './backend.js';
 import { InProcessLab } from './inprocess.js';
 import { startLabRadius, type LabRadius } from './radius.js';

@@ -5,19 +5,19 @@
  *   VM eth0 10.99.0.2 --TAP-- [namespace the lab creates: pix-pptpd
  *   --plain on 10.99.0.1, its TUN, raw GRE]
  *
- * The VM rig of the tests (test/harness/vm-rig.ts) does the plumbing: it
+ * The VM rig of the tests (src/lab/rig/vm-rig.ts) does the plumbing: it
  * creates the namespace and the TAP, starts bin/pix-pptpd in it with the
  * scenario's config, types the debug commands, boots the VM once per dial,
  * and removes everything at the end (also if the lab dies: its exit hooks).
- * The fix is typed into the product's own shell. The rig is loaded only
- * when asked for, and only from a tree that has it (sources or the full
- * build); without root, qemu or the VM image the lab says so and exits 3.
+ * The fix is typed into the product's own shell. Without root, qemu or
+ * the VM image (test/vm/ of a source checkout, built by test/vm/build.sh)
+ * the lab says so and exits 3.
  *
  * The client's outcome is read from pppd's log (exit status, "LCP
  * terminated by peer", "MPPE required but peer ...") and named with the
  * Windows error the same fault gives a Windows client.
  */
-import type { ProfileName } from '../client/profiles.js';
+import type { ProfileName } from '../client/personalities.js';
 import type { AuthProtocol } from '../config/model.js';
 import type { Attempt, LabBackend, Outcome } from './backend.js';
 import { runScenario } from './run.js';
@@ -25,8 +25,10 @@ import { boundedRun } from './bounded.js';
 import { wrap } from './report.js';
 import type { ClientSpec, LabAddresses, Scenario } from './scenarios.js';
 
-type VmRig = typeof import('../../test/harness/vm-rig.js');
-type LinuxVm = typeof import('../../test/harness/linuxvm.js');
+import * as vmRig from './rig/vm-rig.js';
+import { linuxVmAvailable } from './rig/linux-vm-client.js';
+
+type VmRig = typeof vmRig;
 
 const ALL_AUTH: AuthProtocol[] = ['pap', 'chap', 'mschap', 'mschap-v2'];
 const REFUSE: Record<AuthProtocol, string> = { pap: 'refuse-pap', chap: 'refuse-chap', mschap: 'refuse-mschap', 'mschap-v2': 'refuse-mschap-v2' };
@@ -171,29 +173,20 @@ export async function runLinuxVmScenario(
     say(`lab ${s.name}: --client linux-vm cannot play this scenario (${s.oursOnly}); run it with --client ours.`);
     return 3;
   }
-  let vm: VmRig;
-  let linuxvm: LinuxVm;
-  try {
-    linuxvm = await import('../../test/harness/linuxvm.js');
-    vm = await import('../../test/harness/vm-rig.js');
-  } catch (e) {
-    say(`lab ${s.name}: --client linux-vm needs the VM harness (test/harness/vm-rig.ts) of the source tree or the full build: ${(e as Error).message}`);
-    return 3;
-  }
-  const cap = linuxvm.linuxVmAvailable();
+  const cap = linuxVmAvailable();
   if (!cap.ok) {
     say(`lab ${s.name}: --client linux-vm cannot run here: ${cap.reason}. Run it as root with qemu and the VM image (test/vm/build.sh), or use --client ours.`);
     return 3;
   }
   const addresses: LabAddresses = {
-    outside: vm.ADDR.server,
+    outside: vmRig.ADDR.server,
     outsideMask: '255.255.255.0',
-    inside: vm.ADDR.insideGateway,
+    inside: vmRig.ADDR.insideGateway,
     insideMask: '255.255.255.0',
-    poolFirst: vm.ADDR.poolFirst,
-    poolLast: vm.ADDR.poolLast,
+    poolFirst: vmRig.ADDR.poolFirst,
+    poolLast: vmRig.ADDR.poolLast,
   };
-  const backend = new LinuxVmLab(vm, o.profile);
+  const backend = new LinuxVmLab(vmRig, o.profile);
   return boundedRun({
     name: s.name,
     timeoutMs: o.timeoutSeconds * 1000,

@@ -11,7 +11,7 @@
  * 3 of 3 pings came back.
  */
 import { emptyRunningConfig, lintConfig, loadConfigText, type Finding } from '../config/index.js';
-import type { ProfileName } from '../client/profiles.js';
+import type { ProfileName } from '../client/personalities.js';
 import type { Attempt, LabBackend } from './backend.js';
 import { LAB_DEBUGS, type LabAddresses, type RadiusEndpoint, type Scenario } from './scenarios.js';
 import { banner, maskConfig, part, renderOutcome, section, wrap } from './report.js';

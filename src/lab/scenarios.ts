@@ -11,9 +11,9 @@
  * inside the memory TUN only) and the VM's namespace.
  */
 import type { AuthProtocol } from '../config/model.js';
-import type { ProfileName } from '../client/profiles.js';
+import type { ProfileName } from '../client/personalities.js';
 import { ipToInt } from '../config/ip.js';
-import { numberToIp } from '../server/ipv4.js';
+import { numberToIp } from '../proto/ip/ipv4.js';
 
 export interface LabAddresses {
   /** `ip address outside`: the server's PPP address (the ping target). */

@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import type { Clock, Timer } from '../util/clock.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { VpdnGroup } from '../config/model.js';
-import type { Authenticator } from './aaa/authenticator.js';
+import type { Authenticator } from '../proto/authenticator.js';
 import type { SessionStatus } from './api.js';
-import type { GrePacket } from './gre/wire.js';
-import { GreCallWindow } from './gre/window.js';
-import { PppSession, type PppUpInfo } from './ppp/session.js';
+import type { GrePacket } from '../proto/gre/wire.js';
+import { GreCallWindow } from '../proto/gre/window.js';
+import { PppSession, type PppUpInfo } from '../proto/ppp/session.js';
 import type { AaaAccounting, AccountingSession, TerminateCauseName } from './aaa/group.js';
-import { ipToNumber } from './ipv4.js';
+import { ipToNumber } from '../proto/ip/ipv4.js';
 
 export interface ServerCallOptions {
   tunnelId: number;
@@ -27,6 +27,8 @@ export interface ServerCallOptions {
   group: VpdnGroup;
   authenticator: Authenticator;
   clock: Clock;
+  /** Epoch milliseconds (the Acct-Session-Id's time part). */
+  wallNow: () => number;
   debug: DebugBus;
   sendGre(packet: Buffer): void;
   allocateAddress(username: string, framedIp?: string): string | undefined;
@@ -84,51 +86,51 @@ export class ServerCall {
   private readonly timers: Timer[] = [];
   private sessionTimer: Timer | undefined;
 
-  constructor(readonly o: ServerCallOptions) {
-    this.createdAt = this.changedAt = this.lastActivity = o.clock.now();
-    this.acctSessionId = newAcctSessionId(o.callId, Date.now() / 1000);
+  constructor(readonly options: ServerCallOptions) {
+    this.createdAt = this.changedAt = this.lastActivity = options.clock.now();
+    this.acctSessionId = newAcctSessionId(options.callId, options.wallNow() / 1000);
     this.window = new GreCallWindow({
-      clock: o.clock,
-      debug: o.debug,
-      ifName: o.ifName,
-      peerAddress: o.peerAddress,
-      tunnelId: o.tunnelId,
-      callId: o.callId,
-      peerCallId: o.peerCallId,
-      peerRecvWindow: o.peerRecvWindow,
-      send: o.sendGre,
+      clock: options.clock,
+      debug: options.debug,
+      ifName: options.ifName,
+      peerAddress: options.peerAddress,
+      tunnelId: options.tunnelId,
+      callId: options.callId,
+      peerCallId: options.peerCallId,
+      peerRecvWindow: options.peerRecvWindow,
+      send: options.sendGre,
     });
-    const g = o.group;
+    const g = options.group;
     this.ppp = new PppSession({
       role: 'server',
-      pppIfId: o.pppIfId,
+      pppIfId: options.pppIfId,
       send: (frame) => this.window.send(frame),
-      clock: o.clock,
-      debug: o.debug,
-      ifName: o.ifName,
-      tunnelId: o.tunnelId,
+      clock: options.clock,
+      debug: options.debug,
+      ifName: options.ifName,
+      tunnelId: options.tunnelId,
       group: {
         authProtocols: g.authentication,
         mppe: g.mppe,
         dns: g.dns,
         wins: g.wins,
-        localAddress: o.serverAddress,
+        localAddress: options.serverAddress,
       },
-      authenticator: o.authenticator,
+      authenticator: options.authenticator,
       // A RADIUS group is the only source of MPPE keys: the server never has the password.
-      mppeKeySource: o.authentic === 'RADIUS' ? 'radius' : 'local',
-      allocateAddress: o.allocateAddress,
-      releaseAddress: o.releaseAddress,
+      mppeKeySource: options.authentic === 'RADIUS' ? 'radius' : 'local',
+      allocateAddress: options.allocateAddress,
+      releaseAddress: options.releaseAddress,
       onUp: (info) => this.up(info),
       onDown: (reason) => this.end(reason),
-      onIpPacket: (pkt) => o.onIpPacket(this, pkt),
+      onIpPacket: (pkt) => options.onIpPacket(this, pkt),
     });
   }
 
   start(): void {
-    if (this.o.setupTimeoutMs) {
+    if (this.options.setupTimeoutMs) {
       this.timers.push(
-        this.o.clock.setTimer(this.o.setupTimeoutMs, () => {
+        this.options.clock.setTimer(this.options.setupTimeoutMs, () => {
           if (this.state !== 'estabd') this.terminate('NAS-Request', 'setup timeout');
         }),
       );
@@ -149,17 +151,17 @@ export class ServerCall {
 
   /** Inner traffic seen (for Idle-Timeout). */
   touch(): void {
-    this.lastActivity = this.o.clock.now();
+    this.lastActivity = this.options.clock.now();
   }
 
   /** Session-Timeout (seconds) from now; a later one (RFC 5176 CoA) replaces the earlier. */
   setSessionTimeout(seconds: number): void {
     this.sessionTimer?.cancel();
-    this.sessionTimer = this.o.clock.setTimer(seconds * 1000, () => this.terminate('Session-Timeout', 'session timeout'));
+    this.sessionTimer = this.options.clock.setTimer(seconds * 1000, () => this.terminate('Session-Timeout', 'session timeout'));
   }
 
   private up(info: PppUpInfo): void {
-    const o = this.o;
+    const o = this.options;
     this.state = 'estabd';
     this.changedAt = this.lastActivity = o.clock.now();
     this.clientAddress = info.clientAddress;
@@ -191,9 +193,9 @@ export class ServerCall {
 
   private interim(ms: number): void {
     this.timers.push(
-      this.o.clock.setTimer(ms, () => {
+      this.options.clock.setTimer(ms, () => {
         if (this.ended || !this.acct) return;
-        this.o.accounting?.interim(this.acct);
+        this.options.accounting?.interim(this.acct);
         this.interim(ms);
       }),
     );
@@ -201,9 +203,9 @@ export class ServerCall {
 
   private watchIdle(ms: number): void {
     this.timers.push(
-      this.o.clock.setTimer(Math.max(1000, ms - (this.o.clock.now() - this.lastActivity)), () => {
+      this.options.clock.setTimer(Math.max(1000, ms - (this.options.clock.now() - this.lastActivity)), () => {
         if (this.ended) return;
-        if (this.o.clock.now() - this.lastActivity >= ms) this.terminate('Idle-Timeout', 'idle timeout');
+        if (this.options.clock.now() - this.lastActivity >= ms) this.terminate('Idle-Timeout', 'idle timeout');
         else this.watchIdle(ms);
       }),
     );
@@ -227,8 +229,8 @@ export class ServerCall {
     for (const t of this.timers) t.cancel();
     this.sessionTimer?.cancel();
     this.window.close();
-    if (this.acct) this.o.accounting?.stop(this.acct, this.cause ?? causeOf(reason));
-    this.o.onDown(this, reason);
+    if (this.acct) this.options.accounting?.stop(this.acct, this.cause ?? causeOf(reason));
+    this.options.onDown(this, reason);
   }
 
   /** Read in place, field by field: `show vpdn` asks this of every call (1,000 of them on a busy box). */
@@ -236,7 +238,7 @@ export class ServerCall {
     const w = this.window;
     const gre = w.counters;
     const p = this.ppp;
-    const o = this.o;
+    const o = this.options;
     return {
       callId: o.callId,
       tunnelId: o.tunnelId,

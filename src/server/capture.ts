@@ -9,8 +9,8 @@
  * most `maxBytes` (a ring: the oldest packets go first).
  * Costs one boolean check per packet while no capture is active.
  */
-import { enhancedPacket, interfaceDescription, LINKTYPE_PPP_WITH_DIR, LINKTYPE_RAW, sectionHeader } from './pcapng.js';
-import { ipToNumber } from './ipv4.js';
+import { enhancedPacket, interfaceDescription, LINKTYPE_PPP_WITH_DIR, LINKTYPE_RAW, sectionHeader } from '../proto/pcapng.js';
+import { ipToNumber } from '../proto/ip/ipv4.js';
 
 export interface CaptureSpec {
   name: string;

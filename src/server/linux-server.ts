@@ -5,8 +5,8 @@
  */
 import type { DebugBus } from '../debug/bus.js';
 import { PptpServer } from './server.js';
-import { openGreSocket } from './gre/linux.js';
-import { openTun } from './tun/linux.js';
+import { openGreSocket } from '../proto/gre/linux.js';
+import { openTun } from '../proto/tun/linux.js';
 
 /** `--listen ADDR[:PORT]` */
 export function parseListen(text: string | undefined): { address: string; port?: number } | undefined {

@@ -8,7 +8,7 @@
  */
 import type { IpLocalPool } from '../config/model.js';
 import type { PoolStatus } from './api.js';
-import { ipToNumber, numberToIp } from './ipv4.js';
+import { ipToNumber, numberToIp } from '../proto/ip/ipv4.js';
 
 interface Range {
   start: number;

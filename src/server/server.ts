@@ -8,6 +8,10 @@
  * key of the GRE packets the peer sends us; the packet must also come from
  * the tunnel's peer address (several clients behind one NAT each get
  * their own call id). TUN demux: by destination address.
+ *
+ * Why ~660 lines: this is the composition of every engine of src/proto/
+ * (listeners, tunnels, calls, GRE and TUN demux, AAA, capture, status);
+ * each piece is short and its own module, the wiring between them is here.
  */
 import net from 'node:net';
 import { systemClock, type Clock, type Timer } from '../util/clock.js';
@@ -15,28 +19,30 @@ import type { DebugBus } from '../debug/bus.js';
 import type { ConfigDiff, VpdnGroup, VpnConfig } from '../config/model.js';
 import { emptyVpnConfig } from '../config/model.js';
 import type { ServerStatus, TunnelStatus, VpnServerApi } from './api.js';
-import type { Authenticator } from './aaa/authenticator.js';
+import type { Authenticator } from '../proto/authenticator.js';
 import { LocalAuthenticator } from './aaa/local.js';
-import type { GreSocket } from './gre/socket.js';
-import { isDeviceGone, type TunDevice } from './tun/device.js';
-import { decodeGre } from './gre/wire.js';
+import type { GreSocket } from '../proto/gre/socket.js';
+import { isDeviceGone, type TunDevice } from '../proto/tun/device.js';
+import { decodeGre } from '../proto/gre/wire.js';
 import { Listeners, wantedListeners, type ListenerSpec } from './listeners.js';
 import { AddressPools } from './pool.js';
-import { CallIdAllocator } from './pptp/call-id.js';
-import { PptpControlConnection } from './pptp/control.js';
-import { OcrpResult, GeneralErrorCode } from './pptp/wire.js';
+import { CallIdAllocator } from '../proto/pptp/call-id.js';
+import { PptpControlConnection } from '../proto/pptp/server-control.js';
+import { OcrpResult, GeneralErrorCode } from '../proto/pptp/wire.js';
 import { ServerCall } from './call.js';
-import { mppeStrengthText } from './ppp/ccp-mppe.js';
+import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';
 import { CaptureManager, type CaptureContext } from './capture.js';
 import { AaaRegistry, dynAuthClients, type AaaGroupStats } from './aaa/group.js';
-import type { AuthRequest } from './aaa/authenticator.js';
-import { DynAuthServer } from './aaa/radius/dynauth.js';
-import { nodeUdp, type UdpStack } from './aaa/radius/udp.js';
+import type { AuthRequest } from '../proto/authenticator.js';
+import { DynAuthServer } from '../proto/radius/dynauth.js';
+import { nodeUdp, type UdpStack } from '../proto/radius/udp.js';
 import { SourceGuard } from './source-guard.js';
 
 export interface PptpServerOptions {
   bus: DebugBus;
   clock?: Clock;
+  /** Epoch milliseconds for Acct-Session-Id; default Date.now. */
+  wallNow?: () => number;
   /** Opens the GRE transport (raw socket, or a memory twin in tests). */
   openGre(): GreSocket | Promise<GreSocket>;
   /** Opens the TUN device with the server's tunnel address. */
@@ -100,16 +106,16 @@ export class PptpServer implements VpnServerApi {
   /** RFC 5176 listeners per aaa-server group with `dynamic-authorization` */
   private readonly dynAuth = new Map<string, { key: string; server: DynAuthServer<ServerCall> }>();
 
-  constructor(private readonly o: PptpServerOptions) {
-    this.clock = o.clock ?? systemClock;
-    this.bus = o.bus;
+  constructor(private readonly options: PptpServerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.bus = options.bus;
     this.listeners = new Listeners((sock, spec) => this.accept(sock, spec));
     this.guard = new SourceGuard(this.clock, () => this.cfg.limits);
     this.aaa = new AaaRegistry({
       clock: this.clock,
       debug: this.bus,
-      udp: o.udp,
-      nasIdentifier: o.hostName,
+      udp: options.udp,
+      nasIdentifier: options.hostName,
       localUsers: () => this.cfg.vpdnUsers,
     });
   }
@@ -118,7 +124,7 @@ export class PptpServer implements VpnServerApi {
 
   async reconfigure(diff: ConfigDiff): Promise<void> {
     const next = diff.after;
-    const wanted = wantedListeners(next, { port: this.o.port ?? 1723, override: this.o.listen });
+    const wanted = wantedListeners(next, { port: this.options.port ?? 1723, override: this.options.listen });
     if (!wanted.ok) throw new Error(wanted.error);
     if (wanted.specs.length) await this.openDataPlane(next, wanted.specs[0]);
     await this.reconcileDynAuth(next);
@@ -136,7 +142,7 @@ export class PptpServer implements VpnServerApi {
     if (!this.gre) {
       let gre: GreSocket;
       try {
-        gre = await this.o.openGre();
+        gre = await this.options.openGre();
       } catch (err) {
         throw new Error(`cannot open the GRE socket (IP protocol 47 needs CAP_NET_RAW): ${(err as Error).message}`);
       }
@@ -145,7 +151,7 @@ export class PptpServer implements VpnServerApi {
     }
     if (!this.tun) {
       try {
-        this.tun = await this.o.openTun(this.tunnelAddress(cfg, first.interfaceName) ?? first.address, (err) => this.tunError(err));
+        this.tun = await this.options.openTun(this.tunnelAddress(cfg, first.interfaceName) ?? first.address, (err) => this.tunError(err));
       } catch (err) {
         throw new Error(`cannot open the TUN device (needs CAP_NET_ADMIN): ${(err as Error).message}`);
       }
@@ -169,7 +175,7 @@ export class PptpServer implements VpnServerApi {
    */
   private authenticatorFor(g: VpdnGroup, tunnel: Tunnel, ctx: () => { acctSessionId: string; nasPort: number }): Authenticator | undefined {
     const ca = g.clientAuthentication;
-    let backend: { authenticate(req: AuthRequest, c?: object): Promise<import('./aaa/authenticator.js').AuthResult> };
+    let backend: { authenticate(req: AuthRequest, c?: object): Promise<import('../proto/authenticator.js').AuthResult> };
     let noMppeKeys = false;
     if (!ca || ca.kind === 'local') backend = new LocalAuthenticator(() => this.cfg.vpdnUsers);
     else {
@@ -217,13 +223,13 @@ export class PptpServer implements VpnServerApi {
       const port = g.dynamicAuthorization!.port;
       try {
         const server = await DynAuthServer.listen<ServerCall>({
-          udp: this.o.udp ?? nodeUdp,
-          bindAddress: this.o.listen?.address,
+          udp: this.options.udp ?? nodeUdp,
+          bindAddress: this.options.listen?.address,
           port,
           clients: dynAuthClients(g),
           clock: this.clock,
           debug: this.bus,
-          nasIdentifier: this.o.hostName,
+          nasIdentifier: this.options.hostName,
           callbacks: {
             findSessions: (q) => this.findCalls(q),
             disconnect: (c) => {
@@ -249,7 +255,7 @@ export class PptpServer implements VpnServerApi {
       if (q.acctSessionId !== undefined && call.acctSessionId !== q.acctSessionId) continue;
       if (q.userName !== undefined && call.username !== q.userName) continue;
       if (q.framedIp !== undefined && call.clientAddress !== q.framedIp) continue;
-      if (q.callingStationId !== undefined && call.o.peerAddress !== q.callingStationId) continue;
+      if (q.callingStationId !== undefined && call.options.peerAddress !== q.callingStationId) continue;
       out.push(call);
     }
     return out;
@@ -295,7 +301,7 @@ export class PptpServer implements VpnServerApi {
       debug: this.bus,
       ifName: spec.interfaceName,
       peerAddress,
-      localHostName: this.o.hostName ?? this.cfg.hostname,
+      localHostName: this.options.hostName ?? this.cfg.hostname,
       vendor: PIX_VENDOR,
       echoIntervalSeconds: group?.pptpEcho ?? 60,
       sccrqTimeoutSeconds: this.cfg.limits?.setupTimeoutSeconds,
@@ -347,7 +353,7 @@ export class PptpServer implements VpnServerApi {
       return { accept: false as const, resultCode: OcrpResult.GeneralError, errorCode: GeneralErrorCode.NoResource };
     }
     let call: ServerCall | undefined;
-    const authenticator = group && this.authenticatorFor(group, tunnel, () => ({ acctSessionId: call!.acctSessionId, nasPort: call!.o.pppIfId }));
+    const authenticator = group && this.authenticatorFor(group, tunnel, () => ({ acctSessionId: call!.acctSessionId, nasPort: call!.options.pppIfId }));
     const serverAddress = this.tunnelAddress(this.cfg, tunnel.spec.interfaceName) ?? tunnel.spec.address;
     if (!group || !authenticator || !this.gre) {
       this.count(group ? 'call-no-aaa' : 'call-no-group');
@@ -375,6 +381,7 @@ export class PptpServer implements VpnServerApi {
       group,
       authenticator,
       clock: this.clock,
+      wallNow: this.options.wallNow ?? Date.now,
       debug: this.bus,
       sendGre: (pkt) => {
         if (this.capture.active) this.capture.gre(this.captureCtx(tunnel, call), serverAddress, tunnel.peerAddress, pkt);
@@ -428,19 +435,19 @@ export class PptpServer implements VpnServerApi {
       603104,
       6,
       `PPTP Tunnel created, tunnel_id is ${tunnel.id}, remote_peer_ip is ${tunnel.peerAddress}, ` +
-        `ppp_virtual_interface_id is ${call.o.pppIfId}, client_dynamic_ip is ${clientAddress}, ` +
+        `ppp_virtual_interface_id is ${call.options.pppIfId}, client_dynamic_ip is ${clientAddress}, ` +
         `username is ${username}, MPPE_key_strength is ${mppeStrengthText(bits as 40 | 56 | 128 | undefined)}`,
       { tunnel: tunnel.id, user: username },
     );
   }
 
   private callDown(tunnel: Tunnel, call: ServerCall, reason: string): void {
-    const callId = call.o.callId;
+    const callId = call.options.callId;
     if (!this.calls.has(callId)) return;
     this.calls.delete(callId);
     tunnel.calls.delete(callId);
     this.callIds.release(callId);
-    this.releasePppIfId(call.o.pppIfId);
+    this.releasePppIfId(call.options.pppIfId);
     if (call.clientAddress !== undefined && call.clientAddressNumber !== undefined && this.byAddress.get(call.clientAddressNumber) === call) {
       this.byAddress.delete(call.clientAddressNumber);
       this.tun?.removeRoute(call.clientAddress).catch(() => this.count('tun-route'));
@@ -461,7 +468,7 @@ export class PptpServer implements VpnServerApi {
         603104,
         6,
         `PPTP Tunnel created, tunnel_id is ${tunnel.id}, remote_peer_ip is ${tunnel.peerAddress}, ` +
-          `ppp_virtual_interface_id is ${call.o.pppIfId}, client_dynamic_ip is ${p.clientAddress ?? '0.0.0.0'}, ` +
+          `ppp_virtual_interface_id is ${call.options.pppIfId}, client_dynamic_ip is ${p.clientAddress ?? '0.0.0.0'}, ` +
           `username is ${p.username ?? 'Unknown'}, MPPE_key_strength is None`,
         { tunnel: tunnel.id },
       );
@@ -534,7 +541,7 @@ export class PptpServer implements VpnServerApi {
       this.count('ip-spoofed-source');
       return;
     }
-    if (this.capture.active) this.capture.innerIp(this.captureCtx(this.calls.get(call.o.callId)!.tunnel, call), false, pkt);
+    if (this.capture.active) this.capture.innerIp(this.captureCtx(this.calls.get(call.options.callId)!.tunnel, call), false, pkt);
     if (call.holdUntilRouted) {
       if (call.holdUntilRouted.length < 64) call.holdUntilRouted.push(Buffer.from(pkt));
       else this.count('ip-dropped-before-route');
@@ -551,7 +558,7 @@ export class PptpServer implements VpnServerApi {
       this.count('tun-no-session');
       return;
     }
-    if (this.capture.active) this.capture.innerIp(this.captureCtx(this.calls.get(call.o.callId)!.tunnel, call), true, pkt);
+    if (this.capture.active) this.capture.innerIp(this.captureCtx(this.calls.get(call.options.callId)!.tunnel, call), true, pkt);
     call.touch();
     call.ppp.sendIp(pkt);
   }

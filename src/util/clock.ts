@@ -36,6 +36,16 @@ export const systemClock: Clock = {
   },
 };
 
+/**
+ * systemClock whose timers keep the process alive: for real waits a command
+ * must see to their end (the dialer's timeout and hang-up guards), where an
+ * unref'ed timer would let node exit with the wait unsettled.
+ */
+export const heldSystemClock: Clock = {
+  now: () => performance.now(),
+  setTimer: (ms, fn) => new NodeTimer(setTimeout(fn, ms)),
+};
+
 /** Deterministic clock: time moves only when advance() is called. */
 export class FakeClock implements Clock {
   private t = 0;

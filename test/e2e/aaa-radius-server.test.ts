@@ -1,6 +1,6 @@
 /**
  * AAA through the running server, end to end: a real FreeRADIUS 3 (Debian's
- * package, test/harness/radius.ts) on loopback, the product server
+ * package, src/lab/rig/freeradius.ts) on loopback, the product server
  * (PptpServer with memory GRE/TUN, configured from PIX config lines through
  * the grammar) and our PPTP client over loopback TCP.
  *
@@ -21,7 +21,7 @@ import { DialError } from '../../src/client/failure.js';
 import { DebugBus } from '../../src/debug/bus.js';
 import { createSocket } from 'node:dgram';
 import type { PptpClient } from '../../src/client/dial.js';
-import { radclientAvailable, startFreeRadius, type FreeRadius, type RadiusUser } from '../harness/radius.js';
+import { radclientAvailable, startFreeRadius, type FreeRadius, type RadiusUser } from '../../src/lab/rig/freeradius.js';
 import { settle, startRig, until, TUNNEL_IP, type Rig } from './inprocess-harness.js';
 
 const cap = radclientAvailable();

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { loadConfigText } from '../../src/config/load.js';
 import type { AuthProtocol, MppeSetting, VpnConfig } from '../../src/config/model.js';
 import { DialError } from '../../src/client/failure.js';
-import { AcctFlags } from '../../src/server/aaa/tacacs/codec.js';
+import { AcctFlags } from '../../src/proto/tacacs/codec.js';
 import { startTacacsServer, type TacacsTestServer, type TacacsUser } from '../harness/tacacs-server.js';
 import { startRig, until, TUNNEL_IP, type Rig } from './inprocess-harness.js';
 

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRig, vpnConfig } from './inprocess-harness.js';
-import { pcapTempDir, tsharkAvailable, tsharkCheck } from '../harness/tshark.js';
+import { pcapTempDir, tsharkAvailable, tsharkCheck } from '../../src/lab/rig/tshark.js';
 
 test('capture of a live MPPE session: control, GRE and decrypted ICMP, clean in tshark', async (t) => {
   const rig = await startRig(

@@ -164,7 +164,7 @@ test('two clients ping each other through the server', async () => {
     );
     assert.equal(st.tunnels.length, 2);
     // A packet with another client's source address is dropped (anti-spoofing).
-    const { buildIcmpEcho } = await import('../../src/server/tun/memory.js');
+    const { buildIcmpEcho } = await import('../../src/proto/ip/icmp.js');
     a.sendIp(buildIcmpEcho({ src: '192.168.1.2', dst: TUNNEL_IP, type: 8, id: 1, seq: 1, payload: Buffer.alloc(8) }));
     await until(() => (rig.server.status().errors['ip-spoofed-source'] ?? 0) === 1, 'spoofed packet counted');
     await Promise.all([a.hangup(), b.hangup()]);
@@ -191,7 +191,7 @@ test('packets from a client wait for its route into the TUN, then flow in order 
     };
     const client = await rig.dial({ localAddress: '127.0.0.2', profile: 'windows10', password: 'cisco' });
     const ping = client.ping(TUNNEL_IP, { count: 1, timeoutMs: 3000 });
-    const { buildIcmpEcho } = await import('../../src/server/tun/memory.js');
+    const { buildIcmpEcho } = await import('../../src/proto/ip/icmp.js');
     for (let seq = 0; seq < 70; seq++)
       client.sendIp(buildIcmpEcho({ src: client.clientAddress, dst: '10.9.9.9', type: 8, id: 7, seq, payload: Buffer.alloc(8) }));
     await until(() => (rig.server.status().errors['ip-dropped-before-route'] ?? 0) > 0, 'overflow of the hold counted');

@@ -164,7 +164,7 @@ test('dial timeout and refused connection are reported as such', async () => {
   const silent = net.createServer((s) => s.on('error', () => {}).resume());
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
   const port = (silent.address() as { port: number }).port;
-  const { createMemoryGreNetwork } = await import('../../src/server/gre/memory.js');
+  const { createMemoryGreNetwork } = await import('../../src/proto/gre/memory.js');
   const { dialPptp } = await import('../../src/client/dial.js');
   const gre = createMemoryGreNetwork().endpoint('127.0.0.2');
   try {

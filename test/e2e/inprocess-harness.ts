@@ -11,8 +11,9 @@ import { FakeClock, type Clock } from '../../src/util/clock.js';
 import { DebugBus, DEBUG_CATEGORIES, type LogLine } from '../../src/debug/bus.js';
 import { emptyVpnConfig, type AuthProtocol, type MppeSetting, type VpnConfig } from '../../src/config/model.js';
 import { PptpServer } from '../../src/server/server.js';
-import { createMemoryGreNetwork, type MemoryGreNetwork, type MemoryGreSocket } from '../../src/server/gre/memory.js';
-import { attachTestKernel, createMemoryTun, type MemoryTun, type TestKernel } from '../../src/server/tun/memory.js';
+import { createMemoryGreNetwork, type MemoryGreNetwork, type MemoryGreSocket } from '../../src/proto/gre/memory.js';
+import { attachTestKernel, type TestKernel } from '../../src/proto/tun/memory-kernel.js';
+import { createMemoryTun, type MemoryTun } from '../../src/proto/tun/memory.js';
 import { dialPptp, type DialOptions, type PptpClient } from '../../src/client/dial.js';
 
 export const SERVER_IP = '127.0.0.1';

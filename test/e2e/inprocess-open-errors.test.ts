@@ -9,8 +9,8 @@ import { createApp } from '../../src/cli/app.js';
 import { DEFAULT_CONFIG_TEXT } from '../../src/cli/default-config.js';
 import { DebugBus } from '../../src/debug/bus.js';
 import { PptpServer } from '../../src/server/server.js';
-import { createMemoryGreNetwork } from '../../src/server/gre/memory.js';
-import { createMemoryTun } from '../../src/server/tun/memory.js';
+import { createMemoryGreNetwork } from '../../src/proto/gre/memory.js';
+import { createMemoryTun } from '../../src/proto/tun/memory.js';
 
 const EPERM = 'socket(AF_INET, SOCK_RAW, IPPROTO_GRE) failed: Operation not permitted';
 

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { DialError } from '../../src/client/failure.js';
 import type { PptpClient } from '../../src/client/dial.js';
-import { encodeControlMessage, CdnResult } from '../../src/server/pptp/wire.js';
-import { encodeGre } from '../../src/server/gre/wire.js';
-import { WINDOWS10_PROFILE } from '../../src/server/pptp/client.js';
+import { encodeControlMessage, CdnResult } from '../../src/proto/pptp/wire.js';
+import { encodeGre } from '../../src/proto/gre/wire.js';
+import { WINDOWS10_PROFILE } from '../../src/proto/pptp/client-control.js';
 import { activeResources, settle, startRig, until, vpnConfig, TUNNEL_IP, type Rig } from './inprocess-harness.js';
 
 async function pingsFine(c: PptpClient, what: string): Promise<void> {

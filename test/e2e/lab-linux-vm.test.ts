@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { runLab } from '../../src/lab/index.js';
-import { linuxVmAvailable } from '../harness/linuxvm.js';
+import { linuxVmAvailable } from '../../src/lab/rig/linux-vm-client.js';
 import { parseSections, sectionOf } from '../unit/lab/sections.js';
 
 const cap = linuxVmAvailable();

@@ -7,8 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runLab } from '../../src/lab/index.js';
-import { freeRadiusAvailable } from '../harness/radius.js';
-import { canRoot } from '../harness/root.js';
+import { freeRadiusAvailable } from '../../src/lab/rig/freeradius.js';
+import { canRoot } from '../../src/lab/rig/capability.js';
 import { parseSections, sectionOf } from '../unit/lab/sections.js';
 
 const root = canRoot();

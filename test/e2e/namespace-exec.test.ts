@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canRoot, hasTool } from '../harness/root.js';
-import { runInNetns, vethPair, withNetns } from '../harness/netns.js';
+import { canRoot, hasTool } from '../../src/lab/rig/capability.js';
+import { runInNetns, vethPair, withNetns } from '../../src/lab/rig/netns.js';
 import { cliCommand } from './cli-command.js';
 
 test('ping, show route, show arp and show interface in the product namespace', async (t) => {

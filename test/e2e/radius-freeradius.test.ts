@@ -11,14 +11,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { radclientAvailable, startFreeRadius, type FreeRadius, type RadiusUser } from '../harness/radius.js';
+import { radclientAvailable, startFreeRadius, type FreeRadius, type RadiusUser } from '../../src/lab/rig/freeradius.js';
 import { DebugBus } from '../../src/debug/bus.js';
 import { systemClock } from '../../src/util/clock.js';
-import { nodeUdp } from '../../src/server/aaa/radius/udp.js';
-import { RadiusClient, type RadiusServerConfig } from '../../src/server/aaa/radius/client.js';
-import { RadiusAuthenticator } from '../../src/server/aaa/radius/auth.js';
-import { RadiusAccounting, type SessionCounters } from '../../src/server/aaa/radius/accounting.js';
-import { DynAuthServer } from '../../src/server/aaa/radius/dynauth.js';
+import { nodeUdp } from '../../src/proto/radius/udp.js';
+import { RadiusClient, type RadiusServerConfig } from '../../src/proto/radius/client.js';
+import { RadiusAuthenticator } from '../../src/proto/radius/auth.js';
+import { RadiusAccounting, type SessionCounters } from '../../src/proto/radius/accounting.js';
+import { DynAuthServer } from '../../src/proto/radius/dynauth.js';
 import {
   chapMd5Response,
   mppeMasterKeysV1,
@@ -26,7 +26,7 @@ import {
   mschapV1Response,
   mschapV2AuthenticatorResponse,
   mschapV2NtResponse,
-} from '../../src/server/crypto/mschap.js';
+} from '../../src/proto/crypto/mschap.js';
 
 const cap = radclientAvailable();
 

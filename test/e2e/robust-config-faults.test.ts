@@ -17,8 +17,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { canRootWith } from '../harness/root.js';
-import { LineReader, waitExit } from '../harness/netns.js';
+import { canRootWith } from '../../src/lab/rig/capability.js';
+import { LineReader, waitExit } from '../../src/lab/rig/netns.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

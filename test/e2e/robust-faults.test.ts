@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DialError } from '../../src/client/failure.js';
 import type { PptpClient } from '../../src/client/dial.js';
-import { integerAttribute } from '../../src/server/aaa/radius/codec.js';
+import { integerAttribute } from '../../src/proto/radius/codec.js';
 import { FakeRadiusServer } from '../unit/aaa/radius/fake-server.js';
 import { RADIUS_HOST, RADIUS_KEY, radiusConfig, startAaaRig } from '../unit/robust/aaa-rig.js';
 import { TUNNEL_IP, until } from './inprocess-harness.js';

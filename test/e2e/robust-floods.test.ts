@@ -13,8 +13,8 @@ import net from 'node:net';
 import { DialError } from '../../src/client/failure.js';
 import type { PptpClient } from '../../src/client/dial.js';
 import type { VpnConfig } from '../../src/config/model.js';
-import { encodeGre } from '../../src/server/gre/wire.js';
-import type { GreCallWindow } from '../../src/server/gre/window.js';
+import { encodeGre } from '../../src/proto/gre/wire.js';
+import type { GreCallWindow } from '../../src/proto/gre/window.js';
 import { settle, startRig, until, vpnConfig, TUNNEL_IP, type Rig } from './inprocess-harness.js';
 import { backToBaseline, snapshot, type Snapshot } from '../unit/robust/leaks.js';
 

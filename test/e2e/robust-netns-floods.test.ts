@@ -19,9 +19,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { createNetns, deleteNetns, LineReader, runInNetns, spawnNodeInNetns, uniqueNetnsName, waitExit } from '../harness/netns.js';
-import { startProduct, type Product } from '../harness/product.js';
-import { canRoot } from '../harness/root.js';
+import { createNetns, deleteNetns, LineReader, runInNetns, uniqueNetnsName, waitExit } from '../../src/lab/rig/netns.js';
+import { spawnNodeInNetns } from '../harness/node-child.js';
+import { startProduct, type Product } from '../../src/lab/rig/product.js';
+import { canRoot } from '../../src/lab/rig/capability.js';
 
 const SERVER = '10.99.0.1';
 const ATTACKER = '10.99.0.2';

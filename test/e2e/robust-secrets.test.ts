@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AuthProtocol } from '../../src/config/model.js';
 import type { PptpClient } from '../../src/client/dial.js';
-import { md4 } from '../../src/server/crypto/md4.js';
+import { md4 } from '../../src/proto/crypto/md4.js';
 import { renderShowVpdn } from '../../src/cli/render/vpdn.js';
 import { renderShowAaaServer } from '../../src/cli/render/aaa.js';
 import { configOps } from '../../src/cli/wiring.js';

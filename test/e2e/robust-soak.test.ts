@@ -12,7 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AuthProtocol } from '../../src/config/model.js';
-import type { ProfileName } from '../../src/client/profiles.js';
+import type { ProfileName } from '../../src/client/personalities.js';
 import { settle, startRig, until, vpnConfig, TUNNEL_IP, type Rig } from './inprocess-harness.js';
 import { backToBaseline, snapshot } from '../unit/robust/leaks.js';
 

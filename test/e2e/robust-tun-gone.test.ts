@@ -10,8 +10,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { canRoot } from '../harness/root.js';
-import { LineReader, runInNetns, spawnInNetns, waitExit, withNetns } from '../harness/netns.js';
+import { canRoot } from '../../src/lab/rig/capability.js';
+import { LineReader, runInNetns, spawnInNetns, waitExit, withNetns } from '../../src/lab/rig/netns.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { startTacacsServer, TAC_PLUS_USERS, type TacacsTestServer } from '../harness/tacacs-server.js';
-import { AcctFlags } from '../../src/server/aaa/tacacs/codec.js';
+import { AcctFlags } from '../../src/proto/tacacs/codec.js';
 
 const REF = '/work/shared/reference/aaa';
 const PY = `${REF}/tacacs_client.py`;

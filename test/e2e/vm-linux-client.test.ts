@@ -19,24 +19,10 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { linuxVmAvailable } from '../harness/linuxvm.js';
-import { runInNetns } from '../harness/netns.js';
-import {
-  ADDR,
-  PASSWORD,
-  USER,
-  baseConfig,
-  configure,
-  decryptAvailable,
-  decryptCapture,
-  dial,
-  explain,
-  startRig,
-  stopRig,
-  syslogLines,
-  type DialResult,
-  type Rig,
-} from '../harness/vm-rig.js';
+import { linuxVmAvailable } from '../../src/lab/rig/linux-vm-client.js';
+import { runInNetns } from '../../src/lab/rig/netns.js';
+import { ADDR, PASSWORD, USER, baseConfig, configure, dial, explain, startRig, stopRig, syslogLines, type DialResult, type Rig } from '../../src/lab/rig/vm-rig.js';
+import { decryptAvailable, decryptCapture } from '../harness/mppe-decrypt.js';
 
 const execFileP = promisify(execFile);
 const cap = linuxVmAvailable();

@@ -11,9 +11,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { linuxVmAvailable } from '../harness/linuxvm.js';
+import { linuxVmAvailable } from '../../src/lab/rig/linux-vm-client.js';
 import { pppFramesOf, readPcap } from '../harness/pcap.js';
-import { ADDR, USER, baseConfig, configure, dial, explain, startRig, stopRig, syslogLines, type Rig } from '../harness/vm-rig.js';
+import { ADDR, USER, baseConfig, configure, dial, explain, startRig, stopRig, syslogLines, type Rig } from '../../src/lab/rig/vm-rig.js';
 
 const cap = linuxVmAvailable();
 const ONLY_MSCHAPV2 = ['refuse-pap', 'refuse-chap', 'refuse-mschap'];

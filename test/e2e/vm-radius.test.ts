@@ -14,9 +14,9 @@
  */
 import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { linuxVmAvailable } from '../harness/linuxvm.js';
-import { freeRadiusAvailable, startFreeRadius, type FreeRadius, type RadiusUser } from '../harness/radius.js';
-import { ADDR, dial, explain, startRig, stopRig, syslogLines, type Rig } from '../harness/vm-rig.js';
+import { linuxVmAvailable } from '../../src/lab/rig/linux-vm-client.js';
+import { freeRadiusAvailable, startFreeRadius, type FreeRadius, type RadiusUser } from '../../src/lab/rig/freeradius.js';
+import { ADDR, dial, explain, startRig, stopRig, syslogLines, type Rig } from '../../src/lab/rig/vm-rig.js';
 
 const vm = linuxVmAvailable();
 const fr = freeRadiusAvailable();

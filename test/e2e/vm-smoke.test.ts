@@ -4,12 +4,13 @@
  * namespace of this test, dials a tiny fake server on the TAP's host
  * address. The fake server must receive the client's 156-octet SCCRQ and,
  * after answering SCCRP and OCRP, the client's LCP Configure-Request in
- * enhanced GRE through the raw socket of src/server/gre/linux.ts.
+ * enhanced GRE through the raw socket of src/proto/gre/linux.ts.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { linuxVmAvailable, runLinuxClient, vmTapUp, type LinuxClientResult } from '../harness/linuxvm.js';
-import { LineReader, createNetns, deleteNetns, spawnNodeInNetns, uniqueNetnsName, waitExit } from '../harness/netns.js';
+import { linuxVmAvailable, runLinuxClient, vmTapUp, type LinuxClientResult } from '../../src/lab/rig/linux-vm-client.js';
+import { LineReader, createNetns, deleteNetns, uniqueNetnsName, waitExit } from '../../src/lab/rig/netns.js';
+import { spawnNodeInNetns } from '../harness/node-child.js';
 
 const cap = linuxVmAvailable();
 const SERVER = '10.99.0.1';

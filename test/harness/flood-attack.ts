@@ -16,8 +16,8 @@
 import net from 'node:net';
 import { dialPptp } from '../../src/client/dial.js';
 import { DialError } from '../../src/client/failure.js';
-import { openGreSocket } from '../../src/server/gre/linux.js';
-import { encodeGre } from '../../src/server/gre/wire.js';
+import { openGreSocket } from '../../src/proto/gre/linux.js';
+import { encodeGre } from '../../src/proto/gre/wire.js';
 
 const MAX_RUN_MS = 30_000;
 const PORT = 1723;

@@ -13,7 +13,7 @@
  */
 import { createInterface } from 'node:readline';
 import { dialPptp, type PptpClient } from '../../src/client/dial.js';
-import { openGreSocket } from '../../src/server/gre/linux.js';
+import { openGreSocket } from '../../src/proto/gre/linux.js';
 
 const [server, local, username, password] = process.argv.slice(2) as [string, string, string, string];
 const MAX_RUN_MS = 120_000;

@@ -1,14 +1,14 @@
 /**
  * Runs inside a test namespace (spawned by test/unit/os/gre.test.ts):
  *   gre-peer-child [LOCAL_ADDRESS]
- * Opens a raw GRE socket with src/server/gre/linux.ts. Prints "READY", then
+ * Opens a raw GRE socket with src/proto/gre/linux.ts. Prints "READY", then
  * one line per received packet: RECV {"from","to","hex"}. Commands on stdin
  * (one JSON object per line): {"peer": "10.0.0.2", "hex": "..."} sends a GRE
  * packet; "stats" prints STATS {...}; "close" closes the socket, after which
  * the process must exit by itself.
  */
 import { createInterface } from 'node:readline';
-import { openGreSocket } from '../../src/server/gre/linux.js';
+import { openGreSocket } from '../../src/proto/gre/linux.js';
 
 const localAddress = process.argv[2] || undefined;
 const errors: string[] = [];

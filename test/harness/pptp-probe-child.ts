@@ -12,7 +12,7 @@
  * it closes the connection and exits. Bounded: exits after 120 s anyway.
  */
 import { createServer, type Socket } from 'node:net';
-import { openGreSocket } from '../../src/server/gre/linux.js';
+import { openGreSocket } from '../../src/proto/gre/linux.js';
 
 const listenIp = process.argv[2];
 const wantGre = Number(process.argv[3] ?? 2);

@@ -45,7 +45,7 @@ import {
   obfuscate,
   parseArg,
   type Header,
-} from '../../src/server/aaa/tacacs/codec.js';
+} from '../../src/proto/tacacs/codec.js';
 
 export type TacacsSecret = { cleartext: string } | { des: string };
 

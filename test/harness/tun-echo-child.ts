@@ -1,7 +1,7 @@
 /**
  * Runs inside a test namespace (spawned by test/unit/os/tun.test.ts):
  *   tun-echo-child NAME LOCAL_ADDRESS CLIENT_ADDRESS MTU
- * Opens a TUN with src/server/tun/linux.ts, routes CLIENT_ADDRESS into it and
+ * Opens a TUN with src/proto/tun/linux.ts, routes CLIENT_ADDRESS into it and
  * answers every ICMP echo request sent to CLIENT_ADDRESS, as a PPP client
  * behind the tunnel would. Prints "READY <ifname>" when set up. Commands on
  * stdin: "close" closes the device (the process must then exit by itself:
@@ -9,9 +9,9 @@
  * "write" writes one echo request towards LOCAL_ADDRESS.
  */
 import { createInterface } from 'node:readline';
-import { isDeviceGone } from '../../src/server/tun/device.js';
-import { openTun } from '../../src/server/tun/linux.js';
-import { buildIcmpEcho, parseIcmpEcho } from '../../src/server/tun/memory.js';
+import { isDeviceGone } from '../../src/proto/tun/device.js';
+import { openTun } from '../../src/proto/tun/linux.js';
+import { buildIcmpEcho, parseIcmpEcho } from '../../src/proto/ip/icmp.js';
 
 const [name, localAddress, clientAddress, mtu] = process.argv.slice(2);
 const errors: string[] = [];

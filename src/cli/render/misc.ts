@@ -4,7 +4,7 @@ import type { LoggingSettings, RunningConfig } from '../../config/running.js';
 import type { ServerStatus } from '../../server/api.js';
 import type { ShellInfo } from '../shell-host.js';
 import type { DebugFlag, LogCounters } from '../logging.js';
-import { severityName } from './syslog.js';
+import { severityName } from '../../debug/pix-syslog.js';
 
 /** One `debug ...` line per active switch, as the user would type it. */
 export function renderShowDebug(flags: DebugFlag[]): string[] {

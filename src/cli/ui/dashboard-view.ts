@@ -51,7 +51,7 @@ export class DashboardView {
   constructor(
     screen: blessed.Widgets.Screen,
     private readonly model: Dashboard,
-    private readonly o: DashboardViewOptions,
+    private readonly options: DashboardViewOptions,
   ) {
     this.box = blessed.box({
       parent: screen,
@@ -92,7 +92,7 @@ export class DashboardView {
     this.box.show();
     this.box.setFront();
     this.draw();
-    this.timer = setInterval(() => this.tick(), this.o.intervalMs ?? 1000);
+    this.timer = setInterval(() => this.tick(), this.options.intervalMs ?? 1000);
     this.timer.unref();
   }
 
@@ -102,7 +102,7 @@ export class DashboardView {
     this.timer = undefined;
     this.box.hide();
     this.model.reset();
-    this.o.onClose();
+    this.options.onClose();
   }
 
   /** A key while shown; returns after the screen is redrawn. */
@@ -189,9 +189,9 @@ export class DashboardView {
     const table = renderTable(rows.slice(this.top, this.top + n), sel - this.top, {
       width,
       live: true,
-      unicode: this.o.unicode,
+      unicode: this.options.unicode,
       now: this.model.sampledAt,
-      windowMs: this.o.windowMs,
+      windowMs: this.options.windowMs,
     });
     const lines = [renderHeader(this.model.totals(), true), ''];
     lines.push(chalk.bold(table[0]));
@@ -205,6 +205,6 @@ export class DashboardView {
     const tail = room > 0 ? this.recent.slice(-room) : [];
     lines.push(...tail.map((l) => (l.length > width * 2 ? l.slice(0, width * 2) : l)));
     this.box.setContent(lines.join('\n'));
-    this.o.render();
+    this.options.render();
   }
 }

@@ -12,21 +12,21 @@
 import type { AaaServerGroup, VpdnUser } from '../../config/model.js';
 import type { DebugBus } from '../../debug/bus.js';
 import type { Clock } from '../../util/clock.js';
-import type { AuthRequest, AuthResult, Authenticator } from './authenticator.js';
+import type { AuthRequest, AuthResult, Authenticator } from '../../proto/authenticator.js';
 import { LocalAuthenticator } from './local.js';
-import { RadiusAccounting, type AccountingSession, type AccountingStats } from './radius/accounting.js';
-import { RadiusAuthenticator, type AuthContext } from './radius/auth.js';
-import { RadiusClient, type RadiusServerStats } from './radius/client.js';
-import type { TerminateCauseName } from './radius/dictionary.js';
-import type { DynAuthClient, DynAuthStats } from './radius/dynauth.js';
-import { nodeUdp, type UdpStack } from './radius/udp.js';
-import { TacacsAccounting, TacacsAuthenticator, type TacacsAccountingStats } from './tacacs/auth.js';
-import { TacacsClient, type TacacsServerStats } from './tacacs/client.js';
-import { nodeTcp, type TcpConnector } from './tacacs/tcp.js';
+import { RadiusAccounting, type AccountingSession, type AccountingStats } from '../../proto/radius/accounting.js';
+import { RadiusAuthenticator, type AuthContext } from '../../proto/radius/auth.js';
+import { RadiusClient, type RadiusServerStats } from '../../proto/radius/client.js';
+import type { TerminateCauseName } from '../../proto/radius/dictionary.js';
+import type { DynAuthClient, DynAuthStats } from '../../proto/radius/dynauth.js';
+import { nodeUdp, type UdpStack } from '../../proto/radius/udp.js';
+import { TacacsAccounting, TacacsAuthenticator, type TacacsAccountingStats } from '../../proto/tacacs/auth.js';
+import { TacacsClient, type TacacsServerStats } from '../../proto/tacacs/client.js';
+import { nodeTcp, type TcpConnector } from '../../proto/tacacs/tcp.js';
 
-export type { AuthContext } from './radius/auth.js';
-export type { AccountingSession, SessionCounters } from './radius/accounting.js';
-export type { TerminateCauseName } from './radius/dictionary.js';
+export type { AuthContext } from '../../proto/radius/auth.js';
+export type { AccountingSession, SessionCounters } from '../../proto/radius/accounting.js';
+export type { TerminateCauseName } from '../../proto/radius/dictionary.js';
 
 export const PIX_DEFAULT_TIMEOUT_S = 5;
 export const PIX_TRIES = 4;

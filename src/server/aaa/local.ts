@@ -7,14 +7,14 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { VpdnUser } from '../../config/model.js';
-import type { AuthRequest, AuthResult, Authenticator } from './authenticator.js';
+import type { AuthRequest, AuthResult, Authenticator } from '../../proto/authenticator.js';
 import {
   mppeMasterKeysV1,
   mppeMasterKeysV2,
   mschapV1Response,
   mschapV2AuthenticatorResponse,
   mschapV2NtResponse,
-} from '../crypto/mschap.js';
+} from '../../proto/crypto/mschap.js';
 
 function same(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);

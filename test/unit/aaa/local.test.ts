@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { LocalAuthenticator } from '../../../src/server/aaa/local.js';
-import { mschapV1Response, mschapV2NtResponse, mschapV2AuthenticatorResponse } from '../../../src/server/crypto/mschap.js';
+import { mschapV1Response, mschapV2NtResponse, mschapV2AuthenticatorResponse } from '../../../src/proto/crypto/mschap.js';
 
 const users = [
   { name: 'cisco', password: 'cisco' },

@@ -12,22 +12,22 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { capturePath, ipv4PacketsOf, readPcap, tcpStreams, type Pcap } from '../../harness/pcap.js';
-import { PptpFramer } from '../../../src/server/pptp/framer.js';
-import { decodeControlMessage, type ControlWireErrorCode } from '../../../src/server/pptp/wire.js';
-import { decodeGre } from '../../../src/server/gre/wire.js';
-import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, decodeOptions, encodeOption } from '../../../src/server/ppp/frame.js';
-import { authPacketLine, cpPacketLines, ioEncrLine, ioRcvdLines } from '../../../src/server/ppp/print.js';
-import { decodeMppeOption } from '../../../src/server/ppp/ccp-mppe.js';
-import { MppeDecryptor } from '../../../src/server/ppp/mppe.js';
-import { PppSession, type PppUpInfo } from '../../../src/server/ppp/session.js';
+import { PptpFramer } from '../../../src/proto/pptp/framer.js';
+import { decodeControlMessage, type ControlWireErrorCode } from '../../../src/proto/pptp/wire.js';
+import { decodeGre } from '../../../src/proto/gre/wire.js';
+import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, decodeOptions, encodeOption } from '../../../src/proto/ppp/frame.js';
+import { authPacketLine, cpPacketLines, ioEncrLine, ioRcvdLines } from '../../../src/debug/cisco-ppp.js';
+import { decodeMppeOption } from '../../../src/proto/ppp/ccp-mppe.js';
+import { MppeDecryptor } from '../../../src/proto/ppp/mppe.js';
+import { PppSession, type PppUpInfo } from '../../../src/proto/ppp/session.js';
 import { FakeClock } from '../../../src/util/clock.js';
 import { DEBUG_CATEGORIES, DebugBus, type LogLine } from '../../../src/debug/bus.js';
-import type { AuthRequest, AuthResult, Authenticator } from '../../../src/server/aaa/authenticator.js';
+import type { AuthRequest, AuthResult, Authenticator } from '../../../src/proto/authenticator.js';
 import {
   mppeMasterKeysV2,
   mschapV2AuthenticatorResponse,
   mschapV2NtResponse,
-} from '../../../src/server/crypto/mschap.js';
+} from '../../../src/proto/crypto/mschap.js';
 
 const CLIENT = '192.168.43.39';
 const PASSWORD = 'vpnuser123';

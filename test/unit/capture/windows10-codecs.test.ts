@@ -11,15 +11,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { capturePath, ipv4PacketsOf, readPcap, tcpStreams, type CapturedIpv4, type Pcap, type TcpStream } from '../../harness/pcap.js';
-import { PptpFramer } from '../../../src/server/pptp/framer.js';
+import { PptpFramer } from '../../../src/proto/pptp/framer.js';
 import {
   CISCO_MESSAGE_NAMES,
   decodeControlMessage,
   encodeControlMessage,
   type ControlMessage,
-} from '../../../src/server/pptp/wire.js';
-import { ocrqParameterLines, pptpPrefix, sccrqParameterLines } from '../../../src/server/pptp/print.js';
-import { decodeGre, encodeGre, type GrePacket } from '../../../src/server/gre/wire.js';
+} from '../../../src/proto/pptp/wire.js';
+import { ocrqParameterLines, pptpPrefix, sccrqParameterLines } from '../../../src/debug/cisco-pptp.js';
+import { decodeGre, encodeGre, type GrePacket } from '../../../src/proto/gre/wire.js';
 import {
   CP_CODE,
   PPP_PROTO,
@@ -31,7 +31,7 @@ import {
   encodeOptions,
   type CpPacket,
   type PppFrame,
-} from '../../../src/server/ppp/frame.js';
+} from '../../../src/proto/ppp/frame.js';
 import {
   authPacketLine,
   chapLabel,
@@ -40,8 +40,8 @@ import {
   ioEncrLine,
   ioRcvdLines,
   protocolName,
-} from '../../../src/server/ppp/print.js';
-import { decodeMppeOption, describeMppeValue, encodeMppeOption } from '../../../src/server/ppp/ccp-mppe.js';
+} from '../../../src/debug/cisco-ppp.js';
+import { decodeMppeOption, describeMppeValue, encodeMppeOption } from '../../../src/proto/ppp/ccp-mppe.js';
 import {
   MPPE_BIT_A_FLUSHED,
   MPPE_BIT_B,
@@ -49,8 +49,8 @@ import {
   MPPE_BIT_D_ENCRYPTED,
   MPPE_CCOUNT_MASK,
   MppeDecryptor,
-} from '../../../src/server/ppp/mppe.js';
-import { mppeMasterKeysV2 } from '../../../src/server/crypto/mschap.js';
+} from '../../../src/proto/ppp/mppe.js';
+import { mppeMasterKeysV2 } from '../../../src/proto/crypto/mschap.js';
 
 const CAPTURE = 'windows10-rras-mschapv2-mppe128.pcap';
 const CLIENT = '192.168.43.39';

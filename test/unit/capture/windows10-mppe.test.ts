@@ -11,8 +11,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { readPcap, pppFramesOf, decodeIpv4, internetChecksum, type CapturedPpp } from '../../harness/pcap.js';
-import { mppeMasterKeysV2, mschapV2AuthenticatorResponse, mschapV2NtResponse } from '../../../src/server/crypto/mschap.js';
-import { MppeDecryptor, MppeEncryptor } from '../../../src/server/ppp/mppe.js';
+import { mppeMasterKeysV2, mschapV2AuthenticatorResponse, mschapV2NtResponse } from '../../../src/proto/crypto/mschap.js';
+import { MppeDecryptor, MppeEncryptor } from '../../../src/proto/ppp/mppe.js';
 
 const SERVER = '192.168.43.104';
 const CLIENT = '192.168.43.39';

@@ -8,7 +8,7 @@ import {
   NO_TUNNELS,
 } from '../../../src/cli/render/vpdn.js';
 import { renderShowIpLocalPool } from '../../../src/cli/render/pool.js';
-import { renderSyslog, pixTimestamp } from '../../../src/cli/render/syslog.js';
+import { renderSyslog, pixTimestamp } from '../../../src/debug/pix-syslog.js';
 import { debugSummary } from '../../../src/cli/render/misc.js';
 import { seedStatus, emptyStatus, SEED_SHOW_VPDN, seedSession } from './fixtures.js';
 

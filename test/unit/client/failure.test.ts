@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DialError, PeerSignals, classifyFailure } from '../../../src/client/failure.js';
-import type { PppPhase } from '../../../src/server/ppp/session.js';
+import type { PppPhase } from '../../../src/proto/ppp/session.js';
 
 const frame = (hex: string) => Buffer.from(hex, 'hex');
 const phase = (p: PppPhase) => () => p;

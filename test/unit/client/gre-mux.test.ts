@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ClientGreMux } from '../../../src/client/gre-mux.js';
-import { encodeGre, type GrePacket } from '../../../src/server/gre/wire.js';
-import type { GreSocket } from '../../../src/server/gre/socket.js';
+import { encodeGre, type GrePacket } from '../../../src/proto/gre/wire.js';
+import type { GreSocket } from '../../../src/proto/gre/socket.js';
 
 /** A GreSocket whose input the test drives synchronously. */
 function fakeGre() {

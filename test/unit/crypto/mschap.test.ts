@@ -22,8 +22,8 @@ import {
   ntPasswordHash,
   ntPasswordHashHash,
   stripDomain,
-} from '../../../src/server/crypto/mschap.js';
-import { initialSessionKey, MppeRekeyer } from '../../../src/server/crypto/mppe-keys.js';
+} from '../../../src/proto/crypto/mschap.js';
+import { initialSessionKey, MppeRekeyer } from '../../../src/proto/crypto/mppe-keys.js';
 
 const H = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const hex = (b: Buffer) => b.toString('hex').toUpperCase();

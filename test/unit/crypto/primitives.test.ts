@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import { md4 } from '../../../src/server/crypto/md4.js';
-import { desEncryptBlock, desKeyFrom7 } from '../../../src/server/crypto/des.js';
-import { Rc4, NodeRc4, nodeRc4Available, createRc4 } from '../../../src/server/crypto/rc4.js';
+import { md4 } from '../../../src/proto/crypto/md4.js';
+import { desEncryptBlock, desKeyFrom7 } from '../../../src/proto/crypto/des.js';
+import { Rc4, NodeRc4, nodeRc4Available, createRc4 } from '../../../src/proto/crypto/rc4.js';
 
 const H = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 

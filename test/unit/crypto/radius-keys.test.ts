@@ -11,9 +11,9 @@ import {
   encryptMsChapMppeKeys,
   mppeKeysFromMsChapMppeKeys,
   newSalt,
-} from '../../../src/server/crypto/radius-keys.js';
-import { mppeMasterKeysV1, mppeMasterKeysV2, mschapV2AuthenticatorResponse, mschapV2NtResponse, mschapV1Response } from '../../../src/server/crypto/mschap.js';
-import { initialSessionKey } from '../../../src/server/crypto/mppe-keys.js';
+} from '../../../src/proto/crypto/radius-keys.js';
+import { mppeMasterKeysV1, mppeMasterKeysV2, mschapV2AuthenticatorResponse, mschapV2NtResponse, mschapV1Response } from '../../../src/proto/crypto/mschap.js';
+import { initialSessionKey } from '../../../src/proto/crypto/mppe-keys.js';
 
 const H = (s: string) => Buffer.from(s, 'hex');
 

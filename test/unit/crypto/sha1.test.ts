@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { sha1Pad, sha1PaddedInto } from '../../../src/server/crypto/sha1.js';
+import { sha1Pad, sha1PaddedInto } from '../../../src/proto/crypto/sha1.js';
 
 /** Pads a copy of `d` with room to spare (0xee) and hashes it. */
 const hex = (d: Uint8Array) => {

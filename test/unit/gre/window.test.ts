@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FakeClock } from '../../../src/util/clock.js';
 import { DebugBus, type LogLine } from '../../../src/debug/bus.js';
-import { GreCallWindow, type GreWindowOptions } from '../../../src/server/gre/window.js';
-import { decodeGre, encodeGre, type GrePacket } from '../../../src/server/gre/wire.js';
+import { GreCallWindow, type GreWindowOptions } from '../../../src/proto/gre/window.js';
+import { decodeGre, encodeGre, type GrePacket } from '../../../src/proto/gre/wire.js';
 import { fromHex } from '../../../src/util/hex.js';
 
 function setup(over: Partial<GreWindowOptions> = {}) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeGre, encodeGre, writeGreHeader, greHeaderLength } from '../../../src/server/gre/wire.js';
+import { decodeGre, encodeGre, writeGreHeader, greHeaderLength } from '../../../src/proto/gre/wire.js';
 import { fromHex } from '../../../src/util/hex.js';
 import { GRE_FIXTURES } from '../../fixtures/pptp/gre.js';
 

@@ -14,7 +14,7 @@ import {
   ourMppeRequest,
   peerOmittedMppe,
   strengthsOf,
-} from '../../../src/server/ppp/ccp-mppe.js';
+} from '../../../src/proto/ppp/ccp-mppe.js';
 
 const H = (s: string) => Buffer.from(s, 'hex');
 const opt = (hex: string) => {

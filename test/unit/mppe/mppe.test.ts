@@ -9,10 +9,10 @@ import {
   knownNetworkPayload,
   plausibleProtocol,
   type MppeBits,
-} from '../../../src/server/ppp/mppe.js';
-import { nodeRc4Available } from '../../../src/server/crypto/rc4.js';
-import { initialSessionKey, MppeRekeyer } from '../../../src/server/crypto/mppe-keys.js';
-import { Rc4 } from '../../../src/server/crypto/rc4.js';
+} from '../../../src/proto/ppp/mppe.js';
+import { nodeRc4Available } from '../../../src/proto/crypto/rc4.js';
+import { initialSessionKey, MppeRekeyer } from '../../../src/proto/crypto/mppe-keys.js';
+import { Rc4 } from '../../../src/proto/crypto/rc4.js';
 
 const KEY = Buffer.from('8B7CDC149B993A1BA118CB153F56DCCB', 'hex');
 

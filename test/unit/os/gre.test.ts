@@ -1,5 +1,5 @@
 /**
- * Raw GRE (src/server/gre/linux.ts) between two namespaces over a veth pair:
+ * Raw GRE (src/proto/gre/linux.ts) between two namespaces over a veth pair:
  * a packet each way arrives intact with the right from/to, a packet larger
  * than the link MTU is fragmented and reassembled (DF is not set), GRE to
  * another local address is ignored when localAddress is given, one larger
@@ -9,18 +9,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { canRoot, hasTool } from '../../harness/root.js';
-import {
-  LineReader,
-  createNetns,
-  deleteNetns,
-  runInNetns,
-  spawnInNetns,
-  spawnNodeInNetns,
-  uniqueNetnsName,
-  vethPair,
-  waitExit,
-} from '../../harness/netns.js';
+import { canRoot, hasTool } from '../../../src/lab/rig/capability.js';
+import { LineReader, createNetns, deleteNetns, runInNetns, spawnInNetns, uniqueNetnsName, vethPair, waitExit } from '../../../src/lab/rig/netns.js';
+import { spawnNodeInNetns } from '../../harness/node-child.js';
 
 const cap = canRoot();
 const A = '10.202.0.1';

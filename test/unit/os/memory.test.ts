@@ -5,15 +5,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { createMemoryGreNetwork } from '../../../src/server/gre/memory.js';
-import {
-  attachTestKernel,
-  buildIcmpEcho,
-  createMemoryTun,
-  internetChecksum,
-  parseIcmpEcho,
-  parseIpv4,
-} from '../../../src/server/tun/memory.js';
+import { createMemoryGreNetwork } from '../../../src/proto/gre/memory.js';
+import { attachTestKernel } from '../../../src/proto/tun/memory-kernel.js';
+import { buildIcmpEcho, parseIcmpEcho } from '../../../src/proto/ip/icmp.js';
+import { createMemoryTun } from '../../../src/proto/tun/memory.js';
+import { internetChecksum, parseIpv4 } from '../../../src/proto/ip/ipv4.js';
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 const settle = async (n = 5) => {

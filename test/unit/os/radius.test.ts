@@ -6,8 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { radclientAvailable, startFreeRadius, type FreeRadius } from '../../harness/radius.js';
-import { runInNetns, withNetns } from '../../harness/netns.js';
+import { radclientAvailable, startFreeRadius, type FreeRadius } from '../../../src/lab/rig/freeradius.js';
+import { runInNetns, withNetns } from '../../../src/lab/rig/netns.js';
 
 const cap = radclientAvailable();
 

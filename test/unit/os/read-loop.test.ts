@@ -1,5 +1,5 @@
 /**
- * The data plane's read loop (src/server/os/read-loop.ts) on a FIFO, with
+ * The data plane's read loop (src/proto/os/read-loop.ts) on a FIFO, with
  * the real fdwatch addon: `drain` runs when data arrives and not before,
  * a drain that stops at its budget ('more') runs again on the next loop
  * turn, after the rest of the loop had its turn, a failed read ('retry') is retried after a
@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReadLoop, type DrainResult } from '../../../src/server/os/read-loop.js';
+import { ReadLoop, type DrainResult } from '../../../src/proto/os/read-loop.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

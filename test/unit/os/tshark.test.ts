@@ -6,9 +6,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { internetChecksum } from '../../../src/server/tun/memory.js';
-import { runInNetns, vethPair, withNetns } from '../../harness/netns.js';
-import { captureAvailable, captureInNetns, pcapTempDir, tsharkAvailable, tsharkCheck, writePcap } from '../../harness/tshark.js';
+import { internetChecksum } from '../../../src/proto/ip/ipv4.js';
+import { runInNetns, vethPair, withNetns } from '../../../src/lab/rig/netns.js';
+import { captureAvailable, captureInNetns, pcapTempDir, tsharkAvailable, tsharkCheck, writePcap } from '../../../src/lab/rig/tshark.js';
 
 const tshark = tsharkAvailable();
 

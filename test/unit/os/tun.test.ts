@@ -1,5 +1,5 @@
 /**
- * The Linux TUN (src/server/tun/linux.ts), in a namespace of its own: a
+ * The Linux TUN (src/proto/tun/linux.ts), in a namespace of its own: a
  * child process opens the TUN and answers ICMP echo for a client address
  * routed into it; `ping` in the namespace must get every answer, and
  * close() must remove the device and let the process exit by itself.
@@ -7,16 +7,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { canRootWith } from '../../harness/root.js';
-import {
-  LineReader,
-  createNetns,
-  deleteNetns,
-  runInNetns,
-  spawnNodeInNetns,
-  uniqueNetnsName,
-  waitExit,
-} from '../../harness/netns.js';
+import { canRootWith } from '../../../src/lab/rig/capability.js';
+import { LineReader, createNetns, deleteNetns, runInNetns, uniqueNetnsName, waitExit } from '../../../src/lab/rig/netns.js';
+import { spawnNodeInNetns } from '../../harness/node-child.js';
 
 const cap = canRootWith('ping');
 const LOCAL = '10.201.0.1';

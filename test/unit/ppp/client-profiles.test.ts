@@ -11,13 +11,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, decodeOptions } from '../../../src/server/ppp/frame.js';
-import { LINUX_PPP_PROFILE, WINDOWS10_PPP_PROFILE } from '../../../src/server/ppp/profiles.js';
-import { PppSession, type PppUpInfo } from '../../../src/server/ppp/session.js';
-import { MppeDecryptor } from '../../../src/server/ppp/mppe.js';
-import { mppeMasterKeysV2 } from '../../../src/server/crypto/mschap.js';
+import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, decodeOptions } from '../../../src/proto/ppp/frame.js';
+import { LINUX_PPP_PROFILE, WINDOWS10_PPP_PROFILE } from '../../../src/proto/ppp/client-profiles.js';
+import { PppSession, type PppUpInfo } from '../../../src/proto/ppp/session.js';
+import { MppeDecryptor } from '../../../src/proto/ppp/mppe.js';
+import { mppeMasterKeysV2 } from '../../../src/proto/crypto/mschap.js';
 import { FakeClock } from '../../../src/util/clock.js';
-import { CBCP_CODE, cbcpClientStep } from '../../../src/server/ppp/cbcp.js';
+import { CBCP_CODE, cbcpClientStep } from '../../../src/proto/ppp/cbcp.js';
 import { capturePath, pppFramesOf, readPcap } from '../../harness/pcap.js';
 import { allDebug, ipPacket, makePair } from './link.js';
 

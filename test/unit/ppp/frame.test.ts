@@ -10,7 +10,7 @@ import {
   encodeCp,
   encodeFrame,
   encodeOptions,
-} from '../../../src/server/ppp/frame.js';
+} from '../../../src/proto/ppp/frame.js';
 import { fromHex } from '../../../src/util/hex.js';
 
 // Seed 003: Windows acks the PIX's LCP Configure-Request (complete dump).

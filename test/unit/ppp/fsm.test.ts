@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../../src/util/clock.js';
-import { CP_CODE } from '../../../src/server/ppp/frame.js';
-import { Fsm, type FsmLayer } from '../../../src/server/ppp/fsm.js';
+import { CP_CODE } from '../../../src/proto/ppp/frame.js';
+import { Fsm, type FsmLayer } from '../../../src/proto/ppp/fsm.js';
 
 /** A layer with one fixed option set that acks whatever the peer asks. */
 function harness() {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FakeClock } from '../../../src/util/clock.js';
 import { DebugBus, DEBUG_CATEGORIES } from '../../../src/debug/bus.js';
-import { PppSession } from '../../../src/server/ppp/session.js';
-import { LINUX_PPP_PROFILE, WINDOWS10_PPP_PROFILE } from '../../../src/server/ppp/profiles.js';
+import { PppSession } from '../../../src/proto/ppp/session.js';
+import { LINUX_PPP_PROFILE, WINDOWS10_PPP_PROFILE } from '../../../src/proto/ppp/client-profiles.js';
 import { FakeAuthenticator, ipPacket, makePair } from './link.js';
 
 const PROTOCOLS = [0xc021, 0xc023, 0xc223, 0x8021, 0x80fd, 0x0021, 0x00fd, 0x8057, 0xc029, 0x002d];

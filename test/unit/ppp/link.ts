@@ -6,15 +6,15 @@
 import { createHash } from 'node:crypto';
 import { FakeClock } from '../../../src/util/clock.js';
 import { DebugBus, DEBUG_CATEGORIES, type LogLine } from '../../../src/debug/bus.js';
-import type { AuthRequest, AuthResult, Authenticator } from '../../../src/server/aaa/authenticator.js';
+import type { AuthRequest, AuthResult, Authenticator } from '../../../src/proto/authenticator.js';
 import {
   mppeMasterKeysV1,
   mppeMasterKeysV2,
   mschapV1Response,
   mschapV2AuthenticatorResponse,
   mschapV2NtResponse,
-} from '../../../src/server/crypto/mschap.js';
-import { PppSession, type PppGroupSettings, type PppSessionOptions, type PppUpInfo } from '../../../src/server/ppp/session.js';
+} from '../../../src/proto/crypto/mschap.js';
+import { PppSession, type PppGroupSettings, type PppSessionOptions, type PppUpInfo } from '../../../src/proto/ppp/session.js';
 
 export class FakeAuthenticator implements Authenticator {
   calls: AuthRequest[] = [];

@@ -7,9 +7,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AuthRequest, AuthResult } from '../../../src/server/aaa/authenticator.js';
-import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame } from '../../../src/server/ppp/frame.js';
-import { WINDOWS10_PPP_PROFILE } from '../../../src/server/ppp/profiles.js';
+import type { AuthRequest, AuthResult } from '../../../src/proto/authenticator.js';
+import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame } from '../../../src/proto/ppp/frame.js';
+import { WINDOWS10_PPP_PROFILE } from '../../../src/proto/ppp/client-profiles.js';
 import { ipPacket, makePair } from './link.js';
 
 const STATEFUL = { strength: 128, required: true, stateful: true } as const;

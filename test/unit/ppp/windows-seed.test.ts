@@ -8,9 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../../src/util/clock.js';
 import { fromHex } from '../../../src/util/hex.js';
-import { mppeMasterKeysV1, mschapV1Response } from '../../../src/server/crypto/mschap.js';
-import { MppeEncryptor } from '../../../src/server/ppp/mppe.js';
-import { PppSession, type PppUpInfo } from '../../../src/server/ppp/session.js';
+import { mppeMasterKeysV1, mschapV1Response } from '../../../src/proto/crypto/mschap.js';
+import { MppeEncryptor } from '../../../src/proto/ppp/mppe.js';
+import { PppSession, type PppUpInfo } from '../../../src/proto/ppp/session.js';
 import type { AuthProtocol } from '../../../src/config/model.js';
 import { FakeAuthenticator, allDebug, ipPacket } from './link.js';
 

@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FakeClock } from '../../../src/util/clock.js';
-import { PppSession, type PppUpInfo } from '../../../src/server/ppp/session.js';
+import { PppSession, type PppUpInfo } from '../../../src/proto/ppp/session.js';
 import { readPcap, pppFramesOf, type CapturedPpp } from '../../harness/pcap.js';
 import { FakeAuthenticator, allDebug } from './link.js';
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { PptpFramer } from '../../../src/server/pptp/framer.js';
-import { decodeControlMessage } from '../../../src/server/pptp/wire.js';
+import { PptpFramer } from '../../../src/proto/pptp/framer.js';
+import { decodeControlMessage } from '../../../src/proto/pptp/wire.js';
 import { fromHex } from '../../../src/util/hex.js';
 import { CAPTURE_CONTROL } from '../../fixtures/pptp/control.js';
 

@@ -13,7 +13,7 @@ import {
   CdnResult,
   type ControlMessage,
   type ControlMessageName,
-} from '../../../src/server/pptp/wire.js';
+} from '../../../src/proto/pptp/wire.js';
 import { fromHex } from '../../../src/util/hex.js';
 import { CAPTURE_CONTROL, SEED_CONTROL } from '../../fixtures/pptp/control.js';
 

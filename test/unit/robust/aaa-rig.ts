@@ -10,9 +10,10 @@ import { FakeClock } from '../../../src/util/clock.js';
 import { DebugBus, DEBUG_CATEGORIES, type LogLine } from '../../../src/debug/bus.js';
 import type { VpnConfig } from '../../../src/config/model.js';
 import { PptpServer } from '../../../src/server/server.js';
-import { createMemoryGreNetwork, type MemoryGreSocket } from '../../../src/server/gre/memory.js';
-import { attachTestKernel, createMemoryTun } from '../../../src/server/tun/memory.js';
-import { MemoryUdpNetwork } from '../../../src/server/aaa/radius/udp.js';
+import { createMemoryGreNetwork, type MemoryGreSocket } from '../../../src/proto/gre/memory.js';
+import { attachTestKernel } from '../../../src/proto/tun/memory-kernel.js';
+import { createMemoryTun } from '../../../src/proto/tun/memory.js';
+import { MemoryUdpNetwork } from '../../../src/proto/radius/udp.js';
 import { dialPptp, type DialOptions, type PptpClient } from '../../../src/client/dial.js';
 import { vpnConfig } from '../../e2e/inprocess-harness.js';
 

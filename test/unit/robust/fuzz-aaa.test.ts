@@ -10,14 +10,14 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FakeClock } from '../../../src/util/clock.js';
 import { DebugBus, DEBUG_CATEGORIES } from '../../../src/debug/bus.js';
-import { MemoryUdpNetwork } from '../../../src/server/aaa/radius/udp.js';
+import { MemoryUdpNetwork } from '../../../src/proto/radius/udp.js';
 import { createAaaAuthenticator } from '../../../src/server/aaa/group.js';
-import { decodePacket, signResponse } from '../../../src/server/aaa/radius/codec.js';
+import { decodePacket, signResponse } from '../../../src/proto/radius/codec.js';
 import type { AaaServerGroup } from '../../../src/config/model.js';
-import { TacacsClient } from '../../../src/server/aaa/tacacs/client.js';
-import { TacacsAuthenticator } from '../../../src/server/aaa/tacacs/auth.js';
-import type { TcpConnector, TcpHandlers } from '../../../src/server/aaa/tacacs/tcp.js';
-import { decodeHeader, encodeAuthenReply, encodeHeader, obfuscate } from '../../../src/server/aaa/tacacs/codec.js';
+import { TacacsClient } from '../../../src/proto/tacacs/client.js';
+import { TacacsAuthenticator } from '../../../src/proto/tacacs/auth.js';
+import type { TcpConnector, TcpHandlers } from '../../../src/proto/tacacs/tcp.js';
+import { decodeHeader, encodeAuthenReply, encodeHeader, obfuscate } from '../../../src/proto/tacacs/codec.js';
 
 const SEED = 0x1e14aa;
 const RADIUS_GROUP: AaaServerGroup = {

@@ -11,8 +11,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { AuthProtocol } from '../../../src/config/model.js';
-import { decodePapRequest } from '../../../src/server/ppp/auth/pap.js';
-import { decodeChapValueName } from '../../../src/server/ppp/auth/chap.js';
+import { decodePapRequest } from '../../../src/proto/ppp/auth/pap.js';
+import { decodeChapValueName } from '../../../src/proto/ppp/auth/chap.js';
 import { makePair } from '../ppp/link.js';
 
 const SEED = 0x1e14a0;

@@ -14,8 +14,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FakeClock } from '../../../src/util/clock.js';
 import { DebugBus, DEBUG_CATEGORIES } from '../../../src/debug/bus.js';
-import { PptpControlConnection } from '../../../src/server/pptp/control.js';
-import { MESSAGE_LENGTHS, PPTP_MAGIC_COOKIE, CONTROL_MESSAGE_NAMES } from '../../../src/server/pptp/wire.js';
+import { PptpControlConnection } from '../../../src/proto/pptp/server-control.js';
+import { MESSAGE_LENGTHS, PPTP_MAGIC_COOKIE, CONTROL_MESSAGE_NAMES } from '../../../src/proto/pptp/wire.js';
 
 export const FUZZ_SEED = 0x1e14;
 

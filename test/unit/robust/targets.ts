@@ -12,12 +12,12 @@
  */
 import { FakeClock } from '../../../src/util/clock.js';
 import { DebugBus, DEBUG_CATEGORIES } from '../../../src/debug/bus.js';
-import { PptpControlConnection } from '../../../src/server/pptp/control.js';
-import { decodeGre } from '../../../src/server/gre/wire.js';
-import { PppSession } from '../../../src/server/ppp/session.js';
-import { MppeDecryptor } from '../../../src/server/ppp/mppe.js';
-import { decodePacket } from '../../../src/server/aaa/radius/codec.js';
-import { PacketReader } from '../../../src/server/aaa/tacacs/codec.js';
+import { PptpControlConnection } from '../../../src/proto/pptp/server-control.js';
+import { decodeGre } from '../../../src/proto/gre/wire.js';
+import { PppSession } from '../../../src/proto/ppp/session.js';
+import { MppeDecryptor } from '../../../src/proto/ppp/mppe.js';
+import { decodePacket } from '../../../src/proto/radius/codec.js';
+import { PacketReader } from '../../../src/proto/tacacs/codec.js';
 import { parseLine } from '../../../grammar/index.js';
 import type { AuthProtocol } from '../../../src/config/model.js';
 import { makePair } from '../ppp/link.js';

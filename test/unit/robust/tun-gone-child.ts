@@ -10,8 +10,8 @@
 import { createInterface } from 'node:readline';
 import { DebugBus, DEBUG_CATEGORIES } from '../../../src/debug/bus.js';
 import { PptpServer } from '../../../src/server/server.js';
-import { createMemoryGreNetwork } from '../../../src/server/gre/memory.js';
-import { openTun } from '../../../src/server/tun/linux.js';
+import { createMemoryGreNetwork } from '../../../src/proto/gre/memory.js';
+import { openTun } from '../../../src/proto/tun/linux.js';
 import { dialPptp } from '../../../src/client/dial.js';
 import { vpnConfig, TUNNEL_IP } from '../../e2e/inprocess-harness.js';
 

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CaptureManager } from '../../../src/server/capture.js';
-import { encodeControlMessage } from '../../../src/server/pptp/wire.js';
-import { encodeGre } from '../../../src/server/gre/wire.js';
-import { buildIcmpEcho } from '../../../src/server/tun/memory.js';
+import { encodeControlMessage } from '../../../src/proto/pptp/wire.js';
+import { encodeGre } from '../../../src/proto/gre/wire.js';
+import { buildIcmpEcho } from '../../../src/proto/ip/icmp.js';
 import { fromHex } from '../../../src/util/hex.js';
-import { pcapTempDir, tsharkAvailable, tsharkCheck } from '../../harness/tshark.js';
+import { pcapTempDir, tsharkAvailable, tsharkCheck } from '../../../src/lab/rig/tshark.js';
 
 const ctx = { interfaceName: 'outside', tunnel: 42, user: 'john' };
 const client = { address: '99.99.99.5', port: 1058 };

@@ -8,11 +8,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../../../src/util/clock.js';
 import { DebugBus } from '../../../../src/debug/bus.js';
-import { MemoryUdpNetwork } from '../../../../src/server/aaa/radius/udp.js';
-import { RadiusClient, type RadiusServerConfig } from '../../../../src/server/aaa/radius/client.js';
-import { RadiusAccounting, type AccountingSession, type SessionCounters } from '../../../../src/server/aaa/radius/accounting.js';
-import { attribute, integerAttribute, ipAttribute, verifyZeroAuthRequest, type RadiusPacket } from '../../../../src/server/aaa/radius/codec.js';
-import { Attr, Code } from '../../../../src/server/aaa/radius/dictionary.js';
+import { MemoryUdpNetwork } from '../../../../src/proto/radius/udp.js';
+import { RadiusClient, type RadiusServerConfig } from '../../../../src/proto/radius/client.js';
+import { RadiusAccounting, type AccountingSession, type SessionCounters } from '../../../../src/proto/radius/accounting.js';
+import { attribute, integerAttribute, ipAttribute, verifyZeroAuthRequest, type RadiusPacket } from '../../../../src/proto/radius/codec.js';
+import { Attr, Code } from '../../../../src/proto/radius/dictionary.js';
 import { FakeRadiusServer } from './fake-server.js';
 
 const SERVER: RadiusServerConfig = { address: '10.0.0.1', secret: 'acct-secret', authPort: 1645, acctPort: 1646, timeoutMs: 5000 };

@@ -9,12 +9,12 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { FakeClock } from '../../../../src/util/clock.js';
 import { DebugBus } from '../../../../src/debug/bus.js';
-import { MemoryUdpNetwork } from '../../../../src/server/aaa/radius/udp.js';
-import { RadiusClient, type RadiusServerConfig } from '../../../../src/server/aaa/radius/client.js';
-import { RadiusAuthenticator } from '../../../../src/server/aaa/radius/auth.js';
-import { attribute, integerAttribute, ipAttribute, unhideUserPassword, vendorAttribute, type AttrSpec } from '../../../../src/server/aaa/radius/codec.js';
-import { Attr, Code, MsAttr, VENDOR_MICROSOFT } from '../../../../src/server/aaa/radius/dictionary.js';
-import { encryptMppeKeyAttribute, encryptMsChapMppeKeys } from '../../../../src/server/crypto/radius-keys.js';
+import { MemoryUdpNetwork } from '../../../../src/proto/radius/udp.js';
+import { RadiusClient, type RadiusServerConfig } from '../../../../src/proto/radius/client.js';
+import { RadiusAuthenticator } from '../../../../src/proto/radius/auth.js';
+import { attribute, integerAttribute, ipAttribute, unhideUserPassword, vendorAttribute, type AttrSpec } from '../../../../src/proto/radius/codec.js';
+import { Attr, Code, MsAttr, VENDOR_MICROSOFT } from '../../../../src/proto/radius/dictionary.js';
+import { encryptMppeKeyAttribute, encryptMsChapMppeKeys } from '../../../../src/proto/crypto/radius-keys.js';
 import {
   mppeMasterKeysV1,
   mppeMasterKeysV2,
@@ -22,7 +22,7 @@ import {
   mschapV2AuthenticatorResponse,
   mschapV2NtResponse,
   ntPasswordHashHash,
-} from '../../../../src/server/crypto/mschap.js';
+} from '../../../../src/proto/crypto/mschap.js';
 import { FakeRadiusServer } from './fake-server.js';
 
 const SERVER: RadiusServerConfig = { address: '10.0.0.1', secret: 'k3y-s3cret', authPort: 1645, acctPort: 1646, timeoutMs: 5000 };

@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { FakeClock } from '../../../../src/util/clock.js';
 import { DebugBus } from '../../../../src/debug/bus.js';
-import { MemoryUdpNetwork } from '../../../../src/server/aaa/radius/udp.js';
-import { RadiusClient, type RadiusClientOptions, type RadiusOutcome, type RadiusServerConfig } from '../../../../src/server/aaa/radius/client.js';
-import { attribute, encodeAccessRequest, encodeAccountingRequest, newRequestAuthenticator } from '../../../../src/server/aaa/radius/codec.js';
-import { Attr, Code } from '../../../../src/server/aaa/radius/dictionary.js';
+import { MemoryUdpNetwork } from '../../../../src/proto/radius/udp.js';
+import { RadiusClient, type RadiusClientOptions, type RadiusOutcome, type RadiusServerConfig } from '../../../../src/proto/radius/client.js';
+import { attribute, encodeAccessRequest, encodeAccountingRequest, newRequestAuthenticator } from '../../../../src/proto/radius/codec.js';
+import { Attr, Code } from '../../../../src/proto/radius/dictionary.js';
 import { FakeRadiusServer } from './fake-server.js';
 
 const S1: RadiusServerConfig = { address: '10.0.0.1', secret: 'one-secret', authPort: 1645, acctPort: 1646, timeoutMs: 5000 };

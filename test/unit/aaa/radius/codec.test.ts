@@ -18,9 +18,9 @@ import {
   verifyAccessRequest,
   verifyResponse,
   verifyZeroAuthRequest,
-} from '../../../../src/server/aaa/radius/codec.js';
-import { MsAttr, VENDOR_MICROSOFT } from '../../../../src/server/aaa/radius/dictionary.js';
-import { mppeKeysFromAccept } from '../../../../src/server/aaa/radius/auth.js';
+} from '../../../../src/proto/radius/codec.js';
+import { MsAttr, VENDOR_MICROSOFT } from '../../../../src/proto/radius/dictionary.js';
+import { mppeKeysFromAccept } from '../../../../src/proto/radius/auth.js';
 
 const SECRET = 'testing123';
 const REQUEST = Buffer.from(

@@ -7,8 +7,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../../../src/util/clock.js';
 import { DebugBus } from '../../../../src/debug/bus.js';
-import { MemoryUdpNetwork } from '../../../../src/server/aaa/radius/udp.js';
-import { DynAuthEngine, DynAuthServer, type DynAuthQuery, type SessionChange } from '../../../../src/server/aaa/radius/dynauth.js';
+import { MemoryUdpNetwork } from '../../../../src/proto/radius/udp.js';
+import { DynAuthEngine, DynAuthServer, type DynAuthQuery, type SessionChange } from '../../../../src/proto/radius/dynauth.js';
 import {
   attribute,
   decodePacket,
@@ -17,8 +17,8 @@ import {
   verifyResponse,
   type AttrSpec,
   type RadiusPacket,
-} from '../../../../src/server/aaa/radius/codec.js';
-import { Attr, Code } from '../../../../src/server/aaa/radius/dictionary.js';
+} from '../../../../src/proto/radius/codec.js';
+import { Attr, Code } from '../../../../src/proto/radius/dictionary.js';
 
 interface Sess {
   id: string;

@@ -11,8 +11,8 @@ import {
   type AttrSpec,
   type RadiusPacket,
   type VerifyResult,
-} from '../../../../src/server/aaa/radius/codec.js';
-import type { MemoryUdpNetwork, UdpPeer, UdpSocket } from '../../../../src/server/aaa/radius/udp.js';
+} from '../../../../src/proto/radius/codec.js';
+import type { MemoryUdpNetwork, UdpPeer, UdpSocket } from '../../../../src/proto/radius/udp.js';
 
 export interface ReplyPlan {
   code: number;

@@ -9,13 +9,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../../../src/util/clock.js';
 import { DebugBus } from '../../../../src/debug/bus.js';
-import { MemoryUdpNetwork } from '../../../../src/server/aaa/radius/udp.js';
+import { MemoryUdpNetwork } from '../../../../src/proto/radius/udp.js';
 import { renderShowAaaServer } from '../../../../src/cli/render/aaa.js';
 import { AaaRegistry, createAaaAuthenticator, dynAuthClients, type AaaDeps } from '../../../../src/server/aaa/group.js';
 import type { AaaServerGroup } from '../../../../src/config/model.js';
-import { Code } from '../../../../src/server/aaa/radius/dictionary.js';
-import { integerAttribute } from '../../../../src/server/aaa/radius/codec.js';
-import { Attr } from '../../../../src/server/aaa/radius/dictionary.js';
+import { Code } from '../../../../src/proto/radius/dictionary.js';
+import { integerAttribute } from '../../../../src/proto/radius/codec.js';
+import { Attr } from '../../../../src/proto/radius/dictionary.js';
 import { FakeRadiusServer } from './fake-server.js';
 
 function deps(net: MemoryUdpNetwork, clock: FakeClock): AaaDeps {

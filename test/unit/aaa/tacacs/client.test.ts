@@ -14,9 +14,9 @@ import { createServer, type Server } from 'node:net';
 import fc from 'fast-check';
 import { DebugBus } from '../../../../src/debug/bus.js';
 import { systemClock } from '../../../../src/util/clock.js';
-import { TacacsClient, type TacacsServerConfig } from '../../../../src/server/aaa/tacacs/client.js';
-import { TacacsAccounting, TacacsAuthenticator } from '../../../../src/server/aaa/tacacs/auth.js';
-import { nodeTcp } from '../../../../src/server/aaa/tacacs/tcp.js';
+import { TacacsClient, type TacacsServerConfig } from '../../../../src/proto/tacacs/client.js';
+import { TacacsAccounting, TacacsAuthenticator } from '../../../../src/proto/tacacs/auth.js';
+import { nodeTcp } from '../../../../src/proto/tacacs/tcp.js';
 import {
   AcctFlags,
   decodeAcctReply,
@@ -28,7 +28,7 @@ import {
   encodeAuthorReply,
   encodeAuthorRequest,
   obfuscate,
-} from '../../../../src/server/aaa/tacacs/codec.js';
+} from '../../../../src/proto/tacacs/codec.js';
 import { startTacacsServer, TAC_PLUS_USERS, type TacacsTestServer } from '../../../harness/tacacs-server.js';
 
 function chap(id: number, password: string) {

@@ -1,0 +1,430 @@
+/**
+ * Per-call enhanced GRE sequencing (RFC 2637 sections 4.2-4.4), one object
+ * per call, for either end of the tunnel.
+ *
+ * Receive: the highest sequence number seen is what we acknowledge. Packets
+ * that arrive a little late (behind the highest, within `lateWindow`, not
+ * seen before) are still delivered, as MS-PTPT 3.1.5.8 recommends and
+ * Windows relies on, and counted as `out of order packets` with PIX syslog
+ * 603101. Duplicates and packets further behind are dropped, counted and
+ * also reported with 603101. Sequence numbers wrap at 2^32.
+ *
+ * Send: every data packet carries the next sequence number and, once the
+ * peer has sent anything, the highest sequence received as a piggybacked
+ * ack (the PIX does this on every packet, seed 003). When data we received
+ * has not been acknowledged, an ack-only packet (flags 0x2081) goes out
+ * after `ackDelayMs` if no data packet took it first, or at once when half
+ * of our advertised receive window is unacknowledged (so bulk transfers do
+ * not stall on the delay). At most `peerRecvWindow` (the peer's OCRQ/OCRP
+ * Packet Recv. Window Size) packets are in flight unacknowledged; packets
+ * beyond it wait in a bounded backlog and go out as acks open the window
+ * (pptp-linux advertises a window of 3: dropping instead loses every burst,
+ * e.g. the fragments of one large datagram). A full backlog drops and
+ * counts. When no ack comes for `ackTimeoutMs`, the outstanding packets are
+ * taken as lost and the window reopens.
+ *
+ * Timers: the ack delay and the ack timeout, through the Clock. The packet given to
+ * `send` lives in a scratch buffer shared by all calls and is reused by the
+ * next send: GreSocket.send must copy it or send it synchronously (both
+ * implementations do).
+ */
+import type { Clock, Timer } from '../../util/clock.js';
+import type { DebugBus } from '../../debug/bus.js';
+import { ciscoHex } from '../../util/hex.js';
+import { GRE_MAX_HEADER_LENGTH, writeGreHeader, type GrePacket } from './wire.js';
+
+export interface GreWindowOptions {
+  clock: Clock;
+  debug: DebugBus;
+  /** `vpdn enable` interface, printed as `outside PPTP: ...`. */
+  ifName: string;
+  /** The peer's outer IPv4 address, for debug lines. */
+  peerAddress: string;
+  /** For syslog 603101 (tnl_id) and debug filters. */
+  tunnelId: number;
+  /** Our call id (sess_id in 603101). */
+  callId: number;
+  /** The peer's call id: the key of every packet we send. */
+  peerCallId: number;
+  /** The peer's Packet Recv. Window Size; 0 = do not limit. */
+  peerRecvWindow: number;
+  /** The window we advertised to the peer. Default 64. */
+  localRecvWindow?: number;
+  /** First sequence number we send. Default 1 (the PIX; Windows uses 0). */
+  initialSeq?: number;
+  /** Delay before an ack-only packet. Default 500 ms (RFC 2637 4.4 suggests about half a second). */
+  ackDelayMs?: number;
+  /** No ack for this long while the window is full: assume loss, reopen. Default 3000 ms. */
+  ackTimeoutMs?: number;
+  /** Packets held while the peer's window is full. Default 64. */
+  maxBacklog?: number;
+  /** How far behind the highest sequence a packet is still delivered (1..128). Default 64. */
+  lateWindow?: number;
+  /** Send one GRE packet (header + payload) to the peer. See the note on buffer reuse above. */
+  send(packet: Buffer): void;
+}
+
+/** Numbers for `show vpdn session` (`Seq 13, Ack 34, Ack_Rcvd 12, peer RWS 64`) and more. */
+export interface GreWindowStatus {
+  /** Next sequence number we will send. */
+  seq: number;
+  /** Highest sequence number received (what we acknowledge); 0 before any. */
+  ack: number;
+  /** Highest acknowledgment received from the peer; 0 before any. */
+  ackReceived: number;
+  peerRecvWindow: number;
+  /** Packets sent and not yet acknowledged. */
+  inFlight: number;
+  outOfOrder: number;
+  duplicates: number;
+  tooOld: number;
+  /** Packets dropped because the window and the backlog were full. */
+  windowFull: number;
+  /** Packets that waited in the backlog for the window to open. */
+  queued: number;
+  ackTimeouts: number;
+  badAcks: number;
+  ackOnlySent: number;
+  packetsSent: number;
+  packetsReceived: number;
+  /** PPP payload octets. */
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+/** What the window counts (the rest of GreWindowStatus is its state). */
+export type GreWindowCounters = Omit<GreWindowStatus, 'seq' | 'ack' | 'ackReceived' | 'peerRecvWindow' | 'inFlight'>;
+
+const BITMAP_BITS = 128;
+
+/** Scratch transmit buffer shared by every call (one thread, synchronous send). */
+let scratch = Buffer.allocUnsafe(GRE_MAX_HEADER_LENGTH + 4096);
+function scratchFor(n: number): Buffer {
+  if (scratch.length < n) scratch = Buffer.allocUnsafe(Math.max(n, scratch.length * 2));
+  return scratch;
+}
+
+/** Signed 32-bit distance a - b, correct across the 2^32 wrap. */
+function seqDiff(a: number, b: number): number {
+  return (a - b) | 0;
+}
+
+export class GreCallWindow {
+  private readonly options: GreWindowOptions;
+  private readonly ackDelayMs: number;
+  private readonly ackTimeoutMs: number;
+  private readonly lateWindow: number;
+  private readonly immediateAckAfter: number;
+
+  // send side
+  private nextSeq: number;
+  private readonly firstSeq: number;
+  private sentAny = false;
+  private peerAcked = false;
+  private ackReceived = 0;
+  private stallTimer: Timer | null = null;
+  private readonly backlog: Buffer[] = [];
+  private readonly maxBacklog: number;
+
+  // receive side
+  private received = false;
+  private highest = 0;
+  private readonly seen = new Uint32Array(BITMAP_BITS / 32);
+  private unacked = 0;
+  private ackTimer: Timer | null = null;
+  private closed = false;
+
+  private readonly stats: GreWindowCounters = {
+    outOfOrder: 0,
+    duplicates: 0,
+    tooOld: 0,
+    windowFull: 0,
+    queued: 0,
+    ackTimeouts: 0,
+    badAcks: 0,
+    ackOnlySent: 0,
+    packetsSent: 0,
+    packetsReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+  };
+
+  constructor(opts: GreWindowOptions) {
+    this.options = opts;
+    this.ackDelayMs = opts.ackDelayMs ?? 500;
+    this.ackTimeoutMs = opts.ackTimeoutMs ?? 3000;
+    this.maxBacklog = opts.maxBacklog ?? 64;
+    this.lateWindow = Math.min(BITMAP_BITS, Math.max(1, opts.lateWindow ?? 64));
+    this.immediateAckAfter = Math.max(1, Math.floor((opts.localRecvWindow ?? 64) / 2));
+    this.firstSeq = (opts.initialSeq ?? 1) >>> 0;
+    this.nextSeq = this.firstSeq;
+  }
+
+  /** The peer's window changed (it is fixed by OCRQ/OCRP in practice). */
+  setPeerRecvWindow(n: number): void {
+    this.options.peerRecvWindow = n;
+  }
+
+  /**
+   * A decoded packet for this call. Processes its ack, tracks its sequence
+   * number and says whether its payload goes up to PPP (ack-only packets
+   * and dropped duplicates: false).
+   */
+  receive(pkt: GrePacket): boolean {
+    const o = this.options;
+    if (o.debug.on('vpdn packet')) {
+      let line = `${o.ifName} PPTP: Recvd xGRE pak from ${o.peerAddress}, Len ${pkt.length}`;
+      if (pkt.seq !== undefined) line += `, seq ${pkt.seq}`;
+      if (pkt.ack !== undefined) line += `, ack ${pkt.ack}`;
+      o.debug.debug('vpdn packet', line, { tunnel: o.tunnelId });
+    }
+    if (pkt.ack !== undefined) this.onAck(pkt.ack);
+    if (pkt.seq === undefined) return false;
+    const s = pkt.seq;
+    if (!this.received) {
+      this.received = true;
+      this.highest = s;
+      this.mark(s);
+    } else {
+      const d = seqDiff(s, this.highest);
+      if (d > 0) {
+        this.advance(d);
+        this.highest = s;
+        this.mark(s);
+      } else if (d === 0 || -d >= this.lateWindow || this.isMarked(s)) {
+        if (d !== 0 && -d >= this.lateWindow) this.stats.tooOld++;
+        else this.stats.duplicates++;
+        this.reportOutOfSeq(s, true);
+        return false;
+      } else {
+        this.mark(s);
+        this.stats.outOfOrder++;
+        this.reportOutOfSeq(s, false);
+      }
+    }
+    this.stats.packetsReceived++;
+    this.stats.bytesReceived += pkt.payload.length;
+    this.noteUnacked();
+    return true;
+  }
+
+  /**
+   * Send one PPP frame, or hold it until the peer's window opens. Returns
+   * false (and counts it) when the window and the backlog are full.
+   */
+  send(payload: Uint8Array): boolean {
+    if (this.closed) return false;
+    if (this.backlog.length === 0 && this.hasRoom()) {
+      this.transmit(payload);
+      return true;
+    }
+    if (this.backlog.length >= this.maxBacklog) {
+      this.stats.windowFull++;
+      const o = this.options;
+      if (o.debug.on('vpdn error')) {
+        o.debug.debug(
+          'vpdn error',
+          `${o.ifName} PPTP: xGRE window full to ${o.peerAddress}, ${this.inFlight()} unacked, peer RWS ${o.peerRecvWindow}, pak dropped`,
+          { tunnel: o.tunnelId },
+        );
+      }
+      return false;
+    }
+    this.backlog.push(Buffer.from(payload));
+    this.stats.queued++;
+    this.armStallTimer();
+    return true;
+  }
+
+  private transmit(payload: Uint8Array): void {
+    const o = this.options;
+    const seq = this.nextSeq;
+    const ack = this.received ? this.highest : undefined;
+    const buf = scratchFor(GRE_MAX_HEADER_LENGTH + payload.length);
+    const hl = writeGreHeader(buf, 0, o.peerCallId, payload.length, seq, ack);
+    buf.set(payload, hl);
+    const packet = buf.subarray(0, hl + payload.length);
+    this.nextSeq = (seq + 1) >>> 0;
+    this.sentAny = true;
+    this.ackSent();
+    this.stats.packetsSent++;
+    this.stats.bytesSent += payload.length;
+    if (o.debug.on('vpdn packet')) {
+      const ctx = { tunnel: o.tunnelId };
+      o.debug.debug('vpdn packet', `Interface ${o.ifName} - PPTP xGRE: Out paket, PPP Len ${payload.length}`, ctx);
+      o.debug.debug('vpdn packet', this.sendingLine(packet, seq, ack), ctx);
+    }
+    o.send(packet);
+  }
+
+  /** Send an ack-only packet now if something received is unacknowledged. */
+  flushAck(): void {
+    if (this.closed || this.unacked === 0 || !this.received) return;
+    const o = this.options;
+    const ack = this.highest;
+    const buf = scratchFor(GRE_MAX_HEADER_LENGTH);
+    const hl = writeGreHeader(buf, 0, o.peerCallId, 0, undefined, ack);
+    const packet = buf.subarray(0, hl);
+    this.ackSent();
+    this.stats.ackOnlySent++;
+    if (o.debug.on('vpdn packet')) o.debug.debug('vpdn packet', this.sendingLine(packet, undefined, ack), { tunnel: o.tunnelId });
+    o.send(packet);
+  }
+
+  /** The counters, read in place: `show vpdn` reads them for every call, status() copies them. */
+  get counters(): Readonly<GreWindowCounters> {
+    return this.stats;
+  }
+
+  /** Next sequence number we will send. */
+  get seq(): number {
+    return this.nextSeq;
+  }
+
+  /** Highest sequence number received (what we acknowledge); 0 before any. */
+  get ack(): number {
+    return this.received ? this.highest : 0;
+  }
+
+  /** Highest acknowledgment received from the peer; 0 before any. */
+  get acknowledged(): number {
+    return this.ackReceived;
+  }
+
+  status(): GreWindowStatus {
+    return {
+      seq: this.nextSeq,
+      ack: this.ack,
+      ackReceived: this.ackReceived,
+      peerRecvWindow: this.options.peerRecvWindow,
+      inFlight: this.inFlight(),
+      ...this.stats,
+    };
+  }
+
+  /** Stop the ack timer; later send() calls do nothing. */
+  close(): void {
+    this.closed = true;
+    this.ackTimer?.cancel();
+    this.ackTimer = null;
+    this.stallTimer?.cancel();
+    this.stallTimer = null;
+    this.backlog.length = 0;
+  }
+
+  // ---- internals ----
+
+  private sendingLine(packet: Buffer, seq: number | undefined, ack: number | undefined): string {
+    let line = `${this.options.ifName} PPTP: Sending xGRE pak to ${this.options.peerAddress}, Len ${packet.length}`;
+    if (seq !== undefined) line += `, seq ${seq}`;
+    if (ack !== undefined) line += `, ack ${ack}`;
+    return `${line}, data: ${ciscoHex(packet)}`;
+  }
+
+  private inFlight(): number {
+    if (!this.sentAny) return 0;
+    if (!this.peerAcked) return (this.nextSeq - this.firstSeq) >>> 0;
+    return (this.nextSeq - 1 - this.ackReceived) >>> 0;
+  }
+
+  private hasRoom(): boolean {
+    const rws = this.options.peerRecvWindow;
+    return rws <= 0 || this.inFlight() < rws;
+  }
+
+  /** Send what the backlog holds while the window has room. */
+  private drain(): void {
+    while (this.backlog.length && this.hasRoom() && !this.closed) this.transmit(this.backlog.shift()!);
+    if (this.backlog.length === 0) {
+      this.stallTimer?.cancel();
+      this.stallTimer = null;
+    }
+  }
+
+  /** No ack for a whole ack timeout while packets wait: the outstanding ones are lost. */
+  private armStallTimer(): void {
+    if (this.stallTimer || this.closed) return;
+    this.stallTimer = this.options.clock.setTimer(this.ackTimeoutMs, () => {
+      this.stallTimer = null;
+      if (!this.backlog.length || this.hasRoom()) return this.drain();
+      this.stats.ackTimeouts++;
+      this.peerAcked = true;
+      this.ackReceived = (this.nextSeq - 1) >>> 0;
+      this.drain();
+      if (this.backlog.length) this.armStallTimer();
+    });
+  }
+
+  private onAck(a: number): void {
+    if (!this.sentAny || seqDiff((this.nextSeq - 1) >>> 0, a) < 0 || seqDiff(a, (this.firstSeq - 1) >>> 0) <= 0) {
+      // Acknowledges something we never sent.
+      this.stats.badAcks++;
+      return;
+    }
+    if (!this.peerAcked || seqDiff(a, this.ackReceived) > 0) {
+      this.peerAcked = true;
+      this.ackReceived = a;
+      if (this.backlog.length) this.drain();
+    }
+  }
+
+  private noteUnacked(): void {
+    this.unacked++;
+    if (this.unacked >= this.immediateAckAfter) {
+      this.flushAck();
+      return;
+    }
+    if (!this.ackTimer && !this.closed) {
+      this.ackTimer = this.options.clock.setTimer(this.ackDelayMs, () => {
+        this.ackTimer = null;
+        this.flushAck();
+      });
+    }
+  }
+
+  private ackSent(): void {
+    this.unacked = 0;
+    this.ackTimer?.cancel();
+    this.ackTimer = null;
+  }
+
+  private reportOutOfSeq(s: number, dropped: boolean): void {
+    const o = this.options;
+    const ctx = { tunnel: o.tunnelId };
+    o.debug.syslog(
+      603101,
+      6,
+      `PPTP received out of seq or duplicate pkt, tnl_id=${o.tunnelId}, sess_id=${o.callId}, seq=${s}`,
+      ctx,
+    );
+    if (dropped && o.debug.on('vpdn error')) {
+      o.debug.debug(
+        'vpdn error',
+        `${o.ifName} PPTP: xGRE pak from ${o.peerAddress} seq ${s} duplicate or too old (highest ${this.highest}), dropped`,
+        ctx,
+      );
+    }
+  }
+
+  private mark(s: number): void {
+    const i = s & (BITMAP_BITS - 1);
+    this.seen[i >>> 5] |= 1 << (i & 31);
+  }
+
+  private isMarked(s: number): boolean {
+    const i = s & (BITMAP_BITS - 1);
+    return (this.seen[i >>> 5] & (1 << (i & 31))) !== 0;
+  }
+
+  /** The highest moves forward by d: forget the bitmap slots it now reuses. */
+  private advance(d: number): void {
+    if (d >= BITMAP_BITS) {
+      this.seen.fill(0);
+      return;
+    }
+    for (let k = 1; k <= d; k++) {
+      const i = (this.highest + k) & (BITMAP_BITS - 1);
+      this.seen[i >>> 5] &= ~(1 << (i & 31));
+    }
+  }
+}

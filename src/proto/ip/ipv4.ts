@@ -1,0 +1,62 @@
+/**
+ * IPv4 addresses (dotted quad <-> 32-bit number), the Internet checksum and
+ * the header decoder the in-memory twins and the capture filter use.
+ */
+
+/** IPv4 dotted-quad <-> 32-bit unsigned number. */
+export function ipToNumber(ip: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (!m) return undefined;
+  let n = 0;
+  for (let i = 1; i <= 4; i++) {
+    const o = Number(m[i]);
+    if (o > 255) return undefined;
+    n = n * 256 + o;
+  }
+  return n;
+}
+
+export function numberToIp(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+/** RFC 1071 Internet checksum over buf[start, end). */
+export function internetChecksum(buf: Uint8Array, start = 0, end = buf.length): number {
+  let sum = 0;
+  let i = start;
+  for (; i + 1 < end; i += 2) sum += (buf[i] << 8) | buf[i + 1];
+  if (i < end) sum += buf[i] << 8;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
+}
+
+export interface Ipv4Header {
+  headerLength: number;
+  totalLength: number;
+  ttl: number;
+  protocol: number;
+  src: string;
+  dst: string;
+}
+
+/**
+ * IPv4 header (RFC 791):
+ *   0: version(4) IHL(4) | 1: TOS | 2-3: total length | 4-5: id
+ *   6-7: flags(3) fragment offset(13) | 8: TTL | 9: protocol | 10-11: checksum
+ *   12-15: source | 16-19: destination | 20..: options (IHL*4 - 20 bytes)
+ * Returns undefined for anything that is not a whole, well-formed IPv4 packet.
+ */
+export function parseIpv4(p: Uint8Array): Ipv4Header | undefined {
+  if (p.length < 20 || p[0] >> 4 !== 4) return undefined;
+  const headerLength = (p[0] & 0x0f) * 4;
+  const totalLength = (p[2] << 8) | p[3];
+  if (headerLength < 20 || totalLength < headerLength || totalLength > p.length) return undefined;
+  return {
+    headerLength,
+    totalLength,
+    ttl: p[8],
+    protocol: p[9],
+    src: `${p[12]}.${p[13]}.${p[14]}.${p[15]}`,
+    dst: `${p[16]}.${p[17]}.${p[18]}.${p[19]}`,
+  };
+}

@@ -1,0 +1,788 @@
+/**
+ * One PPP link over a PPTP call, either end (RFC 1661 section 3.2 phases):
+ *
+ *   Dead -> Establish (LCP) -> Authenticate (PAP/CHAP) -> Network (IPCP, CCP)
+ *     ^                                                        |
+ *     +--------------------- Terminate <-----------------------+
+ *
+ * The session owns no socket and no clock: frames go out through `send`,
+ * time comes from `clock`, debug lines go to the DebugBus. Frames come in
+ * through `input`, IP packets through `sendIp`; decrypted IP packets go up
+ * through `onIpPacket`.
+ *
+ * Demux (pppd main.c): LCP always; PAP/CHAP from the Authenticate phase;
+ * IPCP, CCP, IP and MPPE only in the Network phase (earlier ones are
+ * dropped and counted); anything else is Protocol-Rejected while LCP is
+ * Opened. IPCP and CCP negotiate side by side, so a Windows IPCP request
+ * sent together with its CCP request is answered at once. The link is
+ * reported up when IPCP is open and CCP has settled. With MPPE on, IP only
+ * travels encrypted.
+ *
+ * The client role takes a PppClientProfile (client-profiles.ts): Windows 10 or
+ * pppd on the wire (options and their order, identifiers, Identification,
+ * IPv6CP, NCP order, FF 03 on LCP, Terminate-Request data).
+ *
+ * This file runs the phases. The IP and MPPE data path is data-path.ts;
+ * the debug and syslog text is src/debug/cisco-ppp-session.ts (the session
+ * reports events with their values); options and status types are
+ * session-api.ts.
+ *
+ * Why ~780 lines: the phase sequence of both roles (LCP, authentication,
+ * CBCP, the NCPs in a profile's order, the link-up rule) works on one set
+ * of state (phase, lease, keys, deferred NCPs); spread over files, one
+ * automaton would be read in pieces.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Timer } from '../../util/clock.js';
+import type { DebugContext } from '../../debug/bus.js';
+import { PppSessionDebug } from '../../debug/cisco-ppp-session.js';
+import { protocolName } from '../../debug/cisco-ppp.js';
+import type { AuthProtocol } from '../../config/model.js';
+import type { MppeMasterKeys } from '../authenticator.js';
+import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, u32, type FrameCompression } from './frame.js';
+import type { FsmTrace } from './fsm.js';
+import { Lcp, type LcpEvents } from './lcp.js';
+import { Ipcp, type IpcpEvents } from './ipcp.js';
+import { Ccp, policyMppeNegotiation, type CcpEvents, type MppeAgreed } from './ccp.js';
+import { Ipv6cp } from './ipv6cp.js';
+import { cbcpClientStep } from './cbcp.js';
+import { BASIC_PPP_PROFILE, type NcpName, type PppClientProfile } from './client-profiles.js';
+import type { AuthContext, AuthEngine, AuthFailureKind, AuthOutcome, AuthSuccess } from './auth/common.js';
+import { PapClient, PapServer } from './auth/pap.js';
+import { ChapClient, ChapServer } from './auth/chap.js';
+import { CHAP_DIGESTS } from './auth/digests.js';
+import { PppDataPath, type DataPathLink } from './data-path.js';
+import type { PppPhase, PppSessionOptions, PppStatus, PppTraffic } from './session-api.js';
+
+export type { PppGroupSettings, PppPhase, PppSessionOptions, PppStatus, PppTraffic, PppUpInfo } from './session-api.js';
+
+
+const AUTH_LABEL: Record<AuthProtocol, string> = { pap: 'PAP', chap: 'CHAP', mschap: 'MSCHAP', 'mschap-v2': 'MSCHAP-V2' };
+export class PppSession {
+  // The events of LCP, IPCP and CCP: one small object per layer whose
+  // methods call the session, instead of an object of closures (one per
+  // event) per layer per session (bench/sessions.bench.ts, 10,000 sessions).
+  private static readonly LayerEventsOf = class {
+    constructor(
+      protected readonly s: PppSession,
+      private readonly protocol: number,
+    ) {}
+    send(c: number, i: number, d: Buffer): void {
+      this.s.sendCp(this.protocol, c, i, d);
+    }
+    trace(t: FsmTrace): void {
+      this.s.trace(this.protocol, t);
+    }
+  };
+
+  // What the data path asks of the session: one small object per session, as above.
+  private static readonly DataPathLinkOf = class implements DataPathLink {
+    constructor(private readonly s: PppSession) {}
+    send(frame: Buffer): void {
+      this.s.opts.send(frame);
+    }
+    compression(): FrameCompression {
+      return this.s.compression();
+    }
+    ipAllowed(): boolean {
+      return this.s.phase === 'network' && this.s.ipcp?.fsm.isOpened === true;
+    }
+    onIpPacket(packet: Buffer): void {
+      this.s.opts.onIpPacket(packet);
+    }
+    drop(reason: string, detail: string): void {
+      this.s.drop(reason, detail);
+    }
+    count(reason: string): void {
+      this.s.count(reason);
+    }
+    sendResetRequest(): void {
+      this.s.ccp?.sendResetRequest();
+    }
+    resetSettled(): void {
+      this.s.ccp?.resetSettled();
+    }
+  };
+
+  private static readonly LcpEventsOf = class extends PppSession.LayerEventsOf implements LcpEvents {
+    up(): void {
+      this.s.lcpUp();
+    }
+    down(): void {
+      this.s.lcpDown();
+    }
+    started(): void {}
+    finished(reason: string): void {
+      this.s.finish(this.s.closeReason ?? reason);
+    }
+    protocolRejected(p: number): void {
+      this.s.peerRejectedProtocol(p);
+    }
+    peerDead(): void {
+      this.s.abort('LCP echo timeout: peer not responding');
+    }
+    negotiationFailed(reason: string): void {
+      this.s.closeReason = reason;
+      this.s.debug.lcpNegotiationFailed();
+    }
+    ignored(): void {}
+  };
+
+  private static readonly IpcpEventsOf = class extends PppSession.LayerEventsOf implements IpcpEvents {
+    up(): void {
+      this.s.maybeUp();
+    }
+    down(): void {}
+    finished(reason: string): void {
+      if (this.s.phase === 'network') this.s.close(`IPCP: ${reason}`);
+    }
+  };
+
+  private static readonly CcpEventsOf = class extends PppSession.LayerEventsOf implements CcpEvents {
+    declare nextId?: () => number;
+    constructor(s: PppSession, protocol: number, nextId: (() => number) | undefined) {
+      super(s, protocol);
+      if (nextId) this.nextId = nextId;
+    }
+    up(agreed: MppeAgreed | null): void {
+      this.s.ccpUp(agreed);
+    }
+    down(): void {
+      this.s.ccpDown();
+    }
+    finished(): void {
+      this.s.ccpFailed();
+    }
+    resetRequest(): void {
+      this.s.peerResetRequest();
+    }
+    resetAck(): void {
+      this.s.debug.mppeResetAckReceived();
+    }
+  };
+
+  private phase: PppPhase = 'dead';
+  private readonly lcp: Lcp;
+  private ipcp: Ipcp | undefined;
+  private ccp: Ccp | undefined;
+  private ipv6cp: Ipv6cp | undefined;
+  /** NCPs waiting for CCP to open before they negotiate (pppd with MPPE required) */
+  private deferredNcps: { fsm: { open(): void } }[] = [];
+  private readonly profile: PppClientProfile | undefined;
+  private readonly sharedId: (() => number) | undefined;
+  private lcpUpAt: number | undefined;
+  /** client: LCP agreed Callback operation 6, so CBCP runs between authentication and the network phase */
+  private cbcp: { answeredId?: number; done: boolean; timer?: Timer } | undefined;
+  private auth: AuthEngine | undefined;
+  private authTimer: Timer | undefined;
+  private readonly ifLabel: string;
+  private readonly debug: PppSessionDebug;
+  private readonly data: PppDataPath;
+  private readonly random: (n: number) => Buffer;
+  private started = false;
+  private ended = false;
+  private reportedUp = false;
+  private renegotiationTimer: Timer | undefined;
+  private ccpSettled = false;
+  private closeReason: string | undefined;
+  private username: string | undefined;
+  private authProtocol: AuthProtocol | undefined;
+  private authResult: AuthSuccess | undefined;
+  private mppeKeys: MppeMasterKeys | undefined;
+  private clientAddress: string | undefined;
+  private readonly errors: Record<string, number> = {};
+
+  constructor(private readonly opts: PppSessionOptions) {
+    if (opts.role === 'server' && !opts.authenticator) throw new Error('a server PppSession needs an authenticator');
+    if (opts.role === 'client' && !opts.credentials) throw new Error('a client PppSession needs credentials');
+    this.ifLabel = `Vi${opts.pppIfId}`;
+    this.debug = new PppSessionDebug(opts.debug, opts.pppIfId, () => this.ctx());
+    this.data = new PppDataPath(new PppSession.DataPathLinkOf(this), this.debug);
+    this.random = opts.random ?? ((n) => randomBytes(n));
+    const profile = opts.role === 'client' ? (opts.clientProfile ?? BASIC_PPP_PROFILE) : undefined;
+    this.profile = profile;
+    if (profile?.identifiers === 'shared') {
+      let id = (profile.firstIdentifier - 1) & 0xff;
+      this.sharedId = () => (id = (id + 1) & 0xff);
+    }
+    const authProtocols = opts.group.authProtocols.length
+      ? opts.group.authProtocols
+      : profile
+        ? profile.authProtocols
+        : (['pap'] as const);
+    this.lcp = new Lcp(
+      {
+        role: opts.role,
+        authProtocols,
+        mru: opts.mru !== undefined ? opts.mru : profile ? profile.lcp.mru : undefined,
+        echoIntervalMs: opts.echoIntervalMs,
+        echoFailures: opts.echoFailures,
+        random32: opts.random32,
+        asyncMap: profile?.lcp.asyncMap,
+        callback: profile?.lcp.callback,
+        acceptCallback: profile?.lcp.acceptCallback,
+        nextId: this.sharedId,
+        terminateData: profile?.terminateData === 'windows' ? () => this.windowsTerminateData() : undefined,
+      },
+      opts.clock,
+      new PppSession.LcpEventsOf(this, PPP_PROTO.LCP),
+    );
+  }
+
+  // ---- public API -------------------------------------------------------
+
+  /** Begin LCP negotiation (sends our Configure-Request). */
+  start(): void {
+    if (this.started || this.ended) return;
+    this.started = true;
+    this.setPhase('establish');
+    this.lcp.fsm.up();
+    this.lcp.fsm.open();
+  }
+
+  /** A PPP frame from the peer (GRE payload). Never throws on bad input. */
+  input(frame: Buffer): void {
+    if (this.ended) return;
+    if (!this.started) this.start();
+    this.data.countIn(frame);
+    this.debug.frameIn(frame);
+    const f = decodeFrame(frame);
+    if (!f.ok) return this.drop('bad frame', f.error);
+    this.lcp.peerActivity();
+    const { protocol, payload } = f.value;
+    switch (protocol) {
+      case PPP_PROTO.LCP:
+        return this.inputCp(protocol, payload, (c, i, d) => this.lcp.fsm.input(c, i, d));
+      case PPP_PROTO.PAP:
+      case PPP_PROTO.CHAP:
+        return this.inputAuth(protocol, payload);
+      case PPP_PROTO.IPCP:
+        if (this.phase !== 'network' || !this.ipcp) return this.drop('before network phase', protocolName(protocol));
+        return this.inputCp(protocol, payload, (c, i, d) => this.ipcp!.fsm.input(c, i, d));
+      case PPP_PROTO.CCP:
+        if (this.phase !== 'network') return this.drop('before network phase', protocolName(protocol));
+        if (!this.ccp) return this.protocolReject(protocol, payload);
+        return this.inputCp(protocol, payload, (c, i, d) => this.ccp!.fsm.input(c, i, d));
+      case PPP_PROTO.CBCP:
+        if (!this.cbcp) return this.protocolReject(protocol, payload);
+        return this.inputCbcp(payload);
+      case PPP_PROTO.IPV6CP:
+        if (!this.ipv6cp) return this.protocolReject(protocol, payload);
+        if (this.phase !== 'network') return this.drop('before network phase', protocolName(protocol));
+        return this.inputCp(protocol, payload, (c, i, d) => this.ipv6cp!.fsm.input(c, i, d));
+      case PPP_PROTO.IP:
+        return this.data.inputIp(payload, false);
+      case PPP_PROTO.MPPE:
+        if (this.phase !== 'network') return this.drop('MPPE packet without MPPE', 'COMP');
+        return this.data.inputMppe(payload);
+      default:
+        return this.protocolReject(protocol, payload);
+    }
+  }
+
+  /** Send an IP packet to the peer (encrypted when MPPE is on). false = not sent. */
+  sendIp(packet: Buffer): boolean {
+    if (this.ended || !this.reportedUp) {
+      this.count('ip dropped: link not up');
+      return false;
+    }
+    return this.data.sendIp(packet);
+  }
+
+  /** Terminate the link cleanly (LCP Terminate-Request); onDown follows. */
+  close(reason: string): void {
+    if (this.ended) return;
+    this.closeReason ??= reason;
+    const s = this.lcp.fsm.state;
+    if (s === 'initial' || s === 'starting' || s === 'closed' || s === 'stopped') {
+      this.finish(reason);
+      return;
+    }
+    this.lcp.fsm.close(reason);
+  }
+
+  /** The lower layer is gone (call cleared, tunnel down): end now, send nothing. */
+  abort(reason: string): void {
+    if (this.ended) return;
+    this.closeReason ??= reason;
+    this.finish(reason);
+  }
+
+  /** The traffic counters, read in place: `show vpdn` reads them for every call, status() copies them. */
+  get traffic(): Readonly<PppTraffic> {
+    return this.data.traffic;
+  }
+
+  /** The authenticated peer's name; undefined before. */
+  get peerName(): string | undefined {
+    return this.username;
+  }
+
+  /** The authentication protocol as `show vpdn` prints it ('MSCHAP-V2'); undefined before LCP agreed one. */
+  get authLabel(): string | undefined {
+    return this.authProtocol ? AUTH_LABEL[this.authProtocol] : undefined;
+  }
+
+  /** Our address on the link, and the one the peer was given (IPCP). */
+  get serverAddress(): string | undefined {
+    return this.opts.role === 'server' ? this.opts.group.localAddress : this.ipcp?.negotiated.peerAddress;
+  }
+
+  get clientAddressAgreed(): string | undefined {
+    return this.opts.role === 'server' ? this.clientAddress : this.ipcp?.negotiated.localAddress;
+  }
+
+  /** The agreed MPPE as status() reports it: one object, made when CCP agreed. */
+  get mppeAgreed(): PppStatus['mppe'] {
+    return this.data.mppeStatus;
+  }
+
+  status(): PppStatus {
+    return {
+      pppIfId: this.opts.pppIfId,
+      phase: this.phase,
+      lcp: this.lcp.fsm.state,
+      ipcp: this.ipcp?.fsm.state ?? 'initial',
+      ccp: this.ccp?.fsm.state ?? 'initial',
+      ipv6cp: this.ipv6cp?.fsm.state ?? 'initial',
+      username: this.username,
+      authProtocol: this.authLabel,
+      serverAddress: this.serverAddress,
+      clientAddress: this.clientAddressAgreed,
+      mppe: this.data.mppeStatus,
+      packetsIn: this.data.traffic.packetsIn,
+      packetsOut: this.data.traffic.packetsOut,
+      bytesIn: this.data.traffic.bytesIn,
+      bytesOut: this.data.traffic.bytesOut,
+      encryptedPackets: this.data.traffic.encrypted,
+      decryptedPackets: this.data.traffic.decrypted,
+      errors: { ...this.errors },
+    };
+  }
+
+  get isUp(): boolean {
+    return this.reportedUp && !this.ended;
+  }
+
+  // ---- input paths ------------------------------------------------------
+
+  private inputCp(protocol: number, payload: Buffer, deliver: (code: number, id: number, data: Buffer) => void): void {
+    const cp = decodeCp(payload);
+    if (!cp.ok) return this.drop(`bad ${protocolName(protocol)} packet`, cp.error);
+    deliver(cp.value.code, cp.value.id, cp.value.data);
+  }
+
+  private inputAuth(protocol: number, payload: Buffer): void {
+    if ((this.phase !== 'authenticate' && this.phase !== 'network') || !this.auth || protocol !== this.authWireProtocol()) {
+      return this.drop('unexpected authentication packet', protocolName(protocol));
+    }
+    const cp = decodeCp(payload);
+    if (!cp.ok) return this.drop(`bad ${protocolName(protocol)} packet`, cp.error);
+    this.auth.input(cp.value.code, cp.value.id, cp.value.data);
+  }
+
+  /** Client CBCP (cbcp.ts): answer "no callback", go on to the network phase on the Ack. */
+  private inputCbcp(payload: Buffer): void {
+    const cbcp = this.cbcp!;
+    const cp = decodeCp(payload);
+    if (!cp.ok) return this.drop('bad CBCP packet', cp.error);
+    const { code, id, data } = cp.value;
+    this.debug.cbcp('I', code, id, data.length + 4);
+    const step = cbcpClientStep(code, id, data, cbcp.answeredId);
+    switch (step.action) {
+      case 'respond':
+        // A retransmitted Request after the Ack (our Response lost on the way back) is answered again.
+        if (!step.offeredNoCallback) this.count('CBCP: server offered no "no callback"');
+        cbcp.answeredId = id;
+        this.debug.cbcp('O', step.packet[0], id, step.packet.length);
+        this.sendFrame(PPP_PROTO.CBCP, step.packet);
+        return;
+      case 'done':
+        if (cbcp.done) return;
+        cbcp.done = true;
+        cbcp.timer?.cancel();
+        cbcp.timer = undefined;
+        this.enterNetwork();
+        return;
+      case 'ignore':
+        return this.drop('CBCP packet ignored', step.why);
+    }
+  }
+
+  private protocolReject(protocol: number, payload: Buffer): void {
+    if (!this.lcp.fsm.isOpened) return this.drop('protocol before LCP is open', protocolName(protocol));
+    this.count(`protocol rejected: ${protocolName(protocol)}`);
+    this.lcp.sendProtocolReject(protocol, payload);
+  }
+
+  // ---- phases -----------------------------------------------------------
+
+  private lcpUp(): void {
+    const proto = this.lcp.negotiated.authProtocol;
+    if (this.opts.role === 'server' && proto === undefined) {
+      // Cannot happen while we always ask for authentication; be safe.
+      this.close('no authentication protocol agreed');
+      return;
+    }
+    if (proto === undefined) {
+      this.lcpUpAt = this.opts.clock.now();
+      this.sendIdentification();
+      this.enterNetwork();
+      return;
+    }
+    this.lcpUpAt = this.opts.clock.now();
+    this.sendIdentification();
+    this.authProtocol = proto;
+    this.setPhase('authenticate');
+    const ctx = this.authContext(proto);
+    if (this.opts.role === 'server') {
+      this.auth = proto === 'pap' ? new PapServer(ctx) : new ChapServer(ctx, CHAP_DIGESTS[proto]);
+    } else {
+      this.auth = proto === 'pap' ? new PapClient(ctx) : new ChapClient(ctx, CHAP_DIGESTS[proto]);
+    }
+    this.authTimer = this.opts.clock.setTimer(this.opts.authTimeoutMs ?? 30_000, () => {
+      this.authTimer = undefined;
+      if (this.phase === 'authenticate') this.close('authentication timeout');
+    });
+    this.auth.start();
+  }
+
+  /** Windows: LCP Identification packets (RFC 1570 2.1) right after LCP opens. */
+  private sendIdentification(): void {
+    const msgs = this.profile?.identification ?? [];
+    for (const m of msgs) {
+      const data = Buffer.concat([u32(this.lcp.negotiated.ourMagic), m]);
+      this.lcp.fsm.send(CP_CODE.Identification, this.lcp.fsm.nextId(), data);
+    }
+  }
+
+  /** Windows Terminate-Request data: magic, uptime in ms, four zero octets (see client-profiles.ts). */
+  private windowsTerminateData(): Buffer {
+    const up = this.lcpUpAt === undefined ? 0 : Math.max(0, this.opts.clock.now() - this.lcpUpAt);
+    return Buffer.concat([u32(this.lcp.negotiated.ourMagic), u32(up >>> 0), Buffer.alloc(4)]);
+  }
+
+  private authWireProtocol(): number {
+    return this.authProtocol === 'pap' ? PPP_PROTO.PAP : PPP_PROTO.CHAP;
+  }
+
+  private authContext(proto: AuthProtocol): AuthContext {
+    const wire = proto === 'pap' ? PPP_PROTO.PAP : PPP_PROTO.CHAP;
+    return {
+      role: this.opts.role,
+      clock: this.opts.clock,
+      debug: this.opts.debug,
+      pppIfId: this.opts.pppIfId,
+      tunnelId: this.opts.tunnelId,
+      ifLabel: this.ifLabel,
+      send: (c, i, d) => this.sendCp(wire, c, i, d),
+      authenticator: this.opts.authenticator,
+      credentials: this.opts.credentials,
+      localName: this.opts.chapName,
+      review: (result, p) => this.reviewAuth(result, p),
+      finished: (o) => this.authFinished(o),
+      random: this.random,
+      malformed: (what) => this.drop('bad authentication packet', what),
+    };
+  }
+
+  /** MPPE required with MS-CHAP but the backend gave no keys: refuse (PIX 403110, Windows 691). */
+  private reviewAuth(result: AuthSuccess, p: AuthProtocol): AuthFailureKind | undefined {
+    const m = this.opts.group.mppe;
+    if (m?.required && (p === 'mschap' || p === 'mschap-v2') && !result.mppe) return 'no-mppe-keys';
+    return undefined;
+  }
+
+  private authFinished(o: AuthOutcome): void {
+    this.authTimer?.cancel();
+    this.authTimer = undefined;
+    if (this.ended) return;
+    if (!o.ok) {
+      if (o.kind === 'no-mppe-keys') {
+        this.debug.missingMppeKey(o.username ?? '');
+      }
+      this.close(`authentication failed (${o.kind})`);
+      return;
+    }
+    this.username = o.username;
+    if (o.result) {
+      this.authResult = o.result;
+      this.mppeKeys = o.result.mppe;
+    } else {
+      this.mppeKeys = o.mppe;
+    }
+    const n = this.lcp.negotiated;
+    if (this.opts.role === 'client' && (n.callback === 6 || n.peerCallback === 6)) {
+      // The server runs CBCP next (Windows/RRAS, capture frames 293-295).
+      const timer = this.opts.clock.setTimer(this.opts.authTimeoutMs ?? 30_000, () => {
+        if (this.cbcp) this.cbcp.timer = undefined;
+        if (!this.cbcp?.done) this.close('callback negotiation timeout');
+      });
+      this.cbcp = { done: false, timer };
+      return;
+    }
+    this.enterNetwork();
+  }
+
+  private enterNetwork(): void {
+    if (this.ended) return;
+    if (this.opts.role === 'server') {
+      // A renegotiated link (peer LCP Configure-Request) keeps the lease it holds:
+      // allocating again leaked one pool address per renegotiation.
+      const addr = this.clientAddress ?? this.opts.allocateAddress?.(this.username ?? '', this.authResult?.framedIp);
+      if (addr === undefined) {
+        this.debug.missingClientAddress();
+        this.close('missing client ip address');
+        return;
+      }
+      this.clientAddress = addr;
+    }
+    this.setPhase('network');
+    const clock = this.opts.clock;
+    this.ipcp = new Ipcp(
+      this.opts.role === 'server'
+        ? {
+            role: 'server',
+            localAddress: this.opts.group.localAddress,
+            peerAddress: () => this.clientAddress,
+            dns: this.opts.group.dns,
+            wins: this.opts.group.wins,
+          }
+        : { role: 'client', request: this.profile?.ipcpRequest, nextId: this.sharedId },
+      clock,
+      new PppSession.IpcpEventsOf(this, PPP_PROTO.IPCP),
+    );
+    const setting = this.opts.group.mppe;
+    const canMppe = setting !== undefined && this.mppeKeys !== undefined;
+    if (setting?.required && !canMppe) {
+      this.mppeRequiredFailed();
+      return;
+    }
+    if (canMppe) {
+      const offer = this.profile?.mppeOffer;
+      const negotiation = this.opts.mppeNegotiation ? this.opts.mppeNegotiation(setting) : policyMppeNegotiation(setting, offer);
+      this.ccp = new Ccp(negotiation, clock, new PppSession.CcpEventsOf(this, PPP_PROTO.CCP, this.sharedId));
+    } else {
+      this.ccpSettled = true;
+    }
+    if (this.profile?.ipv6cp) {
+      this.ipv6cp = new Ipv6cp(this.random, clock, {
+        send: (c, i, d) => this.sendCp(PPP_PROTO.IPV6CP, c, i, d),
+        trace: (t) => this.trace(PPP_PROTO.IPV6CP, t),
+        up: () => {},
+        down: () => {},
+        // Given up (Protocol-Rejected, no answer): the link runs on IPv4 alone.
+        finished: () => {},
+        nextId: this.sharedId,
+      });
+    }
+    const ncps: Record<NcpName, { fsm: { up(): void; open(): void } } | undefined> = {
+      ipcp: this.ipcp,
+      ccp: this.ccp,
+      ipv6cp: this.ipv6cp,
+    };
+    const order: readonly NcpName[] = this.profile?.ncpOrder ?? ['ipcp', 'ccp'];
+    // pppd with MPPE required: the other NCPs negotiate once CCP is up; until
+    // then they sit in Closed and answer a peer's request with Terminate-Ack.
+    const waitForCcp = !!(this.profile?.ncpWaitsForCcp && this.ccp && setting?.required);
+    for (const name of order) {
+      const ncp = ncps[name];
+      if (!ncp) continue;
+      ncp.fsm.up();
+      if (waitForCcp && name !== 'ccp') this.deferredNcps.push(ncp);
+      else ncp.fsm.open();
+    }
+    // Protocols a profile's order leaves out still run, after the others.
+    for (const name of ['ipcp', 'ccp', 'ipv6cp'] as const) {
+      if (!order.includes(name) && ncps[name]) {
+        ncps[name]!.fsm.up();
+        ncps[name]!.fsm.open();
+      }
+    }
+  }
+
+  /** The peer lost sync (stateful): our next packet changes keys and carries A. */
+  private peerResetRequest(): void {
+    this.data.peerResetRequest();
+  }
+
+  private ccpUp(agreed: MppeAgreed | null): void {
+    if (agreed && this.mppeKeys) {
+      this.debug.mppeStarted(this.opts.role === 'server' && this.opts.mppeKeySource === 'radius' ? 'radius' : 'local', agreed);
+      this.data.startMppe(agreed, this.mppeKeys);
+    } else if (this.opts.group.mppe?.required) {
+      this.mppeRequiredFailed();
+      return;
+    }
+    this.ccpSettled = true;
+    this.openDeferredNcps();
+    // A peer that waits for CCP before IPCP (pppd with require-mppe) may have
+    // answered our early IPCP request with Terminate-Ack: ask again now
+    // rather than at the 3 s restart timer.
+    this.ipcp?.fsm.retransmitIfIgnored();
+    this.maybeUp();
+  }
+
+  private openDeferredNcps(): void {
+    const list = this.deferredNcps;
+    this.deferredNcps = [];
+    for (const ncp of list) ncp.fsm.open();
+  }
+
+  private ccpDown(): void {
+    this.data.stopMppe();
+    // Renegotiating encryption on a running link is not supported: IP would leak in clear.
+    // Only while the link runs: when LCP or the call is going down anyway, CCP going
+    // down with it is no MPPE failure.
+    if (this.reportedUp && !this.ended && this.phase === 'network' && this.opts.group.mppe) this.mppeRequiredFailed();
+  }
+
+  private ccpFailed(): void {
+    if (this.phase !== 'network') return;
+    if (this.opts.group.mppe?.required) {
+      this.mppeRequiredFailed();
+      return;
+    }
+    this.ccpSettled = true;
+    this.openDeferredNcps();
+    this.maybeUp();
+  }
+
+  private mppeRequiredFailed(): void {
+    // The PPTP layer prints the PIX line (`PPTP: Call id 8, no session id
+    // protocol: 21, reason: mppe required but not active, tunnel terminated`)
+    // from the onDown reason; it knows the call id.
+    this.debug.mppeRequiredNotActive();
+    this.close('mppe required but not active');
+  }
+
+  private peerRejectedProtocol(protocol: number): void {
+    if (protocol === PPP_PROTO.CCP && this.ccp) {
+      this.ccp.fsm.protocolRejected();
+    } else if (protocol === PPP_PROTO.IPCP && this.ipcp) {
+      this.ipcp.fsm.protocolRejected();
+    } else if (protocol === PPP_PROTO.IPV6CP && this.ipv6cp) {
+      this.ipv6cp.fsm.protocolRejected();
+    }
+  }
+
+  private maybeUp(): void {
+    if (this.reportedUp || this.ended || this.phase !== 'network') return;
+    if (!this.ipcp?.fsm.isOpened || !this.ccpSettled) return;
+    const n = this.ipcp.negotiated;
+    const clientAddress = this.opts.role === 'server' ? this.clientAddress : n.localAddress;
+    const serverAddress = this.opts.role === 'server' ? this.opts.group.localAddress : n.peerAddress;
+    if (!clientAddress || clientAddress === '0.0.0.0') {
+      this.close('no IP address agreed');
+      return;
+    }
+    this.reportedUp = true;
+    this.opts.onUp({
+      username: this.username ?? this.opts.credentials?.username ?? '',
+      clientAddress,
+      serverAddress: serverAddress ?? '0.0.0.0',
+      authProtocol: this.authProtocol,
+      mppe: this.data.mppe,
+      auth: this.authResult,
+      dns: this.opts.role === 'client' ? n.dns.filter((d): d is string => d !== undefined) : undefined,
+      wins: this.opts.role === 'client' ? n.wins.filter((d): d is string => d !== undefined) : undefined,
+    });
+  }
+
+  private lcpDown(): void {
+    if (this.ended) return;
+    this.setPhase('terminate');
+    this.stopUpperLayers();
+    // No IP may leave now: without this, a peer's Configure-Request on a
+    // running MPPE link would let sendIp() send clear text.
+    this.reportedUp = false;
+    // LCP left Opened because the peer renegotiates: we do not support a
+    // second negotiation on a running link, so end it. The automaton calls
+    // this-layer-down before it leaves Opened, so close once it has.
+    this.renegotiationTimer?.cancel();
+    this.renegotiationTimer = this.opts.clock.setTimer(0, () => {
+      this.renegotiationTimer = undefined;
+      const s = this.lcp.fsm.state;
+      // Negotiating again (or already re-opened by a fast peer): end it.
+      // Closing/stopping states are an ordinary termination under way.
+      if (!this.ended && (s === 'reqSent' || s === 'ackSent' || s === 'ackRcvd' || s === 'opened')) this.close('LCP renegotiation');
+    });
+  }
+
+  private stopUpperLayers(): void {
+    this.cbcp?.timer?.cancel();
+    if (this.cbcp) this.cbcp.timer = undefined;
+    this.auth?.dispose();
+    this.authTimer?.cancel();
+    this.authTimer = undefined;
+    this.ipcp?.fsm.down();
+    this.ipcp?.dispose();
+    this.ccp?.fsm.down();
+    this.ccp?.dispose();
+    this.ipv6cp?.fsm.down();
+    this.ipv6cp?.dispose();
+    this.deferredNcps = [];
+    this.data.dropKeys();
+  }
+
+  private finish(reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.renegotiationTimer?.cancel();
+    this.stopUpperLayers();
+    this.lcp.dispose();
+    this.setPhase('dead');
+    if (this.clientAddress) this.opts.releaseAddress?.(this.clientAddress);
+    this.opts.onDown(this.closeReason ?? reason);
+  }
+
+  private setPhase(p: PppPhase): void {
+    if (p === this.phase) return;
+    this.phase = p;
+    this.debug.phase(p);
+  }
+
+  // ---- output -----------------------------------------------------------
+
+  private sendCp(protocol: number, code: number, id: number, data: Buffer): void {
+    const packet = Buffer.allocUnsafe(4 + data.length);
+    packet[0] = code;
+    packet[1] = id;
+    packet.writeUInt16BE(4 + data.length, 2);
+    data.copy(packet, 4);
+    // Windows: LCP codes past Code-Reject (Identification, Echo...) follow ACFC too.
+    const lcpNoAc = protocol === PPP_PROTO.LCP && code > CP_CODE.CodeRej && !!this.profile?.lcp.compressExtendedCodes;
+    this.sendFrame(protocol, packet, lcpNoAc);
+  }
+
+  private sendFrame(protocol: number, payload: Buffer, lcpFollowsAcfc = false): void {
+    if (this.ended) return;
+    this.data.sendFrame(protocol, payload, lcpFollowsAcfc);
+  }
+
+  private compression(): FrameCompression {
+    if (!this.lcp.fsm.isOpened) return { acfc: false, pfc: false };
+    return { acfc: this.lcp.negotiated.sendAcfc, pfc: this.lcp.negotiated.sendPfc };
+  }
+
+  // ---- counters ---------------------------------------------------------
+
+  private trace(protocol: number, t: FsmTrace): void {
+    if (t.kind === 'packet' && protocol === PPP_PROTO.LCP && t.dir === 'O' && t.code === CP_CODE.ProtRej) this.count('protocol rejects sent');
+    if (t.kind === 'error') this.count(`${protocolName(protocol)} packet discarded`);
+    this.debug.automaton(protocol, t);
+  }
+
+  private drop(reason: string, detail: string): void {
+    this.count(reason);
+    this.debug.dropped(reason, detail);
+  }
+
+  private count(reason: string): void {
+    this.errors[reason] = (this.errors[reason] ?? 0) + 1;
+  }
+
+  private ctx(): DebugContext {
+    return { user: this.username, tunnel: this.opts.tunnelId };
+  }
+}
