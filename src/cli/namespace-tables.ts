@@ -11,7 +11,7 @@
 import { execFile } from 'node:child_process';
 import type { InterfaceAddress } from '../config/model.js';
 import type { LinkStats } from './render/misc.js';
-import { ipToInt } from '../config/ip.js';
+import { ipToInt } from '../../grammar/types.js';
 
 const ECHOES = 3;
 const ECHO_TIMEOUT_S = 1;

@@ -12,8 +12,9 @@
  */
 import type { AaaServerGroup, AuthProtocol, InterfaceAddress, IpLocalPool, VpdnGroup } from './model.js';
 import type { RunningConfig } from './running.js';
-import { ipToInt } from './ip.js';
+import { ipToInt } from '../../grammar/types.js';
 import { RADIUS_DEFAULT_ACCT_PORT, RADIUS_DEFAULT_AUTH_PORT } from './project.js';
+import { permitsOn } from './permits.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -89,100 +90,6 @@ function ifNetwork(i: InterfaceAddress): { a: number; b: number } | undefined {
 }
 function isUnassigned(i: InterfaceAddress): boolean {
   return i.address === undefined || i.address === '0.0.0.0' || i.address.startsWith('127.');
-}
-
-// ---- access lists and conduits ------------------------------------------------
-
-type AddrMatch = (ip: number | undefined) => boolean;
-type PortMatch = (port: number) => boolean;
-
-const PORT_NAMES: Record<string, number> = { pptp: 1723 };
-const portNum = (w: string | undefined): number => (w === undefined ? NaN : /^\d+$/.test(w) ? Number(w) : PORT_NAMES[w] ?? NaN);
-
-/** `any` | `host A` | `A M` | `object-group N` (unknown groups are assumed to match). */
-function addrSpec(w: string[], i: number): { match: AddrMatch; next: number } | undefined {
-  const t = w[i];
-  if (t === 'any') return { match: () => true, next: i + 1 };
-  if (t === 'object-group') return { match: () => true, next: i + 2 };
-  if (t === 'host' && w[i + 1] !== undefined) {
-    const h = w[i + 1];
-    return { match: (ip) => ip === undefined || (/^\d+\.\d+\.\d+\.\d+$/.test(h) && ipToInt(h) === ip), next: i + 2 };
-  }
-  if (t !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(t) && w[i + 1] !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(w[i + 1])) {
-    const m = ipToInt(w[i + 1]);
-    const net = (ipToInt(t) & m) >>> 0;
-    return { match: (ip) => ip === undefined || ((ip & m) >>> 0) === net, next: i + 2 };
-  }
-  return undefined;
-}
-
-function portSpec(w: string[], i: number): { match: PortMatch; next: number } {
-  const op = w[i];
-  const p = portNum(w[i + 1]);
-  switch (op) {
-    case 'eq': return { match: (x) => x === p, next: i + 2 };
-    case 'neq': return { match: (x) => x !== p, next: i + 2 };
-    case 'lt': return { match: (x) => x < p, next: i + 2 };
-    case 'gt': return { match: (x) => x > p, next: i + 2 };
-    case 'range': {
-      const q = portNum(w[i + 2]);
-      return { match: (x) => x >= p && x <= q, next: i + 3 };
-    }
-    default: return { match: () => true, next: i };
-  }
-}
-
-interface Permit {
-  proto: string;
-  src: AddrMatch;
-  dst: AddrMatch;
-  dstPort: PortMatch;
-  text: string;
-}
-
-/** `access-list ID [extended] permit P SRC [ops] DST [ops]` and
- *  `conduit permit P GLOBAL [ops] FOREIGN [ops]` (destination first). */
-function parsePermit(text: string): Permit | undefined {
-  const w = text.trim().split(/\s+/).map((x) => x.toLowerCase());
-  let i: number;
-  let conduit = false;
-  if (w[0] === 'access-list') {
-    i = w[2] === 'extended' ? 3 : 2;
-  } else if (w[0] === 'conduit') {
-    i = 1;
-    conduit = true;
-  } else return undefined;
-  if (w[i] !== 'permit') return undefined;
-  const proto = w[i + 1];
-  if (proto === undefined) return undefined;
-  const first = addrSpec(w, i + 2);
-  if (!first) return undefined;
-  const firstPort = portSpec(w, first.next);
-  const second = addrSpec(w, firstPort.next);
-  if (!second) return undefined;
-  const secondPort = portSpec(w, second.next);
-  return conduit
-    ? { proto, dst: first.match, dstPort: firstPort.match, src: second.match, text }
-    : { proto, src: first.match, dst: second.match, dstPort: secondPort.match, text };
-}
-
-/** Permit lines that apply to traffic arriving on `ifName`: conduits, and
- *  access-lists bound with `access-group ID in interface ifName`. */
-function permitsOn(rc: RunningConfig, ifName: string): Permit[] {
-  const verb = rc.entries.map((e) => e.line.words.join(' ')).filter((t) => !t.startsWith('no '));
-  const bound = new Set<string>();
-  for (const t of verb) {
-    const m = /^access-group\s+(\S+)\s+in\s+interface\s+(\S+)/i.exec(t);
-    if (m && m[2] === ifName) bound.add(m[1]);
-  }
-  const out: Permit[] = [];
-  for (const t of verb) {
-    const w = t.split(/\s+/);
-    if (w[0] === 'access-list' && !bound.has(w[1])) continue;
-    const p = parsePermit(t);
-    if (p) out.push(p);
-  }
-  return out;
 }
 
 const isProto = (p: string, ...names: string[]) => p === 'ip' || names.includes(p);
@@ -667,44 +574,4 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 function sortFindings(f: Finding[]): Finding[] {
   return f.map((x, i) => [x, i] as const).sort((a, b) => RANK[a[0].severity] - RANK[b[0].severity] || a[1] - b[1]).map(([x]) => x);
-}
-
-// ---- rendering -----------------------------------------------------------------
-
-const LABEL: Record<Severity, string> = { error: 'ERROR', warning: 'Warning', info: 'Info' };
-const WIDTH = 78;
-
-function wrap(text: string, indent: string, first: string): string[] {
-  const out: string[] = [];
-  let cur = first;
-  for (const w of text.split(/\s+/).filter(Boolean)) {
-    if (cur.length > first.length && cur.length + 1 + w.length > WIDTH) {
-      out.push(cur);
-      cur = indent + w;
-    } else {
-      cur += (cur.length > first.length ? ' ' : '') + w;
-    }
-  }
-  out.push(cur);
-  return out;
-}
-
-/** The text `show vpdn diagnostics` and `pix-pptpd --check FILE` print. */
-export function renderFindings(findings: Finding[]): string[] {
-  if (findings.length === 0) return ['No problems found: PPTP clients should connect with this configuration.'];
-  const out: string[] = [];
-  for (const f of findings) {
-    let head = `${LABEL[f.severity]} ${f.code}`;
-    if (f.windowsError !== undefined) head += `: clients see Windows error ${f.windowsError}`;
-    out.push(head);
-    if (f.windowsError !== undefined && WINDOWS_ERRORS[f.windowsError]) out.push(`  ("${WINDOWS_ERRORS[f.windowsError]}")`);
-    for (const l of f.lines) out.push(`    ${l}`);
-    out.push(...wrap(f.explanation, '       ', '  Why: '));
-    out.push(...wrap(f.fix, '       ', '  Fix: '));
-    out.push('');
-  }
-  const n = (s: Severity) => findings.filter((f) => f.severity === s).length;
-  const plural = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
-  out.push(`${plural(n('error'), 'error')}, ${plural(n('warning'), 'warning')}, ${plural(n('info'), 'note')}`);
-  return out;
 }

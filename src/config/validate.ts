@@ -8,7 +8,7 @@
  */
 import type { RunningConfig } from './running.js';
 import type { VpdnGroup } from './model.js';
-import { ipToInt } from './ip.js';
+import { ipToInt } from '../../grammar/types.js';
 
 export interface Validation {
   errors: string[];

@@ -12,7 +12,7 @@
  */
 import type { AuthProtocol } from '../config/model.js';
 import type { ProfileName } from '../client/personalities.js';
-import { ipToInt } from '../config/ip.js';
+import { ipToInt } from '../../grammar/types.js';
 import { numberToIp } from '../proto/ip/ipv4.js';
 
 export interface LabAddresses {
