@@ -10,9 +10,10 @@ import { LOGGING } from './logging.js';
 import { POOL, VPDN } from './vpdn.js';
 import { AAA_SERVER } from './aaa-server.js';
 import { NETWORK } from './network.js';
+import { INSPECTION } from './inspection.js';
 import { MANAGEMENT } from './management.js';
 
-const CONFIG_DECLS: Decl[] = [...SYSTEM, ...LOGGING, ...POOL, ...AAA_SERVER, ...VPDN, ...NETWORK, ...MANAGEMENT];
+const CONFIG_DECLS: Decl[] = [...SYSTEM, ...LOGGING, ...POOL, ...AAA_SERVER, ...VPDN, ...NETWORK, ...INSPECTION, ...MANAGEMENT];
 
 export const DECLARATIONS: Decl[] = [
   ...EXEC,
