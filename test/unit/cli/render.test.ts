@@ -116,3 +116,26 @@ test('debug summary for the status line names filters', () => {
     ['vpdn event', 'ppp negotiation(user alice)', 'ppp negotiation(tunnel 7)'],
   );
 });
+
+test('show interface: each nameif with its address and PPTP listener counters, then the kernel devices', async () => {
+  const { renderShowInterfaces } = await import('../../../src/cli/render/misc.js');
+  const { loadConfigText } = await import('../../../src/config/index.js');
+  const rc = loadConfigText(['interface ethernet0 auto shutdown', 'nameif ethernet0 outside security0', 'nameif ethernet1 inside security100',
+    'ip address outside 172.18.124.152 255.255.255.0', 'mtu outside 1400'].join('\n')).config;
+  const st = { ...seedStatus(), listening: [{ interfaceName: 'outside', address: '172.18.124.152', port: 1723 }] };
+  const tun = { name: 'tun0', up: true, mtu: 1400, rxPackets: 30, rxBytes: 3469, txPackets: 12, txBytes: 394, rxErrors: 0, txErrors: 0, drops: 1 };
+  assert.deepEqual(renderShowInterfaces(rc, st, [tun]), [
+    'interface ethernet0 "outside" is administratively down, line protocol is down',
+    '        IP address 172.18.124.152, subnet mask 255.255.255.0',
+    '        MTU 1400 bytes, security level 0',
+    '        PPTP listening on 172.18.124.152 port 1723: 1 tunnels, 1 sessions, 35 packets input, 12 packets output',
+    'interface ethernet1 "inside" is up, line protocol is up',
+    '        IP address unassigned, subnet mask unassigned',
+    '        MTU 1500 bytes, security level 100',
+    'interface tun0 (kernel device) is up, line protocol is up',
+    '        MTU 1400 bytes',
+    '        30 packets input, 3469 bytes',
+    '        12 packets output, 394 bytes',
+    '        0 input errors, 0 output errors, 1 drops',
+  ]);
+});
