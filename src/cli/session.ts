@@ -192,8 +192,10 @@ export class ShellSession implements LogSink {
   }
 
   names(): NameTable {
-    const v = this.host.config().vpn;
+    const rc = this.host.config();
+    const v = rc.vpn;
     return {
+      acls: rc.accessLists ?? [],
       groups: v.vpdnGroups.map((g) => g.name),
       pools: v.pools.map((p) => p.name),
       aaaGroups: v.aaaServerGroups.map((g) => g.tag),

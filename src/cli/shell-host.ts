@@ -19,6 +19,7 @@ export interface NameTable {
   interfaces: string[];
   users: string[];
   captures?: string[];
+  acls?: string[];
 }
 
 /** One shell on the box (`who`, `show who`). */

@@ -60,6 +60,8 @@ test('Tab completes unique keywords and live names, lists the rest', () => {
   assert.deepEqual(c, { line: 'c', candidates: ['capture', 'clear', 'clock', 'configure', 'copy'] });
   assert.deepEqual(complete('show ', 'enable', names).candidates.includes('vpdn'), true);
   assert.deepEqual(complete('zzz', 'enable', names), { line: 'zzz', candidates: [] });
+  // access lists by name, for access-group, nat ... access-list
+  assert.deepEqual(complete('access-group ou', 'config', { ...names, acls: ['101', 'outside_in'] }), { line: 'access-group outside_in ', candidates: [] });
 });
 
 test('parseLine/help/complete never throw on arbitrary input', () => {
