@@ -39,6 +39,16 @@ export const UNKNOWN_COMMAND = "Type help or '?' for a list of available command
 /** Longest line the shell accepts (a PIX console line is far shorter). */
 export const MAX_LINE = 1024;
 const HISTORY_MAX = 20;
+/** Said once by `show vpdn diagnostics` when PPTP is on (README, Security). */
+const PPTP_SECURITY_NOTE = [
+  'Note: what PPTP protects against. MS-CHAPv2 and MPPE fall to an offline attack on',
+  '  one captured handshake (the exchange reduces to one DES key), so PPTP hides',
+  '  traffic from casual eavesdroppers, not from a determined one. Use long random',
+  '  vpdn passwords, mppe 128 required, RADIUS with lockout, vpdn limit',
+  '  auth-failures, and short ssh/telnet access lists; carry what must stay secret',
+  '  inside TLS or SSH through the tunnel.',
+];
+
 /** Default lines `show vpdn diagnostics` names: those the server acts on. */
 const SERVER_LINES = /^(vpdn-|ip-local-pool|ip-address|aaa-|sysopt|logging-)/;
 
@@ -545,6 +555,7 @@ export class ShellSession implements LogSink {
             ? ['', `Lines from the built-in default configuration still in effect (${fromDefault.length}):`, ...fromDefault.map((x) => `  ${maskedText(x)}`),
               '  (clear vpdn, write erase + reload, or an empty --config file give a clean slate)']
             : []),
+          ...(rc.vpn.vpdnEnable.length ? ['', ...PPTP_SECURITY_NOTE] : []),
           '',
           'PPTP error counters:',
           ...(e.length ? e.map(([k, v]) => `  ${k}: ${v}`) : ['  none']),

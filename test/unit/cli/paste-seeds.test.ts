@@ -72,6 +72,7 @@ for (const onto of ['the default startup config', 'an empty --config file'] as c
           assert.ok(run.findIndex((l) => /^telnet \d/.test(l)) < telnetAt, `${f}: telnet hosts before telnet timeout`);
           const diag = await s.execute('show vpdn diagnostics');
           const fromDefault = diag.findIndex((l) => l.startsWith('Lines from the built-in default configuration'));
+          assert.equal(diag.filter((l) => l.startsWith('Note: what PPTP protects against')).length, 1, `${f}: the PPTP security note, once`);
           if (onto === 'an empty --config file') assert.equal(fromDefault, -1, `${f}: nothing from the default`);
           else if (f === 'local-auth-no-encryption.cfg') {
             // the seed's "no encryption" config still runs the default's MPPE and MS-CHAPv2: said so
