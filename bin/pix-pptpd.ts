@@ -38,6 +38,9 @@ export interface CliArgs {
   config?: string;
   listen?: string;
   check?: string;
+  /** `--ssh-port N`, `--telnet-port N` (PIX: 22 and 23). */
+  sshPort?: number;
+  telnetPort?: number;
   help: boolean;
   version: boolean;
 }
@@ -53,6 +56,9 @@ Options:
   --no-server      run the shell only (config editing, linting)
   --listen ADDR    bind the PPTP listener to ADDR instead of the address of
                    the interface named by 'vpdn enable'
+  --ssh-port N     port of the SSH shells (default 22; 'ssh A.B.C.D M IF' lines
+                   allow hosts, the listener is on the interface's address)
+  --telnet-port N  port of the Telnet shells (default 23; 'telnet' lines)
   --check FILE     parse FILE and explain why PPTP clients would fail against
                    it (the linter, as 'show vpdn diagnostics'); exit 1 on
                    bad lines or errors
@@ -101,6 +107,14 @@ export function parseArgs(argv: string[]): CliArgs | string {
         else a.check = v;
         break;
       }
+      case '--ssh-port':
+      case '--telnet-port': {
+        const v = Number(value());
+        if (!Number.isInteger(v) || v < 1 || v > 65535) return `${flag} needs a port number (1-65535)`;
+        if (flag === '--ssh-port') a.sshPort = v;
+        else a.telnetPort = v;
+        break;
+      }
       default:
         return `unknown option '${arg}'`;
     }
@@ -129,18 +143,21 @@ function writeLines(w: Writable, lines: string[]): void {
 /**
  * Build the App as the CLI does: the server from `deps.createServer`
  * (unless --no-server), then `--config FILE` (onto an empty config) or the
- * working default (onto the factory default). Returns the messages the
+ * working default (onto the factory default); with `shells`, the SSH and
+ * Telnet listeners the config asks for. Returns the messages the
  * load produced (bad lines with their numbers, warnings). Throws when the
  * server factory throws.
  */
 export async function prepareApp(
   args: CliArgs,
-  deps: { createServer?: MainDeps['createServer']; version?: string; bus?: DebugBus } = {},
+  deps: { createServer?: MainDeps['createServer']; version?: string; bus?: DebugBus; shells?: boolean } = {},
 ): Promise<{ app: App; startup: string[] }> {
   const bus = deps.bus ?? new DebugBus();
   const server = !args.noServer && deps.createServer ? deps.createServer({ bus, listen: args.listen }) : undefined;
-  const app = createApp({ server, bus, configPath: args.config, version: deps.version ?? packageVersion() });
+  const ports = { ...(args.sshPort ? { ssh: args.sshPort } : {}), ...(args.telnetPort ? { telnet: args.telnetPort } : {}) };
+  const app = createApp({ server, bus, configPath: args.config, version: deps.version ?? packageVersion(), management: deps.shells ? { ports } : undefined });
   const startup = args.config ? await app.loadStartupFile() : await app.loadBuiltInDefault(DEFAULT_CONFIG_TEXT);
+  startup.push(...(await app.startManagement()));
   return { app, startup };
 }
 
@@ -187,7 +204,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
 
   let booted: { app: App; startup: string[] };
   try {
-    booted = await prepareApp(args, { ...deps, version });
+    booted = await prepareApp(args, { ...deps, version, shells: true });
   } catch (e) {
     stderr.write(`pix-pptpd: cannot start the VPN server: ${(e as Error).message}\n`);
     return 1;

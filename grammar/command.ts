@@ -41,6 +41,9 @@ export type ShowTarget =
   | { kind: 'route' }
   | { kind: 'arp' }
   | { kind: 'who' }
+  | { kind: 'ssh'; sessions: boolean }
+  | { kind: 'ca-mypubkey' }
+  | { kind: 'curpriv' }
   | { kind: 'capture'; name?: string }
   /** `show fixup`, `show access-list 101` ...: the configuration lines of that command. */
   | { kind: 'config-lines'; family: string; filter?: string };
@@ -76,4 +79,8 @@ export type Command =
   /** `ping [IF] A.B.C.D`: three ICMP echoes. */
   | { kind: 'ping'; interfaceName?: string; address: string }
   /** `reload [noconfirm]` */
-  | { kind: 'reload'; noconfirm: boolean };
+  | { kind: 'reload'; noconfirm: boolean }
+  /** `kill N` (Telnet) and `ssh disconnect N` (SSH): end a remote shell */
+  | { kind: 'kill-shell'; service: 'telnet' | 'ssh'; id: number }
+  /** `ca generate rsa key N`, `ca save all`, `ca zeroize rsa`: the SSH host key */
+  | { kind: 'ca-key'; action: 'generate' | 'save' | 'zeroize'; modulus?: number };

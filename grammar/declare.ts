@@ -98,6 +98,8 @@ export interface ConfigDecl extends DeclBase {
 export type Decl = ExecDecl | ConfigDecl;
 
 export const CONFIG: readonly Mode[] = ['config'];
+/** `ssh` is a configuration command and `ssh disconnect` an exec one: one help text. */
+export const SSH_HELP = 'SSH access to the PIX console: hosts, idle timeout, disconnect';
 export const PRIVILEGED: readonly Mode[] = ['enable', 'config'];
 export const ALL_MODES: readonly Mode[] = ['exec', 'enable', 'config'];
 

@@ -4,7 +4,7 @@
  * (`show` is in show.ts.)
  */
 import type { Command, DebugSwitch } from '../command.js';
-import { ALL_MODES, CONFIG, PRIVILEGED, type Args, type Decl, type ExecDecl } from '../declare.js';
+import { ALL_MODES, CONFIG, PRIVILEGED, SSH_HELP, type Args, type Decl, type ExecDecl } from '../declare.js';
 
 const exec = (d: Omit<ExecDecl, 'kind'>): ExecDecl => ({ kind: 'exec', ...d });
 const num = (a: Args, k: string): number | undefined => (a[k] === undefined ? undefined : Number(a[k]));
@@ -240,6 +240,20 @@ export const EXEC: Decl[] = [
     modes: PRIVILEGED,
     help: { reload: 'Reload from the startup configuration (asks [confirm])', noconfirm: 'Do not ask for confirmation' },
     build: (a) => ({ kind: 'reload', noconfirm: a.noconfirm === true }),
+  }),
+  exec({
+    id: 'kill',
+    syntax: 'kill <telnet_id:0-1000>',
+    modes: PRIVILEGED,
+    help: { kill: 'End a Telnet shell (who lists them)', '<telnet_id>': 'Shell id from who' },
+    build: (a) => ({ kind: 'kill-shell', service: 'telnet', id: Number(a.telnet_id) }),
+  }),
+  exec({
+    id: 'ssh-disconnect',
+    syntax: 'ssh disconnect <session_id:0-1000>',
+    modes: PRIVILEGED,
+    help: { ssh: SSH_HELP, disconnect: 'End an SSH shell (show ssh sessions lists them)', '<session_id>': 'Session id' },
+    build: (a) => ({ kind: 'kill-shell', service: 'ssh', id: Number(a.session_id) }),
   }),
   exec({
     id: 'who',

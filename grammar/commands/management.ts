@@ -6,7 +6,7 @@
  * username, privilege, banner. The server acts on none of them yet; they
  * are checked and kept so a PIX config pastes and writes back whole.
  */
-import { CONFIG, type ConfigDecl, type Decl } from '../declare.js';
+import { CONFIG, SSH_HELP, type ConfigDecl, type Decl } from '../declare.js';
 
 const IF = { '<if_name>': 'Interface name (nameif)' };
 const NO = { no: 'Negate a command or set its defaults' };
@@ -224,6 +224,23 @@ const VPNGROUP = {
   '<password>': 'Group password (no spaces)',
 };
 
+const CA_HELP = {
+  ca: 'Certificates and RSA keys',
+  generate: 'Generate a key pair (the SSH host key)',
+  rsa: 'RSA keys',
+  key: 'The key pair',
+  '<modulus>': 'Modulus in bits (512-2048)',
+  save: 'Save the keys beside the startup configuration',
+  all: 'All of them',
+  zeroize: 'Remove the keys',
+  identity: 'The CA the PIX enrols with',
+  '<ca_name>': 'CA nickname',
+  '<ca_ip>': 'CA address',
+  authenticate: 'Fetch the CA certificate',
+  enroll: 'Request a certificate',
+  '<challenge>': 'Challenge password',
+};
+
 const CRYPTO_DECLS: Decl[] = [
   decl('crypto-transform-set', 'crypto', 'crypto ipsec transform-set <set_name:name> <transform1:transform> [<transform2:transform> [<transform3:transform>]]', CRYPTO, {
     key: (a) => `crypto ipsec transform-set ${a.set_name}`,
@@ -245,22 +262,17 @@ const CRYPTO_DECLS: Decl[] = [
   decl('crypto-dynamic-map', 'crypto',
     'crypto dynamic-map <dyn_name:name> <seq:1-65535> (set transform-set <set_name:name>|match address <acl_id:acl-id>|set pfs pfs=(group1|group2|group5))',
     CRYPTO, { groupBy: 'dyn_name', noFrom: 'seq' }),
-  decl('ca', 'ca', 'ca (generate rsa key <modulus:512-2048>|save all|zeroize rsa|identity <ca_name:name> [<ca_ip:ip>]|authenticate <ca_name:name>|enroll <ca_name:name> <challenge:secret>)', {
-    ca: 'Certificates and RSA keys',
-    generate: 'Generate a key pair',
-    rsa: 'RSA keys',
-    key: 'The key pair',
-    '<modulus>': 'Modulus in bits (512-2048)',
-    save: 'Save keys and certificates to flash',
-    all: 'All of them',
-    zeroize: 'Remove the keys',
-    identity: 'The CA the PIX enrols with',
-    '<ca_name>': 'CA nickname',
-    '<ca_ip>': 'CA address',
-    authenticate: 'Fetch the CA certificate',
-    enroll: 'Request a certificate',
-    '<challenge>': 'Challenge password',
-  }, { key: (a) => (a.identity ? `ca identity ${a.ca_name}` : `ca ${Object.keys(a).filter((k) => k !== 'ca')[0]}`) }),
+  decl('ca', 'ca', 'ca (identity <ca_name:name> [<ca_ip:ip>]|authenticate <ca_name:name>|enroll <ca_name:name> <challenge:secret>)', CA_HELP,
+    { key: (a) => (a.identity ? `ca identity ${a.ca_name}` : `ca ${Object.keys(a).filter((k) => k !== 'ca')[0]}`) }),
+  {
+    // acts on the SSH host key at once; a PIX keeps no configuration line for it
+    kind: 'exec',
+    id: 'ca-key',
+    syntax: 'ca (generate rsa key <modulus:512-2048>|save all|zeroize rsa)',
+    modes: CONFIG,
+    help: CA_HELP,
+    build: (a) => (a.generate ? { kind: 'ca-key', action: 'generate', modulus: Number(a.modulus) } : { kind: 'ca-key', action: a.save ? 'save' : 'zeroize' }),
+  },
   decl('isakmp-enable', 'isakmp', 'isakmp enable <if_name:ifname>', ISAKMP, { key: (a) => `isakmp enable ${a.if_name}` }),
   decl('isakmp-key', 'isakmp', 'isakmp key <key:secret> address <peer:ip> [netmask <mask:mask>] {no-xauth|no-config-mode}', ISAKMP, {
     key: (a) => `isakmp key address ${a.peer} ${a.mask ?? '255.255.255.255'}`,
@@ -292,7 +304,7 @@ const CRYPTO_DECLS: Decl[] = [
 // ---- shells: telnet, ssh, console, http ----------------------------------------------
 
 const SHELL_HOST = (what: string) => ({
-  [what]: what === 'telnet' ? 'Add Telnet access to the PIX console and set the idle timeout' : 'Add SSH access to the PIX console and set the idle timeout',
+  [what]: what === 'telnet' ? 'Add Telnet access to the PIX console and set the idle timeout' : SSH_HELP,
   ...IP_MASK,
   '<ip_address>': 'Host or network allowed to connect',
   ...IF,

@@ -78,6 +78,11 @@ const STATUS: Decl[] = [
   show('show-arp', 'arp', { arp: 'The ARP table of the product\'s network namespace' }, () => ({ kind: 'arp' })),
   show('show-capture', 'capture [<capture_name:capture>]', { capture: 'Packet captures (extension)', '<capture_name>': 'Capture name' },
     (a) => (a.capture_name === undefined ? { kind: 'capture' } : { kind: 'capture', name: String(a.capture_name) })),
+  show('show-ssh', 'ssh [sessions]', { ssh: 'SSH hosts, and the SSH shells with sessions', sessions: 'The SSH shells open now' },
+    (a) => ({ kind: 'ssh', sessions: a.sessions === true })),
+  show('show-ca', 'ca mypubkey rsa', { ca: 'Certificates and RSA keys', mypubkey: 'This unit\'s public keys', rsa: 'The RSA key (the SSH host key)' },
+    () => ({ kind: 'ca-mypubkey' })),
+  show('show-curpriv', 'curpriv', { curpriv: 'The user and privilege level of this shell' }, () => ({ kind: 'curpriv' }), ['exec', 'enable', 'config']),
   show('show-who', 'who', { who: 'Active shells: console, Telnet and SSH' }, () => ({ kind: 'who' })),
   show('show-version', 'version', { version: 'System hardware and software status' }, () => ({ kind: 'version' }), ['exec', 'enable', 'config']),
   show('show-history', 'history', { history: 'Session command history' }, () => ({ kind: 'history' }), ['exec', 'enable', 'config']),
@@ -86,7 +91,7 @@ const STATUS: Decl[] = [
 ];
 
 /** First words whose show is a status command above, not a listing. */
-const OWN_SHOW = new Set(['vpdn', 'aaa-server', 'logging', 'interface', 'route', 'arp', 'terminal', 'clock', 'pix', 'no', 'ip']);
+const OWN_SHOW = new Set(['ssh', 'ca', 'vpdn', 'aaa-server', 'logging', 'interface', 'route', 'arp', 'terminal', 'clock', 'pix', 'no', 'ip']);
 
 /** `show FAMILY [WORD]` for each configuration family without a show of its own. */
 export function configShows(config: ConfigDecl[]): Decl[] {

@@ -16,7 +16,8 @@ import type { AaaGroupStats, PoolStatus, ServerStatus, VpnServerApi } from '../s
 import { AddressPools } from '../server/pool.js';
 import { createCommitter, validate, type Committer, type LoadError } from '../config/index.js';
 import type { CaptureControl } from './capture-commands.js';
-import type { ShellHost, ShellInfo, ShellLanguage } from './shell-host.js';
+import type { ManagementControl, ShellHost, ShellInfo, ShellLanguage, ShellService } from './shell-host.js';
+import { ManagementPlane, type PlaneOptions } from './remote/plane.js';
 import { pingFromNamespace, readArpTable, readLinks, readRouteTable } from './namespace-tables.js';
 import type { LinkStats } from './render/misc.js';
 import { configOps, grammarLanguage } from './wiring.js';
@@ -58,6 +59,8 @@ export interface AppOptions {
   ops?: ConfigOps;
   version?: string;
   now?: () => number;
+  /** SSH and Telnet shells on the `ssh` / `telnet` hosts (started by startManagement()). */
+  management?: PlaneOptions;
 }
 
 export interface LoadReport {
@@ -102,6 +105,9 @@ export class App implements ShellHost {
   private erased = false;
   /** Whole-config warnings when the pasted block under way began. */
   private blockKnown: Set<string> | undefined;
+  /** Config changes from every shell, one at a time (each reads the last one's result). */
+  private serial: Promise<unknown> = Promise.resolve();
+  private readonly plane: ManagementPlane | undefined;
 
   constructor(opts: AppOptions & { lang: ShellLanguage; ops: ConfigOps }) {
     this.lang = opts.lang;
@@ -114,6 +120,16 @@ export class App implements ShellHost {
     this.startedAt = this.nowFn();
     this.rc = opts.initialConfig ?? this.ops.defaultRunningConfig();
     this.router = new LogRouter(this.bus, () => this.rc.logging, this.nowFn);
+    if (opts.management) {
+      const server = opts.server;
+      this.plane = new ManagementPlane({
+        config: () => this.rc,
+        bus: this.bus,
+        now: this.nowFn,
+        openShell: (o) => this.createSession({ interactive: true, isConsole: false, ...o }),
+        checkGroup: server?.authenticateConsole ? (tag, user, pw) => server.authenticateConsole!(tag, user, pw) : undefined,
+      }, { configPath: opts.configPath, ...opts.management });
+    }
     const server = this.server;
     this.committer = createCommitter({
       get: () => this.rc,
@@ -142,15 +158,34 @@ export class App implements ShellHost {
     }
   }
 
-  createSession(opts: { interactive?: boolean; isConsole?: boolean; liveViews?: boolean } = {}): ShellSession {
-    const s = new ShellSession(this, {
-      id: this.nextSessionId++,
-      interactive: opts.interactive,
-      isConsole: opts.isConsole ?? true,
-      liveViews: opts.liveViews,
-    });
+  createSession(opts: {
+    interactive?: boolean;
+    isConsole?: boolean;
+    liveViews?: boolean;
+    from?: string;
+    service?: ShellService;
+    user?: string;
+    privilege?: number;
+  } = {}): ShellSession {
+    const s = new ShellSession(this, { ...opts, id: this.nextSessionId++, isConsole: opts.isConsole ?? true });
     this.sessions.add(s);
     return s;
+  }
+
+  /** Open the SSH/Telnet listeners the running-config asks for; lines to print. */
+  startManagement(): Promise<string[]> {
+    return this.plane ? this.plane.reconfigure() : Promise.resolve([]);
+  }
+
+  management(): ManagementControl | undefined {
+    return this.plane;
+  }
+
+  /** One config change at a time, across every shell. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.serial.then(fn, fn);
+    this.serial = run.catch(() => undefined);
+    return run;
   }
 
   sessionCount(): number {
@@ -175,10 +210,15 @@ export class App implements ShellHost {
     const known = this.blockKnown ?? new Set(validate(this.rc).warnings);
     const r = await this.committer.commit(candidate);
     if (!r.ok) return r.lines;
-    return this.blockKnown ? [] : r.warnings.filter((w) => !known.has(w));
+    const listeners = this.plane ? await this.plane.reconfigure() : [];
+    return [...(this.blockKnown ? [] : r.warnings.filter((w) => !known.has(w))), ...listeners];
   }
 
-  async applyConfig(line: ConfigLine, negate: boolean, _text?: string, more = false): Promise<string[]> {
+  applyConfig(line: ConfigLine, negate: boolean, _text?: string, more = false): Promise<string[]> {
+    return this.exclusive(() => this.applyNow(line, negate, more));
+  }
+
+  private async applyNow(line: ConfigLine, negate: boolean, more: boolean): Promise<string[]> {
     if (more) this.blockKnown ??= new Set(validate(this.rc).warnings);
     const r = this.ops.apply(this.rc, line, negate);
     if (r.errors.length || !r.config) return r.errors.length ? r.errors : ['ERROR: command not applied'];
@@ -193,7 +233,11 @@ export class App implements ShellHost {
     return validate(this.rc).warnings.filter((w) => !known.has(w));
   }
 
-  async removeConfig(prefix: string): Promise<string[]> {
+  removeConfig(prefix: string): Promise<string[]> {
+    return this.exclusive(() => this.removeNow(prefix));
+  }
+
+  private async removeNow(prefix: string): Promise<string[]> {
     const r = this.ops.remove(this.rc, prefix);
     if (r.removed === 0) return [`% No ${prefix} configuration to remove`];
     const out = await this.commit(r.config);
@@ -205,7 +249,11 @@ export class App implements ShellHost {
    * startup config (the factory default when none is saved; an empty
    * startup file gives an empty config). Says which unsaved lines went.
    */
-  async reload(): Promise<string[]> {
+  reload(): Promise<string[]> {
+    return this.exclusive(() => this.reloadNow());
+  }
+
+  private async reloadNow(): Promise<string[]> {
     const raw = await this.startupRaw();
     const builtIn = raw === undefined && !this.erased ? this.builtIn : undefined;
     const base = raw === undefined ? this.ops.defaultRunningConfig() : this.ops.emptyRunningConfig();
@@ -261,7 +309,11 @@ export class App implements ShellHost {
    * running-config`. Bad lines are reported with their line numbers and
    * skipped; the rest is committed at once.
    */
-  async loadText(text: string, base: RunningConfig = this.rc, origin: Origin = 'user'): Promise<LoadReport> {
+  loadText(text: string, base?: RunningConfig, origin: Origin = 'user'): Promise<LoadReport> {
+    return this.exclusive(() => this.loadNow(text, base ?? this.rc, origin));
+  }
+
+  private async loadNow(text: string, base: RunningConfig, origin: Origin): Promise<LoadReport> {
     const r = this.ops.load(text, base, origin);
     const messages: string[] = r.warnings.map((w) => w.replace(/^(line \d+): (Warning: )?/, 'Warning: $1: '));
     for (const e of r.errors) {
@@ -285,7 +337,7 @@ export class App implements ShellHost {
   /** Start from the built-in default config (no --config): its lines are of origin 'default'. */
   async loadBuiltInDefault(text: string): Promise<string[]> {
     this.builtIn = text;
-    return (await this.loadText(text, this.rc, 'default')).messages;
+    return (await this.loadText(text, undefined, 'default')).messages;
   }
 
   /** A config with nothing in it (the base a whole saved config loads onto). */
@@ -419,6 +471,7 @@ export class App implements ShellHost {
   }
 
   async close(): Promise<void> {
+    this.plane?.close();
     for (const s of this.sessions) if (!s.closed) s.close();
     this.router.close();
     if (this.server) await this.server.close();

@@ -12,7 +12,10 @@
  *    extension (every current Windows client needs it), `mppe auto`;
  *  - local user `cisco` / `cisco` (seed 003);
  *  - syslog to the console at `debugging` and to the buffer, as in the
- *    seed's RADIUS sample, so 603104/603105 show up when clients dial in.
+ *    seed's RADIUS sample, so 603104/603105 show up when clients dial in;
+ *    the per-command audit messages (111008 configuration change, 111009
+ *    show, 502103 privilege change) are off, or every typed or pasted
+ *    line would echo one at that level. A config of your own has them.
  */
 export const DEFAULT_CONFIG_TEXT = `nameif ethernet0 outside security0
 nameif ethernet1 inside security100
@@ -21,6 +24,9 @@ pager lines 24
 logging on
 logging console debugging
 logging buffered debugging
+no logging message 111008
+no logging message 111009
+no logging message 502103
 mtu outside 1500
 mtu inside 1500
 ip address outside 127.0.0.1 255.255.255.255

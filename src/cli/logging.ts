@@ -1,7 +1,8 @@
 /**
  * Routes DebugBus traffic to the places a PIX would show it.
  *
- * Syslog messages (`bus.syslog`) go, when `logging on`:
+ * Syslog messages (`bus.syslog`) go, when `logging on` (and not `no logging
+ * message ID`; `logging message ID level L` gives the message level L):
  *  - to every console sink when severity <= `logging console L`
  *    (bare `603104: text` without `logging timestamp`, see render/syslog.ts);
  *  - to the `logging buffered L` ring (`show logging`, `clear logging`);
@@ -212,16 +213,18 @@ export class LogRouter {
     }
     const cfg = this.settings();
     if (!cfg.on) return;
-    const msg = { id: line.id, severity: line.severity, text: line.text.replace(/\s*\n\s*/g, ' ') };
+    const level = cfg.messages?.[line.id];
+    if (level === false) return;
+    const msg = { id: line.id, severity: level ?? line.severity, text: line.text.replace(/\s*\n\s*/g, ' ') };
     const ts = cfg.timestamp ? this.wallNow() : undefined;
     const full = renderSyslog(msg, { timestamp: ts });
-    if (cfg.buffered !== undefined && line.severity <= cfg.buffered) {
+    if (cfg.buffered !== undefined && msg.severity <= cfg.buffered) {
       this.ring.push(full);
       if (this.ring.length > this.bufferLines) this.ring.splice(0, this.ring.length - this.bufferLines);
       this.counters.buffer++;
     }
-    const toConsole = cfg.console !== undefined && line.severity <= cfg.console;
-    const toMonitor = cfg.monitor !== undefined && line.severity <= cfg.monitor;
+    const toConsole = cfg.console !== undefined && msg.severity <= cfg.console;
+    const toMonitor = cfg.monitor !== undefined && msg.severity <= cfg.monitor;
     if (toConsole) this.counters.console++;
     if (toMonitor) this.counters.monitor++;
     const consoleText = renderSyslog(msg, { timestamp: ts, bare: true });

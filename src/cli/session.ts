@@ -14,7 +14,7 @@
 import type { Command, Mode, ShowTarget } from '../../grammar/command.js';
 import { lintConfig, renderFindings } from '../config/index.js';
 import { DEBUG_CATEGORIES, type DebugCategory } from '../debug/bus.js';
-import type { Completion, NameTable, ShellHost, ShellInfo } from './shell-host.js';
+import type { Completion, NameTable, ShellHost, ShellInfo, ShellService } from './shell-host.js';
 import type { LineKind, LogSink } from './logging.js';
 import { renderShowCapture, runCaptureCommand } from './capture-commands.js';
 import { checkEnablePassword } from './pix-password.js';
@@ -58,6 +58,12 @@ function maskedText(e: Entry): string {
   return w.join(' ');
 }
 
+/** Commands that change the box: each logs 111008. */
+const AUDITED = new Set<Command['kind']>([
+  'config', 'write', 'copy', 'clear-vpdn-tunnel', 'clear-vpdn-config', 'clear-logging', 'clear-aaa-server',
+  'reload', 'clock-set', 'kill-shell', 'ca-key', 'capture', 'no-capture', 'copy-capture',
+]);
+
 const ERASE_CONFIRM = 'Erase PIX configuration in flash memory? [confirm]';
 const RELOAD_CONFIRM = 'Proceed with reload? [confirm]';
 
@@ -73,6 +79,11 @@ export interface SessionOptions {
   interactive?: boolean;
   /** Where the shell is used from (`console`, or the client address). */
   from?: string;
+  service?: ShellService;
+  /** The login name of a remote shell. */
+  user?: string;
+  /** Login privilege: 2-15 start at the `#` prompt (PIX 6.2+), 0-1 at `>`. */
+  privilege?: number;
   /** Receives asynchronous debug/syslog lines. */
   onLog?: (lines: string[], kind: LineKind) => void;
   /** The console can show full-screen views (`show vpdn live`). */
@@ -106,6 +117,10 @@ export class ShellSession implements LogSink {
   private onLog: ((lines: string[], kind: LineKind) => void) | undefined;
   private readonly from: string;
   private readonly since: number;
+  readonly service: ShellService;
+  private readonly user: string | undefined;
+  private readonly loginPrivilege: number;
+  private onClose: (() => void) | undefined;
 
   constructor(private readonly host: ShellHost, opts: SessionOptions) {
     this.id = opts.id;
@@ -115,6 +130,10 @@ export class ShellSession implements LogSink {
     this.interactive = opts.interactive ?? false;
     this.onLog = opts.onLog;
     this.liveViews = opts.liveViews ?? false;
+    this.service = opts.service ?? 'console';
+    this.user = opts.user;
+    this.loginPrivilege = opts.privilege ?? 1;
+    if (this.loginPrivilege >= 2) this.mode = 'enable';
     this.detachLog = host.router.attach(this);
   }
 
@@ -166,7 +185,26 @@ export class ShellSession implements LogSink {
   }
 
   info(): ShellInfo {
-    return { id: this.id, from: this.from, since: this.since };
+    const i: ShellInfo = { id: this.id, from: this.from, since: this.since, service: this.service };
+    if (this.user !== undefined) i.user = this.user;
+    return i;
+  }
+
+  /** Called once when the shell closes (logout, kill, connection gone). */
+  setCloseHandler(fn: () => void): void {
+    this.onClose = fn;
+  }
+
+  /** The name 111008 and show curpriv give: the login user, or `enable_N`. */
+  commandUser(): string {
+    if (this.user !== undefined && this.loginPrivilege >= 2) return this.user;
+    return this.mode === 'exec' ? this.user ?? 'enable_1' : 'enable_15';
+  }
+
+  /** The privilege level now: the login's, or 15 after `enable`. */
+  privilegeLevel(): number {
+    if (this.mode === 'exec') return Math.min(this.loginPrivilege, 1);
+    return this.loginPrivilege >= 2 ? this.loginPrivilege : 15;
   }
 
   currentMode(): Mode {
@@ -274,8 +312,10 @@ export class ShellSession implements LogSink {
   }
 
   close(): void {
+    if (this.closedFlag) return;
     this.closedFlag = true;
     this.detachLog();
+    this.onClose?.();
   }
 
   /**
@@ -317,7 +357,24 @@ export class ShellSession implements LogSink {
     }
     const parsed = this.host.lang.parse(line, this.mode);
     if (!parsed.ok) return this.alignCaret(parsed.message, raw);
+    this.audit(parsed.command, line);
     return this.run(parsed.command, line, more);
+  }
+
+  /** 111008 for what changes the box, 111009 for show (secrets masked). */
+  private audit(cmd: Command, line: string): void {
+    if (cmd.kind === 'show') {
+      this.host.bus.syslog(111009, 7, `User '${this.commandUser()}' executed cmd: ${line}`);
+      return;
+    }
+    if (!AUDITED.has(cmd.kind)) return;
+    let text = line;
+    if (cmd.kind === 'config') {
+      const w = cmd.line.words.slice();
+      for (const s of cmd.line.secret) w[s.at] = MASK;
+      text = (cmd.negate ? 'no ' : '') + w.join(' ');
+    }
+    this.host.bus.syslog(111008, 5, `User '${this.commandUser()}' executed the '${text}' command.`);
   }
 
   private async answer(raw: string): Promise<string[]> {
@@ -326,7 +383,9 @@ export class ShellSession implements LogSink {
       const cfg = this.host.config().enablePassword ?? { value: '', encrypted: false };
       if (checkEnablePassword(cfg, raw.replace(/[\r\n]/g, ''))) {
         this.pending = undefined;
+        const from = this.privilegeLevel();
         this.mode = 'enable';
+        this.host.bus.syslog(502103, 5, `User priv level changed: Uname: ${this.commandUser()} From: ${from} To: ${this.privilegeLevel()}`);
         return [];
       }
       if (p.tries + 1 >= 3) {
@@ -359,9 +418,12 @@ export class ShellSession implements LogSink {
         if (this.mode !== 'exec') return [];
         this.pending = { kind: 'password', tries: 0 };
         return [];
-      case 'disable':
+      case 'disable': {
+        const from = this.privilegeLevel();
         this.mode = 'exec';
+        if (from !== this.privilegeLevel()) this.host.bus.syslog(502103, 5, `User priv level changed: Uname: ${this.commandUser()} From: ${from} To: ${this.privilegeLevel()}`);
         return [];
+      }
       case 'configure-terminal':
         if (this.mode === 'exec') return [UNKNOWN_COMMAND];
         this.mode = 'config';
@@ -442,6 +504,15 @@ export class ShellSession implements LogSink {
       case 'no-capture':
       case 'copy-capture':
         return this.requireEnable() ?? runCaptureCommand(this.host.captureControl?.(), cmd);
+      case 'kill-shell': {
+        const m = this.host.management?.();
+        if (!m || !m.disconnect(cmd.service, cmd.id)) return [cmd.service === 'ssh' ? `% No SSH session ${cmd.id}` : `% No Telnet session ${cmd.id}`];
+        return [];
+      }
+      case 'ca-key': {
+        const m = this.host.management?.();
+        return m ? m.hostKey(cmd.action, cmd.modulus) : ['% SSH is not available in this shell (no management plane)'];
+      }
       default: {
         const never: never = cmd;
         return [`ERROR: unsupported command ${(never as { kind: string }).kind}`];
@@ -507,6 +578,15 @@ export class ShellSession implements LogSink {
         return this.host.arp();
       case 'who':
         return renderWho(this.host.shells(), this.id, this.host.now());
+      case 'ssh':
+        if (!t.sessions) return this.configLines('ssh');
+        return this.host.management?.()?.sshSessions() ?? ['% No SSH sessions'];
+      case 'ca-mypubkey':
+        return this.host.management?.()?.publicKey() ?? ['% No RSA key pair'];
+      case 'curpriv': {
+        const modes = this.mode === 'exec' ? 'P_UNPR' : this.mode === 'enable' ? 'P_PRIV' : 'P_PRIV P_CONF';
+        return [`Username : ${this.commandUser()}`, `Current privilege level : ${this.privilegeLevel()}`, `Current Mode/s : ${modes}`];
+      }
       case 'config-lines':
         return this.configLines(t.family, t.filter);
       case 'capture':

@@ -8,6 +8,7 @@ import type { ConfigLine } from '../../grammar/config-line.js';
 import type { RunningConfig } from '../config/running.js';
 import type { AaaGroupStats, PoolStatus, ServerStatus } from '../server/api.js';
 import type { CaptureControl } from './capture-commands.js';
+import type { DebugBus } from '../debug/bus.js';
 import type { LogRouter } from './logging.js';
 import type { LinkStats } from './render/misc.js';
 
@@ -28,6 +29,23 @@ export interface ShellInfo {
   /** `console`, or the remote address of a Telnet/SSH shell */
   from: string;
   since: number;
+  service: ShellService;
+  /** The login name (remote shells). */
+  user?: string;
+}
+
+export type ShellService = 'console' | 'telnet' | 'ssh';
+
+/** The remote shells and the SSH host key, as the shell commands drive them. */
+export interface ManagementControl {
+  /** `kill N` / `ssh disconnect N`: false when no such shell. */
+  disconnect(service: 'telnet' | 'ssh', id: number): boolean;
+  /** `show ssh sessions`. */
+  sshSessions(): string[];
+  /** `ca generate rsa key N`, `ca save all`, `ca zeroize rsa`. */
+  hostKey(action: 'generate' | 'save' | 'zeroize', modulus?: number): Promise<string[]>;
+  /** `show ca mypubkey rsa`. */
+  publicKey(): string[];
 }
 
 export type ParseOutcome = { ok: true; command: Command } | { ok: false; message: string[] };
@@ -51,6 +69,8 @@ export interface ShellLanguage {
 export interface ShellHost {
   readonly lang: ShellLanguage;
   readonly router: LogRouter;
+  /** Where the shell's own syslog messages go (502103, 111008, ...). */
+  readonly bus: DebugBus;
   readonly version: string;
   /** ms epoch when the app started (show version uptime). */
   readonly startedAt: number;
@@ -96,6 +116,8 @@ export interface ShellHost {
   clearTunnels(id: number | 'all'): number;
   /** `show aaa-server` statistics, undefined when the server keeps none. */
   aaaStatus?(): AaaGroupStats[] | undefined;
+  /** The SSH/Telnet shells (absent when the box runs none). */
+  management?(): ManagementControl | undefined;
   /** The server's capture methods (absent without a server). */
   captureControl?(): CaptureControl | undefined;
 }

@@ -144,6 +144,9 @@ function applyEntry(rc: Derived, cmd: string, a: Args): string | undefined {
     case 'logging-queue':
       rc.logging.queue = n(a, 'size');
       return;
+    case 'logging-message':
+      rc.logging.messages = { ...rc.logging.messages, [n(a, 'syslog_id')]: a.level === undefined ? false : n(a, 'level') };
+      return;
     case 'logging-host': {
       if (!iface(rc, s(a, 'if_name'))) return noIface(s(a, 'if_name'));
       rc.logging.hosts.push({ interfaceName: s(a, 'if_name'), address: s(a, 'address') });

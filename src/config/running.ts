@@ -42,6 +42,8 @@ export interface LoggingSettings {
   facility?: number;
   /** `logging queue N`, default 512 */
   queue?: number;
+  /** `logging message ID level L` (a new level) / `no logging message ID` (false: not sent anywhere) */
+  messages?: Record<number, number | false>;
 }
 
 /** `nameif HW NAME securityN` */

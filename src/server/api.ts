@@ -94,6 +94,8 @@ export interface VpnServerApi {
   capturePcap?(name: string): Buffer | undefined;
   /** `show aaa-server [G]`: per group and server (RADIUS/TACACS+ counters, accounting queue). */
   aaaStatus?(): AaaGroupStats[];
+  /** A shell login checked against aaa-server group `tag` (PAP): never rejects. */
+  authenticateConsole?(tag: string, user: string, password: string): Promise<'accept' | 'reject' | 'unreachable'>;
   /** Can a pool be removed or changed now? Returns a PIX-style error if not. */
   checkPoolChange?(diff: ConfigDiff): string | undefined;
   close(): Promise<void>;

@@ -609,6 +609,13 @@ export class PptpServer implements VpnServerApi {
     return { tunnels, sessions, pools: this.pools.status(), listening: this.listeners.list(), errors };
   }
 
+  async authenticateConsole(tag: string, user: string, password: string): Promise<'accept' | 'reject' | 'unreachable'> {
+    const g = this.aaa.get(tag);
+    if (!g) return 'unreachable';
+    const r = await g.authenticate({ method: 'pap', username: user, password });
+    return r.ok ? 'accept' : r.reason === 'unreachable' ? 'unreachable' : 'reject';
+  }
+
   aaaStatus(): AaaGroupStats[] {
     return this.aaa.stats().map((g) => {
       const d = this.dynAuth.get(g.tag);

@@ -113,7 +113,7 @@ export function parseClockSet(c: Extract<Command, { kind: 'clock-set' }>): numbe
 export function renderWho(shells: ShellInfo[], self: number, now: number): string[] {
   return shells.map((s) => {
     const idle = Math.floor((now - s.since) / 1000);
-    return `${s.id === self ? '*' : ' '}${s.id - 1}: ${s.from} (up ${pad(Math.floor(idle / 3600))}:${pad(Math.floor(idle / 60) % 60)}:${pad(idle % 60)})`;
+    return `${s.id === self ? '*' : ' '}${s.id - 1}: ${s.from}${s.service === 'console' ? '' : ` ${s.service}${s.user ? ` ${s.user}` : ''}`} (up ${pad(Math.floor(idle / 3600))}:${pad(Math.floor(idle / 60) % 60)}:${pad(idle % 60)})`;
   });
 }
 

@@ -132,7 +132,7 @@ export class FakeHost implements ShellHost {
     return [];
   }
   shells(): ShellInfo[] {
-    return [{ id: 0, from: 'console', since: 0 }];
+    return [{ id: 0, from: 'console', since: 0, service: 'console' }];
   }
   config(): RunningConfig {
     return this.rc;

@@ -7,8 +7,9 @@ import { seedStatus, SEED_SHOW_VPDN } from './fixtures.js';
 function make(opts: { interactive?: boolean } = {}) {
   const host = new FakeHost();
   const logs: string[] = [];
-  const s = new ShellSession(host, { id: 1, interactive: opts.interactive, onLog: (l) => logs.push(...l) });
-  return { host, s, logs };
+  const syslog: string[] = [];
+  const s = new ShellSession(host, { id: 1, interactive: opts.interactive, onLog: (l, kind) => (kind === 'debug' ? logs : syslog).push(...l) });
+  return { host, s, logs, syslog };
 }
 
 test('modes and prompts: > # (config)# and back', async () => {
@@ -119,8 +120,9 @@ test('? at the end of a line gives help with live names', async () => {
 });
 
 test('debug drives the bus and routes lines to this session; show debug; undebug all', async () => {
-  const { s, host, logs } = make();
+  const { s, host, logs, syslog } = make();
   await enable(s);
+  assert.deepEqual(syslog, ['502103: User priv level changed: Uname: enable_15 From: 1 To: 15']);
   await s.execute('debug vpdn event');
   await s.execute('debug ppp io user john');
   assert.equal(host.bus.on('vpdn event'), true);
@@ -134,7 +136,7 @@ test('debug drives the bus and routes lines to this session; show debug; undebug
 });
 
 test('syslog reaches the console session per logging console', async () => {
-  const { host, logs } = make();
+  const { host, syslog: logs } = make();
   host.bus.syslog(603105, 6, 'PPTP Tunnel deleted, tunnel_id = 8, remote_peer_ip = 161.44.17.104');
   assert.deepEqual(logs, ['603105: PPTP Tunnel deleted, tunnel_id = 8, remote_peer_ip = 161.44.17.104']);
 });
