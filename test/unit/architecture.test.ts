@@ -174,8 +174,10 @@ describe('architecture: the import structure of src/, grammar/ and bin/', () => 
     assert.deepEqual(above, []);
   });
 
-  it('only src/cli/ui/ imports blessed and chalk; only src/proto/radius/ imports radius', () => {
-    const where: Record<string, string> = { blessed: 'src/cli/ui/', chalk: 'src/cli/ui/', radius: 'src/proto/radius/' };
+  it('only src/cli/ui/ imports blessed and chalk; only src/proto/radius/ imports radius; only src/cli/remote/ imports ssh2 and telnet-stream', () => {
+    const where: Record<string, string> = {
+      blessed: 'src/cli/ui/', chalk: 'src/cli/ui/', radius: 'src/proto/radius/', ssh2: 'src/cli/remote/', 'telnet-stream': 'src/cli/remote/',
+    };
     for (const [pkg, home] of Object.entries(where)) {
       assert.deepEqual(importersOf(pkg).filter((f) => !f.startsWith(home)), [], `${pkg} outside ${home}`);
     }

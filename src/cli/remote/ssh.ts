@@ -71,10 +71,10 @@ export function serveSsh(socket: Socket, ctx: ConnectionContext, key: HostKey, m
           });
           stream.on('data', (d: Buffer) => t.feed(d.toString('utf8')));
           stream.on('end', () => t.end());
+          // the client closes the connection once the channel is closed
           void t.run(sh.session, ['', UNKNOWN_COMMAND]).then(() => {
             stream.exit(0);
             stream.end();
-            client.end();
           });
         });
         channel.on('exec', (accept, _reject, info) => {
@@ -90,7 +90,6 @@ export function serveSsh(socket: Socket, ctx: ConnectionContext, key: HostKey, m
             sh.session.close();
             stream.exit(0);
             stream.end();
-            client.end();
           })();
         });
       });

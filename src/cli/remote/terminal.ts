@@ -66,7 +66,7 @@ export class RemoteTerminal {
 
   /** Login phase: show `prompt`, resolve with the next line (undefined at end of input). */
   readLine(prompt: string, secret: boolean): Promise<string | undefined> {
-    if (this.ended) return Promise.resolve(undefined);
+    if (this.ended && !this.input.includes('\r') && !this.input.includes('\n')) return Promise.resolve(undefined);
     this.print(prompt);
     return new Promise((resolve) => {
       this.waiters.push({ prompt, secret, resolve });
@@ -82,16 +82,23 @@ export class RemoteTerminal {
     this.printLines(banner);
     this.print(session.prompt());
     const done = new Promise<void>((r) => (this.closedResolve = r));
-    if (this.ended) this.finish();
-    else this.pump();
+    this.pump();
+    this.finishIfDrained();
     return done;
   }
 
   /** The client's input ended (EOF, connection gone). */
   end(): void {
+    if (this.ended) return;
     this.ended = true;
+    this.pump();
     for (const w of this.waiters.splice(0)) w.resolve(undefined);
-    if (!this.busy) this.finish();
+    this.finishIfDrained();
+  }
+
+  /** After the input ended, the lines already sent still run; then the shell closes. */
+  private finishIfDrained(): void {
+    if (this.ended && !this.busy && (this.session?.closed || !/[\r\n]/.test(this.input))) this.finish();
   }
 
   feed(data: string): void {
@@ -126,6 +133,10 @@ export class RemoteTerminal {
       if (!this.waiters.length && !this.session) return;
       const ch = this.input[0];
       this.input = this.input.slice(1);
+      // a Telnet client ends a line with CR LF or CR NUL: one Enter
+      const wasCr = this.lastWasCr;
+      this.lastWasCr = ch === '\r';
+      if ((ch === '\n' || ch === '\0') && wasCr) continue;
       if (this.pager?.waiting) {
         this.pagerKey(ch);
         continue;
@@ -144,9 +155,6 @@ export class RemoteTerminal {
   }
 
   private key(ch: string): void {
-    const wasCr = this.lastWasCr;
-    this.lastWasCr = ch === '\r';
-    if ((ch === '\n' || ch === '\0') && wasCr) return;
     const code = ch.charCodeAt(0);
     if (ch === '\r' || ch === '\n') return this.submit();
     if (code === 0x7f || code === 0x08) {
@@ -213,8 +221,8 @@ export class RemoteTerminal {
       if (s.closed) return this.finish();
       if (this.pager!.waiting) this.print(MORE);
       else this.print(s.prompt());
-      if (this.ended) return this.finish();
       this.pump();
+      this.finishIfDrained();
     });
   }
 
