@@ -300,3 +300,52 @@ test('the SSH host key is made on first start beside the startup config (0600) a
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('faults: 100 connections at once, garbage before the banner, clients that vanish mid-login; the open shell keeps answering', async () => {
+  const b = await box(['ssh 127.0.0.1 255.255.255.255 inside', 'telnet 127.0.0.1 255.255.255.255 inside']);
+  try {
+    const sh = await sshShell(b.port('ssh'), 'pix', 'letmein');
+    await until('prompt', () => sh.output().includes('pixlab>'));
+    const storm = Array.from({ length: 100 }, (_, i) => new Promise<void>((resolve) => {
+      const s = connect(i % 2 ? b.port('ssh') : b.port('telnet'), '127.0.0.1');
+      s.on('error', () => resolve());
+      s.on('close', () => resolve());
+      s.on('connect', () => {
+        if (i % 3 === 0) s.write(Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x47, 0x45, 0x54, 0x0a]));
+        if (i % 3 === 1) s.write('SSH-2.0-x\r\n');
+        setTimeout(() => s.destroy(), 50);
+      });
+    }));
+    await Promise.all(storm);
+    // over the limit they were discarded, the rest closed when the client went
+    assert.ok(ids(b).includes(710005));
+    sh.type('show curpriv\r');
+    await until('answer', () => sh.output().includes('Current privilege level : 1'));
+    // and new logins work again once the storm is gone
+    const again = await sshShell(b.port('ssh'), 'pix', 'letmein');
+    await until('prompt', () => again.output().includes('pixlab>'));
+    again.end();
+    sh.end();
+  } finally {
+    await b.close();
+  }
+});
+
+test('10 admins typing at once: every change lands in the one running-config, none lost', async () => {
+  const bus = new DebugBus();
+  const app = createApp({ bus, management: { ports: { ssh: 0 }, limit: 10, failDelayMs: 10 } });
+  try {
+    await app.loadText([...BASE, 'ssh 127.0.0.1 255.255.255.255 inside'].join('\n'), app.emptyConfig());
+    const port = (app.management() as ManagementPlane).listening().find((l) => l.service === 'ssh')!.port;
+    const shells = await Promise.all(Array.from({ length: 10 }, () => sshShell(port, 'pix', 'letmein')));
+    await Promise.all(shells.map((s) => until('prompt', () => s.output().includes('pixlab>'))));
+    for (const [i, s] of shells.entries()) {
+      s.type('enable\r\rconfigure terminal\r');
+      for (let n = 0; n < 5; n++) s.type(`name 10.50.${i}.${n} host-${i}-${n}\r`);
+    }
+    await until('all names', () => (app.config().entries.filter((e) => e.line.cmd === 'name').length === 50), 10_000);
+    for (const s of shells) s.end();
+  } finally {
+    await app.close();
+  }
+});
