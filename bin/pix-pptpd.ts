@@ -16,6 +16,7 @@ import { DEFAULT_CONFIG_TEXT } from '../src/cli/default-config.js';
 import { debugSummary } from '../src/cli/render/misc.js';
 import { runPlainConsole } from '../src/cli/ui/plain-console.js';
 import { runService } from '../src/cli/service/run.js';
+import { journalLine } from '../src/cli/service/journal.js';
 import { createLinuxServer } from '../src/server/linux-server.js';
 
 export interface ServerFactoryOptions {
@@ -180,6 +181,13 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     if (args.plain || args.check) {
       stderr.write(`pix-pptpd: --service runs without a console; it does not go with ${args.plain ? '--plain' : '--check'}\n`);
       return 2;
+    }
+    if (deps.signals ?? true) {
+      // a crash reaches the journal as one entry at priority crit, not as a stack of info lines
+      process.once('uncaughtException', (e) => {
+        stderr.write(journalLine(2, `pix-pptpd: crashed: ${e.stack ?? e}`));
+        process.exit(1);
+      });
     }
     return runService({ configPath: args.config, noServer: args.noServer, listen: args.listen, version, createServer: deps.createServer, stderr });
   }
