@@ -15,6 +15,8 @@ import { lintConfig, renderFindings } from '../src/config/index.js';
 import { DEFAULT_CONFIG_TEXT } from '../src/cli/default-config.js';
 import { debugSummary } from '../src/cli/render/misc.js';
 import { runPlainConsole } from '../src/cli/ui/plain-console.js';
+import { runService } from '../src/cli/service/run.js';
+import { journalLine } from '../src/cli/service/journal.js';
 import { createLinuxServer } from '../src/server/linux-server.js';
 
 export interface ServerFactoryOptions {
@@ -34,6 +36,7 @@ export interface MainDeps {
 
 export interface CliArgs {
   plain: boolean;
+  service: boolean;
   noServer: boolean;
   config?: string;
   listen?: string;
@@ -52,6 +55,12 @@ A Cisco PIX 6.3-style configuration shell with an embedded PPTP VPN server.
 
 Options:
   --plain          plain line console on stdin/stdout (default when not a TTY)
+  --service        run unattended (systemd): no console, needs --config; the
+                   config is checked whole first and any bad line stops it
+                   (exit 78) before anything starts; logs to stderr as
+                   journal lines ('<6>%PIX-6-603104: ...'), syslog at the
+                   'logging console' level (informational when unset) while
+                   'logging on'; SIGTERM or SIGINT stop it (exit 0)
   --config FILE    load FILE as the startup config; write memory saves there
   --no-server      run the shell only (config editing, linting)
   --listen ADDR    bind the PPTP listener to ADDR instead of the address of
@@ -77,7 +86,7 @@ explains why clients would fail against the running-config.
 `;
 
 export function parseArgs(argv: string[]): CliArgs | string {
-  const a: CliArgs = { plain: false, noServer: false, help: false, version: false };
+  const a: CliArgs = { plain: false, service: false, noServer: false, help: false, version: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -85,6 +94,9 @@ export function parseArgs(argv: string[]): CliArgs | string {
     switch (flag) {
       case '--plain':
         a.plain = true;
+        break;
+      case '--service':
+        a.service = true;
         break;
       case '--no-server':
         a.noServer = true;
@@ -180,6 +192,21 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   if (args.version) {
     stdout.write(`pix-pptpd ${version}\n`);
     return 0;
+  }
+
+  if (args.service) {
+    if (args.plain || args.check) {
+      stderr.write(`pix-pptpd: --service runs without a console; it does not go with ${args.plain ? '--plain' : '--check'}\n`);
+      return 2;
+    }
+    if (deps.signals ?? true) {
+      // a crash reaches the journal as one entry at priority crit, not as a stack of info lines
+      process.once('uncaughtException', (e) => {
+        stderr.write(journalLine(2, `pix-pptpd: crashed: ${e.stack ?? e}`));
+        process.exit(1);
+      });
+    }
+    return runService({ configPath: args.config, noServer: args.noServer, listen: args.listen, version, createServer: deps.createServer, stderr });
   }
 
   if (args.check) {

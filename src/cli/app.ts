@@ -68,6 +68,12 @@ export interface LoadReport {
   messages: string[];
   applied: number;
   rejected: number;
+  /** The bad lines, as the loader found them (the service words them for the journal). */
+  errors: LoadError[];
+  /** False when the commit refused the whole text (`commit` says why): nothing was applied. */
+  committed: boolean;
+  /** What the commit said: whole-config warnings, or why it refused. */
+  commit: string[];
 }
 
 const EMPTY_STATUS: ServerStatus = { tunnels: [], sessions: [], pools: [], listening: [], errors: {} };
@@ -331,6 +337,9 @@ export class App implements ShellHost {
       messages,
       applied: committed ? total - r.errors.length : 0,
       rejected: committed ? r.errors.length : total,
+      errors: r.errors,
+      committed,
+      commit: out,
     };
   }
 

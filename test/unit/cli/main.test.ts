@@ -8,12 +8,14 @@ import { FakeServer } from './fake-server.js';
 test('argv parsing: flags, values, --x=y, errors', () => {
   assert.deepEqual(parseArgs(['--plain', '--config', 'a.cfg', '--listen=127.0.0.2']), {
     plain: true,
+    service: false,
     noServer: false,
     config: 'a.cfg',
     listen: '127.0.0.2',
     help: false,
     version: false,
   });
+  assert.equal((parseArgs(['--service', '--config', '/etc/p.cfg']) as { service: boolean }).service, true);
   assert.equal(parseArgs(['--config']), '--config needs a value');
   assert.equal(parseArgs(['-x']), "unknown option '-x'");
 });
@@ -145,5 +147,15 @@ test('show vpdn diagnostics: the linter on the running-config, then the server e
     assert.ok(!after.some((l) => l.startsWith('ERROR mppe-required-unusable')), 'the finding goes once the config is fixed');
   } finally {
     await app.close();
+  }
+});
+
+test('--service has no console: it refuses --plain and --check', async () => {
+  for (const extra of ['--plain', '--check=x.cfg']) {
+    const err = new PassThrough();
+    let text = '';
+    err.on('data', (d) => (text += d));
+    assert.equal(await main(['--service', '--config', 'x.cfg', extra], { stdout: new PassThrough(), stderr: err, signals: false }), 2);
+    assert.match(text, /--service runs without a console/);
   }
 });
