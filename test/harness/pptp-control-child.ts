@@ -8,17 +8,7 @@
  * Bounded: exits 2 after 60 s.
  */
 import { connect } from 'node:net';
-
-const MAGIC = 0x1a2b3c4d;
-
-function header(length: number, ctrlType: number): Buffer {
-  const b = Buffer.alloc(length);
-  b.writeUInt16BE(length, 0);
-  b.writeUInt16BE(1, 2); // control message
-  b.writeUInt32BE(MAGIC, 4);
-  b.writeUInt16BE(ctrlType, 8);
-  return b;
-}
+import { controlHeader as header } from './pptp-header.js';
 
 /** Start-Control-Connection-Request (156 octets, RFC 2637 2.1). */
 function sccrq(): Buffer {

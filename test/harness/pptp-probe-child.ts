@@ -13,23 +13,13 @@
  */
 import { createServer, type Socket } from 'node:net';
 import { openGreSocket } from '../../src/proto/gre/linux.js';
+import { controlHeader as header } from './pptp-header.js';
 
 const listenIp = process.argv[2];
 const wantGre = Number(process.argv[3] ?? 2);
-const MAGIC = 0x1a2b3c4d;
 const OUR_CALL_ID = 0x4242;
 
 const print = (tag: string, obj: unknown) => process.stdout.write(`${tag} ${JSON.stringify(obj)}\n`);
-
-/** Control message header (RFC 2637 2.1): length, PPTP type 1, magic, control type, reserved. */
-function header(length: number, ctrlType: number): Buffer {
-  const b = Buffer.alloc(length);
-  b.writeUInt16BE(length, 0);
-  b.writeUInt16BE(1, 2);
-  b.writeUInt32BE(MAGIC, 4);
-  b.writeUInt16BE(ctrlType, 8);
-  return b;
-}
 
 /** Start-Control-Connection-Reply (156 octets), result 1 (OK). */
 function sccrp(): Buffer {
