@@ -134,6 +134,11 @@ export function parseArgs(argv: string[]): CliArgs | string {
   return a;
 }
 
+/** `--ssh-port` / `--telnet-port`, where given. */
+function shellPorts(args: CliArgs): { ssh?: number; telnet?: number } {
+  return { ...(args.sshPort ? { ssh: args.sshPort } : {}), ...(args.telnetPort ? { telnet: args.telnetPort } : {}) };
+}
+
 export function packageVersion(): string {
   // bin/pix-pptpd.ts and dist/bin/pix-pptpd.js: package.json is one or two levels up
   const here = dirname(fileURLToPath(import.meta.url));
@@ -166,8 +171,7 @@ export async function prepareApp(
 ): Promise<{ app: App; startup: string[] }> {
   const bus = deps.bus ?? new DebugBus();
   const server = !args.noServer && deps.createServer ? deps.createServer({ bus, listen: args.listen }) : undefined;
-  const ports = { ...(args.sshPort ? { ssh: args.sshPort } : {}), ...(args.telnetPort ? { telnet: args.telnetPort } : {}) };
-  const app = createApp({ server, bus, configPath: args.config, version: deps.version ?? packageVersion(), management: deps.shells ? { ports } : undefined });
+  const app = createApp({ server, bus, configPath: args.config, version: deps.version ?? packageVersion(), management: deps.shells ? { ports: shellPorts(args) } : undefined });
   const startup = args.config ? await app.loadStartupFile() : await app.loadBuiltInDefault(DEFAULT_CONFIG_TEXT);
   startup.push(...(await app.startManagement()));
   return { app, startup };
@@ -206,7 +210,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         process.exit(1);
       });
     }
-    return runService({ configPath: args.config, noServer: args.noServer, listen: args.listen, version, createServer: deps.createServer, stderr });
+    return runService({ configPath: args.config, noServer: args.noServer, listen: args.listen, version, createServer: deps.createServer, stderr, shellPorts: shellPorts(args) });
   }
 
   if (args.check) {

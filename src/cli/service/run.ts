@@ -1,7 +1,8 @@
 /**
  * `pix-pptpd --service --config FILE`: the product unattended, as a
  * systemd service runs it. No console: stdin is not read, every line goes
- * to stderr in journal form (journal.ts). The startup config is checked
+ * to stderr in journal form (journal.ts); the SSH and Telnet shells the
+ * config allows are how it is managed. The startup config is checked
  * whole before anything starts; a config with one bad line starts
  * nothing. Then it runs until SIGTERM or SIGINT and stops as the console
  * does on exit (app.close(): listeners closed, calls cleared with
@@ -42,6 +43,8 @@ export interface ServiceOptions {
   createServer?: (opts: { bus: DebugBus; listen?: string }) => VpnServerApi;
   stderr: Writable;
   signals?: SignalSource;
+  /** SSH and Telnet shells on the config's ssh/telnet hosts (ports, PIX default 22 and 23). */
+  shellPorts?: { ssh?: number; telnet?: number };
 }
 
 interface Checked {
@@ -130,7 +133,7 @@ export async function runService(o: ServiceOptions): Promise<number> {
         log(LOG_ERR, `pix-pptpd: cannot start the VPN server: ${(e as Error).message}`);
         return EX_SOFTWARE;
       }
-      app = createApp({ server, bus, configPath: path, version: o.version });
+      app = createApp({ server, bus, configPath: path, version: o.version, management: { ports: o.shellPorts ?? {} } });
       const r = await app.loadText(text, app.emptyConfig());
       loaded = true;
       if (!r.committed || r.errors.length) {
@@ -139,6 +142,7 @@ export async function runService(o: ServiceOptions): Promise<number> {
         await app.close();
         return EX_SOFTWARE;
       }
+      for (const m of await app.startManagement()) log(LOG_WARNING, m);
       log(LOG_NOTICE, `pix-pptpd ${o.version} started from ${path} (${checked.lines} lines): ${listenerText(app)}; ${levelText(app.config().logging)}`);
 
       // signal handlers do not keep Node's event loop alive; with no listener open nothing else would

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { DebugBus } from '../../../src/debug/bus.js';
 import { EX_CONFIG, EX_SOFTWARE, runService, type SignalSource } from '../../../src/cli/service/run.js';
+import { createServer as createTcpServer } from 'node:net';
+import ssh2 from 'ssh2';
 import { FakeServer } from './fake-server.js';
 
 class Capture extends Writable {
@@ -48,7 +50,7 @@ function withConfig(text: string | undefined, fn: (path: string) => Promise<void
 
 const GOOD = 'hostname SVC\nlogging on\nlogging console notifications\n';
 
-function start(path: string) {
+function start(path: string, shellPorts?: { ssh?: number }) {
   const stderr = new Capture();
   const signals = new EventEmitter();
   const made: { server?: FakeServer; bus?: DebugBus } = {};
@@ -57,7 +59,7 @@ function start(path: string) {
     made.server = new FakeServer(undefined, bus);
     return made.server;
   };
-  const done = runService({ configPath: path, version: '9.9', createServer, stderr, signals: signals as unknown as SignalSource });
+  const done = runService({ configPath: path, version: '9.9', createServer, stderr, signals: signals as unknown as SignalSource, shellPorts });
   return { stderr, signals, made, done };
 }
 
@@ -120,6 +122,34 @@ describe('runService', () => {
     assert.equal(server!.closed, true);
     assert.match(stderr.text, /^<3>.*address in use/m);
   }));
+
+  it('is managed over SSH: the ssh hosts of the startup config get a shell, the login reaches the journal',
+    withConfig('nameif ethernet1 inside security100\nip address inside 127.0.0.1 255.255.255.255\npasswd letmein\nlogging on\nlogging console informational\nssh 127.0.0.1 255.255.255.255 inside\n', async (path) => {
+      const port = await new Promise<number>((resolve) => {
+        const probe = createTcpServer().listen(0, '127.0.0.1', () => {
+          const p = (probe.address() as { port: number }).port;
+          probe.close(() => resolve(p));
+        });
+      });
+      const s = start(path, { ssh: port });
+      await until(() => /started from/.test(s.stderr.text));
+      const c = new ssh2.Client();
+      await new Promise<void>((resolve, reject) => {
+        c.on('ready', resolve).on('error', reject);
+        c.connect({ host: '127.0.0.1', port, username: 'pix', password: 'letmein', readyTimeout: 5000, hostVerifier: () => true });
+      });
+      const out = await new Promise<string>((resolve, reject) => c.exec('show curpriv', (err, ch) => {
+        if (err) return reject(err);
+        let o = '';
+        ch.on('data', (d: Buffer) => (o += d.toString())).on('close', () => resolve(o));
+      }));
+      c.end();
+      assert.match(out, /Current privilege level : 1/);
+      await until(() => /^<6>%PIX-6-605005: Login permitted from 127\.0\.0\.1\/\d+ to inside:127\.0\.0\.1\/ssh for user "pix"$/m.test(s.stderr.text));
+      assert.ok(!s.stderr.text.includes('letmein'));
+      s.signals.emit('SIGTERM', 'SIGTERM');
+      assert.equal(await s.done, 0);
+    }));
 
   it('a stop signal during startup stops it before it runs', withConfig(GOOD, async (path) => {
     const s = start(path);
