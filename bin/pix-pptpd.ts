@@ -160,18 +160,18 @@ function writeLines(w: Writable, lines: string[]): void {
 /**
  * Build the App as the CLI does: the server from `deps.createServer`
  * (unless --no-server), then `--config FILE` (onto an empty config) or the
- * working default (onto the factory default); with `shells`, the SSH and
- * Telnet listeners the config asks for. Returns the messages the
+ * working default (onto the factory default); with `network`, the SSH and
+ * Telnet listeners and the remote syslog the config asks for. Returns the messages the
  * load produced (bad lines with their numbers, warnings). Throws when the
  * server factory throws.
  */
 export async function prepareApp(
   args: CliArgs,
-  deps: { createServer?: MainDeps['createServer']; version?: string; bus?: DebugBus; shells?: boolean } = {},
+  deps: { createServer?: MainDeps['createServer']; version?: string; bus?: DebugBus; network?: boolean } = {},
 ): Promise<{ app: App; startup: string[] }> {
   const bus = deps.bus ?? new DebugBus();
   const server = !args.noServer && deps.createServer ? deps.createServer({ bus, listen: args.listen }) : undefined;
-  const app = createApp({ server, bus, configPath: args.config, version: deps.version ?? packageVersion(), management: deps.shells ? { ports: shellPorts(args) } : undefined });
+  const app = createApp({ server, bus, configPath: args.config, version: deps.version ?? packageVersion(), management: deps.network ? { ports: shellPorts(args) } : undefined, remoteSyslog: deps.network });
   const startup = args.config ? await app.loadStartupFile() : await app.loadBuiltInDefault(DEFAULT_CONFIG_TEXT);
   startup.push(...(await app.startManagement()));
   return { app, startup };
@@ -235,7 +235,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
 
   let booted: { app: App; startup: string[] };
   try {
-    booted = await prepareApp(args, { ...deps, version, shells: true });
+    booted = await prepareApp(args, { ...deps, version, network: true });
   } catch (e) {
     stderr.write(`pix-pptpd: cannot start the VPN server: ${(e as Error).message}\n`);
     return 1;

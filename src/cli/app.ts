@@ -22,6 +22,7 @@ import { pingFromNamespace, readArpTable, readLinks, readRouteTable } from './na
 import type { LinkStats } from './render/misc.js';
 import { configOps, grammarLanguage } from './wiring.js';
 import { LogRouter } from './logging.js';
+import { SyslogHosts, type SyslogHostStatus } from './remote/syslog-hosts.js';
 import { ShellSession } from './session.js';
 
 /** The config layer as the App uses it (bound in wiring.ts). */
@@ -61,6 +62,8 @@ export interface AppOptions {
   now?: () => number;
   /** SSH and Telnet shells on the `ssh` / `telnet` hosts (started by startManagement()). */
   management?: PlaneOptions;
+  /** Send syslog to the `logging host` lines (off in tests that must not touch the network). */
+  remoteSyslog?: boolean;
 }
 
 export interface LoadReport {
@@ -114,6 +117,7 @@ export class App implements ShellHost {
   /** Config changes from every shell, one at a time (each reads the last one's result). */
   private serial: Promise<unknown> = Promise.resolve();
   private readonly plane: ManagementPlane | undefined;
+  private readonly syslogHosts: SyslogHosts | undefined;
 
   constructor(opts: AppOptions & { lang: ShellLanguage; ops: ConfigOps }) {
     this.lang = opts.lang;
@@ -126,6 +130,11 @@ export class App implements ShellHost {
     this.startedAt = this.nowFn();
     this.rc = opts.initialConfig ?? this.ops.defaultRunningConfig();
     this.router = new LogRouter(this.bus, () => this.rc.logging, this.nowFn);
+    if (opts.remoteSyslog) {
+      const hosts = (this.syslogHosts = new SyslogHosts());
+      hosts.reconfigure(this.rc);
+      this.router.toHosts = (m, t) => hosts.send(m, t);
+    }
     if (opts.management) {
       const server = opts.server;
       this.plane = new ManagementPlane({
@@ -187,6 +196,10 @@ export class App implements ShellHost {
     return this.plane;
   }
 
+  syslogStatus(): SyslogHostStatus[] | undefined {
+    return this.syslogHosts?.status();
+  }
+
   /** One config change at a time, across every shell. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.serial.then(fn, fn);
@@ -216,6 +229,7 @@ export class App implements ShellHost {
     const known = this.blockKnown ?? new Set(validate(this.rc).warnings);
     const r = await this.committer.commit(candidate);
     if (!r.ok) return r.lines;
+    this.syslogHosts?.reconfigure(this.rc);
     const listeners = this.plane ? await this.plane.reconfigure() : [];
     return [...(this.blockKnown ? [] : r.warnings.filter((w) => !known.has(w))), ...listeners];
   }
@@ -482,8 +496,10 @@ export class App implements ShellHost {
   async close(): Promise<void> {
     this.plane?.close();
     for (const s of this.sessions) if (!s.closed) s.close();
-    this.router.close();
+    // after the server: the syslog of the calls it clears still goes out
     if (this.server) await this.server.close();
+    this.router.close();
+    await this.syslogHosts?.close();
   }
 }
 

@@ -6,7 +6,9 @@
  *  - to every console sink when severity <= `logging console L`
  *    (bare `603104: text` without `logging timestamp`, see render/syslog.ts);
  *  - to the `logging buffered L` ring (`show logging`, `clear logging`);
- *  - to sinks with `terminal monitor` on when severity <= `logging monitor L`.
+ *  - to sinks with `terminal monitor` on when severity <= `logging monitor L`;
+ *  - to the `logging host` senders when 1 <= severity <= `logging trap L`
+ *    (a PIX never sends level 0 to a host).
  * Debug lines (`bus.debug`) ignore `logging`: they go to the sessions that
  * turned the category on with `debug ...`, and to every `terminal monitor`
  * session. Debug switches are global (as on a PIX: `undebug all` from any
@@ -27,7 +29,7 @@
  */
 import type { LoggingSettings } from '../config/running.js';
 import { DEBUG_CATEGORIES, type DebugBus, type DebugCategory, type DebugContext, type LogLine } from '../debug/bus.js';
-import { renderSyslog } from '../debug/pix-syslog.js';
+import { renderSyslog, type SyslogMessage } from '../debug/pix-syslog.js';
 
 export type LineKind = 'debug' | 'syslog';
 
@@ -54,6 +56,7 @@ export interface LogCounters {
   console: number;
   monitor: number;
   buffer: number;
+  trap: number;
 }
 
 function sameSpec(a: DebugFilterSpec, b: DebugFilterSpec): boolean {
@@ -76,7 +79,9 @@ export class LogRouter {
   /** tunnel id -> user name (lower case), learned from contexts carrying both */
   private readonly tunnelUsers = new Map<number, string>();
   private ring: string[] = [];
-  readonly counters: LogCounters = { console: 0, monitor: 0, buffer: 0 };
+  readonly counters: LogCounters = { console: 0, monitor: 0, buffer: 0, trap: 0 };
+  /** Where messages at the trap level go (the `logging host` senders). */
+  toHosts: ((m: SyslogMessage, epochMs: number) => void) | undefined;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -216,7 +221,12 @@ export class LogRouter {
     const level = cfg.messages?.[line.id];
     if (level === false) return;
     const msg = { id: line.id, severity: level ?? line.severity, text: line.text.replace(/\s*\n\s*/g, ' ') };
-    const ts = cfg.timestamp ? this.wallNow() : undefined;
+    const now = this.wallNow();
+    if (cfg.trap !== undefined && msg.severity >= 1 && msg.severity <= cfg.trap) {
+      this.counters.trap++;
+      this.toHosts?.(msg, now);
+    }
+    const ts = cfg.timestamp ? now : undefined;
     const full = renderSyslog(msg, { timestamp: ts });
     if (cfg.buffered !== undefined && msg.severity <= cfg.buffered) {
       this.ring.push(full);

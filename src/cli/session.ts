@@ -556,7 +556,7 @@ export class ShellSession implements LogSink {
       case 'debug':
         return renderShowDebug(this.host.router.activeDebug());
       case 'logging':
-        return renderShowLogging(this.host.config().logging, this.host.router.counters, this.host.router.buffered());
+        return renderShowLogging(this.host.config().logging, this.host.router.counters, this.host.router.buffered(), this.host.syslogStatus?.());
       case 'version':
         return renderShowVersion({
           version: this.host.version,

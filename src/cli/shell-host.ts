@@ -11,6 +11,7 @@ import type { CaptureControl } from './capture-commands.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { LogRouter } from './logging.js';
 import type { LinkStats } from './render/misc.js';
+import type { SyslogHostStatus } from './remote/syslog-hosts.js';
 
 /** Live names the grammar offers for `?` and Tab. */
 export interface NameTable {
@@ -116,6 +117,8 @@ export interface ShellHost {
   clearTunnels(id: number | 'all'): number;
   /** `show aaa-server` statistics, undefined when the server keeps none. */
   aaaStatus?(): AaaGroupStats[] | undefined;
+  /** The `logging host` senders' counters (undefined when this process sends no remote syslog). */
+  syslogStatus?(): SyslogHostStatus[] | undefined;
   /** The SSH/Telnet shells (absent when the box runs none). */
   management?(): ManagementControl | undefined;
   /** The server's capture methods (absent without a server). */

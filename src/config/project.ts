@@ -144,12 +144,16 @@ function applyEntry(rc: Derived, cmd: string, a: Args): string | undefined {
     case 'logging-queue':
       rc.logging.queue = n(a, 'size');
       return;
+    case 'logging-device-id':
+      rc.logging.deviceId = a.hostname ? { kind: 'hostname' } : a.ipaddress ? { kind: 'ipaddress', interfaceName: s(a, 'if_name') } : { kind: 'string', text: s(a, 'device_text') };
+      return;
     case 'logging-message':
       rc.logging.messages = { ...rc.logging.messages, [n(a, 'syslog_id')]: a.level === undefined ? false : n(a, 'level') };
       return;
     case 'logging-host': {
       if (!iface(rc, s(a, 'if_name'))) return noIface(s(a, 'if_name'));
-      rc.logging.hosts.push({ interfaceName: s(a, 'if_name'), address: s(a, 'address') });
+      const [proto, port] = a.transport === undefined ? ['udp', '514'] : s(a, 'transport').toLowerCase().split('/');
+      rc.logging.hosts.push({ interfaceName: s(a, 'if_name'), address: s(a, 'address'), protocol: proto === 'tcp' ? 'tcp' : 'udp', port: Number(port) });
       return;
     }
 

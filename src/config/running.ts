@@ -32,8 +32,10 @@ export interface LoggingSettings {
   monitor?: number;
   buffered?: number;
   trap?: number;
-  /** `logging host IF IP` */
-  hosts: { interfaceName: string; address: string }[];
+  /** `logging host IF IP [udp|tcp/PORT]` */
+  hosts: { interfaceName: string; address: string; protocol: 'udp' | 'tcp'; port: number }[];
+  /** `logging device-id hostname | ipaddress IF | string TEXT` */
+  deviceId?: { kind: 'hostname' } | { kind: 'ipaddress'; interfaceName: string } | { kind: 'string'; text: string };
   /** `logging standby` (default off) */
   standby?: boolean;
   /** `logging history L` (SNMP history level) */

@@ -50,3 +50,24 @@ export function renderSyslog(m: SyslogMessage, opts: { timestamp?: number; bare?
 export function severityName(level: number): string {
   return SEVERITY_NAMES[level] ?? String(level);
 }
+
+/**
+ * One syslog message as a PIX sends it to a `logging host`:
+ *
+ *   <PRI>%PIX-6-603104: text                                   plain
+ *   <PRI>Dec 06 2026 14:03:22: %PIX-6-603104: text             logging timestamp
+ *   <PRI>pixfw : %PIX-6-603104: text                           logging device-id
+ *   <PRI>Dec 06 2026 14:03:22 pixfw : %PIX-6-603104: text      both
+ *
+ * PRI = facility x 8 + severity (RFC 3164 4.1.1): `logging facility 20`
+ * (local4) and a level-6 message give <166>. No RFC 3164 HOSTNAME field:
+ * the collector adds its own header, as for a real PIX. The header shapes
+ * are the ones collectors parse Cisco firewall syslog with (Logstash's
+ * CISCO_TAGGED_SYSLOG: `<PRI>TIMESTAMP( HOST)? ?: %TAG:`).
+ */
+export function renderSyslogDatagram(m: SyslogMessage, opts: { facility: number; timestamp?: number; deviceId?: string }): string {
+  const ts = opts.timestamp === undefined ? undefined : pixTimestamp(opts.timestamp);
+  const id = opts.deviceId;
+  const head = ts !== undefined && id !== undefined ? `${ts} ${id} : ` : ts !== undefined ? `${ts}: ` : id !== undefined ? `${id} : ` : '';
+  return `<${opts.facility * 8 + m.severity}>${head}%PIX-${m.severity}-${m.id}: ${m.text}`;
+}

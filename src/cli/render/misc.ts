@@ -4,6 +4,7 @@ import type { LoggingSettings, RunningConfig } from '../../config/running.js';
 import type { ServerStatus } from '../../server/api.js';
 import type { ShellInfo } from '../shell-host.js';
 import type { DebugFlag, LogCounters } from '../logging.js';
+import type { SyslogHostStatus } from '../remote/syslog-hosts.js';
 import { severityName } from '../../debug/pix-syslog.js';
 
 /** One `debug ...` line per active switch, as the user would type it. */
@@ -30,18 +31,42 @@ function dest(level: number | undefined, count: number): string {
   return level === undefined ? 'disabled' : `level ${severityName(level)}, ${count} messages logged`;
 }
 
-/** PIX 6.3-style `show logging`: settings, then the buffer. */
-export function renderShowLogging(cfg: LoggingSettings, counters: LogCounters, buffer: string[]): string[] {
+function hostLine(h: LoggingSettings['hosts'][number], st: SyslogHostStatus | undefined): string {
+  const transport = h.protocol === 'udp' && h.port === 514 ? '' : ` ${h.protocol}/${h.port}`;
+  const head = `        Logging to ${h.interfaceName} ${h.address}${transport}`;
+  if (!st) return head;
+  const state = st.connected === undefined ? '' : st.connected ? ' connected' : ' not connected';
+  return `${head}${state}: ${st.sent} sent, ${st.queued} queued, ${st.dropped} dropped`;
+}
+
+/**
+ * PIX 6.3-style `show logging`: settings, then the buffer. The counters
+ * after each `Logging to` line (sent, queued, dropped) are this product's;
+ * they are left out when this process sends no remote syslog.
+ */
+export function renderShowLogging(cfg: LoggingSettings, counters: LogCounters, buffer: string[], hosts?: SyslogHostStatus[]): string[] {
+  const status = (h: LoggingSettings['hosts'][number]) => hosts?.find((s) => s.address === h.address && s.protocol === h.protocol && s.port === h.port);
   return [
     `Syslog logging: ${cfg.on ? 'enabled' : 'disabled'}`,
+    `    Facility: ${cfg.facility ?? 20}`,
     `    Timestamp logging: ${cfg.timestamp ? 'enabled' : 'disabled'}`,
+    `    Standby logging: ${cfg.standby ? 'enabled' : 'disabled'}`,
     `    Console logging: ${dest(cfg.console, counters.console)}`,
     `    Monitor logging: ${dest(cfg.monitor, counters.monitor)}`,
     `    Buffer logging: ${dest(cfg.buffered, counters.buffer)}`,
-    `    Trap logging: ${cfg.trap === undefined ? 'disabled' : `level ${severityName(cfg.trap)}`}`,
-    ...cfg.hosts.map((h) => `        Logging to ${h.interfaceName} ${h.address}`),
+    `    Trap logging: ${dest(cfg.trap, counters.trap)}`,
+    ...cfg.hosts.map((h) => hostLine(h, status(h))),
+    `    History logging: ${cfg.history === undefined ? 'disabled' : `level ${severityName(cfg.history)}`}`,
+    `    Device ID: ${deviceIdText(cfg.deviceId)}`,
     ...buffer,
   ];
+}
+
+function deviceIdText(d: LoggingSettings['deviceId']): string {
+  if (!d) return 'disabled';
+  if (d.kind === 'hostname') return 'hostname';
+  if (d.kind === 'string') return `string "${d.text}"`;
+  return `ipaddress ${d.interfaceName}`;
 }
 
 function uptime(ms: number): string {
