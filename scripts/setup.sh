@@ -11,7 +11,7 @@ apt_pkgs=(iproute2)
 if [ "$want_test" = 1 ]; then
   apt_pkgs+=(tmux tshark qemu-system-x86 busybox-static ppp pptp-linux pptpd kmod cpio tcpdump
              freeradius freeradius-utils libauthen-tacacsplus-perl python3 iputils-ping procps
-             openssh-client sshpass expect inetutils-telnet)
+             openssh-client sshpass expect inetutils-telnet rsyslog)
 fi
 
 missing=()
