@@ -68,6 +68,14 @@ if (CHILD) {
     return { cwd: join(here, '..', '..', '..'), argv: [process.execPath, '--openssl-legacy-provider', self] };
   }
 
+  /** The dashboard's frame is drawn with box characters, never the terminfo alternate-charset letters (lqqk, x). */
+  function assertFrame(s: string): void {
+    assert.match(s, /^┌─* show vpdn live ─+┐$/m, s);
+    assert.match(s, /^│.*│$/m);
+    assert.match(s, /^└─+┘$/m);
+    assert.doesNotMatch(s, /^lqq|qqk$|^mqq|qqj$/m);
+  }
+
   /** The Rx bytes of the row of `user` (column after the MPPE text). */
   function rxOf(s: string, user: string): number {
     const row = s.split('\n').find((l) => new RegExp(`\\b${user}\\*?\\s+192\\.168\\.`).test(l));
@@ -102,6 +110,7 @@ if (CHILD) {
       assert.match(s, />13 +161\.44\.17\.104 +cisco +192\.168\.1\.1 +00:00:\d\d +128 stateless/);
       assert.match(s, / 14 +161\.44\.17\.105 +alice +192\.168\.1\.2 /);
       assert.match(s, /Up\/Down select +c clear tunnel +d debug user +q\/Esc back/);
+      assertFrame(s);
       const rx1 = rxOf(s, 'cisco');
       s = await waitFor(name, (x) => rxOf(x, 'cisco') >= rx1 + 1000, 'the byte counters to move');
       assert.match(s, /\d+(\.\d)?K\/s/, 'a throughput figure in the header');
@@ -140,6 +149,38 @@ if (CHILD) {
       keys(name, 'Enter');
       s = await waitFor(name, (x) => x.includes('EXITED:'), 'the program to exit');
       assert.match(s, /EXITED:0/);
+    } finally {
+      try {
+        tmux('kill-server');
+      } catch {
+        // already gone
+      }
+    }
+  });
+
+  test('live dashboard frame in tmux with TERM=screen-256color: box characters, not lqqk', async (t: TestContext) => {
+    if (!hasTmux) {
+      console.log('# skipped: tmux is not installed');
+      t.skip('tmux is not installed');
+      return;
+    }
+    const cmd = childCommand();
+    const name = 'frame';
+    const shell = `cd ${quote([cmd.cwd])} && PIX_DASHBOARD_CHILD=1 TERM=screen-256color LANG=C.UTF-8 ${quote(cmd.argv)}; echo EXITED:$?; sleep 30`;
+    tmux('-f', '/dev/null', 'new-session', '-d', '-s', name, '-x', '110', '-y', '34', shell);
+    try {
+      await waitFor(name, (x) => x.includes('pixfirewall>'), 'the first prompt', 60_000);
+      literal(name, 'enable');
+      keys(name, 'Enter');
+      await waitFor(name, (x) => /Password: ?$/m.test(x), 'the Password: question');
+      keys(name, 'Enter');
+      await waitFor(name, (x) => /mode: privileged/.test(x), 'privileged mode');
+      literal(name, 'sh vpdn live');
+      keys(name, 'Enter');
+      const s = await waitFor(name, (x) => x.includes('show vpdn live') && /alice/.test(x), 'the dashboard');
+      assertFrame(s);
+      literal(name, 'q');
+      await waitFor(name, (x) => !x.includes('show vpdn live'), 'q back to the prompt');
     } finally {
       try {
         tmux('kill-server');

@@ -41,6 +41,10 @@ export interface BlessedConsoleOptions {
   /** Streams (default: process.stdin/stdout). */
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
+  /** The terminal type (default $TERM): an SSH client's pty request names its own. */
+  terminal?: string;
+  /** Does the terminal take UTF-8 (default: from the locale, utf8Locale())? */
+  unicode?: boolean;
 }
 
 interface Key {
@@ -63,14 +67,22 @@ const COLOURS: Record<LineClass, (s: string) => string> = {
 const MODE_NAMES = { exec: 'user', enable: 'privileged', config: 'config' } as const;
 
 export function runBlessedConsole(session: ShellSession, opts: BlessedConsoleOptions): Promise<void> {
+  const unicode = opts.unicode ?? utf8Locale();
   const screen = blessed.screen({
     smartCSR: true,
     fullUnicode: true,
+    forceUnicode: unicode,
+    terminal: opts.terminal,
     title: 'pix-pptpd',
     input: opts.input as NodeJS.ReadableStream | undefined,
     output: opts.output as NodeJS.WritableStream | undefined,
     warnings: false,
   } as blessed.Widgets.IScreenOptions);
+  // On a UTF-8 terminal the frame is drawn with the Unicode box characters
+  // themselves (as ncurses does with NCURSES_NO_UTF8_ACS). The terminfo
+  // alternate character set (smacs + 'lqqk') is what tmux, screen and many
+  // SSH clients show as letters.
+  if (unicode) (screen.program as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
   const out = blessed.log({
     parent: screen,
     top: 0,
@@ -114,7 +126,7 @@ export function runBlessedConsole(session: ShellSession, opts: BlessedConsoleOpt
     dashboard ??= new DashboardView(screen, new Dashboard(session.dashboardSource()), {
       render,
       onClose: render,
-      unicode: utf8Locale(),
+      unicode,
     });
     dashboard.open();
   }
