@@ -13,7 +13,6 @@ import type { VpnServerApi } from '../src/server/api.js';
 import { createApp, type App } from '../src/cli/app.js';
 import { lintConfig, renderFindings } from '../src/config/index.js';
 import { DEFAULT_CONFIG_TEXT } from '../src/cli/default-config.js';
-import { debugSummary } from '../src/cli/render/misc.js';
 import { runPlainConsole } from '../src/cli/ui/plain-console.js';
 import { runService } from '../src/cli/service/run.js';
 import { journalLine } from '../src/cli/service/journal.js';
@@ -263,15 +262,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
       await runBlessedConsole(session, {
         version,
         initialLines: startup,
-        status: () => {
-          const st = app.status();
-          return {
-            tunnels: st.tunnels.length,
-            sessions: st.sessions.length,
-            debug: debugSummary(app.router.activeDebug()),
-            server: app.hasServer(),
-          };
-        },
+        status: () => app.consoleStatus(),
       });
     } else {
       writeLines(stdout, startup);

@@ -19,7 +19,8 @@ import type { CaptureControl } from './capture-commands.js';
 import type { ManagementControl, ShellHost, ShellInfo, ShellLanguage, ShellService } from './shell-host.js';
 import { ManagementPlane, type PlaneOptions } from './remote/plane.js';
 import { pingFromNamespace, readArpTable, readLinks, readRouteTable } from './namespace-tables.js';
-import type { LinkStats } from './render/misc.js';
+import { debugSummary, type LinkStats } from './render/misc.js';
+import type { StatusInfo } from './ui/blessed-console.js';
 import { configOps, grammarLanguage } from './wiring.js';
 import { LogRouter } from './logging.js';
 import { SyslogHosts, type SyslogHostStatus } from './remote/syslog-hosts.js';
@@ -142,6 +143,18 @@ export class App implements ShellHost {
         bus: this.bus,
         now: this.nowFn,
         openShell: (o) => this.createSession({ interactive: true, isConsole: false, ...o }),
+        fullScreen: async (session, t) => {
+          const { runBlessedConsole } = await import('./ui/blessed-console.js');
+          await runBlessedConsole(session, {
+            input: t.stream,
+            output: t.stream,
+            terminal: t.term,
+            unicode: t.unicode,
+            signal: t.signal,
+            version: this.version,
+            status: () => this.consoleStatus(),
+          });
+        },
         checkGroup: server?.authenticateConsole ? (tag, user, pw) => server.authenticateConsole!(tag, user, pw) : undefined,
       }, { configPath: opts.configPath, ...opts.management });
     }
@@ -194,6 +207,12 @@ export class App implements ShellHost {
 
   management(): ManagementControl | undefined {
     return this.plane;
+  }
+
+  /** The status line of the full-screen console. */
+  consoleStatus(): StatusInfo {
+    const st = this.status();
+    return { tunnels: st.tunnels.length, sessions: st.sessions.length, debug: debugSummary(this.router.activeDebug()), server: this.hasServer() };
   }
 
   syslogStatus(): SyslogHostStatus[] | undefined {

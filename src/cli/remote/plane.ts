@@ -28,11 +28,24 @@ import { checkLogin, type GroupCheck, type LoginResult } from './login.js';
 import { serveSsh } from './ssh.js';
 import { serveTelnet } from './telnet.js';
 
+/** A remote terminal that asked for one (an SSH pty): where the full-screen console runs. */
+export interface RemoteScreen {
+  /** The channel, with `columns`, `rows` and `isTTY` as a TTY has them; 'resize' when the window changes. */
+  stream: NodeJS.ReadWriteStream;
+  /** The client's terminal type (TERM). */
+  term: string;
+  unicode: boolean;
+  /** Aborted when the connection goes or the shell is ended from outside. */
+  signal: AbortSignal;
+}
+
 export interface PlaneHost {
   config(): RunningConfig;
   readonly bus: DebugBus;
   now(): number;
-  openShell(opts: { from: string; service: 'ssh' | 'telnet'; user: string; privilege: number }): ShellSession;
+  openShell(opts: { from: string; service: 'ssh' | 'telnet'; user: string; privilege: number; liveViews?: boolean }): ShellSession;
+  /** Run the full-screen console of `session` on a remote terminal; absent: line mode only. */
+  fullScreen?(session: ShellSession, screen: RemoteScreen): Promise<void>;
   /** PAP against an aaa-server group (the VPN server's); absent without a server. */
   checkGroup?: GroupCheck;
 }
@@ -68,8 +81,10 @@ export interface ConnectionContext {
   loginMs: number;
   /** Check one login try; failures are logged and delayed here. */
   login(user: string, password: string): Promise<LoginResult>;
-  /** The shell of a successful login. */
-  open(login: Extract<LoginResult, { ok: true }>, detail: { cipher?: string }): OpenShell;
+  /** The shell of a successful login (`liveViews`: it runs the full-screen console). */
+  open(login: Extract<LoginResult, { ok: true }>, detail: { cipher?: string; liveViews?: boolean }): OpenShell;
+  /** The host's full-screen console, when it has one. */
+  fullScreen?: PlaneHost['fullScreen'];
   /** The connection ended (for the session limit). */
   closed(): void;
 }
@@ -209,6 +224,7 @@ export class ManagementPlane implements ManagementControl {
       loginMs: this.opts.loginMs ?? 30_000,
       login: (user, password) => this.login(peer, user, password),
       open: (login, detail) => this.open(peer, login, detail),
+      fullScreen: this.host.fullScreen?.bind(this.host),
       closed: () => {
         if (!counted) return;
         counted = false;
@@ -242,9 +258,9 @@ export class ManagementPlane implements ManagementControl {
     return r;
   }
 
-  private open(peer: Peer, login: Extract<LoginResult, { ok: true }>, detail: { cipher?: string }): OpenShell {
+  private open(peer: Peer, login: Extract<LoginResult, { ok: true }>, detail: { cipher?: string; liveViews?: boolean }): OpenShell {
     const service = peer.service as 'ssh' | 'telnet';
-    const session = this.host.openShell({ from: peer.address, service, user: login.user, privilege: login.privilege });
+    const session = this.host.openShell({ from: peer.address, service, user: login.user, privilege: login.privilege, liveViews: detail.liveViews });
     let closer: (reason: string) => void = () => session.close();
     const shell: LiveShell = { service, peer, session, user: login.user, since: this.host.now(), close: (reason) => closer(reason) };
     if (detail.cipher) shell.cipher = detail.cipher;

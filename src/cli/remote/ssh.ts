@@ -3,7 +3,9 @@
  * which no current client accepts). Password authentication only; the
  * `exec` channel runs its command lines as if typed (`ssh pix@host show
  * version`), a `shell` channel gets the interactive line discipline (with
- * echo, editing and paging on a pty, whole lines without one).
+ * echo, editing and paging on a pty, whole lines without one). A pty of
+ * a real terminal type gets the full-screen console, as the local
+ * terminal does; TERM=dumb, or no pty (`ssh -T`), gets line mode.
  */
 import type { Socket } from 'node:net';
 import ssh2 from 'ssh2';
@@ -12,6 +14,19 @@ import type { HostKey } from './host-key.js';
 import type { LoginResult } from './login.js';
 import type { ConnectionContext, OpenShell } from './plane.js';
 import { RemoteTerminal } from './terminal.js';
+import { utf8Locale } from '../ui/dashboard-view.js';
+
+/** A tty-like view of the channel for the full-screen console. */
+type ScreenStream = ssh2.ServerChannel & { columns: number; rows: number; isTTY: boolean };
+
+/**
+ * Does the client's terminal take UTF-8? From the locale it sent (OpenSSH
+ * sends LANG and LC_* with Debian's default SendEnv); without one, yes:
+ * every current terminal and SSH client is UTF-8.
+ */
+function clientUnicode(env: Record<string, string>): boolean {
+  return env.LC_ALL || env.LC_CTYPE || env.LANG ? utf8Locale(env) : true;
+}
 
 export function serveSsh(socket: Socket, ctx: ConnectionContext, key: HostKey, maxTries: number): void {
   const server = new ssh2.Server({ hostKeys: [key.pem], ident: 'pix-pptpd' }, (client) => {
@@ -20,12 +35,14 @@ export function serveSsh(socket: Socket, ctx: ConnectionContext, key: HostKey, m
     let login: Extract<LoginResult, { ok: true }> | undefined;
     let shell: OpenShell | undefined;
     let term: RemoteTerminal | undefined;
+    const gone = new AbortController();
     const timer = setTimeout(() => socket.destroy(), ctx.loginMs);
     timer.unref();
     client.on('error', () => undefined);
     client.on('close', () => {
       clearTimeout(timer);
       term?.end();
+      gone.abort();
       shell?.session.close();
     });
     client.on('handshake', (n) => (cipher = n.cs.cipher));
@@ -45,21 +62,52 @@ export function serveSsh(socket: Socket, ctx: ConnectionContext, key: HostKey, m
       client.on('session', (acceptSession, rejectSession) => {
         if (shell) return rejectSession();
         const channel = acceptSession();
-        let pty: { cols: number; rows: number } | undefined;
+        let pty: { cols: number; rows: number; term: string } | undefined;
+        const env: Record<string, string> = {};
+        let screen: ScreenStream | undefined;
         channel.on('pty', (accept, _reject, info) => {
-          pty = { cols: info.cols, rows: info.rows };
+          pty = { cols: info.cols, rows: info.rows, term: info.term };
+          accept?.();
+        });
+        channel.on('env', (accept, _reject, info) => {
+          env[info.key] = info.val;
           accept?.();
         });
         channel.on('window-change', (accept, _reject, info) => {
           term?.setSize(info.cols, info.rows);
+          if (screen) {
+            screen.columns = info.cols;
+            screen.rows = info.rows;
+            screen.emit('resize');
+          }
           accept?.();
         });
-        const open = (): OpenShell => {
-          shell = ctx.open(login!, cipher ? { cipher } : {});
+        const open = (liveViews = false): OpenShell => {
+          shell = ctx.open(login!, { ...(cipher ? { cipher } : {}), liveViews });
           return shell;
         };
         channel.on('shell', (accept) => {
           const stream = accept();
+          stream.on('error', () => undefined);
+          const fullScreen = ctx.fullScreen;
+          if (pty && pty.term !== '' && pty.term !== 'dumb' && fullScreen) {
+            const sh = open(true);
+            screen = Object.assign(stream, { columns: pty.cols, rows: pty.rows, isTTY: true });
+            sh.setCloser((reason) => {
+              gone.abort(); // the console leaves the screen first: the reason stays readable
+              stream.write(`\r\n% ${reason}\r\n`);
+              sh.session.close();
+              client.end();
+            });
+            stream.on('data', () => sh.touch());
+            stream.on('close', () => gone.abort());
+            void fullScreen(sh.session, { stream: screen, term: pty.term, unicode: clientUnicode(env), signal: gone.signal }).then(() => {
+              sh.session.close();
+              stream.exit(0);
+              stream.end();
+            });
+            return;
+          }
           const sh = open();
           term = new RemoteTerminal({ write: (t) => stream.write(t) }, { echo: pty !== undefined, crlf: pty !== undefined, onInput: sh.touch });
           if (pty) term.setSize(pty.cols, pty.rows);

@@ -45,6 +45,8 @@ export interface BlessedConsoleOptions {
   terminal?: string;
   /** Does the terminal take UTF-8 (default: from the locale, utf8Locale())? */
   unicode?: boolean;
+  /** Aborted from outside (kill, idle timeout, the connection gone): the console ends. */
+  signal?: AbortSignal;
 }
 
 interface Key {
@@ -167,7 +169,7 @@ export function runBlessedConsole(session: ShellSession, opts: BlessedConsoleOpt
     const width = (screen.width as number) || 80;
     let debug = `debug: ${info.debug.length ? info.debug.join(', ') : 'off'}`;
     // too long for the line: count them instead (`show debug` lists them)
-    if ([...head, debug, tail].join(' | ').length > width) debug = `debug: ${info.debug.length} on`;
+    if (info.debug.length > 0 && [...head, debug, tail].join(' | ').length > width) debug = `debug: ${info.debug.length} on`;
     status.setContent([...head, debug, tail].join(' | '));
   }
 
@@ -332,6 +334,12 @@ export function runBlessedConsole(session: ShellSession, opts: BlessedConsoleOpt
     screen.destroy();
     resolveDone();
   }
+
+  if (opts.signal?.aborted) {
+    finish();
+    return done;
+  }
+  opts.signal?.addEventListener('abort', finish, { once: true });
 
   print(opts.initialLines ?? []);
   print(["Type help or '?' for a list of available commands."]);

@@ -55,8 +55,12 @@ async function box(extra: string[], opts: { minuteMs?: number; configPath?: stri
   };
 }
 
-/** An interactive SSH shell: what it printed so far, and a way to type. */
-async function sshShell(port: number, user: string, password: string, pty = true) {
+/**
+ * An interactive SSH shell: what it printed so far, and a way to type. The
+ * pty is a `dumb` terminal by default (line mode); a real terminal type
+ * gets the full-screen console.
+ */
+async function sshShell(port: number, user: string, password: string, term: string | false = 'dumb', size = { cols: 100, rows: 30 }) {
   const c = new ssh2.Client();
   let out = '';
   const ready = new Promise<void>((resolve, reject) => {
@@ -66,7 +70,7 @@ async function sshShell(port: number, user: string, password: string, pty = true
   c.connect({ host: '127.0.0.1', port, username: user, password, readyTimeout: 5000, hostVerifier: () => true });
   await ready;
   const stream = await new Promise<ssh2.ClientChannel>((resolve, reject) =>
-    c.shell(pty ? { term: 'xterm', cols: 100, rows: 30 } : false, (err, s) => (err ? reject(err) : resolve(s))));
+    c.shell(term ? { term, ...size } : false, (err, s) => (err ? reject(err) : resolve(s))));
   stream.on('data', (d: Buffer) => (out += d.toString()));
   const closed = new Promise<void>((resolve) => stream.on('close', () => resolve()));
   return {
