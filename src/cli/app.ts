@@ -146,8 +146,8 @@ export class App implements ShellHost {
         fullScreen: async (session, t) => {
           const { runBlessedConsole } = await import('./ui/blessed-console.js');
           await runBlessedConsole(session, {
-            input: t.stream,
-            output: t.stream,
+            input: t.input,
+            output: t.output,
             terminal: t.term,
             unicode: t.unicode,
             signal: t.signal,

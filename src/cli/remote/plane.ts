@@ -28,10 +28,11 @@ import { checkLogin, type GroupCheck, type LoginResult } from './login.js';
 import { serveSsh } from './ssh.js';
 import { serveTelnet } from './telnet.js';
 
-/** A remote terminal that asked for one (an SSH pty): where the full-screen console runs. */
+/** A remote terminal that asked for one (an SSH pty, a Telnet terminal type): where the full-screen console runs. */
 export interface RemoteScreen {
-  /** The channel, with `columns`, `rows` and `isTTY` as a TTY has them; 'resize' when the window changes. */
-  stream: NodeJS.ReadWriteStream;
+  input: NodeJS.ReadableStream;
+  /** With `columns`, `rows` and `isTTY` as a TTY has them; emits 'resize' when the window changes. */
+  output: NodeJS.WritableStream & { columns: number; rows: number; isTTY: boolean };
   /** The client's terminal type (TERM). */
   term: string;
   unicode: boolean;

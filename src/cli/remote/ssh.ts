@@ -36,6 +36,13 @@ export function serveSsh(socket: Socket, ctx: ConnectionContext, key: HostKey, m
     let shell: OpenShell | undefined;
     let term: RemoteTerminal | undefined;
     const gone = new AbortController();
+    /** End a shell from this side: the channel closes first (its data is delivered), then the connection. */
+    const hangUp = (stream: ssh2.ServerChannel) => {
+      const end = () => client.end();
+      stream.once('close', end);
+      setTimeout(end, 2000).unref();
+      stream.end();
+    };
     const timer = setTimeout(() => socket.destroy(), ctx.loginMs);
     timer.unref();
     client.on('error', () => undefined);
@@ -93,19 +100,26 @@ export function serveSsh(socket: Socket, ctx: ConnectionContext, key: HostKey, m
           if (pty && pty.term !== '' && pty.term !== 'dumb' && fullScreen) {
             const sh = open(true);
             screen = Object.assign(stream, { columns: pty.cols, rows: pty.rows, isTTY: true });
-            sh.setCloser((reason) => {
-              gone.abort(); // the console leaves the screen first: the reason stays readable
-              stream.write(`\r\n% ${reason}\r\n`);
-              sh.session.close();
-              client.end();
+            // ended from outside (kill, idle timeout): the console leaves the screen first, then the reason
+            let reason: string | undefined;
+            sh.setCloser((why) => {
+              reason = why;
+              gone.abort();
             });
             stream.on('data', () => sh.touch());
             stream.on('close', () => gone.abort());
-            void fullScreen(sh.session, { stream: screen, term: pty.term, unicode: clientUnicode(env), signal: gone.signal }).then(() => {
-              sh.session.close();
-              stream.exit(0);
-              stream.end();
-            });
+            void fullScreen(sh.session, { input: screen, output: screen, term: pty.term, unicode: clientUnicode(env), signal: gone.signal }).then(() =>
+              // after blessed's last (deferred) writes
+              setImmediate(() => {
+                sh.session.close();
+                if (reason === undefined) {
+                  stream.exit(0);
+                  stream.end();
+                  return;
+                }
+                stream.write(`\r\n% ${reason}\r\n`);
+                hangUp(stream);
+              }));
             return;
           }
           const sh = open();
@@ -115,7 +129,7 @@ export function serveSsh(socket: Socket, ctx: ConnectionContext, key: HostKey, m
           sh.setCloser((reason) => {
             t.print(`\n% ${reason}\n`);
             sh.session.close();
-            client.end();
+            hangUp(stream);
           });
           stream.on('data', (d: Buffer) => t.feed(d.toString('utf8')));
           stream.on('end', () => t.end());
@@ -128,7 +142,7 @@ export function serveSsh(socket: Socket, ctx: ConnectionContext, key: HostKey, m
         channel.on('exec', (accept, _reject, info) => {
           const stream = accept();
           const sh = open();
-          sh.setCloser(() => client.end());
+          sh.setCloser(() => hangUp(stream));
           void (async () => {
             for (const line of info.command.split(/\r?\n/)) {
               if (sh.session.closed) break;

@@ -1,12 +1,13 @@
 /**
- * The full-screen console over SSH: the OpenSSH client, in a tmux pane
+ * The full-screen console over SSH and Telnet. The OpenSSH client, in a tmux pane
  * (TERM=screen-256color, UTF-8), logs in to the SSH shell of an App on
  * 127.0.0.1 and asks for a pty. It gets the same console as the local
  * terminal: status line, prompt on the input line, `show vpdn live` with a
  * frame drawn in box characters (not `lqqk`), the layout following a
  * window resize (SSH window-change), and `exit` ending the connection.
- * `ssh -tt` with TERM=dumb gets line mode. Skips without tmux, ssh or
- * sshpass.
+ * `ssh -tt` with TERM=dumb gets line mode. inetutils telnet names its
+ * terminal type (TERMINAL-TYPE): after `PIX passwd:` it gets the same
+ * console. Skips without tmux, ssh, sshpass or telnet.
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,20 +29,16 @@ const CONFIG = [
   'hostname pixssh',
   'passwd letmein',
   'ssh 127.0.0.1 255.255.255.255 inside',
+  'telnet 127.0.0.1 255.255.255.255 inside',
 ].join('\n');
 
 const SSH = ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
   '-o', 'PreferredAuthentications=password', '-o', 'PubkeyAuthentication=no'];
 
-test('OpenSSH in tmux asks for a pty: the full-screen console, show vpdn live framed in box characters, resize, exit', async (t: TestContext) => {
-  const missing = ['tmux', 'ssh', 'sshpass'].filter((x) => !hasTool(x));
-  if (missing.length) {
-    console.log(`# skipped: missing ${missing.join(', ')} (scripts/setup.sh --test installs them)`);
-    return t.skip(`missing ${missing.join(', ')}`);
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'pix-sshfs-'));
+/** tmux on a private socket, one window `fs`, and an App with SSH and Telnet shells on 127.0.0.1. */
+async function rig(dir: string) {
   const bus = new DebugBus();
-  const app = createApp({ bus, server: new LiveFakeServer(twoUserStatus(), bus), configPath: join(dir, 'pix.cfg'), management: { ports: { ssh: 0 } } });
+  const app = createApp({ bus, server: new LiveFakeServer(twoUserStatus(), bus), configPath: join(dir, 'pix.cfg'), management: { ports: { ssh: 0, telnet: 0 } } });
   const tmux = (...args: string[]): string => execFileSync('tmux', ['-S', join(dir, 'tmux'), ...args], { encoding: 'utf8' });
   const screen = (): string => {
     try {
@@ -60,14 +57,43 @@ test('OpenSSH in tmux asks for a pty: the full-screen console, show vpdn live fr
     }
     throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
   };
-  const type = (text: string) => tmux('send-keys', '-t', 'fs', '-l', text);
-  const key = (k: string) => tmux('send-keys', '-t', 'fs', k);
+  const r = await app.loadText(CONFIG, app.emptyConfig());
+  assert.deepEqual(r.messages.filter((m) => m.startsWith('ERROR')), []);
+  await app.startManagement();
+  const port = (service: 'ssh' | 'telnet') => (app.management() as ManagementPlane).listening().find((l) => l.service === service)!.port;
+  return {
+    app,
+    tmux,
+    waitFor,
+    port,
+    type: (text: string) => tmux('send-keys', '-t', 'fs', '-l', text),
+    key: (k: string) => tmux('send-keys', '-t', 'fs', k),
+    close: async () => {
+      try {
+        tmux('kill-server');
+      } catch {
+        // not started or already gone
+      }
+      await app.close();
+    },
+  };
+}
+
+function missingTools(t: TestContext, tools: string[]): boolean {
+  const missing = tools.filter((x) => !hasTool(x));
+  if (missing.length === 0) return false;
+  console.log(`# skipped: missing ${missing.join(', ')} (scripts/setup.sh --test installs them)`);
+  t.skip(`missing ${missing.join(', ')}`);
+  return true;
+}
+
+test('OpenSSH in tmux asks for a pty: the full-screen console, show vpdn live framed in box characters, resize, exit', async (t: TestContext) => {
+  if (missingTools(t, ['tmux', 'ssh', 'sshpass'])) return;
+  const dir = mkdtempSync(join(tmpdir(), 'pix-sshfs-'));
+  const b = await rig(dir);
+  const { app, tmux, waitFor, type, key } = b;
   try {
-    const r = await app.loadText(CONFIG, app.emptyConfig());
-    assert.deepEqual(r.messages.filter((m) => m.startsWith('ERROR')), []);
-    await app.startManagement();
-    const port = (app.management() as ManagementPlane).listening().find((l) => l.service === 'ssh')!.port;
-    const ssh = ['sshpass', '-p', 'letmein', 'ssh', ...SSH, '-p', String(port), 'pix@127.0.0.1'].map((a) => `'${a}'`).join(' ');
+    const ssh = ['sshpass', '-p', 'letmein', 'ssh', ...SSH, '-p', String(b.port('ssh')), 'pix@127.0.0.1'].map((a) => `'${a}'`).join(' ');
 
     tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'fs', '-x', '100', '-y', '30', `TERM=screen-256color LANG=C.UTF-8 ${ssh}; echo EXITED:$?; sleep 30`);
     let s = await waitFor((x) => /mode: user/.test(x) && /pixssh>/.test(x), 'the console status line and prompt');
@@ -124,12 +150,43 @@ test('OpenSSH in tmux asks for a pty: the full-screen console, show vpdn live fr
     key('Enter');
     await waitFor((x) => x.includes('EXITED:'), 'ssh to exit');
   } finally {
-    try {
-      tmux('kill-server');
-    } catch {
-      // not started or already gone
-    }
-    await app.close();
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('inetutils telnet in tmux names its terminal type: after PIX passwd: the full-screen console; exit', async (t: TestContext) => {
+  if (missingTools(t, ['tmux', 'telnet'])) return;
+  const dir = mkdtempSync(join(tmpdir(), 'pix-telfs-'));
+  const b = await rig(dir);
+  const { app, tmux, waitFor, type, key } = b;
+  try {
+    tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'fs', '-x', '100', '-y', '30', `TERM=screen-256color LANG=C.UTF-8 telnet 127.0.0.1 ${b.port('telnet')}; echo EXITED:$?; sleep 30`);
+    await waitFor((x) => /PIX passwd:/.test(x), 'the password prompt');
+    type('letmein');
+    key('Enter');
+    let s = await waitFor((x) => /mode: user/.test(x) && /pixssh>/.test(x), 'the console status line and prompt');
+    assert.doesNotMatch(s, /letmein/);
+    type('enable');
+    key('Enter');
+    await waitFor((x) => /Password:/.test(x), 'the enable password question');
+    key('Enter');
+    await waitFor((x) => /mode: privileged/.test(x), 'privileged mode');
+    type('show vpdn live');
+    key('Enter');
+    s = await waitFor((x) => x.includes('show vpdn live') && /alice/.test(x), 'the dashboard');
+    assert.match(s, /^┌─* show vpdn live ─+┐$/m, s);
+    key('q');
+    await waitFor((x) => !x.includes('┌') && /mode: privileged/.test(x), 'q back to the prompt');
+    assert.equal(app.shells().filter((x) => x.service === 'telnet').length, 1);
+    type('exit');
+    key('Enter');
+    type('exit');
+    key('Enter');
+    await waitFor((x) => x.includes('EXITED:'), 'telnet to end');
+    assert.equal(app.shells().filter((x) => x.service === 'telnet').length, 0);
+  } finally {
+    await b.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
