@@ -160,7 +160,7 @@ function writeLines(w: Writable, lines: string[]): void {
  * Build the App as the CLI does: the server from `deps.createServer`
  * (unless --no-server), then `--config FILE` (onto an empty config) or the
  * working default (onto the factory default); with `network`, the SSH and
- * Telnet listeners and the remote syslog the config asks for. Returns the messages the
+ * Telnet listeners, the remote syslog and the metrics endpoint the config asks for. Returns the messages the
  * load produced (bad lines with their numbers, warnings). Throws when the
  * server factory throws.
  */
@@ -170,7 +170,7 @@ export async function prepareApp(
 ): Promise<{ app: App; startup: string[] }> {
   const bus = deps.bus ?? new DebugBus();
   const server = !args.noServer && deps.createServer ? deps.createServer({ bus, listen: args.listen }) : undefined;
-  const app = createApp({ server, bus, configPath: args.config, version: deps.version ?? packageVersion(), management: deps.network ? { ports: shellPorts(args) } : undefined, remoteSyslog: deps.network });
+  const app = createApp({ server, bus, configPath: args.config, version: deps.version ?? packageVersion(), management: deps.network ? { ports: shellPorts(args) } : undefined, remoteSyslog: deps.network, metrics: deps.network });
   const startup = args.config ? await app.loadStartupFile() : await app.loadBuiltInDefault(DEFAULT_CONFIG_TEXT);
   startup.push(...(await app.startManagement()));
   return { app, startup };

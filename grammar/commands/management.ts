@@ -564,4 +564,16 @@ const MISC_DECLS: Decl[] = [
   }, { key: (a) => `service ${a.kind}`, noFrom: 'kind' }),
 ];
 
-export const MANAGEMENT: Decl[] = [...MISC_DECLS, ...AAA_DECLS, ...SNMP_DECLS, ...CRYPTO_DECLS, ...SHELL_DECLS, ...DHCP_DECLS, ...USER_DECLS];
+// ---- metrics (extension) ----------------------------------------------------------
+
+const METRICS_DECLS: Decl[] = [
+  decl('metrics-http', 'metrics', 'metrics http <if_name:ifname> <port:1-65535> [per-user]', {
+    metrics: 'Prometheus metrics (extension)',
+    http: 'Serve them over HTTP at /metrics',
+    ...IF,
+    '<port>': 'TCP port on that interface\'s address',
+    'per-user': 'Also one series per logged-in user (many series on a busy box)',
+  }, { key: () => 'metrics http', noFrom: 'http', extension: true }),
+];
+
+export const MANAGEMENT: Decl[] = [...METRICS_DECLS, ...MISC_DECLS, ...AAA_DECLS, ...SNMP_DECLS, ...CRYPTO_DECLS, ...SHELL_DECLS, ...DHCP_DECLS, ...USER_DECLS];

@@ -24,6 +24,7 @@ import type { StatusInfo } from './ui/blessed-console.js';
 import { configOps, grammarLanguage } from './wiring.js';
 import { LogRouter } from './logging.js';
 import { SyslogHosts, type SyslogHostStatus } from './remote/syslog-hosts.js';
+import { MetricsEndpoint } from './metrics/endpoint.js';
 import { ShellSession } from './session.js';
 
 /** The config layer as the App uses it (bound in wiring.ts). */
@@ -65,6 +66,8 @@ export interface AppOptions {
   management?: PlaneOptions;
   /** Send syslog to the `logging host` lines (off in tests that must not touch the network). */
   remoteSyslog?: boolean;
+  /** Serve `metrics http` when configured (off in tests that must not listen). */
+  metrics?: boolean;
 }
 
 export interface LoadReport {
@@ -119,6 +122,7 @@ export class App implements ShellHost {
   private serial: Promise<unknown> = Promise.resolve();
   private readonly plane: ManagementPlane | undefined;
   private readonly syslogHosts: SyslogHosts | undefined;
+  private readonly metricsEndpoint: MetricsEndpoint | undefined;
 
   constructor(opts: AppOptions & { lang: ShellLanguage; ops: ConfigOps }) {
     this.lang = opts.lang;
@@ -157,6 +161,10 @@ export class App implements ShellHost {
         },
         checkGroup: server?.authenticateConsole ? (tag, user, pw) => server.authenticateConsole!(tag, user, pw) : undefined,
       }, { configPath: opts.configPath, ...opts.management });
+    }
+    if (opts.metrics) {
+      const endpoint = (this.metricsEndpoint = new MetricsEndpoint({ status: () => this.status(), totals: () => this.server?.totals?.(), aaaStatus: () => this.aaaStatus() }, this.bus));
+      if (this.server) this.server.onAaaResult = (o) => endpoint.metrics.aaaAnswered(o);
     }
     const server = this.server;
     this.committer = createCommitter({
@@ -215,6 +223,11 @@ export class App implements ShellHost {
     return { tunnels: st.tunnels.length, sessions: st.sessions.length, debug: debugSummary(this.router.activeDebug()), server: this.hasServer() };
   }
 
+  /** Where `metrics http` listens now, if it does. */
+  metricsAddress(): { address: string; port: number } | undefined {
+    return this.metricsEndpoint?.address();
+  }
+
   syslogStatus(): SyslogHostStatus[] | undefined {
     return this.syslogHosts?.status();
   }
@@ -249,7 +262,7 @@ export class App implements ShellHost {
     const r = await this.committer.commit(candidate);
     if (!r.ok) return r.lines;
     this.syslogHosts?.reconfigure(this.rc);
-    const listeners = this.plane ? await this.plane.reconfigure() : [];
+    const listeners = [...(this.plane ? await this.plane.reconfigure() : []), ...((await this.metricsEndpoint?.reconfigure(this.rc)) ?? [])];
     return [...(this.blockKnown ? [] : r.warnings.filter((w) => !known.has(w))), ...listeners];
   }
 
@@ -518,7 +531,7 @@ export class App implements ShellHost {
     // after the server: the syslog of the calls it clears still goes out
     if (this.server) await this.server.close();
     this.router.close();
-    await this.syslogHosts?.close();
+    await Promise.all([this.syslogHosts?.close(), this.metricsEndpoint?.close()]);
   }
 }
 

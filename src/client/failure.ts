@@ -11,6 +11,7 @@
  */
 import type { PppPhase } from '../proto/ppp/session.js';
 import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame } from '../proto/ppp/frame.js';
+import { WINDOWS_ERROR as PPP_WINDOWS_ERROR } from '../proto/ppp/windows-errors.js';
 
 export type DialFailureReason =
   /** TCP connection to the server failed. */
@@ -33,12 +34,7 @@ export type DialFailureReason =
   | 'no-call-id'
   | 'timeout';
 
-export const WINDOWS_ERROR: Partial<Record<DialFailureReason, number>> = {
-  'auth-failed': 691,
-  'lcp-failed': 732,
-  'link-terminated': 734,
-  'encryption-unsupported': 742,
-};
+export const WINDOWS_ERROR: Partial<Record<DialFailureReason, number>> = PPP_WINDOWS_ERROR;
 
 export class DialError extends Error {
   readonly windowsError: number | undefined;

@@ -157,6 +157,11 @@ function applyEntry(rc: Derived, cmd: string, a: Args): string | undefined {
       return;
     }
 
+    case 'metrics-http':
+      if (!iface(rc, s(a, 'if_name'))) return noIface(s(a, 'if_name'));
+      rc.metrics = { interfaceName: s(a, 'if_name'), port: n(a, 'port'), perUser: a['per-user'] !== undefined };
+      return;
+
     // ---- pools ----------------------------------------------------------------
     case 'ip-local-pool': {
       const [start, end] = s(a, 'range').split('-');

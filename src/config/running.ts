@@ -83,6 +83,8 @@ export interface RunningConfig {
   radiusPorts?: { authentication?: number; accounting?: number };
   /** `terminal width N` (default 80). */
   terminalWidth?: number;
+  /** `metrics http IF PORT [per-user]` (extension): the Prometheus endpoint. */
+  metrics?: { interfaceName: string; port: number; perUser: boolean };
   /** Names of the configured access lists (`access-list ID ...`). */
   accessLists?: string[];
   /** Keys of entries that have no effect (a reference they need is gone). */

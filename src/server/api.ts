@@ -3,9 +3,11 @@
  * only (tests use a fake); src/server/server.ts implements it.
  */
 import type { ConfigDiff } from '../config/model.js';
-import type { AaaGroupStats } from './aaa/group.js';
+import type { AaaGroupStats, AaaObservation } from './aaa/group.js';
+import type { ServerTotals } from './totals.js';
 
-export type { AaaGroupStats, AaaServerStatus } from './aaa/group.js';
+export type { AaaGroupStats, AaaObservation, AaaServerStatus } from './aaa/group.js';
+export type { ServerTotals, SetupFailure } from './totals.js';
 
 export interface TunnelStatus {
   id: number;
@@ -92,6 +94,10 @@ export interface VpnServerApi {
   captures?(): { name: string; spec: { interfaceName?: string; user?: string; tunnel?: number }; packets: number; bytes: number }[];
   /** `copy capture:NAME FILE`: the capture as a pcapng file, undefined if unknown. */
   capturePcap?(name: string): Buffer | undefined;
+  /** Counters since start (set-ups, failures, traffic, drops) for the metrics endpoint. */
+  totals?(): ServerTotals;
+  /** Called for each RADIUS/TACACS+ authentication answered or given up (metrics). */
+  onAaaResult?: ((o: AaaObservation) => void) | undefined;
   /** `show aaa-server [G]`: per group and server (RADIUS/TACACS+ counters, accounting queue). */
   aaaStatus?(): AaaGroupStats[];
   /** A shell login checked against aaa-server group `tag` (PAP): never rejects. */

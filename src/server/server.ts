@@ -32,11 +32,12 @@ import { OcrpResult, GeneralErrorCode } from '../proto/pptp/wire.js';
 import { ServerCall } from './call.js';
 import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';
 import { CaptureManager, type CaptureContext } from './capture.js';
-import { AaaRegistry, dynAuthClients, type AaaGroupStats } from './aaa/group.js';
+import { AaaRegistry, dynAuthClients, type AaaGroupStats, type AaaObservation } from './aaa/group.js';
 import type { AuthRequest } from '../proto/authenticator.js';
 import { DynAuthServer } from '../proto/radius/dynauth.js';
 import { nodeUdp, type UdpStack } from '../proto/radius/udp.js';
 import { SourceGuard } from './source-guard.js';
+import { callTotals, emptyTotals, setupFailureOf, type ServerTotals } from './totals.js';
 
 export interface PptpServerOptions {
   bus: DebugBus;
@@ -93,6 +94,11 @@ export class PptpServer implements VpnServerApi {
   private readonly pppIfIds = new Set<number>();
   private pppIfLow = 1;
   private readonly errors: Record<string, number> = {};
+  /** Each RADIUS/TACACS+ authentication answered or given up (the metrics endpoint sets it). */
+  onAaaResult: ((o: AaaObservation) => void) | undefined;
+  /** Set-ups, failures and the traffic of the calls that have ended (totals()). */
+  private readonly ended = emptyTotals();
+  private readonly upCalls = new WeakSet<ServerCall>();
   private gre: GreSocket | undefined;
   private tun: TunDevice | undefined;
   private nextTunnelId = 1;
@@ -117,6 +123,7 @@ export class PptpServer implements VpnServerApi {
       udp: options.udp,
       nasIdentifier: options.hostName,
       localUsers: () => this.cfg.vpdnUsers,
+      observe: (o) => this.onAaaResult?.(o),
     });
   }
 
@@ -415,6 +422,8 @@ export class PptpServer implements VpnServerApi {
 
   private callUp(tunnel: Tunnel, call: ServerCall, username: string, clientAddress: string, bits: number | undefined): void {
     if (call.clientAddressNumber !== undefined) this.byAddress.set(call.clientAddressNumber, call);
+    this.upCalls.add(call);
+    this.ended.setups++;
     // Until the kernel has the /32 route, a reply to the client would be
     // lost (or leave by the default route): hold its packets (bounded) until then.
     call.holdUntilRouted = [];
@@ -448,6 +457,11 @@ export class PptpServer implements VpnServerApi {
     tunnel.calls.delete(callId);
     this.callIds.release(callId);
     this.releasePppIfId(call.options.pppIfId);
+    callTotals(call, this.ended);
+    if (!this.upCalls.has(call)) {
+      const why = setupFailureOf(reason);
+      this.ended.failures[why] = (this.ended.failures[why] ?? 0) + 1;
+    }
     if (call.clientAddress !== undefined && call.clientAddressNumber !== undefined && this.byAddress.get(call.clientAddressNumber) === call) {
       this.byAddress.delete(call.clientAddressNumber);
       this.tun?.removeRoute(call.clientAddress).catch(() => this.count('tun-route'));
@@ -607,6 +621,13 @@ export class PptpServer implements VpnServerApi {
     const errors: Record<string, number> = { ...this.errors };
     for (const t of this.tunnels.values()) for (const k in t.control.errors) errors[`pptp-${k}`] = (errors[`pptp-${k}`] ?? 0) + t.control.errors[k];
     return { tunnels, sessions, pools: this.pools.status(), listening: this.listeners.list(), errors };
+  }
+
+  /** Counters since start for the metrics endpoint: every call, ended and live, read in place. */
+  totals(): ServerTotals {
+    const t: ServerTotals = { ...this.ended, failures: { ...this.ended.failures } };
+    for (const { call } of this.calls.values()) callTotals(call, t);
+    return t;
   }
 
   async authenticateConsole(tag: string, user: string, password: string): Promise<'accept' | 'reject' | 'unreachable'> {

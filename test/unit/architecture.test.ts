@@ -174,9 +174,10 @@ describe('architecture: the import structure of src/, grammar/ and bin/', () => 
     assert.deepEqual(above, []);
   });
 
-  it('only src/cli/ui/ imports blessed and chalk; only src/proto/radius/ imports radius; only src/cli/remote/ imports ssh2 and telnet-stream', () => {
+  it('only src/cli/ui/ imports blessed and chalk; only src/proto/radius/ imports radius; only src/cli/remote/ imports ssh2 and telnet-stream; only src/cli/metrics/ imports prom-client', () => {
     const where: Record<string, string> = {
       blessed: 'src/cli/ui/', chalk: 'src/cli/ui/', radius: 'src/proto/radius/', ssh2: 'src/cli/remote/', 'telnet-stream': 'src/cli/remote/',
+      'prom-client': 'src/cli/metrics/',
     };
     for (const [pkg, home] of Object.entries(where)) {
       assert.deepEqual(importersOf(pkg).filter((f) => !f.startsWith(home)), [], `${pkg} outside ${home}`);

@@ -133,7 +133,7 @@ export async function runService(o: ServiceOptions): Promise<number> {
         log(LOG_ERR, `pix-pptpd: cannot start the VPN server: ${(e as Error).message}`);
         return EX_SOFTWARE;
       }
-      app = createApp({ server, bus, configPath: path, version: o.version, management: { ports: o.shellPorts ?? {} }, remoteSyslog: true });
+      app = createApp({ server, bus, configPath: path, version: o.version, management: { ports: o.shellPorts ?? {} }, remoteSyslog: true, metrics: true });
       const r = await app.loadText(text, app.emptyConfig());
       loaded = true;
       if (!r.committed || r.errors.length) {

@@ -360,6 +360,11 @@ export class PppSession {
     };
   }
 
+  /** How many times this session counted `reason` (status().errors without the copy). */
+  errorCount(reason: string): number {
+    return this.errors[reason] ?? 0;
+  }
+
   get isUp(): boolean {
     return this.reportedUp && !this.ended;
   }

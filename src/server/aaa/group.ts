@@ -51,6 +51,8 @@ export interface AaaDeps {
   localUsers?: () => readonly VpdnUser[];
   /** TACACS+ single-connection mode (default off, like tac_plus). */
   tacacsSingleConnection?: boolean;
+  /** Each RADIUS/TACACS+ authentication, once answered or given up (metrics). */
+  observe?: (o: AaaObservation) => void;
   /** RADIUS accounting queue bound (default 1000). */
   accountingQueue?: number;
 }
@@ -116,6 +118,24 @@ export function dynAuthClients(group: AaaServerGroup): DynAuthClient[] {
   return group.hosts.map((h) => ({ address: h.address, secret: h.key ?? '' }));
 }
 
+export interface AaaObservation {
+  tag: string;
+  protocol: 'radius' | 'tacacs+';
+  seconds: number;
+  outcome: 'accept' | 'reject' | 'unreachable';
+}
+
+/** `authenticate` timed for deps.observe (wall time of the whole exchange, retransmissions included). */
+function timed(tag: string, protocol: AaaObservation['protocol'], deps: AaaDeps, run: AaaGroupAuthenticator['authenticate']): AaaGroupAuthenticator['authenticate'] {
+  return async (req, ctx) => {
+    const t0 = deps.clock.now();
+    const r = await run(req, ctx);
+    const outcome = r.ok ? 'accept' : r.reason === 'unreachable' ? 'unreachable' : 'reject';
+    deps.observe?.({ tag, protocol, seconds: (deps.clock.now() - t0) / 1000, outcome });
+    return r;
+  };
+}
+
 export function createAaaAuthenticator(group: AaaServerGroup, deps: AaaDeps): AaaGroupAuthenticator {
   if (group.protocol === 'radius') return radiusGroup(group, deps);
   if (group.protocol === 'tacacs+') return tacacsGroup(group, deps);
@@ -165,7 +185,7 @@ function radiusGroup(group: AaaServerGroup, deps: AaaDeps): AaaGroupAuthenticato
     config: group,
     suppliesMppeKeys: true,
     radiusAccounting: acct,
-    authenticate: (req, ctx) => (closed ? Promise.resolve({ ok: false, reason: 'unreachable' }) : auth.authenticate(req, ctx)),
+    authenticate: timed(group.tag, 'radius', deps, (req, ctx) => (closed ? Promise.resolve({ ok: false, reason: 'unreachable' }) : auth.authenticate(req, ctx))),
     accounting: acct,
     pending: () => client.pending(),
     stats() {
@@ -236,7 +256,7 @@ function tacacsGroup(group: AaaServerGroup, deps: AaaDeps): AaaGroupAuthenticato
     protocol: 'tacacs+',
     config: group,
     suppliesMppeKeys: false,
-    authenticate: (req, ctx) => (closed ? Promise.resolve({ ok: false, reason: 'unreachable' }) : auth.authenticate(req, ctx)),
+    authenticate: timed(group.tag, 'tacacs+', deps, (req, ctx) => (closed ? Promise.resolve({ ok: false, reason: 'unreachable' }) : auth.authenticate(req, ctx))),
     accounting: {
       start: (s) => void acct.start(s),
       interim: (s) => void acct.interim(s),

@@ -1,0 +1,191 @@
+/**
+ * The Prometheus metrics of the box (prom-client, its own registry): one
+ * snapshot of the server per scrape (status, totals, AAA counters), read
+ * by every metric's collect(). Counters kept by the server since start are
+ * handed to prom-client as they are (reset, then the total), so every
+ * counter here only grows while the process runs.
+ *
+ * Per-user series (bytes and sessions per logged-in user) only with
+ * `metrics http IF PORT per-user`: on a busy box they are many.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AaaGroupStats, AaaObservation, ServerStatus, ServerTotals } from '../../server/api.js';
+import { WINDOWS_ERROR } from '../../proto/ppp/windows-errors.js';
+
+export interface MetricsSource {
+  status(): ServerStatus;
+  /** Undefined without a server (--no-server). */
+  totals(): ServerTotals | undefined;
+  aaaStatus(): AaaGroupStats[] | undefined;
+}
+
+interface Snapshot {
+  status: ServerStatus;
+  totals: ServerTotals | undefined;
+  aaa: AaaGroupStats[];
+}
+
+const P = 'pix_pptpd_';
+
+/** Seconds: RADIUS/TACACS+ answer in milliseconds on a LAN, seconds when a server retransmits or is down. */
+const AAA_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export class BoxMetrics {
+  readonly registry = new Registry();
+  perUser = false;
+  private snap: Snapshot | undefined;
+  private readonly commands = new Counter({ name: `${P}shell_commands_total`, help: 'Shell commands run (config: changes, 111008; show: 111009)', labelNames: ['kind'], registers: [this.registry] });
+  private readonly aaaSeconds = new Histogram({
+    name: `${P}aaa_authentication_seconds`,
+    help: 'Time to an answer from a RADIUS/TACACS+ group, retransmissions included',
+    labelNames: ['group', 'protocol', 'outcome'],
+    buckets: AAA_BUCKETS,
+    registers: [this.registry],
+  });
+
+  constructor(private readonly source: MetricsSource) {
+    const r = [this.registry];
+    const self = this;
+    const snap = () => this.snapshot();
+    new Gauge({
+      name: `${P}tunnels`, help: 'PPTP control connections', registers: r,
+      collect() {
+        this.set(snap().status.tunnels.length);
+      },
+    });
+    new Gauge({
+      name: `${P}sessions`, help: 'Calls by state (estabd = up) and authentication protocol', labelNames: ['state', 'auth'], registers: r,
+      collect() {
+        this.reset();
+        const n = new Map<string, { state: string; auth: string; n: number }>();
+        for (const s of snap().status.sessions) {
+          const auth = s.authProtocol ?? 'none';
+          const k = `${s.state} ${auth}`;
+          const e = n.get(k) ?? { state: s.state, auth, n: 0 };
+          e.n++;
+          n.set(k, e);
+        }
+        for (const e of n.values()) this.set({ state: e.state, auth: e.auth }, e.n);
+      },
+    });
+    const total = (name: string, help: string, read: (t: ServerTotals) => number) =>
+      new Counter({
+        name: `${P}${name}`, help, registers: r,
+        collect() {
+          const t = snap().totals;
+          this.reset();
+          if (t) this.inc(read(t));
+        },
+      });
+    total('setups_total', 'Calls that came up (PPP open, 603104)', (t) => t.setups);
+    total('mppe_rejected_total', 'MPPE packets rejected (coherency count, undecryptable)', (t) => t.mppeRejected);
+    total('gre_window_dropped_total', 'GRE packets dropped by the window (duplicate, too old, window full)', (t) => t.greDropped);
+    new Counter({
+      name: `${P}setup_failures_total`, help: 'Calls that never came up, by reason and the Windows error the client shows', labelNames: ['reason', 'windows_error'], registers: r,
+      collect() {
+        const t = snap().totals;
+        this.reset();
+        for (const [reason, n] of Object.entries(t?.failures ?? {})) {
+          const code = (WINDOWS_ERROR as Record<string, number>)[reason];
+          this.inc({ reason, windows_error: code === undefined ? '' : String(code) }, n);
+        }
+      },
+    });
+    const perDirection = (name: string, help: string, inOf: (t: ServerTotals) => number, outOf: (t: ServerTotals) => number) =>
+      new Counter({
+        name: `${P}${name}`, help, labelNames: ['direction'], registers: r,
+        collect() {
+          const t = snap().totals;
+          this.reset();
+          if (!t) return;
+          this.inc({ direction: 'in' }, inOf(t));
+          this.inc({ direction: 'out' }, outOf(t));
+        },
+      });
+    perDirection('packets_total', 'PPP packets (in: from the clients)', (t) => t.packetsIn, (t) => t.packetsOut);
+    perDirection('bytes_total', 'PPP octets (in: from the clients)', (t) => t.bytesIn, (t) => t.bytesOut);
+    new Counter({
+      name: `${P}input_dropped_total`, help: 'Input the server rejected, by reason (malformed packets, limits)', labelNames: ['reason'], registers: r,
+      collect() {
+        this.reset();
+        for (const [reason, n] of Object.entries(snap().status.errors)) this.inc({ reason }, n);
+      },
+    });
+    new Gauge({
+      name: `${P}pool_addresses`, help: 'Addresses of each ip local pool, free and in use', labelNames: ['pool', 'state'], registers: r,
+      collect() {
+        this.reset();
+        for (const p of snap().status.pools) {
+          this.set({ pool: p.name, state: 'free' }, p.free);
+          this.set({ pool: p.name, state: 'in_use' }, p.inUse);
+        }
+      },
+    });
+    const aaa = (name: string, help: string, read: (s: AaaGroupStats['servers'][number]) => number) =>
+      new Counter({
+        name: `${P}aaa_${name}`, help, labelNames: ['group', 'server', 'protocol'], registers: r,
+        collect() {
+          this.reset();
+          for (const g of snap().aaa) for (const s of g.servers) this.inc({ group: g.tag, server: s.address, protocol: s.protocol }, read(s));
+        },
+      });
+    aaa('authentication_requests_total', 'Authentication requests (and TACACS+ authorization requests) sent to each RADIUS/TACACS+ server', (s) => s.authRequests);
+    aaa('accounting_requests_total', 'Accounting requests sent to each server', (s) => s.acctRequests);
+    aaa('retransmissions_total', 'Requests sent again after no answer', (s) => s.retransmits);
+    aaa('timeouts_total', 'Requests given up on without an answer', (s) => s.timeouts);
+    aaa('accepts_total', 'Access-Accept / PASS answers', (s) => s.accepts);
+    aaa('rejects_total', 'Access-Reject / FAIL answers', (s) => s.rejects);
+    new Gauge({
+      name: `${P}user_sessions`, help: 'Calls per logged-in user (per-user only)', labelNames: ['user'], registers: r,
+      collect() {
+        this.reset();
+        if (!self.perUser) return;
+        const n = new Map<string, number>();
+        for (const s of snap().status.sessions) if (s.username) n.set(s.username, (n.get(s.username) ?? 0) + 1);
+        for (const [user, v] of n) this.set({ user }, v);
+      },
+    });
+    new Gauge({
+      name: `${P}user_bytes`, help: 'PPP octets of the live calls of each user (per-user only; in: from the client)', labelNames: ['user', 'direction'], registers: r,
+      collect() {
+        this.reset();
+        if (!self.perUser) return;
+        const n = new Map<string, { in: number; out: number }>();
+        for (const s of snap().status.sessions) {
+          if (!s.username) continue;
+          const e = n.get(s.username) ?? { in: 0, out: 0 };
+          e.in += s.bytesReceived;
+          e.out += s.bytesSent;
+          n.set(s.username, e);
+        }
+        for (const [user, v] of n) {
+          this.set({ user, direction: 'in' }, v.in);
+          this.set({ user, direction: 'out' }, v.out);
+        }
+      },
+    });
+  }
+
+  /** One shell command: 111008 (a change) or 111009 (a show). */
+  commandRun(kind: 'config' | 'show'): void {
+    this.commands.inc({ kind });
+  }
+
+  aaaAnswered(o: AaaObservation): void {
+    this.aaaSeconds.observe({ group: o.tag, protocol: o.protocol, outcome: o.outcome }, o.seconds);
+  }
+
+  /** The text exposition, from one snapshot of the server. */
+  async render(): Promise<string> {
+    this.snap = { status: this.source.status(), totals: this.source.totals(), aaa: this.source.aaaStatus() ?? [] };
+    try {
+      return await this.registry.metrics();
+    } finally {
+      this.snap = undefined;
+    }
+  }
+
+  private snapshot(): Snapshot {
+    return this.snap ?? { status: this.source.status(), totals: this.source.totals(), aaa: this.source.aaaStatus() ?? [] };
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Server-wide counters since start, for the metrics endpoint: call
+ * set-ups, the calls that never came up by why (the Windows error each
+ * gives), and the traffic and drops of every call, ended and live.
+ *
+ * Live calls are read in place at each scrape; a call's figures move to
+ * the `ended` sums when it goes, so every total only grows.
+ */
+import type { ServerCall } from './call.js';
+import type { PppFailure } from '../proto/ppp/windows-errors.js';
+
+export type SetupFailure = PppFailure | 'timeout' | 'call-cleared';
+
+export interface CallTotals {
+  packetsIn: number;
+  packetsOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** MPPE packets rejected (bad coherency count, undecryptable). */
+  mppeRejected: number;
+  /** GRE packets dropped by the window: duplicates, too old, window full. */
+  greDropped: number;
+}
+
+export interface ServerTotals extends CallTotals {
+  setups: number;
+  failures: Partial<Record<SetupFailure, number>>;
+}
+
+/** The reason a PPP session or call ended (PppSession / ServerCall texts) as a set-up failure. */
+export function setupFailureOf(reason: string): SetupFailure {
+  if (reason.startsWith('authentication failed')) return 'auth-failed';
+  if (reason === 'no authentication protocol agreed' || reason.startsWith('LCP')) return 'lcp-failed';
+  if (reason === 'mppe required but not active' || reason === 'no IP address agreed' || reason === 'missing client ip address' || reason.startsWith('IPCP')) {
+    return 'link-terminated';
+  }
+  if (/timeout/.test(reason)) return 'timeout';
+  return 'call-cleared';
+}
+
+const MPPE_REJECTED = 'MPPE packet rejected';
+
+export function callTotals(call: ServerCall, into: CallTotals): void {
+  const t = call.ppp.traffic;
+  const w = call.window.counters;
+  into.packetsIn += t.packetsIn;
+  into.packetsOut += t.packetsOut;
+  into.bytesIn += t.bytesIn;
+  into.bytesOut += t.bytesOut;
+  into.mppeRejected += call.ppp.errorCount(MPPE_REJECTED);
+  into.greDropped += w.duplicates + w.tooOld + w.windowFull;
+}
+
+export function emptyTotals(): ServerTotals {
+  return { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0, mppeRejected: 0, greDropped: 0, setups: 0, failures: {} };
+}
