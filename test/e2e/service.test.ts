@@ -6,6 +6,10 @@
  * naming the lines, having started nothing. With root, the same with the
  * VPN server inside a namespace this test made: the listener is up, a
  * PPTP tunnel is cleared by SIGTERM, and a bad config never listens.
+ * And with a real FreeRADIUS: a live RADIUS-authenticated call is stopped
+ * by SIGTERM with an Accounting Stop (Acct-Terminate-Cause Admin-Reboot,
+ * the Start's Acct-Session-Id) already in FreeRADIUS's detail file when the
+ * process exits 0.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +18,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canRoot } from '../../src/lab/rig/capability.js';
-import { LineReader, spawnInNetns, stopChild, waitExit, withNetns } from '../../src/lab/rig/netns.js';
+import { LineReader, spawnInNetns, stopChild, vethPair, waitExit, withNetns } from '../../src/lab/rig/netns.js';
+import { freeRadiusAvailable, startFreeRadius, type FreeRadius } from '../../src/lab/rig/freeradius.js';
 import { DEFAULT_CONFIG_TEXT } from '../../src/cli/default-config.js';
 import { spawnNodeInNetns } from '../harness/node-child.js';
 import { cliCommand } from './cli-command.js';
@@ -162,6 +167,112 @@ test('service with the VPN server in a namespace: a bad config never listens', a
       assert.ok(p.err.lines.some((l) => l.startsWith(`<3>ERROR: line ${total + 1}: pager lines many`)), p.err.lines.join('\n'));
       assertJournalLines(p.err.lines);
     });
+  } finally {
+    cfg.cleanup();
+  }
+});
+
+const ACCT = { server: '10.98.0.1', client: '10.98.0.2', user: 'acctuser', password: 'Acct-Svc-Pw7', secret: 'svc-Rad-Key3' };
+
+/** Group 1 authenticated and accounted by FreeRADIUS on the server namespace's loopback; no local users. */
+const ACCT_CONFIG = [
+  'nameif ethernet0 outside security0',
+  'hostname pixacct',
+  'logging on',
+  'logging console informational',
+  `ip address outside ${ACCT.server} 255.255.255.0`,
+  'ip local pool pptp-pool 10.97.0.10-10.97.0.20',
+  'aaa-server R protocol radius',
+  `aaa-server R (outside) host 127.0.0.1 ${ACCT.secret} timeout 5 authentication-port 1812 accounting-port 1813`,
+  'vpdn group 1 accept dialin pptp',
+  'vpdn group 1 ppp authentication mschap-v2',
+  'vpdn group 1 ppp encryption mppe 128 required',
+  'vpdn group 1 client configuration address local pptp-pool',
+  'vpdn group 1 client authentication aaa R',
+  'vpdn group 1 client accounting R',
+  'vpdn enable outside',
+  '',
+].join('\n');
+
+/** FreeRADIUS detail file -> records (attribute -> value, quotes removed). */
+function detailRecords(text: string): Record<string, string>[] {
+  const out: Record<string, string>[] = [];
+  for (const block of text.split(/\n\s*\n/)) {
+    const rec: Record<string, string> = {};
+    for (const line of block.split('\n')) {
+      const m = /^\s+([A-Za-z0-9-]+) = (.*)$/.exec(line);
+      if (m) rec[m[1]!] = m[2]!.replace(/^"(.*)"$/, '$1');
+    }
+    if (rec['Acct-Status-Type']) out.push(rec);
+  }
+  return out;
+}
+
+async function until(cond: () => boolean, what: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('service with RADIUS accounting: SIGTERM sends each live call\'s Accounting Stop (Admin-Reboot) to FreeRADIUS before exiting 0', async (t) => {
+  const root = canRoot();
+  if (!root.ok) return t.skip(root.reason);
+  const fr = freeRadiusAvailable();
+  if (!fr.ok) return t.skip(fr.reason);
+  const cfg = tempConfig(ACCT_CONFIG);
+  try {
+    await withNetns('pixacctS', (srv) =>
+      withNetns('pixacctC', async (cli) => {
+        await vethPair(srv, cli, `${ACCT.server}/24`, `${ACCT.client}/24`);
+        let radius: FreeRadius | undefined;
+        let client: ChildProcess | undefined;
+        try {
+          radius = await startFreeRadius({ users: [{ name: ACCT.user, password: ACCT.password }], secret: ACCT.secret, netns: srv });
+          const p = spawnService(['--config', cfg.path], srv);
+          await p.err.waitFor(/^<5>pix-pptpd \S+ started from .*: PPTP listening on 10\.98\.0\.1:1723 \(outside\)/, 20_000);
+
+          client = spawnNodeInNetns(cli, 'flood-client', [ACCT.server, ACCT.client, ACCT.user, ACCT.password], { stdio: ['pipe', 'pipe', 'inherit'] });
+          const c = new LineReader(client.stdout!);
+          const upLine = await c.waitFor(/^(UP|FAIL) /, 20_000);
+          assert.match(upLine, /^UP /, `${upLine}\n${p.err.lines.join('\n')}`);
+          const up = JSON.parse(upLine.slice(3)) as { clientAddress: string; mppe: { bits: number } | null };
+          assert.equal(up.mppe?.bits, 128, 'MPPE-128, keyed from the Access-Accept');
+          await c.waitFor(/^PING 2 1 /, 10_000); // traffic through the call, for the Stop's counters
+
+          const ofUser = () => detailRecords(radius!.accounting()).filter((r) => r['User-Name'] === ACCT.user);
+          await until(() => ofUser().length > 0, 'the Accounting Start in the detail file', 10_000);
+
+          p.child.kill('SIGTERM');
+          assert.equal(await exitOf(p.child, STOP_MS), 0, p.err.lines.join('\n'));
+          // read at once: the Stop must have been acknowledged before the process exited
+          const recs = ofUser();
+          const why = `\n${radius.accounting()}\n${p.err.lines.join('\n')}`;
+          assert.deepEqual(recs.map((r) => r['Acct-Status-Type']), ['Start', 'Stop'], why);
+          const [start, stop] = recs as [Record<string, string>, Record<string, string>];
+          assert.match(start['Acct-Session-Id'] ?? '', /^[0-9A-F]{18}$/, why);
+          assert.equal(stop['Acct-Session-Id'], start['Acct-Session-Id'], why);
+          // RFC 2866 5.10: the administrator is ending service on the NAS
+          assert.equal(stop['Acct-Terminate-Cause'], 'Admin-Reboot', why);
+          for (const r of recs) {
+            assert.equal(r['Framed-IP-Address'], up.clientAddress, why);
+            assert.equal(r['Calling-Station-Id'], ACCT.client, why);
+            assert.equal(r['Acct-Authentic'], 'RADIUS', why);
+          }
+          assert.ok(Number(stop['Acct-Input-Packets']) >= 3 && Number(stop['Acct-Output-Packets']) >= 3, `the pings were counted${why}`);
+          assert.ok(Number(stop['Acct-Session-Time']) >= 0, why);
+
+          assertJournalLines(p.err.lines);
+          assert.ok(p.err.lines.includes('<5>pix-pptpd stopping on SIGTERM: clearing 1 tunnel, 1 session'), p.err.lines.join('\n'));
+          assert.equal(p.err.lines.at(-1), '<5>pix-pptpd stopped');
+          assert.ok(!p.err.lines.join('\n').includes(ACCT.secret) && !p.err.lines.join('\n').includes(ACCT.password), 'no secret in the journal');
+        } finally {
+          if (client) await stopChild(client);
+          await radius?.stop();
+        }
+      }),
+    );
   } finally {
     cfg.cleanup();
   }
