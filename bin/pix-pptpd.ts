@@ -258,7 +258,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     const tty = !args.plain && stdin.isTTY === true && stdout.isTTY === true;
     if (tty) {
       const { runBlessedConsole } = await import('../src/cli/ui/blessed-console.js');
-      const session = app.createSession({ interactive: true, liveViews: true });
+      const session = app.createSession({ interactive: true, liveViews: true, consoleLogin: true });
       await runBlessedConsole(session, {
         version,
         initialLines: startup,
@@ -266,7 +266,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
       });
     } else {
       writeLines(stdout, startup);
-      const session = app.createSession({ interactive: false });
+      const session = app.createSession({ interactive: false, consoleLogin: true });
       await runPlainConsole(session, stdin, stdout);
     }
   } finally {

@@ -25,6 +25,7 @@ import { configOps, grammarLanguage } from './wiring.js';
 import { LogRouter } from './logging.js';
 import { SyslogHosts, type SyslogHostStatus } from './remote/syslog-hosts.js';
 import { MetricsEndpoint } from './metrics/endpoint.js';
+import { checkLogin, type LoginResult } from './remote/login.js';
 import { ShellSession } from './session.js';
 
 /** The config layer as the App uses it (bound in wiring.ts). */
@@ -202,6 +203,7 @@ export class App implements ShellHost {
     service?: ShellService;
     user?: string;
     privilege?: number;
+    consoleLogin?: boolean;
   } = {}): ShellSession {
     const s = new ShellSession(this, { ...opts, id: this.nextSessionId++, isConsole: opts.isConsole ?? true });
     this.sessions.add(s);
@@ -221,6 +223,11 @@ export class App implements ShellHost {
   consoleStatus(): StatusInfo {
     const st = this.status();
     return { tunnels: st.tunnels.length, sessions: st.sessions.length, debug: debugSummary(this.router.activeDebug()), server: this.hasServer() };
+  }
+
+  checkLogin(where: 'serial' | 'enable', user: string, password: string): Promise<LoginResult> {
+    const server = this.server;
+    return checkLogin(this.rc, where, user, password, server?.authenticateConsole ? (tag, u, pw) => server.authenticateConsole!(tag, u, pw) : undefined);
   }
 
   /** Where `metrics http` listens now, if it does. */

@@ -67,9 +67,19 @@ const AUDITED = new Set<Command['kind']>([
 const ERASE_CONFIRM = 'Erase PIX configuration in flash memory? [confirm]';
 const RELOAD_CONFIRM = 'Proceed with reload? [confirm]';
 
+/**
+ * A question the next line answers. `login` is the console's login with
+ * `aaa authentication serial console`, `aaa-enable` an `enable` with
+ * `aaa authentication enable console` (a user name, then its password).
+ */
 type Pending =
   | { kind: 'password'; tries: number }
+  | { kind: 'username'; purpose: 'login' | 'aaa-enable'; tries: number }
+  | { kind: 'secret'; purpose: 'login' | 'aaa-enable'; tries: number; user: string }
   | { kind: 'confirm'; question: string; action: () => Promise<string[]> };
+
+/** Tries of an AAA `enable` (a PIX gives three). */
+const ENABLE_TRIES = 3;
 
 export interface SessionOptions {
   id: number;
@@ -88,6 +98,8 @@ export interface SessionOptions {
   onLog?: (lines: string[], kind: LineKind) => void;
   /** The console can show full-screen views (`show vpdn live`). */
   liveViews?: boolean;
+  /** The local console: with `aaa authentication serial console TAG` it asks a login first. */
+  consoleLogin?: boolean;
 }
 
 /** Full-screen views a console may be asked to open. */
@@ -118,8 +130,10 @@ export class ShellSession implements LogSink {
   private readonly from: string;
   private readonly since: number;
   readonly service: ShellService;
-  private readonly user: string | undefined;
-  private readonly loginPrivilege: number;
+  private user: string | undefined;
+  private loginPrivilege: number;
+  /** An AAA `enable`: who, at what level (cleared by disable). */
+  private enabledAs: { user: string; privilege: number } | undefined;
   private onClose: (() => void) | undefined;
 
   constructor(private readonly host: ShellHost, opts: SessionOptions) {
@@ -134,6 +148,7 @@ export class ShellSession implements LogSink {
     this.user = opts.user;
     this.loginPrivilege = opts.privilege ?? 1;
     if (this.loginPrivilege >= 2) this.mode = 'enable';
+    if (opts.consoleLogin && this.aaaTag('serial') !== undefined) this.pending = { kind: 'username', purpose: 'login', tries: 0 };
     this.detachLog = host.router.attach(this);
   }
 
@@ -197,6 +212,7 @@ export class ShellSession implements LogSink {
 
   /** The name 111008 and show curpriv give: the login user, or `enable_N`. */
   commandUser(): string {
+    if (this.enabledAs && this.mode !== 'exec') return this.enabledAs.user;
     if (this.user !== undefined && this.loginPrivilege >= 2) return this.user;
     return this.mode === 'exec' ? this.user ?? 'enable_1' : 'enable_15';
   }
@@ -204,6 +220,7 @@ export class ShellSession implements LogSink {
   /** The privilege level now: the login's, or 15 after `enable`. */
   privilegeLevel(): number {
     if (this.mode === 'exec') return Math.min(this.loginPrivilege, 1);
+    if (this.enabledAs) return this.enabledAs.privilege;
     return this.loginPrivilege >= 2 ? this.loginPrivilege : 15;
   }
 
@@ -217,7 +234,8 @@ export class ShellSession implements LogSink {
 
   /** What to print before the next line. */
   prompt(): string {
-    if (this.pending?.kind === 'password') return 'Password: ';
+    if (this.pending?.kind === 'password' || this.pending?.kind === 'secret') return 'Password: ';
+    if (this.pending?.kind === 'username') return 'Username: ';
     if (this.pending?.kind === 'confirm') return this.pending.question;
     const h = this.hostname();
     if (this.mode === 'exec') return `${h}>`;
@@ -227,7 +245,7 @@ export class ShellSession implements LogSink {
 
   /** True while the next line is a secret (consoles must not echo it). */
   wantsSecret(): boolean {
-    return this.pending?.kind === 'password';
+    return this.pending?.kind === 'password' || this.pending?.kind === 'secret';
   }
 
   history(): string[] {
@@ -300,15 +318,22 @@ export class ShellSession implements LogSink {
 
   /** Ctrl-Z: leave configuration mode (abandons a pending question). */
   end(): void {
-    this.pending = undefined;
+    this.dropPending();
     if (this.mode === 'config') this.mode = 'enable';
   }
 
   /** Ctrl-C at a question: abandon it. */
   cancelPending(): boolean {
     const had = this.pending !== undefined;
-    this.pending = undefined;
+    this.dropPending();
     return had;
+  }
+
+  /** A console login cannot be abandoned, only started again. */
+  private dropPending(): void {
+    const p = this.pending;
+    const login = (p?.kind === 'username' || p?.kind === 'secret') && p.purpose === 'login';
+    this.pending = login ? { kind: 'username', purpose: 'login', tries: 0 } : undefined;
   }
 
   close(): void {
@@ -377,8 +402,47 @@ export class ShellSession implements LogSink {
     this.host.bus.syslog(111008, 5, `User '${this.commandUser()}' executed the '${text}' command.`);
   }
 
+  private aaaTag(where: 'serial' | 'enable'): string | undefined {
+    const e = this.host.config().entries.find((x) => x.line.cmd === 'aaa-console' && x.line.args.where === where);
+    return e && this.host.checkLogin ? String(e.line.args.tag) : undefined;
+  }
+
+  /** The user name and password of a console login or an AAA `enable`. */
+  private async answerLogin(p: Extract<Pending, { kind: 'username' | 'secret' }>, raw: string): Promise<string[]> {
+    const typed = raw.replace(/[\r\n]/g, '');
+    if (p.kind === 'username') {
+      this.pending = { kind: 'secret', purpose: p.purpose, tries: p.tries, user: typed.trim() };
+      return [];
+    }
+    const r = await this.host.checkLogin!(p.purpose === 'login' ? 'serial' : 'enable', p.user, typed);
+    if (r.ok) {
+      this.pending = undefined;
+      if (r.viaAaa) this.host.bus.syslog(611101, 6, `User authentication succeeded: Uname: ${r.user}`);
+      if (p.purpose === 'login') {
+        this.user = r.user;
+        this.loginPrivilege = r.privilege;
+        if (r.privilege >= 2) this.mode = 'enable';
+        return [];
+      }
+      const from = this.privilegeLevel();
+      this.enabledAs = { user: r.user, privilege: Math.max(2, r.privilege) };
+      this.mode = 'enable';
+      this.host.bus.syslog(502103, 5, `User priv level changed: Uname: ${this.commandUser()} From: ${from} To: ${this.privilegeLevel()}`);
+      return [];
+    }
+    if (r.viaAaa) this.host.bus.syslog(611102, 6, `User authentication failed: Uname: ${r.user}`);
+    // the console keeps asking, as a PIX serial console does; enable gives up after three
+    if (p.purpose === 'aaa-enable' && p.tries + 1 >= ENABLE_TRIES) {
+      this.pending = undefined;
+      return ['Error: Authentication failed'];
+    }
+    this.pending = { kind: 'username', purpose: p.purpose, tries: p.tries + 1 };
+    return ['Error: Authentication failed'];
+  }
+
   private async answer(raw: string): Promise<string[]> {
     const p = this.pending!;
+    if (p.kind === 'username' || p.kind === 'secret') return this.answerLogin(p, raw);
     if (p.kind === 'password') {
       const cfg = this.host.config().enablePassword ?? { value: '', encrypted: false };
       if (checkEnablePassword(cfg, raw.replace(/[\r\n]/g, ''))) {
@@ -416,11 +480,12 @@ export class ShellSession implements LogSink {
         // A PIX always asks, also with the factory-default empty password
         // (`enable password 8Ry2YjIyt7RRXU24 encrypted`): Enter alone then.
         if (this.mode !== 'exec') return [];
-        this.pending = { kind: 'password', tries: 0 };
+        this.pending = this.aaaTag('enable') !== undefined ? { kind: 'username', purpose: 'aaa-enable', tries: 0 } : { kind: 'password', tries: 0 };
         return [];
       case 'disable': {
         const from = this.privilegeLevel();
         this.mode = 'exec';
+        this.enabledAs = undefined;
         if (from !== this.privilegeLevel()) this.host.bus.syslog(502103, 5, `User priv level changed: Uname: ${this.commandUser()} From: ${from} To: ${this.privilegeLevel()}`);
         return [];
       }

@@ -12,6 +12,7 @@ import type { DebugBus } from '../debug/bus.js';
 import type { LogRouter } from './logging.js';
 import type { LinkStats } from './render/misc.js';
 import type { SyslogHostStatus } from './remote/syslog-hosts.js';
+import type { LoginResult } from './remote/login.js';
 
 /** Live names the grammar offers for `?` and Tab. */
 export interface NameTable {
@@ -119,6 +120,8 @@ export interface ShellHost {
   aaaStatus?(): AaaGroupStats[] | undefined;
   /** The `logging host` senders' counters (undefined when this process sends no remote syslog). */
   syslogStatus?(): SyslogHostStatus[] | undefined;
+  /** A console login or an AAA `enable` (`aaa authentication serial|enable console TAG`). */
+  checkLogin?(where: 'serial' | 'enable', user: string, password: string): Promise<LoginResult>;
   /** The SSH/Telnet shells (absent when the box runs none). */
   management?(): ManagementControl | undefined;
   /** The server's capture methods (absent without a server). */

@@ -58,9 +58,12 @@ export function idleMinutes(rc: RunningConfig, service: ShellService): number {
   return e ? Number(e.line.args.minutes) : DEFAULT_IDLE_MINUTES;
 }
 
-/** `aaa authentication SERVICE console TAG`: the tag, or undefined (no AAA). */
-export function consoleAaa(rc: RunningConfig, service: ShellService): string | undefined {
-  const e = rc.entries.find((x) => x.line.cmd === 'aaa-console' && x.line.args.where === service);
+/** What `aaa authentication WHERE console TAG` can guard (http is kept, not served). */
+export type ConsoleAaaWhere = ShellService | 'serial' | 'enable';
+
+/** `aaa authentication WHERE console TAG`: the tag, or undefined (no AAA). */
+export function consoleAaa(rc: RunningConfig, where: ConsoleAaaWhere): string | undefined {
+  const e = rc.entries.find((x) => x.line.cmd === 'aaa-console' && x.line.args.where === where);
   return e ? String(e.line.args.tag) : undefined;
 }
 

@@ -8,10 +8,14 @@
  *  - `... console GROUP`: the RADIUS/TACACS+ group the VPN server already
  *    uses (a PAP request); privilege 15. When every server of the group is
  *    unreachable, the PIX fallback: user `pix` with the `passwd` password.
+ * The same for `aaa authentication serial console` (the local console's
+ * login) and `aaa authentication enable console` (`enable` asks a user
+ * name; its fallback is the `enable password`, any user name).
  */
 import { pixHash } from '../../config/index.js';
 import type { RunningConfig } from '../../config/running.js';
-import { consoleAaa, localUsers, type ShellService } from './access.js';
+import { checkEnablePassword } from '../pix-password.js';
+import { consoleAaa, localUsers, type ConsoleAaaWhere, type ShellService } from './access.js';
 
 export type LoginResult =
   | { ok: true; user: string; privilege: number; viaAaa: boolean }
@@ -40,9 +44,16 @@ function withPasswd(rc: RunningConfig, user: string, password: string, viaAaa: b
   return user === PIX_USER && passwdMatches(rc, password) ? { ok: true, user, privilege: 1, viaAaa } : { ok: false, user, viaAaa };
 }
 
-export async function checkLogin(rc: RunningConfig, service: ShellService, user: string, password: string, group?: GroupCheck): Promise<LoginResult> {
-  const tag = consoleAaa(rc, service);
-  if (tag === undefined) return withPasswd(rc, service === 'ssh' ? user : PIX_USER, password, false);
+/** When no AAA server answers: `passwd` as user pix, or for enable the enable password. */
+function fallback(rc: RunningConfig, where: ConsoleAaaWhere, user: string, password: string): LoginResult {
+  if (where !== 'enable') return withPasswd(rc, user, password, true);
+  const ok = checkEnablePassword(rc.enablePassword ?? { value: '', encrypted: false }, password);
+  return ok ? { ok: true, user, privilege: GROUP_PRIVILEGE, viaAaa: true } : { ok: false, user, viaAaa: true };
+}
+
+export async function checkLogin(rc: RunningConfig, where: ConsoleAaaWhere, user: string, password: string, group?: GroupCheck): Promise<LoginResult> {
+  const tag = consoleAaa(rc, where);
+  if (tag === undefined) return withPasswd(rc, where === 'ssh' ? user : PIX_USER, password, false);
   if (tag === 'LOCAL') {
     const u = localUsers(rc).find((x) => x.name === user);
     const good = u !== undefined && (u.hash === undefined ? password === '' : pixHash(password, u.name) === u.hash);
@@ -51,5 +62,5 @@ export async function checkLogin(rc: RunningConfig, service: ShellService, user:
   const verdict = group ? await group(tag, user, password) : 'unreachable';
   if (verdict === 'accept') return { ok: true, user, privilege: GROUP_PRIVILEGE, viaAaa: true };
   if (verdict === 'reject') return { ok: false, user, viaAaa: true };
-  return withPasswd(rc, user, password, true);
+  return fallback(rc, where, user, password);
 }
