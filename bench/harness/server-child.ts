@@ -12,6 +12,7 @@
  *   mem                 -> mem {rss, heapUsed, external, arrayBuffers} after a full GC
  *   status              -> status {tunnels, sessions, established, tunWritten, tunRead, cpu}
  *   shell N GAP_MS      -> shell {show: [ms...], help: [ms...]}: N `show vpdn` and N `?` (`show vpdn ?`), GAP_MS apart
+ *   metrics N GAP_MS    -> metrics {ms: [...], bytes, series}: N renders of the Prometheus exposition (a scrape without HTTP), GAP_MS apart
  *   snap FILE           -> snap {file}: a V8 heap snapshot (memory profiling)
  *   quit                -> closes the server and exits
  * Exits by itself after `maxSeconds` (default 600) whatever happens.
@@ -24,6 +25,7 @@ import { PptpServer } from '../../src/server/server.js';
 import type { GreSocket } from '../../src/proto/gre/socket.js';
 import type { TunDevice } from '../../src/proto/tun/device.js';
 import { createApp } from '../../src/cli/app.js';
+import { BoxMetrics } from '../../src/cli/metrics/collectors.js';
 import { openUdpGre } from './udp-gre.js';
 import { BenchTun, TUNNEL_IP } from './inproc.js';
 
@@ -161,6 +163,21 @@ async function timeShell(n: number, gapMs: number): Promise<{ show: number[]; he
   return { show, help, showLines, helpLines };
 }
 
+const metrics = new BoxMetrics({ status: () => app.status(), totals: () => server.totals(), aaaStatus: () => app.aaaStatus() });
+
+/** A scrape's work in the server's event loop: one snapshot of every session, every series rendered. */
+async function timeMetrics(n: number, gapMs: number): Promise<{ ms: number[]; bytes: number; series: number }> {
+  const ms: number[] = [];
+  let text = '';
+  for (let i = 0; i < n; i++) {
+    await new Promise((r) => setTimeout(r, gapMs));
+    const t0 = performance.now();
+    text = await metrics.render();
+    ms.push(performance.now() - t0);
+  }
+  return { ms, bytes: text.length, series: text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length };
+}
+
 const port = server.status().listening[0]?.port ?? 0;
 out('ready', { port, udpPort, pid: process.pid });
 
@@ -190,6 +207,8 @@ async function answer(cmd: string | undefined, args: string[]): Promise<boolean>
     });
   } else if (cmd === 'shell') {
     out('shell', await timeShell(Number(args[0] ?? 10), Number(args[1] ?? 20)));
+  } else if (cmd === 'metrics') {
+    out('metrics', await timeMetrics(Number(args[0] ?? 10), Number(args[1] ?? 100)));
   } else if (cmd === 'snap') {
     // heap snapshot for profiling memory per session (bench/RESULTS.md)
     const v8 = await import('node:v8');
