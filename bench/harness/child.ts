@@ -107,12 +107,14 @@ export function spawnLineChild(argv: string[], o: { netns?: string } = {}): Line
 export interface ServerChild extends LineChild {
   port: number;
   udpPort: number;
+  /** The SSH shells' port (0 without sshShells). */
+  sshPort: number;
   pid: number;
 }
 
 export async function startServerChild(opts: ServerChildOptions, o: { netns?: string } = {}): Promise<ServerChild> {
   const c = spawnLineChild([...scriptCommand('server-child'), JSON.stringify(opts)], o);
-  const ready = await c.next<{ port: number; udpPort: number; pid: number }>('ready', 30_000);
+  const ready = await c.next<{ port: number; udpPort: number; sshPort: number; pid: number }>('ready', 60_000);
   return Object.assign(c, ready);
 }
 

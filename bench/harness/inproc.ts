@@ -20,6 +20,8 @@ export const SERVER_IP = '127.0.0.1';
 export const TUNNEL_IP = '172.18.124.152';
 export const USER = 'bench';
 export const PASSWORD = 'bench-Passw0rd';
+/** The SSH shells' login of the server child: user pix, this `passwd` password. */
+export const SSH_PASSWORD = 'bench-Ssh-pw';
 
 /** A config like seed 003's, with a pool of `poolSize` addresses from 10.64.0.1 on. */
 export function benchConfig(o: { poolSize: number; mppe?: MppeSetting | null; auth?: ('mschap-v2' | 'mschap' | 'chap' | 'pap')[] }): VpnConfig {

@@ -27,7 +27,7 @@ import type { TunDevice } from '../../src/proto/tun/device.js';
 import { createApp } from '../../src/cli/app.js';
 import { BoxMetrics } from '../../src/cli/metrics/collectors.js';
 import { openUdpGre } from './udp-gre.js';
-import { BenchTun, TUNNEL_IP } from './inproc.js';
+import { BenchTun, SSH_PASSWORD, TUNNEL_IP } from './inproc.js';
 
 export interface ServerChildOptions {
   /** udp: GRE over loopback UDP (no root); raw: the product's raw GRE socket. */
@@ -46,6 +46,8 @@ export interface ServerChildOptions {
   tunEcho?: boolean;
   /** Extra config lines (e.g. `debug` is not config; use for limits). */
   extraLines?: string[];
+  /** SSH shells on 127.0.0.1 (any port; `ready` says which), at most this many at once. */
+  sshShells?: number;
 }
 
 const o = JSON.parse(process.argv[2] ?? '{}') as ServerChildOptions;
@@ -103,7 +105,7 @@ function echoThrough(tun: BenchTun): void {
   };
 }
 
-const app = createApp({ server, bus, version: 'bench' });
+const app = createApp({ server, bus, version: 'bench', management: o.sshShells ? { ports: { ssh: 0 }, limit: o.sshShells } : undefined });
 const shell = app.createSession({ interactive: false });
 const configText = [
   'hostname pixfirewall',
@@ -118,6 +120,9 @@ const configText = [
   'vpdn group 1 client authentication local',
   'vpdn username bench password bench-Passw0rd',
   'vpdn enable outside',
+  ...(o.sshShells
+    ? ['nameif ethernet1 inside security100', 'ip address inside 127.0.0.1 255.255.255.255', `passwd ${SSH_PASSWORD}`, 'ssh 127.0.0.1 255.255.255.255 inside']
+    : []),
   ...(o.extraLines ?? []),
 ].join('\n');
 const loaded = await app.loadText(configText, app.emptyConfig());
@@ -178,8 +183,10 @@ async function timeMetrics(n: number, gapMs: number): Promise<{ ms: number[]; by
   return { ms, bytes: text.length, series: text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length };
 }
 
+await app.startManagement();
 const port = server.status().listening[0]?.port ?? 0;
-out('ready', { port, udpPort, pid: process.pid });
+const sshPort = app.management()?.listening().find((l) => l.service === 'ssh')?.port ?? 0;
+out('ready', { port, udpPort, sshPort, pid: process.pid });
 
 /**
  * One command. Its own function, so that what it built (a status of every

@@ -48,6 +48,8 @@ export interface ManagementControl {
   hostKey(action: 'generate' | 'save' | 'zeroize', modulus?: number): Promise<string[]>;
   /** `show ca mypubkey rsa`. */
   publicKey(): string[];
+  /** The listeners open now (ports chosen by the kernel when configured as 0). */
+  listening(): { service: string; address: string; port: number }[];
 }
 
 export type ParseOutcome = { ok: true; command: Command } | { ok: false; message: string[] };
