@@ -11,21 +11,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from '../harness/free-port.js';
 import { emptyRunningConfig } from '../../src/config/index.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { DialError } from '../../src/client/failure.js';
 import { MetricsEndpoint } from '../../src/cli/metrics/endpoint.js';
 import { startTacacsServer } from '../harness/tacacs-server.js';
 import { startRig, TUNNEL_IP, vpnConfig, type Rig } from './inprocess-harness.js';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function endpointOn(rig: Rig): Promise<{ scrape: () => Promise<string>; close: () => Promise<void> }> {
   const ep = new MetricsEndpoint({ status: () => rig.server.status(), totals: () => rig.server.totals(), aaaStatus: () => rig.server.aaaStatus() }, rig.bus);

@@ -9,7 +9,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from '../../harness/free-port.js';
 import { DebugBus } from '../../../src/debug/bus.js';
 import { createApp, type App } from '../../../src/cli/app.js';
 import type { ShellSession } from '../../../src/cli/session.js';
@@ -22,14 +22,6 @@ const BASE = [
   'ip address inside 127.0.0.1 255.255.255.255',
   'ip address outside 127.0.0.2 255.255.255.255',
 ];
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function scrape(port: number, path = '/metrics', host = '127.0.0.1'): Promise<{ status: number; type: string | null; text: string }> {
   const r = await fetch(`http://${host}:${port}${path}`);
