@@ -26,6 +26,7 @@ import { LogRouter } from './logging.js';
 import { SyslogHosts, type SyslogHostStatus } from './remote/syslog-hosts.js';
 import { MetricsEndpoint } from './metrics/endpoint.js';
 import { checkLogin, type LoginResult } from './remote/login.js';
+import { TurnQueue } from './remote/turns.js';
 import { ShellSession } from './session.js';
 
 /** The config layer as the App uses it (bound in wiring.ts). */
@@ -124,6 +125,8 @@ export class App implements ShellHost {
   private readonly plane: ManagementPlane | undefined;
   private readonly syslogHosts: SyslogHosts | undefined;
   private readonly metricsEndpoint: MetricsEndpoint | undefined;
+  /** Remote shells run one command per event-loop turn (the console never waits behind them all). */
+  private readonly remoteTurns = new TurnQueue();
 
   constructor(opts: AppOptions & { lang: ShellLanguage; ops: ConfigOps }) {
     this.lang = opts.lang;
@@ -205,7 +208,9 @@ export class App implements ShellHost {
     privilege?: number;
     consoleLogin?: boolean;
   } = {}): ShellSession {
-    const s = new ShellSession(this, { ...opts, id: this.nextSessionId++, isConsole: opts.isConsole ?? true });
+    const isConsole = opts.isConsole ?? true;
+    const turn = opts.service === 'ssh' || opts.service === 'telnet' ? () => this.remoteTurns.take() : undefined;
+    const s = new ShellSession(this, { ...opts, id: this.nextSessionId++, isConsole, turn });
     this.sessions.add(s);
     return s;
   }

@@ -100,6 +100,8 @@ export interface SessionOptions {
   liveViews?: boolean;
   /** The local console: with `aaa authentication serial console TAG` it asks a login first. */
   consoleLogin?: boolean;
+  /** Waited for before each command (remote shells take turns, remote/turns.ts). */
+  turn?: () => Promise<void>;
 }
 
 /** Full-screen views a console may be asked to open. */
@@ -135,6 +137,7 @@ export class ShellSession implements LogSink {
   /** An AAA `enable`: who, at what level (cleared by disable). */
   private enabledAs: { user: string; privilege: number } | undefined;
   private onClose: (() => void) | undefined;
+  private readonly turn: (() => Promise<void>) | undefined;
 
   constructor(private readonly host: ShellHost, opts: SessionOptions) {
     this.id = opts.id;
@@ -147,6 +150,7 @@ export class ShellSession implements LogSink {
     this.service = opts.service ?? 'console';
     this.user = opts.user;
     this.loginPrivilege = opts.privilege ?? 1;
+    this.turn = opts.turn;
     if (this.loginPrivilege >= 2) this.mode = 'enable';
     if (opts.consoleLogin && this.aaaTag('serial') !== undefined) this.pending = { kind: 'username', purpose: 'login', tries: 0 };
     this.detachLog = host.router.attach(this);
@@ -349,8 +353,14 @@ export class ShellSession implements LogSink {
    * warnings wait for the block's end (the first line without `more`, or
    * endBlock()).
    */
+  /** A remote shell's turn of the event loop (at once for the console): long output is written a slice per turn. */
+  takeTurn(): Promise<void> {
+    return this.turn ? this.turn() : Promise.resolve();
+  }
+
   async execute(raw: string, more = false): Promise<string[]> {
     let out: string[];
+    if (this.turn) await this.turn();
     try {
       out = await this.executeUnsafe(raw, more);
     } catch (e) {

@@ -74,9 +74,11 @@ test('OpenSSH and telnet clients from another namespace: login, show running-con
         await out.waitFor(/710003: TCP access denied by ACL from 10\.1\.1\.9\/\d+ to inside:10\.1\.1\.1\/ssh/, 10_000);
 
         // telnet, driven by expect: PIX passwd:, then a pty-style shell with echo and paging
+        // (TERM=dumb: line mode; a real terminal type gets the full-screen console, remote-fullscreen-tmux.test.ts)
         const script = join(dir, 'telnet.exp');
         writeFileSync(script, [
           'set timeout 15',
+          'set env(TERM) dumb',
           'spawn inetutils-telnet 10.1.1.1',
           'expect "PIX passwd: "',
           'send "letmein\\r"',

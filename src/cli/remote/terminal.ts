@@ -25,6 +25,9 @@ export interface TerminalOptions {
 
 const MAX_PENDING_INPUT = 64 * 1024;
 
+/** Lines of command output written per turn of the event loop (a remote shell's share). */
+const OUTPUT_SLICE = 500;
+
 export class RemoteTerminal {
   private line = '';
   private input = '';
@@ -214,10 +217,14 @@ export class RemoteTerminal {
     const s = this.session;
     if (!s || s.closed) return;
     this.busy = true;
-    void s.execute(text).then((out) => {
-      this.busy = false;
+    void s.execute(text).then(async (out) => {
       const shown = this.pager!.start(out);
-      this.printLines(shown);
+      // long output goes out a slice per loop turn, so the console is not held up behind it
+      for (let i = 0; i < shown.length; i += OUTPUT_SLICE) {
+        if (i > 0) await s.takeTurn();
+        this.printLines(shown.slice(i, i + OUTPUT_SLICE));
+      }
+      this.busy = false;
       if (s.closed) return this.finish();
       if (this.pager!.waiting) this.print(MORE);
       else this.print(s.prompt());
