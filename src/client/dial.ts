@@ -24,6 +24,7 @@ import type { AuthProtocol, MppeSetting } from '../config/model.js';
 import type { GreSocket } from '../proto/gre/socket.js';
 import { GreCallWindow, type GreWindowStatus } from '../proto/gre/window.js';
 import type { GrePacket } from '../proto/gre/wire.js';
+import { CiscoPptpDebug } from '../debug/cisco-pptp.js';
 import { PptpClientControl, type PptpClientProfile, type ClientState } from '../proto/pptp/client-control.js';
 import type { CallDisconnectNotify, OutgoingCallReply } from '../proto/pptp/wire.js';
 import { PppSession, type PppStatus, type PppUpInfo } from '../proto/ppp/session.js';
@@ -164,7 +165,7 @@ class ClientSession implements PptpClient {
         if (this.socket && !this.socket.destroyed) this.socket.write(bytes);
       },
       clock: this.clock,
-      debug: this.bus,
+      debug: new CiscoPptpDebug(this.bus),
       profile: persona.control,
       echoIntervalSeconds: 60,
       callbacks: {

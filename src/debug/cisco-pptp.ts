@@ -7,9 +7,66 @@
  *   Tnl/Cl 42/42 PPTP: CC O OCRP
  *   PPTP: cc snddata, socket fd=1, len=156, data: 009c...
  *
- * Only called after `bus.on(category)` said yes.
+ * The control connection reports PptpDebugEvents (src/proto/pptp/debug-events.ts)
+ * to a CiscoPptpDebug, after asking it whether the event's category is on.
  */
-import type { OutgoingCallRequest, StartControlConnectionReply, StartControlConnectionRequest } from '../proto/pptp/wire.js';
+import type { DebugBus, DebugCategory } from './bus.js';
+import { ciscoHex } from '../util/hex.js';
+import type { PptpDebugEvent, PptpDebugSink } from '../proto/pptp/debug-events.js';
+import { CISCO_MESSAGE_NAMES, type OutgoingCallRequest, type StartControlConnectionReply, type StartControlConnectionRequest } from '../proto/pptp/wire.js';
+
+/** Turns a control connection's events into `debug vpdn` lines on the bus. */
+export class CiscoPptpDebug implements PptpDebugSink {
+  constructor(private readonly bus: DebugBus) {}
+
+  on(category: DebugCategory): boolean {
+    return this.bus.on(category);
+  }
+
+  emit(tunnelId: number, e: PptpDebugEvent): void {
+    const ctx = { tunnel: tunnelId };
+    const packet = (text: string) => this.bus.debug('vpdn packet', text, ctx);
+    const event = (text: string, callId?: number) => this.bus.debug('vpdn event', `${pptpPrefix(tunnelId, callId)} ${text}`, ctx);
+    switch (e.kind) {
+      case 'bytes-in':
+        packet(`PPTP: cc rcvdata, socket fd=${e.fd}, new_conn: ${e.newConnection ? 1 : 0}`);
+        packet(`PPTP: cc rcv ${e.length} bytes of data`);
+        return;
+      case 'message-in':
+        packet(`${pptpPrefix(tunnelId)} CC I ${ciscoHex(e.bytes)}`);
+        return;
+      case 'message-out':
+        packet(`PPTP: cc snddata, socket fd=${e.fd}, len=${e.bytes.length}, data: ${ciscoHex(e.bytes)}`);
+        return;
+      case 'control':
+        event(`CC ${e.dir} ${CISCO_MESSAGE_NAMES[e.message]}`, e.callId);
+        return;
+      case 'unexpected':
+        event(`CC I ${e.message}`);
+        return;
+      case 'start-control':
+        for (const l of sccrqParameterLines(e.message)) event(l);
+        return;
+      case 'outgoing-call':
+        for (const l of ocrqParameterLines(e.message)) event(l);
+        return;
+      case 'state':
+        event(`${e.event} -> state change ${e.from} to ${e.to}`, e.callId);
+        return;
+      case 'tunnel-created':
+        this.bus.debug('vpdn event', `PPTP: new peer fd is ${e.fd}`, ctx);
+        this.bus.debug('vpdn event', `Tnl ${tunnelId} PPTP: Tunnel created; peer initiated`, ctx);
+        this.bus.debug('vpdn event', `PPTP: created tunnel, id = ${tunnelId}`, ctx);
+        return;
+      case 'session-stored':
+        event(`l2x store session: tunnel id ${tunnelId}, session id ${e.callId}, hash_ix=${e.callId}`, e.callId);
+        return;
+      case 'rejected':
+        this.bus.debug('vpdn error', `${pptpPrefix(tunnelId, e.callId)} ${e.detail}`, ctx);
+        return;
+    }
+  }
+}
 
 /** `Tnl 42 PPTP:` or, for a call, `Tnl/Cl 42/7 PPTP:`. */
 export function pptpPrefix(tunnelId: number, callId?: number): string {

@@ -28,6 +28,7 @@ import { Listeners, wantedListeners, type ListenerSpec } from './listeners.js';
 import { AddressPools } from './pool.js';
 import { CallIdAllocator } from '../proto/pptp/call-id.js';
 import { PptpControlConnection } from '../proto/pptp/server-control.js';
+import { CiscoPptpDebug } from '../debug/cisco-pptp.js';
 import { OcrpResult, GeneralErrorCode } from '../proto/pptp/wire.js';
 import { ServerCall } from './call.js';
 import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';
@@ -305,7 +306,7 @@ export class PptpServer implements VpnServerApi {
         if (!socket.destroyed) socket.write(bytes);
       },
       clock: this.clock,
-      debug: this.bus,
+      debug: new CiscoPptpDebug(this.bus),
       ifName: spec.interfaceName,
       peerAddress,
       localHostName: this.options.hostName ?? this.cfg.hostname,

@@ -1,6 +1,6 @@
 /**
  * What both ends of a PPTP control connection share: framing the TCP
- * stream, decoding, sending, counters, `debug vpdn` I/O lines, error
+ * stream, decoding, sending, counters, `debug vpdn` I/O events, error
  * counting, the Echo-Request keepalive (RFC 2637 section 4.1.4) and the
  * once-only close. The server role (server-control.ts) and the client role
  * (client-control.ts) add their state machines on top.
@@ -9,20 +9,18 @@
  * from the Clock.
  */
 import type { Clock, Timer } from '../../util/clock.js';
-import type { DebugBus } from '../../debug/bus.js';
-import { ciscoHex } from '../../util/hex.js';
+import type { PptpDebugEvent, PptpDebugSink } from './debug-events.js';
 import { PptpFramer } from './framer.js';
 import {
-  CISCO_MESSAGE_NAMES,
   decodeControlMessage,
   encodeControlMessage,
   EchoResult,
   GeneralErrorCode,
   type ControlMessage,
+  type ControlMessageName,
   type EchoReply,
   type EchoRequest,
 } from './wire.js';
-import { pptpPrefix } from '../../debug/cisco-pptp.js';
 
 export interface ControlChannelOptions {
   /** Our tunnel id: the `Tnl N` of debug lines and `show vpdn`. */
@@ -30,7 +28,7 @@ export interface ControlChannelOptions {
   /** Write bytes to the TCP connection. */
   send(bytes: Buffer): void;
   clock: Clock;
-  debug: DebugBus;
+  debug: PptpDebugSink;
   /** The number printed as `socket fd=N` in debug lines (the PIX prints 1). Default 1. */
   socketFd?: number;
   /** Idle seconds before we send an Echo-Request (`pptp echo`); 0 = never. */
@@ -50,7 +48,7 @@ export interface ControlCounters {
 export abstract class ControlChannel {
   protected readonly tunnelId: number;
   protected readonly clock: Clock;
-  protected readonly debug: DebugBus;
+  protected readonly debug: PptpDebugSink;
   protected readonly fd: number;
   readonly counters: ControlCounters = { packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0 };
   /** Rejected or unexpected input, by reason (every `debug vpdn error` line is counted). */
@@ -84,10 +82,7 @@ export abstract class ControlChannel {
   /** Bytes from the TCP connection, in any chunking. Never throws on bad input. */
   receive(chunk: Buffer): void {
     if (this.closed) return;
-    if (this.debug.on('vpdn packet')) {
-      this.debug.debug('vpdn packet', `PPTP: cc rcvdata, socket fd=${this.fd}, new_conn: ${this.firstChunk ? 1 : 0}`, this.ctx());
-      this.debug.debug('vpdn packet', `PPTP: cc rcv ${chunk.length} bytes of data`, this.ctx());
-    }
+    if (this.debug.on('vpdn packet')) this.emit({ kind: 'bytes-in', fd: this.fd, newConnection: this.firstChunk, length: chunk.length });
     this.firstChunk = false;
     const err = this.framer.push(chunk);
     if (err && !this.closed) {
@@ -114,47 +109,34 @@ export abstract class ControlChannel {
   /** Calls to report when the connection ends; called once from terminate(). */
   protected abstract onTerminate(reason: string): void;
 
-  protected ctx() {
-    return { tunnel: this.tunnelId };
+  protected emit(e: PptpDebugEvent): void {
+    this.debug.emit(this.tunnelId, e);
   }
 
-  protected event(text: string, callId?: number): void {
-    if (this.debug.on('vpdn event')) this.debug.debug('vpdn event', `${pptpPrefix(this.tunnelId, callId)} ${text}`, this.ctx());
+  /** `CC I <message>` under vpdn event. */
+  protected received(message: ControlMessageName, callId?: number): void {
+    if (this.debug.on('vpdn event')) this.emit({ kind: 'control', dir: 'I', message, callId });
   }
 
-  protected eventLines(lines: string[], callId?: number): void {
-    if (!this.debug.on('vpdn event')) return;
-    const p = pptpPrefix(this.tunnelId, callId);
-    for (const l of lines) this.debug.debug('vpdn event', `${p} ${l}`, this.ctx());
-  }
-
-  /** Count a rejection and print it under `debug vpdn error`. */
-  protected reject(key: string, text: string, callId?: number): void {
+  /** Count a rejection and report it under `debug vpdn error`. */
+  protected reject(key: string, detail: string, callId?: number): void {
     this.errors[key] = (this.errors[key] ?? 0) + 1;
-    if (this.debug.on('vpdn error')) {
-      this.debug.debug('vpdn error', `${pptpPrefix(this.tunnelId, callId)} ${text}`, this.ctx());
-    }
+    if (this.debug.on('vpdn error')) this.emit({ kind: 'rejected', detail, callId });
   }
 
   /** `<event> -> state change <from> to <to>` under vpdn event. */
   protected changeState(to: string, event: string, callId?: number): void {
     const from = this.stateName;
     this.setState(to);
-    this.event(`${event} -> state change ${from} to ${to}`, callId);
+    if (this.debug.on('vpdn event')) this.emit({ kind: 'state', event, from, to, callId });
   }
 
   /** Encode, log (`CC O NAME`, `cc snddata`), count and send. */
   protected sendMessage(msg: ControlMessage, callId?: number): void {
     if (this.closed) return;
     const bytes = encodeControlMessage(msg);
-    this.event(`CC O ${CISCO_MESSAGE_NAMES[msg.type]}`, callId);
-    if (this.debug.on('vpdn packet')) {
-      this.debug.debug(
-        'vpdn packet',
-        `PPTP: cc snddata, socket fd=${this.fd}, len=${bytes.length}, data: ${ciscoHex(bytes)}`,
-        this.ctx(),
-      );
-    }
+    if (this.debug.on('vpdn event')) this.emit({ kind: 'control', dir: 'O', message: msg.type, callId });
+    if (this.debug.on('vpdn packet')) this.emit({ kind: 'message-out', fd: this.fd, bytes });
     this.counters.packetsSent++;
     this.counters.bytesSent += bytes.length;
     this.sendBytes(bytes);
@@ -241,9 +223,7 @@ export abstract class ControlChannel {
     this.counters.packetsReceived++;
     this.counters.bytesReceived += buf.length;
     this.lastActivity = this.clock.now();
-    if (this.debug.on('vpdn packet')) {
-      this.debug.debug('vpdn packet', `${pptpPrefix(this.tunnelId)} CC I ${ciscoHex(buf)}`, this.ctx());
-    }
+    if (this.debug.on('vpdn packet')) this.emit({ kind: 'message-in', bytes: buf });
     const r = decodeControlMessage(buf);
     if (!r.ok) {
       // The framer already checked magic and lengths; what is left is an

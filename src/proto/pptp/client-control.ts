@@ -12,9 +12,8 @@
  * engine can look like Windows 10 or like Linux pptp.
  */
 import type { Clock, Timer } from '../../util/clock.js';
-import type { DebugBus } from '../../debug/bus.js';
+import type { PptpDebugSink } from './debug-events.js';
 import { ControlChannel } from './channel.js';
-import { sccrqParameterLines } from '../../debug/cisco-pptp.js';
 import {
   ANY_TYPE,
   GeneralErrorCode,
@@ -139,7 +138,7 @@ export interface PptpClientOptions {
   tunnelId: number;
   send(bytes: Buffer): void;
   clock: Clock;
-  debug: DebugBus;
+  debug: PptpDebugSink;
   profile: PptpClientProfile;
   echoIntervalSeconds?: number;
   echoTimeoutSeconds?: number;
@@ -291,26 +290,26 @@ export class PptpClientControl extends ControlChannel {
       case 'CDN':
         return this.onCdn(msg);
       case 'ECHORQ':
-        this.event('CC I ECHORQ');
+        this.received('ECHORQ');
         return this.answerEcho(msg, this.state === 'estabd' || this.state === 'wt-stop-reply');
       case 'ECHORP':
-        this.event('CC I ECHORP');
+        this.received('ECHORP');
         return this.onEchoReply(msg);
       case 'StopCCRQ':
-        this.event('CC I StopCCRQ');
+        this.received('StopCCRQ');
         this.sendMessage({ type: 'StopCCRP', resultCode: StopccrpResult.Ok, errorCode: GeneralErrorCode.None });
         return this.terminate('server-stop', 'StopCCRQ');
       case 'StopCCRP':
-        this.event('CC I StopCCRP');
+        this.received('StopCCRP');
         if (this.state === 'wt-stop-reply') return this.terminate('stopped', 'StopCCRP');
         return this.reject('unexpected-message', `StopCCRP in state ${this.state}, ignored`);
       case 'SLI': {
         // Some servers (RRAS) send SLI too; nothing to do for a client.
-        this.event('CC I SLI', this.calls.has(msg.peerCallId) ? msg.peerCallId : undefined);
+        this.received('SLI', this.calls.has(msg.peerCallId) ? msg.peerCallId : undefined);
         return;
       }
       default:
-        this.event(`CC I ${msg.type}`);
+        if (this.debug.on('vpdn event')) this.emit({ kind: 'unexpected', message: msg.type });
         return this.reject('unsupported-message', `${msg.type} not expected by a client, ignored`);
     }
   }
@@ -318,8 +317,8 @@ export class PptpClientControl extends ControlChannel {
   // ---- handlers ----
 
   private onSccrp(msg: StartControlConnectionReply): void {
-    this.event('CC I SCCRP');
-    this.eventLines(sccrqParameterLines(msg));
+    this.received('SCCRP');
+    if (this.debug.on('vpdn event')) this.emit({ kind: 'start-control', message: msg });
     if (this.state !== 'wt-sccrp') return this.reject('unexpected-message', `SCCRP in state ${this.state}, ignored`);
     this.replyTimer?.cancel();
     this.replyTimer = null;
@@ -335,7 +334,7 @@ export class PptpClientControl extends ControlChannel {
 
   private onOcrp(msg: OutgoingCallReply): void {
     const call = this.calls.get(msg.peerCallId);
-    this.event('CC I OCRP', call?.callId);
+    this.received('OCRP', call?.callId);
     if (!call || call.state !== 'wt-ocrp') {
       return this.reject('bad-call-id', `OCRP for call id ${msg.peerCallId} not waiting for one, ignored`);
     }
@@ -351,7 +350,7 @@ export class PptpClientControl extends ControlChannel {
     call.peerProcessingDelay = msg.packetProcessingDelay;
     call.connectSpeed = msg.connectSpeed;
     call.state = 'estabd';
-    this.event('OCRP-ok -> state change wt-ocrp to estabd', call.callId);
+    if (this.debug.on('vpdn event')) this.emit({ kind: 'state', event: 'OCRP-ok', from: 'wt-ocrp', to: 'estabd', callId: call.callId });
     const p = this.opts.profile;
     if (p.sliAfterOcrp) this.setLinkInfo(call.callId, p.sliAccm.sendAccm, p.sliAccm.receiveAccm);
     this.opts.callbacks.onCallConnected({ ...call });
@@ -361,7 +360,7 @@ export class PptpClientControl extends ControlChannel {
   private onCdn(msg: CallDisconnectNotify): void {
     let call: ClientCall | undefined;
     for (const c of this.calls.values()) if (c.state !== 'wt-ocrp' && c.peerCallId === msg.callId) call = c;
-    this.event('CC I CDN', call?.callId);
+    this.received('CDN', call?.callId);
     if (!call) return this.reject('bad-call-id', `CDN for unknown call id ${msg.callId}, ignored`);
     this.callTimers.get(call.callId)?.cancel();
     this.callTimers.delete(call.callId);

@@ -27,9 +27,8 @@
  *     echoTimeoutSeconds (60): close.
  */
 import type { Clock, Timer } from '../../util/clock.js';
-import type { DebugBus } from '../../debug/bus.js';
+import type { PptpDebugSink } from './debug-events.js';
 import { ControlChannel, type ControlCounters } from './channel.js';
-import { ocrqParameterLines, sccrqParameterLines } from '../../debug/cisco-pptp.js';
 import {
   CdnResult,
   GeneralErrorCode,
@@ -39,7 +38,6 @@ import {
   SccrpResult,
   StopReason,
   StopccrpResult,
-  CISCO_MESSAGE_NAMES,
   type ControlMessage,
   type OutgoingCallRequest,
   type StartControlConnectionRequest,
@@ -82,7 +80,7 @@ export interface PptpControlOptions {
   tunnelId: number;
   send(bytes: Buffer): void;
   clock: Clock;
-  debug: DebugBus;
+  debug: PptpDebugSink;
   /** `vpdn enable` interface name, e.g. 'outside' (kept for status). */
   ifName: string;
   peerAddress: string;
@@ -156,12 +154,7 @@ export class PptpControlConnection extends ControlChannel {
   constructor(private readonly opts: PptpControlOptions) {
     super(opts);
     this.changedAt = opts.clock.now();
-    const t = opts.tunnelId;
-    if (this.debug.on('vpdn event')) {
-      this.debug.debug('vpdn event', `PPTP: new peer fd is ${this.fd}`, this.ctx());
-      this.debug.debug('vpdn event', `Tnl ${t} PPTP: Tunnel created; peer initiated`, this.ctx());
-      this.debug.debug('vpdn event', `PPTP: created tunnel, id = ${t}`, this.ctx());
-    }
+    if (this.debug.on('vpdn event')) this.emit({ kind: 'tunnel-created', fd: this.fd });
     const wait = (opts.sccrqTimeoutSeconds ?? 10) * 1000;
     this.sccrqTimer = opts.clock.setTimer(wait, () => {
       this.sccrqTimer = null;
@@ -176,7 +169,7 @@ export class PptpControlConnection extends ControlChannel {
     const call = this.calls.get(callId);
     if (!call || this.isClosed) return false;
     this.calls.delete(callId);
-    this.event(`clear -> state change ${call.state} to closed`, callId);
+    if (this.debug.on('vpdn event')) this.emit({ kind: 'state', event: 'clear', from: call.state, to: 'closed', callId });
     this.sendMessage({ type: 'CDN', callId, resultCode, errorCode: 0, causeCode, callStatistics: '' }, callId);
     return true;
   }
@@ -265,20 +258,20 @@ export class PptpControlConnection extends ControlChannel {
       case 'StopCCRQ':
         return this.onStopRequest(msg);
       case 'StopCCRP':
-        this.event('CC I StopCCRP');
+        this.received('StopCCRP');
         if (this.state === 'wt-stop-reply') this.terminate('stopped', 'StopCCRP');
         else this.reject('unexpected-message', `StopCCRP in state ${this.state}, ignored`);
         return;
       case 'ECHORQ':
-        this.event('CC I ECHORQ');
+        this.received('ECHORQ');
         return this.answerEcho(msg, this.state === 'estabd' || this.state === 'wt-stop-reply');
       case 'ECHORP':
-        this.event('CC I ECHORP');
+        this.received('ECHORP');
         return this.onEchoReply(msg);
       case 'OCRQ':
         return this.onOcrq(msg);
       case 'ICRQ':
-        this.event('CC I ICRQ');
+        this.received('ICRQ');
         if (this.state !== 'estabd') {
           this.reject('wrong-state', `ICRQ in state ${this.state}, not connected`);
           this.sendIcrp(msg.callId, IcrpResult.GeneralError, GeneralErrorCode.NotConnected);
@@ -291,16 +284,16 @@ export class PptpControlConnection extends ControlChannel {
         return this.onCallClearRequest(msg.callId);
       case 'CDN': {
         const call = this.findByPeerCallId(msg.callId);
-        this.event('CC I CDN', call?.callId);
+        this.received('CDN', call?.callId);
         if (!call) return this.reject('bad-call-id', `CDN for unknown peer call id ${msg.callId}, ignored`);
         this.calls.delete(call.callId);
-        this.event(`CDN -> state change ${call.state} to closed`, call.callId);
+        if (this.debug.on('vpdn event')) this.emit({ kind: 'state', event: 'CDN', from: call.state, to: 'closed', callId: call.callId });
         this.opts.callbacks.onCallClear(call.callId, 'peer-disconnect');
         return;
       }
       case 'SLI': {
         const call = this.calls.get(msg.peerCallId);
-        this.event('CC I SLI', call ? msg.peerCallId : undefined);
+        this.received('SLI', call ? msg.peerCallId : undefined);
         if (!call) return this.reject('bad-call-id', `SLI for unknown call id ${msg.peerCallId}, ignored`);
         this.opts.callbacks.onSetLinkInfo(msg.peerCallId, { sendAccm: msg.sendAccm, receiveAccm: msg.receiveAccm });
         return;
@@ -311,7 +304,7 @@ export class PptpControlConnection extends ControlChannel {
       case 'OCRP':
       case 'ICRP':
       case 'ICCN':
-        this.event(`CC I ${CISCO_MESSAGE_NAMES[msg.type]}`);
+        this.received(msg.type);
         this.reject('unsupported-message', `${msg.type} not expected by a server, ignored`);
         return;
     }
@@ -320,8 +313,8 @@ export class PptpControlConnection extends ControlChannel {
   // ---- message handlers ----
 
   private onSccrq(msg: StartControlConnectionRequest): void {
-    this.event('CC I SCCRQ');
-    this.eventLines(sccrqParameterLines(msg));
+    this.received('SCCRQ');
+    if (this.debug.on('vpdn event')) this.emit({ kind: 'start-control', message: msg });
     if (this.state !== 'wt-sccrq') {
       this.reject('second-sccrq', `SCCRQ in state ${this.state}, channel exists`);
       if (this.state === 'estabd') this.sendSccrp(SccrpResult.ChannelExists);
@@ -358,14 +351,14 @@ export class PptpControlConnection extends ControlChannel {
   }
 
   private onStopRequest(msg: StopControlConnectionRequest): void {
-    this.event('CC I StopCCRQ');
+    this.received('StopCCRQ');
     this.sendMessage({ type: 'StopCCRP', resultCode: StopccrpResult.Ok, errorCode: GeneralErrorCode.None });
     this.terminate(msg.reason === StopReason.LocalShutdown ? 'peer-shutdown' : 'peer-stop', 'StopCCRQ');
   }
 
   private onOcrq(msg: OutgoingCallRequest): void {
-    this.event('CC I OCRQ');
-    this.eventLines(ocrqParameterLines(msg));
+    this.received('OCRQ');
+    if (this.debug.on('vpdn event')) this.emit({ kind: 'outgoing-call', message: msg });
     if (this.state !== 'estabd') {
       this.reject('wrong-state', `OCRQ in state ${this.state}, not connected`);
       this.sendOcrpRefusal(msg.callId, OcrpResult.GeneralError, GeneralErrorCode.NotConnected, 0);
@@ -394,10 +387,9 @@ export class PptpControlConnection extends ControlChannel {
       changedAt: now,
     };
     this.calls.set(callId, call);
-    const t = this.tunnelId;
-    this.event(`l2x store session: tunnel id ${t}, session id ${callId}, hash_ix=${callId}`, callId);
+    if (this.debug.on('vpdn event')) this.emit({ kind: 'session-stored', callId });
     call.state = 'estabd';
-    this.event('vacc-ok -> state change wt-vacc to estabd', callId);
+    if (this.debug.on('vpdn event')) this.emit({ kind: 'state', event: 'vacc-ok', from: 'wt-vacc', to: 'estabd', callId });
     this.sendMessage(
       {
         type: 'OCRP',
@@ -445,7 +437,7 @@ export class PptpControlConnection extends ControlChannel {
   /** CCRQ carries the sender's (the peer's) call id. */
   private onCallClearRequest(peerCallId: number): void {
     const call = this.findByPeerCallId(peerCallId);
-    this.event('CC I ClearRQ', call?.callId);
+    this.received('CCRQ', call?.callId);
     if (this.state !== 'estabd') {
       this.reject('wrong-state', `ClearRQ in state ${this.state}, ignored`);
       return;
@@ -463,7 +455,7 @@ export class PptpControlConnection extends ControlChannel {
       return;
     }
     this.calls.delete(call.callId);
-    this.event(`ClearRQ -> state change ${call.state} to closed`, call.callId);
+    if (this.debug.on('vpdn event')) this.emit({ kind: 'state', event: 'ClearRQ', from: call.state, to: 'closed', callId: call.callId });
     this.sendMessage(
       {
         type: 'CDN',
@@ -480,7 +472,7 @@ export class PptpControlConnection extends ControlChannel {
 
   private onWen(msg: WanErrorNotify): void {
     const call = this.calls.get(msg.peerCallId);
-    this.event('CC I WEN', call ? msg.peerCallId : undefined);
+    this.received('WEN', call ? msg.peerCallId : undefined);
     if (!call) return this.reject('bad-call-id', `WEN for unknown call id ${msg.peerCallId}, ignored`);
     const { crcErrors, framingErrors, hardwareOverruns, bufferOverruns, timeoutErrors, alignmentErrors } = msg;
     this.opts.callbacks.onWanError(msg.peerCallId, {

@@ -12,6 +12,7 @@ import {
 import { CallIdAllocator } from '../../../src/proto/pptp/call-id.js';
 import { decodeControlMessage, type ControlMessage } from '../../../src/proto/pptp/wire.js';
 import { fromHex } from '../../../src/util/hex.js';
+import { CiscoPptpDebug } from '../../../src/debug/cisco-pptp.js';
 import { CAPTURE_CONTROL } from '../../fixtures/pptp/control.js';
 
 /** Client and server joined by a queue (like TCP: nothing is delivered inside send()). */
@@ -26,7 +27,7 @@ function pair(profile: PptpClientProfile, serverOpts: { echo?: number } = {}) {
     tunnelId: 7,
     send: (b) => wire.push({ to: 'client', bytes: Buffer.from(b) }),
     clock,
-    debug: bus,
+    debug: new CiscoPptpDebug(bus),
     ifName: 'outside',
     peerAddress: '10.99.0.2',
     localHostName: 'pix',
@@ -50,7 +51,7 @@ function pair(profile: PptpClientProfile, serverOpts: { echo?: number } = {}) {
     tunnelId: 1,
     send: (b) => wire.push({ to: 'server', bytes: Buffer.from(b) }),
     clock,
-    debug: bus,
+    debug: new CiscoPptpDebug(bus),
     profile,
     callbacks: {
       onEstablished: (r) => log.push(`client up vendor=${r.vendorString}`),

@@ -14,6 +14,7 @@ import {
   type OutgoingCallRequest,
 } from '../../../src/proto/pptp/wire.js';
 import { fromHex } from '../../../src/util/hex.js';
+import { CiscoPptpDebug } from '../../../src/debug/cisco-pptp.js';
 import { CAPTURE_CONTROL } from '../../fixtures/pptp/control.js';
 
 /** The SCCRQ of seed 003's first trace (host "local", vendor "9x"). */
@@ -62,7 +63,7 @@ function setup(over: Partial<PptpControlOptions> = {}, decide?: (r: OutgoingCall
       sent.push(r.msg);
     },
     clock,
-    debug: bus,
+    debug: new CiscoPptpDebug(bus),
     ifName: 'outside',
     peerAddress: '99.99.99.5',
     localHostName: 'pix',

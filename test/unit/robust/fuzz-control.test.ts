@@ -15,6 +15,7 @@ import fc from 'fast-check';
 import { FakeClock } from '../../../src/util/clock.js';
 import { DebugBus, DEBUG_CATEGORIES } from '../../../src/debug/bus.js';
 import { PptpControlConnection } from '../../../src/proto/pptp/server-control.js';
+import { CiscoPptpDebug } from '../../../src/debug/cisco-pptp.js';
 import { MESSAGE_LENGTHS, PPTP_MAGIC_COOKIE, CONTROL_MESSAGE_NAMES } from '../../../src/proto/pptp/wire.js';
 
 export const FUZZ_SEED = 0x1e14;
@@ -73,7 +74,7 @@ export function controlRig(): ControlRig {
     tunnelId: 9,
     send: (b) => sent.push(b),
     clock,
-    debug: bus,
+    debug: new CiscoPptpDebug(bus),
     ifName: 'outside',
     peerAddress: '127.0.0.9',
     localHostName: 'pixfirewall',

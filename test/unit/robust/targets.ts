@@ -13,6 +13,7 @@
 import { FakeClock } from '../../../src/util/clock.js';
 import { DebugBus, DEBUG_CATEGORIES } from '../../../src/debug/bus.js';
 import { PptpControlConnection } from '../../../src/proto/pptp/server-control.js';
+import { CiscoPptpDebug } from '../../../src/debug/cisco-pptp.js';
 import { decodeGre } from '../../../src/proto/gre/wire.js';
 import { PppSession } from '../../../src/proto/ppp/session.js';
 import { MppeDecryptor } from '../../../src/proto/ppp/mppe.js';
@@ -69,7 +70,7 @@ function pptpStream(chunks: Buffer[]): ReplayResult {
     tunnelId: 1,
     send: () => {},
     clock,
-    debug: b,
+    debug: new CiscoPptpDebug(b),
     ifName: 'outside',
     peerAddress: '127.0.0.9',
     localHostName: 'pixfirewall',
