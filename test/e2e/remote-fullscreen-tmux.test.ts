@@ -40,9 +40,12 @@ async function rig(dir: string) {
   const bus = new DebugBus();
   const app = createApp({ bus, server: new LiveFakeServer(twoUserStatus(), bus), configPath: join(dir, 'pix.cfg'), management: { ports: { ssh: 0, telnet: 0 } } });
   const tmux = (...args: string[]): string => execFileSync('tmux', ['-S', join(dir, 'tmux'), ...args], { encoding: 'utf8' });
+  // the pane being watched; a new one is made before the old one goes, so the tmux server never exits between them
+  let pane = 'fs';
+  let panes = 0;
   const screen = (): string => {
     try {
-      return tmux('capture-pane', '-p', '-t', 'fs');
+      return tmux('capture-pane', '-p', '-t', pane);
     } catch {
       return '';
     }
@@ -66,8 +69,16 @@ async function rig(dir: string) {
     tmux,
     waitFor,
     port,
-    type: (text: string) => tmux('send-keys', '-t', 'fs', '-l', text),
-    key: (k: string) => tmux('send-keys', '-t', 'fs', k),
+    type: (text: string) => tmux('send-keys', '-t', pane, '-l', text),
+    key: (k: string) => tmux('send-keys', '-t', pane, k),
+    /** Run `command` in a fresh 100x30 pane, watched from now on. */
+    launch: (command: string) => {
+      const next = `fs${++panes}`;
+      tmux('-f', '/dev/null', 'new-session', '-d', '-s', next, '-x', '100', '-y', '30', command);
+      if (panes > 1) tmux('kill-session', '-t', pane);
+      pane = next;
+    },
+    resize: (cols: number, rows: number) => tmux('resize-window', '-t', pane, '-x', String(cols), '-y', String(rows)),
     close: async () => {
       try {
         tmux('kill-server');
@@ -95,7 +106,7 @@ test('OpenSSH in tmux asks for a pty: the full-screen console, show vpdn live fr
   try {
     const ssh = ['sshpass', '-p', 'letmein', 'ssh', ...SSH, '-p', String(b.port('ssh')), 'pix@127.0.0.1'].map((a) => `'${a}'`).join(' ');
 
-    tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'fs', '-x', '100', '-y', '30', `TERM=screen-256color LANG=C.UTF-8 ${ssh}; echo EXITED:$?; sleep 30`);
+    b.launch(`TERM=screen-256color LANG=C.UTF-8 ${ssh}; echo EXITED:$?; sleep 30`);
     let s = await waitFor((x) => /mode: user/.test(x) && /pixssh>/.test(x), 'the console status line and prompt');
     assert.match(s, /pixssh \| mode: user \| tunnels: 2 sessions: 2 \| debug: off/);
     type('enable');
@@ -113,7 +124,7 @@ test('OpenSSH in tmux asks for a pty: the full-screen console, show vpdn live fr
     const width = (x: string) => x.split('\n').find((l) => l.startsWith('┌'))!.length;
     assert.equal(width(s), 100);
 
-    tmux('resize-window', '-t', 'fs', '-x', '80', '-y', '24');
+    b.resize(80, 24);
     s = await waitFor((x) => x.split('\n').some((l) => l.startsWith('┌') && l.length === 80), 'the frame at the new width');
     key('q');
     await waitFor((x) => !x.includes('┌') && /mode: privileged/.test(x), 'q back to the prompt');
@@ -128,8 +139,7 @@ test('OpenSSH in tmux asks for a pty: the full-screen console, show vpdn live fr
     assert.equal(app.shells().filter((x) => x.service === 'ssh').length, 0);
 
     // ssh disconnect from the console ends a full-screen shell; the reason is left on the client's screen
-    tmux('kill-session', '-t', 'fs');
-    tmux('new-session', '-d', '-s', 'fs', '-x', '100', '-y', '30', `TERM=xterm-256color LANG=C.UTF-8 ${ssh}; echo EXITED:$?; sleep 30`);
+    b.launch(`TERM=xterm-256color LANG=C.UTF-8 ${ssh}; echo EXITED:$?; sleep 30`);
     await waitFor((x) => /mode: user/.test(x), 'the second full-screen shell');
     const admin = app.createSession({ interactive: false, privilege: 15 });
     const sessions = await admin.execute('show ssh sessions');
@@ -142,8 +152,7 @@ test('OpenSSH in tmux asks for a pty: the full-screen console, show vpdn live fr
     assert.equal(app.shells().filter((x) => x.service === 'ssh').length, 0);
 
     // TERM=dumb: line mode on the same pty request
-    tmux('kill-session', '-t', 'fs');
-    tmux('new-session', '-d', '-s', 'fs', '-x', '100', '-y', '30', `TERM=dumb ${ssh.replace("'ssh'", "'ssh' '-tt'")}; echo EXITED:$?; sleep 30`);
+    b.launch(`TERM=dumb ${ssh.replace("'ssh'", "'ssh' '-tt'")}; echo EXITED:$?; sleep 30`);
     s = await waitFor((x) => /pixssh> ?$/m.test(x), 'the line-mode prompt');
     assert.doesNotMatch(s, /mode: user/);
     type('exit');
@@ -161,7 +170,7 @@ test('inetutils telnet in tmux names its terminal type: after PIX passwd: the fu
   const b = await rig(dir);
   const { app, tmux, waitFor, type, key } = b;
   try {
-    tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'fs', '-x', '100', '-y', '30', `TERM=screen-256color LANG=C.UTF-8 telnet 127.0.0.1 ${b.port('telnet')}; echo EXITED:$?; sleep 30`);
+    b.launch(`TERM=screen-256color LANG=C.UTF-8 telnet 127.0.0.1 ${b.port('telnet')}; echo EXITED:$?; sleep 30`);
     await waitFor((x) => /PIX passwd:/.test(x), 'the password prompt');
     type('letmein');
     key('Enter');
