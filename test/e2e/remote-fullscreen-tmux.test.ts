@@ -78,6 +78,17 @@ async function rig(dir: string) {
       if (panes > 1) tmux('kill-session', '-t', pane);
       pane = next;
     },
+    /** enable (empty password), then show vpdn live; resolves with the screen showing it. */
+    async openDashboard(): Promise<string> {
+      this.type('enable');
+      this.key('Enter');
+      await waitFor((x) => /Password:/.test(x), 'the enable password question');
+      this.key('Enter');
+      await waitFor((x) => /mode: privileged/.test(x), 'privileged mode');
+      this.type('show vpdn live');
+      this.key('Enter');
+      return waitFor((x) => x.includes('show vpdn live') && /alice/.test(x), 'the dashboard');
+    },
     resize: (cols: number, rows: number) => tmux('resize-window', '-t', pane, '-x', String(cols), '-y', String(rows)),
     close: async () => {
       try {
@@ -109,15 +120,7 @@ test('OpenSSH in tmux asks for a pty: the full-screen console, show vpdn live fr
     b.launch(`TERM=screen-256color LANG=C.UTF-8 ${ssh}; echo EXITED:$?; sleep 30`);
     let s = await waitFor((x) => /mode: user/.test(x) && /pixssh>/.test(x), 'the console status line and prompt');
     assert.match(s, /pixssh \| mode: user \| tunnels: 2 sessions: 2 \| debug: off/);
-    type('enable');
-    key('Enter');
-    await waitFor((x) => /Password:/.test(x), 'the enable password question');
-    key('Enter');
-    await waitFor((x) => /mode: privileged/.test(x), 'privileged mode');
-
-    type('show vpdn live');
-    key('Enter');
-    s = await waitFor((x) => x.includes('show vpdn live') && /alice/.test(x), 'the dashboard');
+    s = await b.openDashboard();
     assert.match(s, /^┌─* show vpdn live ─+┐$/m, s);
     assert.match(s, /^└─+┘$/m);
     assert.doesNotMatch(s, /^lqq|qqk$/m);
@@ -176,14 +179,7 @@ test('inetutils telnet in tmux names its terminal type: after PIX passwd: the fu
     key('Enter');
     let s = await waitFor((x) => /mode: user/.test(x) && /pixssh>/.test(x), 'the console status line and prompt');
     assert.doesNotMatch(s, /letmein/);
-    type('enable');
-    key('Enter');
-    await waitFor((x) => /Password:/.test(x), 'the enable password question');
-    key('Enter');
-    await waitFor((x) => /mode: privileged/.test(x), 'privileged mode');
-    type('show vpdn live');
-    key('Enter');
-    s = await waitFor((x) => x.includes('show vpdn live') && /alice/.test(x), 'the dashboard');
+    s = await b.openDashboard();
     assert.match(s, /^┌─* show vpdn live ─+┐$/m, s);
     key('q');
     await waitFor((x) => !x.includes('┌') && /mode: privileged/.test(x), 'q back to the prompt');
