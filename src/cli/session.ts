@@ -29,7 +29,7 @@ import { Dashboard, type DashboardSource } from './dashboard/model.js';
 import { renderHeader, renderTable } from './dashboard/render.js';
 import {
   NO_TUNNELS,
-  renderShowVpdn,
+  showVpdnPages,
   renderShowVpdnPppInterface,
   renderShowVpdnSession,
   renderShowVpdnTunnel,
@@ -104,6 +104,9 @@ export interface SessionOptions {
   turn?: () => Promise<void>;
 }
 
+/** Takes long output a page at a time (a remote shell with its pager off); resolves when the next page may come. */
+export type OutputStream = (lines: string[]) => Promise<void>;
+
 /** Full-screen views a console may be asked to open. */
 export type LiveView = 'dashboard';
 
@@ -138,6 +141,8 @@ export class ShellSession implements LogSink {
   private enabledAs: { user: string; privilege: number } | undefined;
   private onClose: (() => void) | undefined;
   private readonly turn: (() => Promise<void>) | undefined;
+  /** The running command's stream, if its caller gave one (never while piped through a filter). */
+  private stream: OutputStream | undefined;
 
   constructor(private readonly host: ShellHost, opts: SessionOptions) {
     this.id = opts.id;
@@ -358,15 +363,29 @@ export class ShellSession implements LogSink {
     return this.turn ? this.turn() : Promise.resolve();
   }
 
-  async execute(raw: string, more = false): Promise<string[]> {
+  async execute(raw: string, more = false, stream?: OutputStream): Promise<string[]> {
     let out: string[];
     if (this.turn) await this.turn();
+    this.stream = stream;
     try {
       out = await this.executeUnsafe(raw, more);
     } catch (e) {
       out = [`ERROR: ${(e as Error).message ?? String(e)}`];
+    } finally {
+      this.stream = undefined;
     }
     return more ? out : [...out, ...this.host.endBlock()];
+  }
+
+  /** `pages` joined, or written to the command's stream page by page (then nothing is returned). */
+  private async paged(pages: Iterable<string[]>): Promise<string[]> {
+    const stream = this.stream;
+    if (!stream) return [...pages].flat();
+    for (const page of pages) {
+      if (this.closedFlag) break;
+      await stream(page);
+    }
+    return [];
   }
 
   /** A pasted block ended without a last line (EOF): its warnings. */
@@ -388,6 +407,7 @@ export class ShellSession implements LogSink {
     if (piped) {
       const f = parseOutputFilter(piped.modifier);
       if (!f.ok) return this.alignCaret([' '.repeat(piped.modifierAt + f.at) + '^', INVALID_INPUT], raw);
+      this.stream = undefined;
       return f.filter(await this.run(piped.command, line));
     }
     const parsed = this.host.lang.parse(line, this.mode);
@@ -673,11 +693,11 @@ export class ShellSession implements LogSink {
     }
   }
 
-  private showVpdn(t: Extract<ShowTarget, { kind: 'vpdn' }>): string[] {
+  private async showVpdn(t: Extract<ShowTarget, { kind: 'vpdn' }>): Promise<string[]> {
     const st = this.host.status();
     switch (t.sub) {
       case undefined:
-        return renderShowVpdn(st);
+        return this.paged(showVpdnPages(st));
       case 'live':
         return this.requestDashboard();
       case 'tunnel':

@@ -64,7 +64,10 @@ export class RemoteTerminal {
   }
 
   private printLines(lines: string[]): void {
-    if (lines.length) this.print(lines.join('\n') + '\n');
+    if (!lines.length) return;
+    // joined with CR LF at once: a RegExp over 16,000 joined lines cost more than rendering them
+    if (this.opts.crlf !== false && !lines.some((l) => l.includes('\n'))) this.io.write(lines.join('\r\n') + '\r\n');
+    else this.print(lines.join('\n') + '\n');
   }
 
   /** Login phase: show `prompt`, resolve with the next line (undefined at end of input). */
@@ -217,7 +220,9 @@ export class RemoteTerminal {
     const s = this.session;
     if (!s || s.closed) return;
     this.busy = true;
-    void s.execute(text).then(async (out) => {
+    // with the pager off, long output comes a page per loop turn, written as it is made
+    const stream = this.pageLength() <= 0 ? (lines: string[]) => this.streamPage(s, lines) : undefined;
+    void s.execute(text, false, stream).then(async (out) => {
       const shown = this.pager!.start(out);
       // long output goes out a slice per loop turn, so the console is not held up behind it
       for (let i = 0; i < shown.length; i += OUTPUT_SLICE) {
@@ -231,6 +236,11 @@ export class RemoteTerminal {
       this.pump();
       this.finishIfDrained();
     });
+  }
+
+  private streamPage(s: ShellSession, lines: string[]): Promise<void> {
+    this.printLines(lines);
+    return s.takeTurn();
   }
 
   private asyncLines(lines: string[]): void {

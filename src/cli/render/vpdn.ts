@@ -59,8 +59,8 @@ function totals(st: ServerStatus): string {
  */
 class BlockOutput {
   readonly lines: string[];
-  private blocks = 0;
-  constructor(head: string[]) {
+  /** `blocks`: how many came before, on earlier pages (the blank line goes between blocks, not at a page's top). */
+  constructor(head: string[], private blocks = 0) {
     this.lines = head;
   }
   add(block: string[]): void {
@@ -74,11 +74,38 @@ class BlockOutput {
 
 /** `show vpdn`: tunnels then calls, as in the seed. */
 export function renderShowVpdn(st: ServerStatus): string[] {
-  if (st.tunnels.length === 0 && st.sessions.length === 0) return [NO_TUNNELS];
-  const out = new BlockOutput(['', `PPTP Tunnel and Session Information ${totals(st)}`, '']);
-  for (const t of st.tunnels) out.add(renderTunnelBlock(t));
-  for (const s of st.sessions) out.add(renderSessionBlock(s));
-  return out.lines;
+  return [...showVpdnPages(st, Number.POSITIVE_INFINITY)].flat();
+}
+
+/**
+ * `show vpdn` as pages of `blocksPerPage` tunnel or call blocks, which
+ * joined are renderShowVpdn(): a remote shell writes one page per loop
+ * turn, so twenty of them looping over 1,000 calls neither hold the loop
+ * for a whole render nor keep twenty 16,000-line outputs alive at once.
+ */
+export function* showVpdnPages(st: ServerStatus, blocksPerPage = 32): Generator<string[]> {
+  if (st.tunnels.length === 0 && st.sessions.length === 0) {
+    yield [NO_TUNNELS];
+    return;
+  }
+  let out = new BlockOutput(['', `PPTP Tunnel and Session Information ${totals(st)}`, '']);
+  let n = 0;
+  const next = (block: string[]) => {
+    out.add(block);
+    if (++n % blocksPerPage !== 0) return undefined;
+    const page = out.lines;
+    out = new BlockOutput([], n);
+    return page;
+  };
+  for (const t of st.tunnels) {
+    const page = next(renderTunnelBlock(t));
+    if (page) yield page;
+  }
+  for (const s of st.sessions) {
+    const page = next(renderSessionBlock(s));
+    if (page) yield page;
+  }
+  if (out.lines.length) yield out.lines;
 }
 
 export const NO_L2TP = '% No active L2TP tunnels';
