@@ -21,10 +21,16 @@
  *
  *   node --openssl-legacy-provider --expose-gc dist/bench/sessions.bench.js
  * Then a metrics scrape's work in the server (every series rendered from
- * one snapshot of the 10,000 sessions), target <= 50 ms, beside the empty
- * server's in the same run.
+ * one census of the 10,000 sessions), target <= 50 ms, beside the empty
+ * server's in the same run; and forwarding while the server scrapes itself
+ * every SCRAPE_EVERY_MS (500: thirty times Prometheus's usual 15 s), FWD_PPS
+ * packets a second round-robin over the sessions, each echoed back by the
+ * server's TUN: FWD_PAIRS windows of FWD_WINDOW_S with scrapes and as many
+ * without, alternating; packets echoed with scrapes / without, median of
+ * the pairs, target >= 0.9, and every packet delivered.
  *
  *   env: SESSIONS_N (default 10000), SESSIONS_IDLE_SECONDS (default 20),
+ *        SESSIONS_FWD_PPS (10000), SESSIONS_FWD_PAIRS (3), SESSIONS_FWD_WINDOW_S (3),
  *        SESSIONS_SNAPSHOT=FILE (a heap snapshot of the loaded server at the end)
  */
 import { dialPptp, type PptpClient } from '../src/client/dial.js';
@@ -33,6 +39,7 @@ import { openUdpGre } from './harness/udp-gre.js';
 import { startServerChild, type ChildMem } from './harness/child.js';
 import { dialMany, hangupAll, PASSWORD, USER } from './harness/inproc.js';
 import { fmt, info, pct, report, sleep } from './harness/report.js';
+import { udpPacket } from './harness/forwarding-inproc.js';
 
 const N = Number(process.env.SESSIONS_N ?? 10_000);
 const IDLE_S = Number(process.env.SESSIONS_IDLE_SECONDS ?? 20);
@@ -44,6 +51,10 @@ const CLIENT_IP = '127.0.0.2';
 /** Scrapes timed per case (the figure is their median) and the time between them. */
 const SCRAPES = 9;
 const SCRAPE_GAP_MS = 200;
+const SCRAPE_EVERY_MS = 500;
+const FWD_PPS = Number(process.env.SESSIONS_FWD_PPS ?? 10_000);
+const FWD_PAIRS = Number(process.env.SESSIONS_FWD_PAIRS ?? 3);
+const FWD_WINDOW_S = Number(process.env.SESSIONS_FWD_WINDOW_S ?? 3);
 
 interface Scrape {
   ms: number[];
@@ -58,6 +69,7 @@ const child = await startServerChild({
   gre: 'udp',
   clientUdpPort: gre.port,
   tun: 'bench',
+  tunEcho: true,
   listen: { address: SERVER_IP, port: 0 },
   poolFirst: numberToIp(first),
   poolLast: numberToIp(first + N + 99),
@@ -68,6 +80,67 @@ const child = await startServerChild({
 gre.setPeerPort(child.udpPort);
 
 let clients: PptpClient[] = [];
+let traffic: NodeJS.Timeout | undefined;
+
+/** Echoed packets per second, with and without the server scraping itself, in alternating windows. */
+async function forwardingWhileScraping(n: number): Promise<void> {
+  let sent = 0;
+  let echoed = 0;
+  for (const c of clients) c.onIp(() => echoed++);
+  const pkts = clients.map((c) => udpPacket(c.clientAddress, '10.99.0.1'));
+  const perTick = Math.max(1, Math.round(FWD_PPS / 100));
+  let next = 0;
+  traffic = setInterval(() => {
+    for (let k = 0; k < perTick; k++) {
+      const i = next++ % clients.length;
+      if (clients[i].sendIp(pkts[i])) sent++;
+    }
+  }, 10);
+  await sleep(2000); // traffic steady
+  const window = async (everyMs: number) => {
+    await child.ask('scrapes', 'scrapes'); // drop earlier scrape times
+    const [s0, e0, t0] = [sent, echoed, performance.now()];
+    await child.ask(`scrapes ${everyMs}`, 'scrapes');
+    await sleep(FWD_WINDOW_S * 1000);
+    const { ms } = await child.ask<{ ms: number[] }>('scrapes 0', 'scrapes');
+    const secs = (performance.now() - t0) / 1000;
+    const [s1, e1] = [sent, echoed];
+    await sleep(300); // the window's last packets come back
+    return { pps: (e1 - e0) / secs, sentPps: (s1 - s0) / secs, lost: s1 - s0 - (echoed - e0), ms };
+  };
+  const without: number[] = [];
+  const withScrapes: number[] = [];
+  const lost = { without: 0, with: 0 };
+  const scrapeMs: number[] = [];
+  for (let k = 0; k < FWD_PAIRS; k++) {
+    const a = await window(0);
+    const b = await window(SCRAPE_EVERY_MS);
+    without.push(a.pps);
+    withScrapes.push(b.pps);
+    lost.without += Math.max(0, a.lost);
+    lost.with += Math.max(0, b.lost);
+    scrapeMs.push(...b.ms);
+  }
+  clearInterval(traffic);
+  const ratios = withScrapes.map((w, k) => w / without[k]);
+  report({
+    name: `forwarding while the server scrapes its metrics every ${SCRAPE_EVERY_MS} ms, ${n} sessions, ${fmt(FWD_PPS)} pkt/s asked (echoed pkt/s, median of ${FWD_PAIRS} alternating pairs of ${FWD_WINDOW_S} s windows)`,
+    value: pct(withScrapes, 50),
+    unit: 'pkt/s',
+    baseline: { value: pct(without, 50), unit: 'pkt/s', what: 'the same windows without scrapes' },
+    ratio: pct(ratios, 50),
+    target: { op: '>=', value: 0.9, on: 'ratio' },
+    note: `ratio min ${fmt(Math.min(...ratios), 2)} max ${fmt(Math.max(...ratios), 2)}; ${scrapeMs.length} scrapes, median ${fmt(pct(scrapeMs, 50), 1)} ms, max ${fmt(Math.max(...scrapeMs), 1)} ms`,
+  });
+  report({
+    name: `packets not echoed in the windows with scrapes (sent ${FWD_PAIRS * FWD_WINDOW_S} s at ${fmt(FWD_PPS)} pkt/s)`,
+    value: lost.with,
+    unit: 'packets',
+    baseline: { value: lost.without, unit: 'packets', what: 'not echoed in the windows without' },
+    target: { op: '<=', value: 0 },
+  });
+}
+
 try {
   // let start-up garbage (config load, grammar) go before the baseline
   await sleep(SETTLE_S * 1000);
@@ -165,9 +238,11 @@ try {
     target: { op: '<=', value: 50 },
     note: `min ${fmt(Math.min(...scrape.ms), 1)} max ${fmt(Math.max(...scrape.ms), 1)} ms; ${scrape.series} series, ${fmt(scrape.bytes / 1024, 0)} KB`,
   });
+  await forwardingWhileScraping(n);
   // SESSIONS_SNAPSHOT=FILE: a V8 heap snapshot of the loaded server, after the figures (profiling)
   if (process.env.SESSIONS_SNAPSHOT) info(`heap snapshot: ${(await child.ask<{ file: string }>(`snap ${process.env.SESSIONS_SNAPSHOT}`, 'snap', 600_000)).file}`);
 } finally {
+  clearInterval(traffic);
   await hangupAll(clients);
   await child.stop();
   gre.close();

@@ -13,6 +13,7 @@
  *   status              -> status {tunnels, sessions, established, tunWritten, tunRead, cpu}
  *   shell N GAP_MS      -> shell {show: [ms...], help: [ms...]}: N `show vpdn` and N `?` (`show vpdn ?`), GAP_MS apart
  *   metrics N GAP_MS    -> metrics {ms: [...], bytes, series}: N renders of the Prometheus exposition (a scrape without HTTP), GAP_MS apart
+ *   scrapes EVERY_MS    -> scrapes {ms: [...]}: from now on a render every EVERY_MS (0: stop), the times of the ones since the last `scrapes`
  *   snap FILE           -> snap {file}: a V8 heap snapshot (memory profiling)
  *   quit                -> closes the server and exits
  * Exits by itself after `maxSeconds` (default 600) whatever happens.
@@ -168,7 +169,7 @@ async function timeShell(n: number, gapMs: number): Promise<{ show: number[]; he
   return { show, help, showLines, helpLines };
 }
 
-const metrics = new BoxMetrics({ status: () => app.status(), totals: () => server.totals(), aaaStatus: () => app.aaaStatus() });
+const metrics = new BoxMetrics({ census: (perUser) => app.census(perUser), aaaStatus: () => app.aaaStatus() });
 
 /** A scrape's work in the server's event loop: one snapshot of every session, every series rendered. */
 async function timeMetrics(n: number, gapMs: number): Promise<{ ms: number[]; bytes: number; series: number }> {
@@ -181,6 +182,24 @@ async function timeMetrics(n: number, gapMs: number): Promise<{ ms: number[]; by
     ms.push(performance.now() - t0);
   }
   return { ms, bytes: text.length, series: text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length };
+}
+
+/** Renders every `everyMs` in the server's loop, beside its traffic (0 stops them); the times since the last call. */
+let scrapeTimer: NodeJS.Timeout | undefined;
+let scrapeMs: number[] = [];
+function scrapeEvery(everyMs: number): number[] {
+  clearInterval(scrapeTimer);
+  scrapeTimer = undefined;
+  if (everyMs > 0) {
+    scrapeTimer = setInterval(async () => {
+      const t0 = performance.now();
+      await metrics.render();
+      scrapeMs.push(performance.now() - t0);
+    }, everyMs);
+  }
+  const done = scrapeMs;
+  scrapeMs = [];
+  return done;
 }
 
 await app.startManagement();
@@ -216,6 +235,8 @@ async function answer(cmd: string | undefined, args: string[]): Promise<boolean>
     out('shell', await timeShell(Number(args[0] ?? 10), Number(args[1] ?? 20)));
   } else if (cmd === 'metrics') {
     out('metrics', await timeMetrics(Number(args[0] ?? 10), Number(args[1] ?? 100)));
+  } else if (cmd === 'scrapes') {
+    out('scrapes', { ms: scrapeEvery(Number(args[0] ?? 0)) });
   } else if (cmd === 'snap') {
     // heap snapshot for profiling memory per session (bench/RESULTS.md)
     const v8 = await import('node:v8');

@@ -12,7 +12,8 @@ import { promises as fsp } from 'node:fs';
 import type { ConfigLine } from '../../grammar/config-line.js';
 import type { Origin, RunningConfig } from '../config/running.js';
 import type { DebugBus } from '../debug/bus.js';
-import type { AaaGroupStats, PoolStatus, ServerStatus, VpnServerApi } from '../server/api.js';
+import type { AaaGroupStats, PoolStatus, ServerCensus, ServerStatus, VpnServerApi } from '../server/api.js';
+import { emptyCensus } from '../server/totals.js';
 import { AddressPools } from '../server/pool.js';
 import { createCommitter, validate, type Committer, type LoadError } from '../config/index.js';
 import type { CaptureControl } from './capture-commands.js';
@@ -167,7 +168,7 @@ export class App implements ShellHost {
       }, { configPath: opts.configPath, ...opts.management });
     }
     if (opts.metrics) {
-      const endpoint = (this.metricsEndpoint = new MetricsEndpoint({ status: () => this.status(), totals: () => this.server?.totals?.(), aaaStatus: () => this.aaaStatus() }, this.bus));
+      const endpoint = (this.metricsEndpoint = new MetricsEndpoint({ census: (perUser) => this.census(perUser), aaaStatus: () => this.aaaStatus() }, this.bus));
       if (this.server) this.server.onAaaResult = (o) => endpoint.metrics.aaaAnswered(o);
     }
     const server = this.server;
@@ -513,6 +514,17 @@ export class App implements ShellHost {
     } catch {
       return EMPTY_STATUS;
     }
+  }
+
+  /** What the metrics endpoint reads; an empty box without a server (or when it cannot answer). */
+  census(perUser: boolean): ServerCensus {
+    try {
+      const c = this.server?.census?.(perUser);
+      if (c) return c;
+    } catch {
+      // as status(): the shell and the endpoint go on
+    }
+    return emptyCensus(this.pools());
   }
 
   pools(): PoolStatus[] {

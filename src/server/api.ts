@@ -4,10 +4,10 @@
  */
 import type { ConfigDiff } from '../config/model.js';
 import type { AaaGroupStats, AaaObservation } from './aaa/group.js';
-import type { ServerTotals } from './totals.js';
+import type { ServerCensus } from './totals.js';
 
 export type { AaaGroupStats, AaaObservation, AaaServerStatus } from './aaa/group.js';
-export type { ServerTotals, SetupFailure } from './totals.js';
+export type { ServerCensus, ServerTotals, SetupFailure } from './totals.js';
 
 export interface TunnelStatus {
   id: number;
@@ -94,8 +94,8 @@ export interface VpnServerApi {
   captures?(): { name: string; spec: { interfaceName?: string; user?: string; tunnel?: number }; packets: number; bytes: number }[];
   /** `copy capture:NAME FILE`: the capture as a pcapng file, undefined if unknown. */
   capturePcap?(name: string): Buffer | undefined;
-  /** Counters since start (set-ups, failures, traffic, drops) for the metrics endpoint. */
-  totals?(): ServerTotals;
+  /** For the metrics endpoint: calls by state, counters since start (set-ups, failures, traffic, drops), pools. */
+  census?(perUser: boolean): ServerCensus;
   /** Called for each RADIUS/TACACS+ authentication answered or given up (metrics). */
   onAaaResult?: ((o: AaaObservation) => void) | undefined;
   /** `show aaa-server [G]`: per group and server (RADIUS/TACACS+ counters, accounting queue). */

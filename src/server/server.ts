@@ -18,7 +18,7 @@ import { systemClock, type Clock, type Timer } from '../util/clock.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { ConfigDiff, VpdnGroup, VpnConfig } from '../config/model.js';
 import { emptyVpnConfig } from '../config/model.js';
-import type { ServerStatus, TunnelStatus, VpnServerApi } from './api.js';
+import type { ErrorCounters, ServerStatus, TunnelStatus, VpnServerApi } from './api.js';
 import type { Authenticator } from '../proto/authenticator.js';
 import { LocalAuthenticator } from './aaa/local.js';
 import type { GreSocket } from '../proto/gre/socket.js';
@@ -38,7 +38,7 @@ import type { AuthRequest } from '../proto/authenticator.js';
 import { DynAuthServer } from '../proto/radius/dynauth.js';
 import { nodeUdp, type UdpStack } from '../proto/radius/udp.js';
 import { SourceGuard } from './source-guard.js';
-import { callTotals, emptyTotals, setupFailureOf, type ServerTotals } from './totals.js';
+import { callTotals, censusOf, emptyTotals, setupFailureOf, type ServerCensus, type ServerTotals } from './totals.js';
 
 export interface PptpServerOptions {
   bus: DebugBus;
@@ -619,16 +619,23 @@ export class PptpServer implements VpnServerApi {
         bytesReceived,
       });
     }
-    const errors: Record<string, number> = { ...this.errors };
-    for (const t of this.tunnels.values()) for (const k in t.control.errors) errors[`pptp-${k}`] = (errors[`pptp-${k}`] ?? 0) + t.control.errors[k];
-    return { tunnels, sessions, pools: this.pools.status(), listening: this.listeners.list(), errors };
+    return { tunnels, sessions, pools: this.pools.status(), listening: this.listeners.list(), errors: this.errorCounts() };
   }
 
-  /** Counters since start for the metrics endpoint: every call, ended and live, read in place. */
-  totals(): ServerTotals {
-    const t: ServerTotals = { ...this.ended, failures: { ...this.ended.failures } };
-    for (const { call } of this.calls.values()) callTotals(call, t);
-    return t;
+  /** The server's input drops and each control connection's, by reason. */
+  private errorCounts(): ErrorCounters {
+    const errors: ErrorCounters = { ...this.errors };
+    for (const t of this.tunnels.values()) {
+      if (t.control.rejections === 0) continue;
+      for (const k in t.control.errors) errors[`pptp-${k}`] = (errors[`pptp-${k}`] ?? 0) + t.control.errors[k];
+    }
+    return errors;
+  }
+
+  /** What a metrics scrape reads: counters since start, every call ended and live read in place. */
+  census(perUser: boolean): ServerCensus {
+    const live = censusOf(this.calls.values(), this.ended, perUser);
+    return { tunnels: this.tunnels.size, ...live, errors: this.errorCounts(), pools: this.pools.status() };
   }
 
   async authenticateConsole(tag: string, user: string, password: string): Promise<'accept' | 'reject' | 'unreachable'> {

@@ -8,6 +8,7 @@
  */
 import type { ServerCall } from './call.js';
 import type { PppFailure } from '../proto/ppp/windows-errors.js';
+import type { ErrorCounters, PoolStatus } from './api.js';
 
 export type SetupFailure = PppFailure | 'timeout' | 'call-cleared';
 
@@ -53,4 +54,50 @@ export function callTotals(call: ServerCall, into: CallTotals): void {
 
 export function emptyTotals(): ServerTotals {
   return { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0, mppeRejected: 0, greDropped: 0, setups: 0, failures: {} };
+}
+
+/**
+ * What a metrics scrape reads of the server, counted in one pass over the
+ * calls without a status object per call: with 10,000 calls, status()
+ * took most of a 27 ms scrape and held the event loop (and the packets)
+ * for all of it.
+ */
+export interface ServerCensus {
+  tunnels: number;
+  /** Calls by state (estabd = up) and authentication protocol ('none' before one is agreed). */
+  sessions: { state: string; auth: string; n: number }[];
+  /** Per logged-in user (only when asked for): live calls and their GRE octets (in: from the client). */
+  users?: { user: string; sessions: number; bytesIn: number; bytesOut: number }[];
+  totals: ServerTotals;
+  errors: ErrorCounters;
+  pools: PoolStatus[];
+}
+
+export function emptyCensus(pools: PoolStatus[]): ServerCensus {
+  return { tunnels: 0, sessions: [], totals: emptyTotals(), errors: {}, pools };
+}
+
+/** Counts the live calls into a census; `ended` holds the totals of the calls gone. */
+export function censusOf(calls: Iterable<{ call: ServerCall }>, ended: ServerTotals, perUser: boolean): Omit<ServerCensus, 'tunnels' | 'errors' | 'pools'> {
+  const totals: ServerTotals = { ...ended, failures: { ...ended.failures } };
+  // a handful of state and protocol pairs: a scan beats a Map with a string key made per call
+  const sessions: ServerCensus['sessions'] = [];
+  const byUser = perUser ? new Map<string, { user: string; sessions: number; bytesIn: number; bytesOut: number }>() : undefined;
+  for (const { call } of calls) {
+    callTotals(call, totals);
+    const state = call.state;
+    const auth = call.ppp.authLabel ?? 'none';
+    let e = sessions.find((x) => x.state === state && x.auth === auth);
+    if (!e) sessions.push((e = { state, auth, n: 0 }));
+    e.n++;
+    const user = byUser && (call.ppp.peerName ?? call.username);
+    if (!byUser || !user) continue;
+    const u = byUser.get(user) ?? { user, sessions: 0, bytesIn: 0, bytesOut: 0 };
+    const gre = call.window.counters;
+    u.sessions++;
+    u.bytesIn += gre.bytesReceived;
+    u.bytesOut += gre.bytesSent;
+    byUser.set(user, u);
+  }
+  return { sessions, ...(byUser ? { users: [...byUser.values()] } : {}), totals };
 }

@@ -19,13 +19,13 @@ import { MetricsEndpoint } from '../../src/cli/metrics/endpoint.js';
 import { startTacacsServer } from '../harness/tacacs-server.js';
 import { startRig, TUNNEL_IP, vpnConfig, type Rig } from './inprocess-harness.js';
 
-async function endpointOn(rig: Rig): Promise<{ scrape: () => Promise<string>; close: () => Promise<void> }> {
-  const ep = new MetricsEndpoint({ status: () => rig.server.status(), totals: () => rig.server.totals(), aaaStatus: () => rig.server.aaaStatus() }, rig.bus);
+async function endpointOn(rig: Rig, perUser = false): Promise<{ scrape: () => Promise<string>; close: () => Promise<void> }> {
+  const ep = new MetricsEndpoint({ census: (perUser) => rig.server.census(perUser), aaaStatus: () => rig.server.aaaStatus() }, rig.bus);
   rig.server.onAaaResult = (o) => ep.metrics.aaaAnswered(o);
   const rc = emptyRunningConfig();
   const port = await freePort();
   rc.vpn.interfaces = [{ name: 'inside', address: '127.0.0.1', mask: '255.255.255.255' }];
-  rc.metrics = { interfaceName: 'inside', port, perUser: false };
+  rc.metrics = { interfaceName: 'inside', port, perUser };
   assert.deepEqual(await ep.reconfigure(rc), []);
   return {
     scrape: async () => {
@@ -42,9 +42,9 @@ function value(text: string, series: string): number {
   return line === undefined ? 0 : Number(line.slice(series.length + 1));
 }
 
-test('metrics: a failed and a good Windows-profile dial, pings counted exactly, totals kept after the hang-up', async () => {
+test('metrics: a failed and a good Windows-profile dial, pings counted exactly (per user too), totals kept after the hang-up', async () => {
   const rig = await startRig(vpnConfig({ auth: ['mschap-v2'], mppe: { strength: 128, required: true, stateful: false }, users: { cisco: 'Secr3tPw' } }));
-  const ep = await endpointOn(rig);
+  const ep = await endpointOn(rig, true);
   try {
     const s0 = await ep.scrape();
     assert.equal(value(s0, 'pix_pptpd_setups_total'), 0);
@@ -60,6 +60,7 @@ test('metrics: a failed and a good Windows-profile dial, pings counted exactly, 
     const s2 = await ep.scrape();
     assert.equal(value(s2, 'pix_pptpd_setups_total'), 1);
     assert.equal(value(s2, 'pix_pptpd_sessions{state="estabd",auth="MSCHAP-V2"}'), 1, s2);
+    assert.equal(value(s2, 'pix_pptpd_user_sessions{user="cisco"}'), 1, s2);
     const N = 20;
     const SIZE = 100; // ICMP data: 128-octet IP packets
     const p = await client.ping(TUNNEL_IP, { count: N, size: SIZE });
@@ -71,12 +72,15 @@ test('metrics: a failed and a good Windows-profile dial, pings counted exactly, 
     const ip = 20 + 8 + SIZE;
     const octetsIn = d('pix_pptpd_bytes_total{direction="in"}');
     assert.ok(octetsIn >= N * ip && octetsIn <= N * (ip + 8), `octets in ${octetsIn} for ${N} packets of ${ip}`);
+    const userIn = d('pix_pptpd_user_bytes{user="cisco",direction="in"}');
+    assert.ok(userIn >= N * ip && userIn <= N * (ip + 16), `cisco's octets in ${userIn} for ${N} packets of ${ip}`);
     assert.equal(value(s3, 'pix_pptpd_mppe_rejected_total'), 0);
 
     await client.hangup();
     await new Promise((r) => setTimeout(r, 50));
     const s4 = await ep.scrape();
     assert.equal(value(s4, 'pix_pptpd_tunnels'), 0);
+    assert.doesNotMatch(s4, /pix_pptpd_user_sessions\{/, 'no series for a user with no call');
     assert.ok(value(s4, 'pix_pptpd_packets_total{direction="in"}') >= value(s3, 'pix_pptpd_packets_total{direction="in"}'), 'totals never go down when a call ends');
     assert.equal(value(s4, 'pix_pptpd_setups_total'), 1);
   } finally {

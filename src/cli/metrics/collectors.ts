@@ -1,7 +1,8 @@
 /**
  * The Prometheus metrics of the box (prom-client, its own registry): one
- * snapshot of the server per scrape (status, totals, AAA counters), read
- * by every metric's collect(). Counters kept by the server since start are
+ * census of the server per scrape (counts and totals in one pass over the
+ * calls, server/totals.ts) and the AAA counters, read by every metric's
+ * collect(). Counters kept by the server since start are
  * handed to prom-client as they are (reset, then the total), so every
  * counter here only grows while the process runs.
  *
@@ -9,19 +10,16 @@
  * `metrics http IF PORT per-user`: on a busy box they are many.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { AaaGroupStats, AaaObservation, ServerStatus, ServerTotals } from '../../server/api.js';
+import type { AaaGroupStats, AaaObservation, ServerCensus, ServerTotals } from '../../server/api.js';
 import { WINDOWS_ERROR } from '../../proto/ppp/windows-errors.js';
 
 export interface MetricsSource {
-  status(): ServerStatus;
-  /** Undefined without a server (--no-server). */
-  totals(): ServerTotals | undefined;
+  census(perUser: boolean): ServerCensus;
   aaaStatus(): AaaGroupStats[] | undefined;
 }
 
 interface Snapshot {
-  status: ServerStatus;
-  totals: ServerTotals | undefined;
+  census: ServerCensus;
   aaa: AaaGroupStats[];
 }
 
@@ -45,36 +43,26 @@ export class BoxMetrics {
 
   constructor(private readonly source: MetricsSource) {
     const r = [this.registry];
-    const self = this;
     const snap = () => this.snapshot();
     new Gauge({
       name: `${P}tunnels`, help: 'PPTP control connections', registers: r,
       collect() {
-        this.set(snap().status.tunnels.length);
+        this.set(snap().census.tunnels);
       },
     });
     new Gauge({
       name: `${P}sessions`, help: 'Calls by state (estabd = up) and authentication protocol', labelNames: ['state', 'auth'], registers: r,
       collect() {
         this.reset();
-        const n = new Map<string, { state: string; auth: string; n: number }>();
-        for (const s of snap().status.sessions) {
-          const auth = s.authProtocol ?? 'none';
-          const k = `${s.state} ${auth}`;
-          const e = n.get(k) ?? { state: s.state, auth, n: 0 };
-          e.n++;
-          n.set(k, e);
-        }
-        for (const e of n.values()) this.set({ state: e.state, auth: e.auth }, e.n);
+        for (const e of snap().census.sessions) this.set({ state: e.state, auth: e.auth }, e.n);
       },
     });
     const total = (name: string, help: string, read: (t: ServerTotals) => number) =>
       new Counter({
         name: `${P}${name}`, help, registers: r,
         collect() {
-          const t = snap().totals;
           this.reset();
-          if (t) this.inc(read(t));
+          this.inc(read(snap().census.totals));
         },
       });
     total('setups_total', 'Calls that came up (PPP open, 603104)', (t) => t.setups);
@@ -83,9 +71,8 @@ export class BoxMetrics {
     new Counter({
       name: `${P}setup_failures_total`, help: 'Calls that never came up, by reason and the Windows error the client shows', labelNames: ['reason', 'windows_error'], registers: r,
       collect() {
-        const t = snap().totals;
         this.reset();
-        for (const [reason, n] of Object.entries(t?.failures ?? {})) {
+        for (const [reason, n] of Object.entries(snap().census.totals.failures)) {
           const code = (WINDOWS_ERROR as Record<string, number>)[reason];
           this.inc({ reason, windows_error: code === undefined ? '' : String(code) }, n);
         }
@@ -95,9 +82,8 @@ export class BoxMetrics {
       new Counter({
         name: `${P}${name}`, help, labelNames: ['direction'], registers: r,
         collect() {
-          const t = snap().totals;
+          const t = snap().census.totals;
           this.reset();
-          if (!t) return;
           this.inc({ direction: 'in' }, inOf(t));
           this.inc({ direction: 'out' }, outOf(t));
         },
@@ -108,14 +94,14 @@ export class BoxMetrics {
       name: `${P}input_dropped_total`, help: 'Input the server rejected, by reason (malformed packets, limits)', labelNames: ['reason'], registers: r,
       collect() {
         this.reset();
-        for (const [reason, n] of Object.entries(snap().status.errors)) this.inc({ reason }, n);
+        for (const [reason, n] of Object.entries(snap().census.errors)) this.inc({ reason }, n);
       },
     });
     new Gauge({
       name: `${P}pool_addresses`, help: 'Addresses of each ip local pool, free and in use', labelNames: ['pool', 'state'], registers: r,
       collect() {
         this.reset();
-        for (const p of snap().status.pools) {
+        for (const p of snap().census.pools) {
           this.set({ pool: p.name, state: 'free' }, p.free);
           this.set({ pool: p.name, state: 'in_use' }, p.inUse);
         }
@@ -139,28 +125,16 @@ export class BoxMetrics {
       name: `${P}user_sessions`, help: 'Calls per logged-in user (per-user only)', labelNames: ['user'], registers: r,
       collect() {
         this.reset();
-        if (!self.perUser) return;
-        const n = new Map<string, number>();
-        for (const s of snap().status.sessions) if (s.username) n.set(s.username, (n.get(s.username) ?? 0) + 1);
-        for (const [user, v] of n) this.set({ user }, v);
+        for (const u of snap().census.users ?? []) this.set({ user: u.user }, u.sessions);
       },
     });
     new Gauge({
       name: `${P}user_bytes`, help: 'PPP octets of the live calls of each user (per-user only; in: from the client)', labelNames: ['user', 'direction'], registers: r,
       collect() {
         this.reset();
-        if (!self.perUser) return;
-        const n = new Map<string, { in: number; out: number }>();
-        for (const s of snap().status.sessions) {
-          if (!s.username) continue;
-          const e = n.get(s.username) ?? { in: 0, out: 0 };
-          e.in += s.bytesReceived;
-          e.out += s.bytesSent;
-          n.set(s.username, e);
-        }
-        for (const [user, v] of n) {
-          this.set({ user, direction: 'in' }, v.in);
-          this.set({ user, direction: 'out' }, v.out);
+        for (const u of snap().census.users ?? []) {
+          this.set({ user: u.user, direction: 'in' }, u.bytesIn);
+          this.set({ user: u.user, direction: 'out' }, u.bytesOut);
         }
       },
     });
@@ -175,9 +149,9 @@ export class BoxMetrics {
     this.aaaSeconds.observe({ group: o.tag, protocol: o.protocol, outcome: o.outcome }, o.seconds);
   }
 
-  /** The text exposition, from one snapshot of the server. */
+  /** The text exposition, from one census of the server. */
   async render(): Promise<string> {
-    this.snap = { status: this.source.status(), totals: this.source.totals(), aaa: this.source.aaaStatus() ?? [] };
+    this.snap = this.take();
     try {
       return await this.registry.metrics();
     } finally {
@@ -186,6 +160,10 @@ export class BoxMetrics {
   }
 
   private snapshot(): Snapshot {
-    return this.snap ?? { status: this.source.status(), totals: this.source.totals(), aaa: this.source.aaaStatus() ?? [] };
+    return this.snap ?? this.take();
+  }
+
+  private take(): Snapshot {
+    return { census: this.source.census(this.perUser), aaa: this.source.aaaStatus() ?? [] };
   }
 }

@@ -53,6 +53,8 @@ export abstract class ControlChannel {
   readonly counters: ControlCounters = { packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0 };
   /** Rejected or unexpected input, by reason (every `debug vpdn error` line is counted). */
   readonly errors: Record<string, number> = {};
+  /** The sum of `errors` (a server with 10,000 connections reads only the ones with any). */
+  rejections = 0;
 
   private readonly sendBytes: (bytes: Buffer) => void;
   private readonly framer: PptpFramer;
@@ -121,6 +123,7 @@ export abstract class ControlChannel {
   /** Count a rejection and report it under `debug vpdn error`. */
   protected reject(key: string, detail: string, callId?: number): void {
     this.errors[key] = (this.errors[key] ?? 0) + 1;
+    this.rejections++;
     if (this.debug.on('vpdn error')) this.emit({ kind: 'rejected', detail, callId });
   }
 

@@ -1,7 +1,8 @@
 /** A VpnServerApi twin for shell tests: fixed status, recorded calls. */
 import type { ConfigDiff } from '../../../src/config/model.js';
 import type { DebugBus } from '../../../src/debug/bus.js';
-import type { ServerStatus, VpnServerApi } from '../../../src/server/api.js';
+import type { ServerCensus, ServerStatus, VpnServerApi } from '../../../src/server/api.js';
+import { emptyCensus } from '../../../src/server/totals.js';
 import { emptyStatus } from './fixtures.js';
 
 export class FakeServer implements VpnServerApi {
@@ -23,6 +24,28 @@ export class FakeServer implements VpnServerApi {
 
   status(): ServerStatus {
     return this.st;
+  }
+
+  /** The fixed status counted as the real server counts its calls. */
+  census(perUser: boolean): ServerCensus {
+    const c = emptyCensus(this.st.pools);
+    c.tunnels = this.st.tunnels.length;
+    c.errors = this.st.errors;
+    const users = new Map<string, { user: string; sessions: number; bytesIn: number; bytesOut: number }>();
+    for (const s of this.st.sessions) {
+      const auth = s.authProtocol ?? 'none';
+      const e = c.sessions.find((x) => x.state === s.state && x.auth === auth);
+      if (e) e.n++;
+      else c.sessions.push({ state: s.state, auth, n: 1 });
+      if (!s.username) continue;
+      const u = users.get(s.username) ?? { user: s.username, sessions: 0, bytesIn: 0, bytesOut: 0 };
+      u.sessions++;
+      u.bytesIn += s.bytesReceived;
+      u.bytesOut += s.bytesSent;
+      users.set(s.username, u);
+    }
+    if (perUser) c.users = [...users.values()];
+    return c;
   }
 
   clearTunnels(id: number | 'all'): number {
