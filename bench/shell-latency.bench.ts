@@ -2,7 +2,11 @@
  * The latency the shell sees while 1,000 sessions pass traffic, with
  * `debug vpdn packet` off: `show vpdn` and a `?` keystroke (`show vpdn ?`)
  * through the ShellSession of the server's own process, p50 and p99.
- * Target: p99 < 5 ms.
+ * Targets: `show vpdn` p99 < 3 ms at the console alone, < 5 ms while the
+ * SSH shells loop; `?` < 5 ms. Forwarding while the console loops
+ * `show vpdn` stays within 10% of the same traffic with no command
+ * (echoed packets, a 3 s window before each run). Every case runs
+ * BENCH_RUNS (3) times; each figure is the median of the runs' p50/p99.
  *
  * The server (PptpServer + the shell, config loaded as PIX lines) runs in
  * a child process with GRE carried in UDP on loopback and a TUN whose
@@ -31,7 +35,7 @@ import { openUdpGre } from './harness/udp-gre.js';
 import { scriptCommand, spawnLineChild, startServerChild } from './harness/child.js';
 import { dialMany, hangupAll, PASSWORD, SSH_PASSWORD, USER } from './harness/inproc.js';
 import { udpPacket } from './harness/forwarding-inproc.js';
-import { fmt, info, pct, report } from './harness/report.js';
+import { eachRun, fmt, info, pct, reportRuns } from './harness/report.js';
 import { benchProfile } from './harness/profile.js';
 
 const SESSIONS = Number(process.env.SHELL_SESSIONS ?? 1000);
@@ -41,6 +45,8 @@ const WARMUP = Number(process.env.SHELL_WARMUP ?? 10);
 /** SSH shells looping `show vpdn` in the third case (PIX allows 5; the limit is raised for it). */
 const SSH_SHELLS = Number(process.env.SHELL_SSH ?? 20);
 const GAP_MS = 15;
+/** The window without a command before each console-only run: forwarding's baseline. */
+const QUIET_MS = 3000;
 const SETTLE_MS = 3000;
 const CLIENT_IP = '127.0.0.2';
 const SERVER_IP = '127.0.0.1';
@@ -70,7 +76,7 @@ let clients: PptpClient[] = [];
 let traffic: NodeJS.Timeout | undefined;
 try {
   await child.ask<ShellTimes>(`shell ${WARMUP} ${GAP_MS}`, 'shell', 120_000);
-  const idle = await child.ask<ShellTimes>(`shell ${SAMPLES} ${GAP_MS}`, 'shell', 120_000);
+  const idle = await eachRun(() => child.ask<ShellTimes>(`shell ${SAMPLES} ${GAP_MS}`, 'shell', 120_000));
   const r = await dialMany(
     () => dialPptp({ server: SERVER_IP, port: child.port, localAddress: CLIENT_IP, gre, username: USER, password: PASSWORD, profile: benchProfile(), timeoutMs: 60_000 }),
     SESSIONS,
@@ -94,56 +100,73 @@ try {
   await new Promise((res) => setTimeout(res, SETTLE_MS)); // traffic steady
   const st = await child.ask<{ established: number }>('status', 'status');
   const warm = await child.ask<ShellTimes>(`shell ${WARMUP} ${GAP_MS}`, 'shell', 120_000);
-  const sentBefore = sent;
-  const recvBefore = received;
-  const t0 = performance.now();
-  const busy = await child.ask<ShellTimes>(`shell ${SAMPLES} ${GAP_MS}`, 'shell', 120_000);
-  const secs = (performance.now() - t0) / 1000;
+  /** Packets echoed per second while `during` runs. */
+  const echoedWhile = async <T>(during: () => Promise<T>) => {
+    const [r0, t0] = [received, performance.now()];
+    const v = await during();
+    return { v, pps: (received - r0) / ((performance.now() - t0) / 1000) };
+  };
+  // each run: a window with no command, then the samples (show vpdn every GAP_MS, a show vpdn loop)
+  const busy = await eachRun(async () => {
+    const quiet = await echoedWhile(() => new Promise((res) => setTimeout(res, QUIET_MS)));
+    const shell = await echoedWhile(() => child.ask<ShellTimes>(`shell ${SAMPLES} ${GAP_MS}`, 'shell', 120_000));
+    return { times: shell.v, pps: shell.pps, quietPps: quiet.pps };
+  });
   info(
-    `${st.established} sessions up; traffic during the samples: ${fmt((sent - sentBefore) / secs)} pkt/s sent, ${fmt((received - recvBefore) / secs)} pkt/s echoed back (1,400 octets, MPPE-128 stateless); ` +
-      `show vpdn printed ${busy.showLines} lines (${idle.showLines} idle); ? offered ${busy.helpLines} lines`,
+    `${st.established} sessions up; ${fmt(PPS)} pkt/s asked (1,400 octets, MPPE-128 stateless, each echoed back); ` +
+      `show vpdn printed ${busy[0].times.showLines} lines (${idle[0].showLines} idle); ? offered ${busy[0].times.helpLines} lines`,
   );
-  const reportCase = (times: ShellTimes, label: string) => {
+  reportRuns({
+    name: `forwarding while the console loops show vpdn (one every ${GAP_MS} ms), ${st.established} sessions (echoed pkt/s)`,
+    runs: busy.map((b) => b.pps),
+    unit: 'pkt/s',
+    baseline: { runs: busy.map((b) => b.quietPps), unit: 'pkt/s', what: `${QUIET_MS / 1000} s without a command before each run` },
+    ratio: pct(busy.map((b) => b.pps / b.quietPps), 50),
+    target: { op: '>=', value: 0.9, on: 'ratio' },
+  });
+  /** `show vpdn` and `?` p50 and p99 of each run, beside the idle server's. */
+  const reportCase = (runs: ShellTimes[], label: string, showP99Target: number) => {
     for (const [what, key] of [
       ['show vpdn', 'show'],
       ['? keystroke (show vpdn ?)', 'help'],
     ] as const) {
       for (const p of [50, 99]) {
-        report({
+        reportRuns({
           name: `shell latency p${p}, ${what}, ${st.established} sessions passing traffic${label}`,
-          value: pct(times[key], p),
+          runs: runs.map((t) => pct(t[key], p)),
           unit: 'ms',
-          baseline: { value: pct(idle[key], p), unit: 'ms', what: `idle server, no session, p${p}` },
-          target: { op: '<', value: 5 },
+          baseline: { runs: idle.map((t) => pct(t[key], p)), unit: 'ms', what: `idle server, no session, p${p}` },
+          target: { op: '<', value: p === 99 && key === 'show' ? showP99Target : 5 },
           note:
             p === 99
-              ? `max ${pct(times[key], 100).toFixed(2)} ms, ${times[key].length} samples; before them ${warm[key].length} warm-up samples: first ${warm[key][0]?.toFixed(2)} ms, max ${pct(warm[key], 100).toFixed(2)} ms`
+              ? `max ${fmt(Math.max(...runs.map((t) => pct(t[key], 100))), 2)} ms, ${runs[0][key].length} samples a run; before them ${warm[key].length} warm-up samples: first ${warm[key][0]?.toFixed(2)} ms, max ${pct(warm[key], 100).toFixed(2)} ms`
               : undefined,
         });
       }
     }
   };
-  reportCase(busy, ', console only');
+  reportCase(busy.map((b) => b.times), ', console only', 3);
 
   // the same samples while SSH shells loop `show vpdn` (their client in a process of its own)
-  const looper = spawnLineChild([...scriptCommand('ssh-looper'), JSON.stringify({ port: child.sshPort, shells: SSH_SHELLS, password: SSH_PASSWORD })]);
-  try {
-    await looper.next('ready', 120_000);
-    await looper.ask('go', 'going');
-    await new Promise((res) => setTimeout(res, 1000));
-    const sent2 = sent;
-    const t1 = performance.now();
-    const withSsh = await child.ask<ShellTimes>(`shell ${SAMPLES} ${GAP_MS}`, 'shell', 300_000);
-    const secs2 = (performance.now() - t1) / 1000;
-    const done = await looper.ask<{ completed: number; seconds: number; octets: number }>('stop', 'done');
-    info(
-      `${SSH_SHELLS} SSH shells ran show vpdn ${done.completed} times in ${fmt(done.seconds, 1)} s (${fmt(done.completed / done.seconds, 1)}/s, ${fmt(done.octets / done.seconds / 1048576, 1)} MB/s of output); ` +
-        `traffic meanwhile ${fmt((sent - sent2) / secs2)} pkt/s sent`,
-    );
-    reportCase(withSsh, `, ${SSH_SHELLS} SSH shells looping show vpdn`);
-  } finally {
-    await looper.stop();
-  }
+  const withSsh = await eachRun(async () => {
+    const looper = spawnLineChild([...scriptCommand('ssh-looper'), JSON.stringify({ port: child.sshPort, shells: SSH_SHELLS, password: SSH_PASSWORD })]);
+    try {
+      await looper.next('ready', 120_000);
+      await looper.ask('go', 'going');
+      await new Promise((res) => setTimeout(res, 1000));
+      const shell = await echoedWhile(() => child.ask<ShellTimes>(`shell ${SAMPLES} ${GAP_MS}`, 'shell', 300_000));
+      const done = await looper.ask<{ completed: number; seconds: number; octets: number }>('stop', 'done');
+      return { times: shell.v, pps: shell.pps, done };
+    } finally {
+      await looper.stop();
+    }
+  });
+  const d = withSsh[0].done;
+  info(
+    `first run: ${SSH_SHELLS} SSH shells ran show vpdn ${d.completed} times in ${fmt(d.seconds, 1)} s (${fmt(d.completed / d.seconds, 1)}/s, ${fmt(d.octets / d.seconds / 1048576, 1)} MB/s of output); ` +
+      `echoed meanwhile ${withSsh.map((w) => fmt(w.pps)).join(' / ')} pkt/s in the runs (console only: ${busy.map((b) => fmt(b.pps)).join(' / ')})`,
+  );
+  reportCase(withSsh.map((w) => w.times), `, ${SSH_SHELLS} SSH shells looping show vpdn`, 5);
 } finally {
   clearInterval(traffic);
   await hangupAll(clients);

@@ -55,6 +55,42 @@ export function report(f: Figure): boolean {
   return ok;
 }
 
+/** How many times each forwarding, latency and set-up case runs (BENCH_RUNS, default 3). */
+export const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+
+export interface RunsFigure extends Omit<Figure, 'value' | 'baseline'> {
+  /** One value per run: the figure is their median. */
+  runs: number[];
+  baseline: { runs: number[]; unit: string; what: string };
+}
+
+/**
+ * A figure from several runs of one case: value and baseline are the
+ * medians of their runs (PASS/MISS is judged on the median) and the line
+ * shows min / median / max of each, so one lucky or unlucky run can be
+ * told from the figure.
+ */
+export function reportRuns(f: RunsFigure): boolean {
+  const spread = (v: number[]) => {
+    const d = Math.abs(pct(v, 50)) < 10 ? 2 : 0;
+    return `${fmt(Math.min(...v), d)} / ${fmt(pct(v, 50), d)} / ${fmt(Math.max(...v), d)}`;
+  };
+  const runs = `${f.runs.length} runs min/median/max ${spread(f.runs)}; baseline ${spread(f.baseline.runs)}`;
+  return report({
+    ...f,
+    value: pct(f.runs, 50),
+    baseline: { value: pct(f.baseline.runs, 50), unit: f.baseline.unit, what: f.baseline.what },
+    note: f.note ? `${runs}; ${f.note}` : runs,
+  });
+}
+
+/** `fn` run RUNS times in turn; its results in order. */
+export async function eachRun<T>(fn: (run: number) => Promise<T> | T): Promise<T[]> {
+  const out: T[] = [];
+  for (let k = 0; k < RUNS; k++) out.push(await fn(k));
+  return out;
+}
+
 export function info(text: string): void {
   console.log(`  ${text}`);
 }
