@@ -271,7 +271,7 @@ export class ServerCall {
       encryptedPackets: p.traffic.encrypted,
       decryptedPackets: p.traffic.decrypted,
       group: o.group.name,
-      dhcp: this.dhcp,
+      dhcp: { ...this.dhcp },
     };
   }
 }
