@@ -44,7 +44,7 @@ const ADDR_HELP = {
 const PAIR_ERROR = (ip: unknown, mask: unknown) => `ERROR: address,mask doesn't pair (${ip} ${mask} has host bits set)`;
 
 /** Host bits set under the mask: PIX refuses such a network. */
-function unpaired(a: Args, ip: string, mask: string): string | undefined {
+export function unpaired(a: Args, ip: string, mask: string): string | undefined {
   if (a[ip] === undefined || a[mask] === undefined) return undefined;
   const m = ipToInt(String(a[mask]));
   return (ipToInt(String(a[ip])) & ~m) >>> 0 ? PAIR_ERROR(a[ip], a[mask]) : undefined;

@@ -2,13 +2,15 @@
  * The `vpdn` family (seed 003 + PIX 6.3 command reference) and
  * `ip local pool`. The `vpdn group` lines of one group are written
  * together, in PIX order: accept dialin, ppp authentication, ppp
- * encryption, client configuration, client authentication/accounting,
+ * encryption, client configuration (address, dns, wins, then the split
+ * tunnelling extensions route and domain-name), client authentication/accounting,
  * pptp echo; then usernames, limits and `vpdn enable`.
  * PPPoE-client lines (`request dialout pppoe`, `localname`) and L2TP
  * lines are valid PIX 6.3 and kept; the server does not act on them.
  */
 import { CONFIG, type ConfigDecl, type ConfigLine, type Decl } from '../declare.js';
 import { ipToInt } from '../types.js';
+import { unpaired } from './network.js';
 
 const H = {
   vpdn: 'Configure VPDN (PPTP) features',
@@ -45,6 +47,11 @@ const H = {
   wins: 'WINS servers for the client',
   '<server1>': 'Primary server address',
   '<server2>': 'Secondary server address',
+  route: 'A route for Windows clients, sent in the DHCPACK to their DHCPINFORM (options 249, 121); one line per route (extension: split tunnelling)',
+  '<network>': 'Destination network',
+  '<mask>': 'Destination network mask',
+  'domain-name': 'DNS suffix for Windows clients, sent in the DHCPACK to their DHCPINFORM (option 15; extension)',
+  '<domain_name>': 'Domain name',
   aaa: 'Through an aaa-server group',
   '<aaa_group>': 'AAA server group tag',
   accounting: 'Send accounting to an aaa-server group',
@@ -121,6 +128,16 @@ export const VPDN: Decl[] = [
   groupLine('vpdn-client-pool', 'client configuration address local <pool_name:pool>', () => 'client configuration address', { noFrom: 'local' }),
   groupLine('vpdn-client-dns', 'client configuration dns <server1:ip> [<server2:ip>]', () => 'client configuration dns', { noFrom: 'dns' }),
   groupLine('vpdn-client-wins', 'client configuration wins <server1:ip> [<server2:ip>]', () => 'client configuration wins', { noFrom: 'wins' }),
+  // list lines: `no ... route` alone removes every route of the group
+  groupLine('vpdn-client-route', 'client configuration route <network:ip> <mask:mask>', undefined, {
+    noFrom: 'route',
+    extension: true,
+    check: (a) => unpaired(a, 'network', 'mask'),
+  }),
+  groupLine('vpdn-client-domain', 'client configuration domain-name <domain_name:domain>', () => 'client configuration domain-name', {
+    noFrom: 'domain-name',
+    extension: true,
+  }),
   groupLine('vpdn-client-auth', 'client authentication (local|aaa <aaa_group:aaa-tag>)', () => 'client authentication', { noFrom: 'authentication' }),
   groupLine('vpdn-client-accounting', 'client accounting <aaa_group:aaa-tag>', () => 'client accounting', { noFrom: 'accounting' }),
   groupLine('vpdn-pptp-echo', 'pptp echo <seconds:1-3600>', () => 'pptp echo', { noFrom: 'echo' }),

@@ -734,6 +734,9 @@ export class ShellSession implements LogSink {
           '',
           'PPTP error counters:',
           ...(e.length ? e.map(([k, v]) => `  ${k}: ${v}`) : ['  none']),
+          ...(st.dhcp && st.dhcp.informsAnswered + st.dhcp.dropped > 0
+            ? ['', `Split tunnelling: ${st.dhcp.informsAnswered} DHCPINFORM answered, ${st.dhcp.dropped} DHCP packets dropped (dhcp-* above)`]
+            : []),
         ];
       }
     }

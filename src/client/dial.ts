@@ -32,6 +32,7 @@ import { ClientGreMux } from './gre-mux.js';
 import { DialError, PeerSignals, classifyFailure } from './failure.js';
 import { IcmpHost, type PingOptions, type PingResult } from './icmp-host.js';
 import { personality, type ProfileName } from './personalities.js';
+import { DhcpInformClient, type InformAck } from './dhcp-inform.js';
 
 export interface DialOptions {
   /** IPv4 address of the server (loopback, or an address inside a test namespace). */
@@ -56,6 +57,8 @@ export interface DialOptions {
   bus?: DebugBus;
   /** Whole dial, wall-clock. Default 15000 ms. */
   timeoutMs?: number;
+  /** false: no DHCPINFORM after IPCP even with the Windows profile. */
+  dhcpInform?: boolean;
 }
 
 export interface PptpClientStatus {
@@ -94,6 +97,9 @@ export interface PptpClient {
   hangup(): Promise<string>;
   /** Resolves with the reason once everything is closed (also after server-side ends). */
   readonly closed: Promise<string>;
+  /** The DHCPACK to the DHCPINFORM the Windows profile sends after IPCP (its routes, DNS
+   *  suffix); undefined when the profile sends none or no answer came. */
+  readonly informAck: Promise<InformAck | undefined>;
 }
 
 type SessionState = 'connecting' | 'control' | 'call' | 'ppp' | 'up' | 'ending' | 'closed';
@@ -117,6 +123,9 @@ class ClientSession implements PptpClient {
   authProtocol: AuthProtocol | undefined;
   callId = 0;
   readonly closed: Promise<string>;
+  readonly informAck: Promise<InformAck | undefined>;
+  private settleInform!: (a: InformAck | undefined) => void;
+  private inform: DhcpInformClient | undefined;
 
   private state: SessionState = 'connecting';
   private readonly clock: Clock;
@@ -158,6 +167,7 @@ class ClientSession implements PptpClient {
     this.bus = options.bus ?? new DebugBus(() => this.clock.now());
     this.mux = ClientGreMux.of(options.gre);
     this.closed = new Promise((r) => (this.resolveClosed = r));
+    this.informAck = new Promise((r) => (this.settleInform = r));
     const persona = personality(options.profile);
     this.control = new PptpClientControl({
       tunnelId: 0,
@@ -290,11 +300,21 @@ class ClientSession implements PptpClient {
     this.authProtocol = info.authProtocol;
     this.host = new IcmpHost(info.clientAddress, (p) => this.sendIp(p));
     this.state = 'up';
+    this.startInform(info.clientAddress);
     this.dialTimer?.cancel();
     this.dialTimer = undefined;
     const settle = this.dialSettle;
     this.dialSettle = undefined;
     settle?.resolve(this);
+  }
+
+  private startInform(clientAddress: string): void {
+    const identity = personality(this.options.profile).dhcpInform;
+    if (!identity || this.options.dhcpInform === false) return this.settleInform(undefined);
+    const xid = (Math.random() * 0x100000000) >>> 0;
+    this.inform = new DhcpInformClient(clientAddress, identity, xid, this.clock, (p) => this.sendIp(p));
+    void this.inform.answer.then(this.settleInform);
+    this.inform.start();
   }
 
   // ---------------------------------------------------------------- data
@@ -312,6 +332,7 @@ class ClientSession implements PptpClient {
 
   private ipIn(pkt: Buffer): void {
     this.ipCounters.received++;
+    if (this.inform?.receive(pkt)) return;
     if (this.host?.receive(pkt)) return;
     for (const fn of this.ipHandlers) fn(pkt);
   }
@@ -441,6 +462,7 @@ class ClientSession implements PptpClient {
   /** End PPP from below (no LCP goodbye); its onDown is ours, not news. */
   private abortPpp(reason: string): void {
     this.host?.dispose();
+    this.inform?.dispose();
     if (!this.ppp || this.pppEnded) return;
     this.pppEnded = true;
     this.ppp.abort(reason);
@@ -451,6 +473,7 @@ class ClientSession implements PptpClient {
     this.pppEnded = true;
     this.pppDownReason = reason;
     this.host?.dispose();
+    this.inform?.dispose();
     if (this.dialSettle) {
       this.failFromEvidence();
       return;
@@ -511,6 +534,8 @@ class ClientSession implements PptpClient {
       settle.reject(this.state === 'connecting' ? new DialError('connect-failed', 'connection closed') : classifyFailure({ peer: this.peer, pppDown: this.pppDownReason, lowerLayer: this.endReason }));
     }
     this.state = 'closed';
+    this.inform?.dispose();
+    this.settleInform(undefined);
     this.resolveClosed(this.endReason);
   }
 }

@@ -149,7 +149,37 @@ export function lintConfig(rc: RunningConfig): Finding[] {
     checkMppe(rc, g, out);
   }
   checkPermit(rc, out);
+  if (g) checkSplitRoutes(g, out);
   return sortFindings(out);
+}
+
+/**
+ * Windows asks for its routes and DNS suffix with a DHCPINFORM through the
+ * tunnel once IPCP is up; whatever stops its call before then (the
+ * findings with a Windows error already made) keeps them from it.
+ */
+function checkSplitRoutes(g: VpdnGroup, out: Finding[]): void {
+  const routes = g.routes ?? [];
+  if (routes.length === 0 && g.domainName === undefined) return;
+  // radius-mppe-keys only says what the server must do; it does not stop a call by itself
+  const blockers = out
+    .filter((f) => f.windowsError !== undefined && f.severity !== 'info' && f.code !== 'radius-mppe-keys')
+    .map((f) => `${f.code} (error ${f.windowsError})`);
+  if (!g.mppe) blockers.push('no ppp encryption line: Windows requires encryption by default (error 742)');
+  if (blockers.length === 0) return;
+  const what = routes.length ? `the ${routes.length} route${routes.length === 1 ? '' : 's'}${g.domainName ? ' and the DNS suffix' : ''}` : 'the DNS suffix';
+  out.push({
+    severity: 'warning',
+    code: 'split-routes-never-sent',
+    lines: [
+      ...routes.map((r) => gl(g, `client configuration route ${r.network} ${r.mask}`)),
+      ...(g.domainName ? [gl(g, `client configuration domain-name ${g.domainName}`)] : []),
+    ],
+    explanation:
+      `Windows asks for ${what} with a DHCPINFORM through the tunnel, only once IPCP is up. With these settings its ` +
+      `call ends before that (${blockers.join('; ')}), so it never gets them.`,
+    fix: g.mppe ? 'Fix the findings named above; the routes need nothing else.' : `${gl(g, 'ppp encryption mppe auto')}, and fix any finding named above.`,
+  });
 }
 
 function checkListeners(rc: RunningConfig, dialin: VpdnGroup[], out: Finding[]): void {

@@ -39,6 +39,11 @@ export interface VpdnGroup {
   dns: string[];
   /** `client configuration wins A [B]` */
   wins: string[];
+  /** Extension `client configuration route NETWORK MASK` (one line each): the routes the
+   *  server hands a Windows client in its DHCPACK to the client's DHCPINFORM. */
+  routes?: { network: string; mask: string }[];
+  /** Extension `client configuration domain-name NAME`: DHCP option 15 in that DHCPACK. */
+  domainName?: string;
   /** `client authentication local | aaa GROUP`; undefined = local. */
   clientAuthentication?: ClientAuthentication;
   /** `client accounting GROUP` */

@@ -246,6 +246,14 @@ function applyEntry(rc: Derived, cmd: string, a: Args): string | undefined {
       else g.wins = servers;
       return;
     }
+    case 'vpdn-client-route': {
+      const g = group(rc, s(a, 'group_name'));
+      g.routes = [...(g.routes ?? []), { network: s(a, 'network'), mask: s(a, 'mask') }];
+      return;
+    }
+    case 'vpdn-client-domain':
+      group(rc, s(a, 'group_name')).domainName = s(a, 'domain_name');
+      return;
     case 'vpdn-client-auth':
       group(rc, s(a, 'group_name')).clientAuthentication = a.aaa ? { kind: 'aaa', group: s(a, 'aaa_group') } : { kind: 'local' };
       return;

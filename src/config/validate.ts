@@ -76,10 +76,47 @@ export function validate(rc: RunningConfig): Validation {
   }
 
   for (const g of vpn.vpdnGroups) groupChecks(g, rc, aaa, warnings);
+  for (const g of vpn.vpdnGroups) {
+    const octets = dhcpAckOctets(g);
+    if (octets > DHCP_REPLY_MAX_OCTETS) {
+      errors.push(
+        `ERROR: vpdn group ${g.name}: the DHCP reply with ${g.routes?.length ?? 0} client configuration routes would be ${octets} octets, ` +
+          `over the ${DHCP_REPLY_MAX_OCTETS} a client must accept; summarise or remove routes`,
+      );
+    }
+  }
   if (vpn.vpdnEnable.length > 0 && !vpn.vpdnGroups.some((g) => g.acceptDialinPptp)) {
     warnings.push('Warning: vpdn is enabled but no vpdn group accepts dialin pptp');
   }
   return { errors, warnings };
+}
+
+/** RFC 2131 section 2: a client need not accept a DHCP message over 576 octets of IP. */
+const DHCP_REPLY_MAX_OCTETS = 576;
+
+/**
+ * The IP size of the DHCPACK the server sends a Windows client for this
+ * group (src/proto/dhcp/inform.ts builds it; a unit test checks the two
+ * agree): IP + UDP 28, BOOTP + cookie 240, options 53 and 54, the routes
+ * twice (249 and 121, each route a width octet, ceil(width/8) network
+ * octets and a 4-octet router, split every 255 octets by RFC 3396),
+ * domain, DNS, WINS, end.
+ */
+export function dhcpAckOctets(g: VpdnGroup): number {
+  const routeData = (g.routes ?? []).reduce((n, r) => n + 1 + Math.ceil(maskBits(r.mask) / 8) + 4, 0);
+  const option = (len: number) => (len === 0 ? 0 : len + 2 * Math.ceil(len / 255));
+  const options = 3 + 6 + 2 * option(routeData) + option(g.domainName?.length ?? 0) + option(4 * g.dns.length) + option(4 * g.wins.length) + 1;
+  return 28 + Math.max(300, 240 + options);
+}
+
+function maskBits(mask: string): number {
+  let m = ipToInt(mask);
+  let bits = 0;
+  while (m & 0x80000000) {
+    bits++;
+    m = (m << 1) >>> 0;
+  }
+  return bits;
 }
 
 function groupChecks(g: VpdnGroup, rc: RunningConfig, aaa: Map<string, RunningConfig['vpn']['aaaServerGroups'][number]>, warnings: string[]): void {

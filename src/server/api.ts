@@ -56,6 +56,8 @@ export interface SessionStatus {
   decryptedPackets: number;
   /** group the call was accepted under */
   group: string;
+  /** Split tunnelling: DHCPINFORMs answered, DHCP packets dropped. */
+  dhcp?: { informsAnswered: number; dropped: number };
 }
 
 export interface PoolStatus {
@@ -77,6 +79,8 @@ export interface ServerStatus {
   pools: PoolStatus[];
   listening: { interfaceName: string; address: string; port: number }[];
   errors: ErrorCounters;
+  /** Since start, every call ended and live: DHCPINFORMs answered, DHCP packets dropped (by reason in `errors`). */
+  dhcp?: { informsAnswered: number; dropped: number };
 }
 
 export interface VpnServerApi {

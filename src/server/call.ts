@@ -14,6 +14,7 @@ import { GreCallWindow } from '../proto/gre/window.js';
 import { PppSession, type PppUpInfo } from '../proto/ppp/session.js';
 import type { AaaAccounting, AccountingSession, TerminateCauseName } from './aaa/group.js';
 import { ipToNumber } from '../proto/ip/ipv4.js';
+import type { DhcpCounters } from './dhcp.js';
 
 export interface ServerCallOptions {
   tunnelId: number;
@@ -80,6 +81,10 @@ export class ServerCall {
   holdUntilRouted: Buffer[] | undefined;
   /** clock time of the last inner IP packet either way (Idle-Timeout) */
   lastActivity: number;
+  /** The server's PPP address as a 32-bit number: DHCP to it is the server's to answer. */
+  readonly serverAddressNumber: number | undefined;
+  /** DHCPINFORMs answered and DHCP packets dropped (split tunnelling, src/server/dhcp.ts). */
+  readonly dhcp: DhcpCounters = { informsAnswered: 0, dropped: 0 };
   private ended = false;
   private cause: TerminateCauseName | undefined;
   private acct: AccountingSession | undefined;
@@ -89,6 +94,7 @@ export class ServerCall {
   constructor(readonly options: ServerCallOptions) {
     this.createdAt = this.changedAt = this.lastActivity = options.clock.now();
     this.acctSessionId = newAcctSessionId(options.callId, options.wallNow() / 1000);
+    this.serverAddressNumber = ipToNumber(options.serverAddress);
     this.window = new GreCallWindow({
       clock: options.clock,
       debug: options.debug,
@@ -265,6 +271,7 @@ export class ServerCall {
       encryptedPackets: p.traffic.encrypted,
       decryptedPackets: p.traffic.decrypted,
       group: o.group.name,
+      dhcp: { ...this.dhcp },
     };
   }
 }

@@ -39,6 +39,7 @@ import { DynAuthServer } from '../proto/radius/dynauth.js';
 import { nodeUdp, type UdpStack } from '../proto/radius/udp.js';
 import { SourceGuard } from './source-guard.js';
 import { callTotals, censusOf, emptyTotals, setupFailureOf, type ServerCensus, type ServerTotals } from './totals.js';
+import { informSettingsOf, isDhcpForServer, serveDhcp } from './dhcp.js';
 
 export interface PptpServerOptions {
   bus: DebugBus;
@@ -557,12 +558,38 @@ export class PptpServer implements VpnServerApi {
       return;
     }
     if (this.capture.active) this.capture.innerIp(this.captureCtx(this.calls.get(call.options.callId)!.tunnel, call), false, pkt);
+    if (isDhcpForServer(pkt, call.serverAddressNumber)) {
+      this.answerDhcp(call, pkt);
+      return;
+    }
     if (call.holdUntilRouted) {
       if (call.holdUntilRouted.length < 64) call.holdUntilRouted.push(Buffer.from(pkt));
       else this.count('ip-dropped-before-route');
       return;
     }
     this.tun?.write(pkt);
+  }
+
+  /** Split tunnelling: the DHCPINFORM answered with the routes of the call's group, other DHCP dropped. */
+  private answerDhcp(call: ServerCall, pkt: Buffer): void {
+    const o = call.options;
+    const r = serveDhcp(
+      {
+        tunnelId: o.tunnelId,
+        callId: o.callId,
+        serverAddress: o.serverAddress,
+        clientAddress: call.clientAddress!,
+        settings: informSettingsOf(o.group),
+        counters: call.dhcp,
+        send: (reply) => {
+          if (this.capture.active) this.capture.innerIp(this.captureCtx(this.calls.get(o.callId)!.tunnel, call), true, reply);
+          call.ppp.sendIp(reply);
+        },
+      },
+      pkt,
+      this.bus,
+    );
+    if (r.kind === 'dropped') this.count(`dhcp-${r.reason}`);
   }
 
   /** A packet the kernel routed into the TUN: to the client that owns the destination. */
@@ -619,7 +646,12 @@ export class PptpServer implements VpnServerApi {
         bytesReceived,
       });
     }
-    return { tunnels, sessions, pools: this.pools.status(), listening: this.listeners.list(), errors: this.errorCounts() };
+    const dhcp = { informsAnswered: this.ended.dhcpInformsAnswered, dropped: this.ended.dhcpDropped };
+    for (const { call } of this.calls.values()) {
+      dhcp.informsAnswered += call.dhcp.informsAnswered;
+      dhcp.dropped += call.dhcp.dropped;
+    }
+    return { tunnels, sessions, pools: this.pools.status(), listening: this.listeners.list(), errors: this.errorCounts(), dhcp };
   }
 
   /** The server's input drops and each control connection's, by reason. */

@@ -21,6 +21,9 @@ export interface CallTotals {
   mppeRejected: number;
   /** GRE packets dropped by the window: duplicates, too old, window full. */
   greDropped: number;
+  /** Split tunnelling: DHCPINFORMs answered, and DHCP packets to the server dropped. */
+  dhcpInformsAnswered: number;
+  dhcpDropped: number;
 }
 
 export interface ServerTotals extends CallTotals {
@@ -50,10 +53,12 @@ export function callTotals(call: ServerCall, into: CallTotals): void {
   into.bytesOut += t.bytesOut;
   into.mppeRejected += call.ppp.errorCount(MPPE_REJECTED);
   into.greDropped += w.duplicates + w.tooOld + w.windowFull;
+  into.dhcpInformsAnswered += call.dhcp.informsAnswered;
+  into.dhcpDropped += call.dhcp.dropped;
 }
 
 export function emptyTotals(): ServerTotals {
-  return { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0, mppeRejected: 0, greDropped: 0, setups: 0, failures: {} };
+  return { packetsIn: 0, packetsOut: 0, bytesIn: 0, bytesOut: 0, mppeRejected: 0, greDropped: 0, dhcpInformsAnswered: 0, dhcpDropped: 0, setups: 0, failures: {} };
 }
 
 /**

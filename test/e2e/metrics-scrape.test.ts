@@ -57,7 +57,11 @@ test('metrics: a failed and a good Windows-profile dial, pings counted exactly (
     assert.equal(value(s1, 'pix_pptpd_setups_total'), 0);
 
     const client = await rig.dial({ localAddress: '127.0.0.3', password: 'Secr3tPw', profile: 'windows10', authProtocols: ['mschap-v2'] });
+    // Windows' DHCPINFORM after IPCP and the server's ACK: one packet each way, before the pings are counted
+    assert.ok(await client.informAck, 'the DHCPINFORM was answered');
     const s2 = await ep.scrape();
+    assert.equal(value(s2, 'pix_pptpd_dhcp_informs_answered_total'), 1, s2);
+    assert.equal(value(s2, 'pix_pptpd_dhcp_dropped_total'), 0);
     assert.equal(value(s2, 'pix_pptpd_setups_total'), 1);
     assert.equal(value(s2, 'pix_pptpd_sessions{state="estabd",auth="MSCHAP-V2"}'), 1, s2);
     assert.equal(value(s2, 'pix_pptpd_user_sessions{user="cisco"}'), 1, s2);

@@ -68,6 +68,8 @@ export class BoxMetrics {
     total('setups_total', 'Calls that came up (PPP open, 603104)', (t) => t.setups);
     total('mppe_rejected_total', 'MPPE packets rejected (coherency count, undecryptable)', (t) => t.mppeRejected);
     total('gre_window_dropped_total', 'GRE packets dropped by the window (duplicate, too old, window full)', (t) => t.greDropped);
+    total('dhcp_informs_answered_total', 'DHCPINFORMs from clients answered with the group\'s routes (split tunnelling)', (t) => t.dhcpInformsAnswered);
+    total('dhcp_dropped_total', 'DHCP packets to the server dropped (malformed, oversized, not an INFORM; by reason in input_dropped_total)', (t) => t.dhcpDropped);
     new Counter({
       name: `${P}setup_failures_total`, help: 'Calls that never came up, by reason and the Windows error the client shows', labelNames: ['reason', 'windows_error'], registers: r,
       collect() {

@@ -168,8 +168,14 @@ export function renderShowVpdnSession(st: ServerStatus, sel: number | VpdnSelect
   const keep = detail ? SESSION_DETAIL[detail] : undefined;
   // Beyond the seed's block (kept byte-exact in `show vpdn`): the encryption.
   const out = new BlockOutput(['', `PPTP Session Information ${totals(st)}`, '']);
-  for (const s of list) out.add(keep ? pick(renderSessionBlock(s), keep) : [...renderSessionBlock(s), ...encryptionLines(s)]);
+  for (const s of list) out.add(keep ? pick(renderSessionBlock(s), keep) : [...renderSessionBlock(s), ...encryptionLines(s), ...dhcpLines(s)]);
   return out.lines;
+}
+
+/** Split tunnelling, once the client has sent the server any DHCP. */
+function dhcpLines(s: SessionStatus): string[] {
+  const d = s.dhcp;
+  return d && d.informsAnswered + d.dropped > 0 ? [`  ${d.informsAnswered} DHCPINFORM answered, ${d.dropped} DHCP packets dropped`] : [];
 }
 
 function encryptionLines(s: SessionStatus): string[] {
@@ -199,6 +205,7 @@ export function renderPppInterfaceBlock(s: SessionStatus): string[] {
     lines.push(`MPPE mode is ${s.mppe.stateful ? 'stateful' : 'stateless'}`);
     lines.push(`Encrypted Pkts: ${s.encryptedPackets}, Decrypted Pkts: ${s.decryptedPackets}`);
   }
+  if (s.dhcp && s.dhcp.informsAnswered + s.dhcp.dropped > 0) lines.push(`DHCPINFORM Answered: ${s.dhcp.informsAnswered}, DHCP Dropped: ${s.dhcp.dropped}`);
   return lines;
 }
 
