@@ -25,6 +25,7 @@ import type { GreSocket } from '../proto/gre/socket.js';
 import { GreCallWindow, type GreWindowStatus } from '../proto/gre/window.js';
 import type { GrePacket } from '../proto/gre/wire.js';
 import { CiscoPptpDebug } from '../debug/cisco-pptp.js';
+import { CiscoPppDebug } from '../debug/cisco-ppp-session.js';
 import { PptpClientControl, type PptpClientProfile, type ClientState } from '../proto/pptp/client-control.js';
 import type { CallDisconnectNotify, OutgoingCallReply } from '../proto/pptp/wire.js';
 import { PppSession, type PppStatus, type PppUpInfo } from '../proto/ppp/session.js';
@@ -253,7 +254,7 @@ class ClientSession implements PptpClient {
       tunnelId: callId,
       send: (frame) => window.send(frame),
       clock: this.clock,
-      debug: this.bus,
+      debug: new CiscoPppDebug(this.bus),
       ifName: 'client',
       group: { authProtocols: this.options.authProtocols ?? persona.authProtocols, mppe, dns: [], wins: [] },
       credentials: { username: this.options.username, password: this.options.password },

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock, Timer } from '../util/clock.js';
 import type { DebugBus } from '../debug/bus.js';
+import type { PppDebugSink } from '../proto/ppp/debug-events.js';
 import type { VpdnGroup } from '../config/model.js';
 import type { Authenticator } from '../proto/authenticator.js';
 import type { SessionStatus } from './api.js';
@@ -30,6 +31,8 @@ export interface ServerCallOptions {
   /** Epoch milliseconds (the Acct-Session-Id's time part). */
   wallNow: () => number;
   debug: DebugBus;
+  /** the PPP session's debug and syslog events (CiscoPppDebug) */
+  pppDebug: PppDebugSink;
   sendGre(packet: Buffer): void;
   allocateAddress(username: string, framedIp?: string): string | undefined;
   releaseAddress(address: string): void;
@@ -106,7 +109,7 @@ export class ServerCall {
       pppIfId: options.pppIfId,
       send: (frame) => this.window.send(frame),
       clock: options.clock,
-      debug: options.debug,
+      debug: options.pppDebug,
       ifName: options.ifName,
       tunnelId: options.tunnelId,
       group: {

@@ -29,6 +29,7 @@ import { AddressPools } from './pool.js';
 import { CallIdAllocator } from '../proto/pptp/call-id.js';
 import { PptpControlConnection } from '../proto/pptp/server-control.js';
 import { CiscoPptpDebug } from '../debug/cisco-pptp.js';
+import { CiscoPppDebug } from '../debug/cisco-ppp-session.js';
 import { OcrpResult, GeneralErrorCode } from '../proto/pptp/wire.js';
 import { ServerCall } from './call.js';
 import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';
@@ -85,6 +86,7 @@ export class PptpServer implements VpnServerApi {
   private cfg: VpnConfig = emptyVpnConfig();
   private readonly clock: Clock;
   private readonly bus: DebugBus;
+  private readonly pppDebug: CiscoPppDebug;
   private readonly listeners: Listeners;
   private readonly pools = new AddressPools();
   private readonly callIds = new CallIdAllocator();
@@ -116,6 +118,7 @@ export class PptpServer implements VpnServerApi {
   constructor(private readonly options: PptpServerOptions) {
     this.clock = options.clock ?? systemClock;
     this.bus = options.bus;
+    this.pppDebug = new CiscoPppDebug(options.bus);
     this.listeners = new Listeners((sock, spec) => this.accept(sock, spec));
     this.guard = new SourceGuard(this.clock, () => this.cfg.limits);
     this.aaa = new AaaRegistry({
@@ -391,6 +394,7 @@ export class PptpServer implements VpnServerApi {
       clock: this.clock,
       wallNow: this.options.wallNow ?? Date.now,
       debug: this.bus,
+      pppDebug: this.pppDebug,
       sendGre: (pkt) => {
         if (this.capture.active) this.capture.gre(this.captureCtx(tunnel, call), serverAddress, tunnel.peerAddress, pkt);
         gre.send(tunnel.peerAddress, pkt);

@@ -34,12 +34,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Timer } from '../../util/clock.js';
-import type { DebugContext } from '../../debug/bus.js';
-import { PppSessionDebug } from '../../debug/cisco-ppp-session.js';
-import { protocolName } from '../../debug/cisco-ppp.js';
+import type { PppDebugLink, PppDebugSink } from './debug-events.js';
 import type { AuthProtocol } from '../../config/model.js';
 import type { MppeMasterKeys } from '../authenticator.js';
-import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, u32, type FrameCompression } from './frame.js';
+import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, pppProtocolName, u32, type FrameCompression } from './frame.js';
 import type { FsmTrace } from './fsm.js';
 import { Lcp, type LcpEvents } from './lcp.js';
 import { Ipcp, type IpcpEvents } from './ipcp.js';
@@ -104,6 +102,19 @@ export class PppSession {
     }
   };
 
+  // The link as debug events name it: the user once authenticated.
+  private static readonly DebugLinkOf = class implements PppDebugLink {
+    readonly pppIfId: number;
+    readonly tunnelId: number | undefined;
+    constructor(private readonly s: PppSession) {
+      this.pppIfId = s.opts.pppIfId;
+      this.tunnelId = s.opts.tunnelId;
+    }
+    get user(): string | undefined {
+      return this.s.username;
+    }
+  };
+
   private static readonly LcpEventsOf = class extends PppSession.LayerEventsOf implements LcpEvents {
     up(): void {
       this.s.lcpUp();
@@ -123,7 +134,7 @@ export class PppSession {
     }
     negotiationFailed(reason: string): void {
       this.s.closeReason = reason;
-      this.s.debug.lcpNegotiationFailed();
+      if (this.s.debug.on('ppp negotiation')) this.s.debug.emit(this.s.debugLink, { kind: 'lcp-negotiation-failed' });
     }
     ignored(): void {}
   };
@@ -157,7 +168,7 @@ export class PppSession {
       this.s.peerResetRequest();
     }
     resetAck(): void {
-      this.s.debug.mppeResetAckReceived();
+      if (this.s.debug.on('ppp mppe')) this.s.debug.emit(this.s.debugLink, { kind: 'mppe-reset-ack-received' });
     }
   };
 
@@ -175,8 +186,8 @@ export class PppSession {
   private cbcp: { answeredId?: number; done: boolean; timer?: Timer } | undefined;
   private auth: AuthEngine | undefined;
   private authTimer: Timer | undefined;
-  private readonly ifLabel: string;
-  private readonly debug: PppSessionDebug;
+  private readonly debug: PppDebugSink;
+  private readonly debugLink: PppDebugLink;
   private readonly data: PppDataPath;
   private readonly random: (n: number) => Buffer;
   private started = false;
@@ -195,9 +206,9 @@ export class PppSession {
   constructor(private readonly opts: PppSessionOptions) {
     if (opts.role === 'server' && !opts.authenticator) throw new Error('a server PppSession needs an authenticator');
     if (opts.role === 'client' && !opts.credentials) throw new Error('a client PppSession needs credentials');
-    this.ifLabel = `Vi${opts.pppIfId}`;
-    this.debug = new PppSessionDebug(opts.debug, opts.pppIfId, () => this.ctx());
-    this.data = new PppDataPath(new PppSession.DataPathLinkOf(this), this.debug);
+    this.debug = opts.debug;
+    this.debugLink = new PppSession.DebugLinkOf(this);
+    this.data = new PppDataPath(new PppSession.DataPathLinkOf(this), this.debug, this.debugLink);
     this.random = opts.random ?? ((n) => randomBytes(n));
     const profile = opts.role === 'client' ? (opts.clientProfile ?? BASIC_PPP_PROFILE) : undefined;
     this.profile = profile;
@@ -245,7 +256,7 @@ export class PppSession {
     if (this.ended) return;
     if (!this.started) this.start();
     this.data.countIn(frame);
-    this.debug.frameIn(frame);
+    if (this.debug.on('ppp io')) this.debug.emit(this.debugLink, { kind: 'frame-in', frame });
     const f = decodeFrame(frame);
     if (!f.ok) return this.drop('bad frame', f.error);
     this.lcp.peerActivity();
@@ -257,10 +268,10 @@ export class PppSession {
       case PPP_PROTO.CHAP:
         return this.inputAuth(protocol, payload);
       case PPP_PROTO.IPCP:
-        if (this.phase !== 'network' || !this.ipcp) return this.drop('before network phase', protocolName(protocol));
+        if (this.phase !== 'network' || !this.ipcp) return this.drop('before network phase', pppProtocolName(protocol));
         return this.inputCp(protocol, payload, (c, i, d) => this.ipcp!.fsm.input(c, i, d));
       case PPP_PROTO.CCP:
-        if (this.phase !== 'network') return this.drop('before network phase', protocolName(protocol));
+        if (this.phase !== 'network') return this.drop('before network phase', pppProtocolName(protocol));
         if (!this.ccp) return this.protocolReject(protocol, payload);
         return this.inputCp(protocol, payload, (c, i, d) => this.ccp!.fsm.input(c, i, d));
       case PPP_PROTO.CBCP:
@@ -268,7 +279,7 @@ export class PppSession {
         return this.inputCbcp(payload);
       case PPP_PROTO.IPV6CP:
         if (!this.ipv6cp) return this.protocolReject(protocol, payload);
-        if (this.phase !== 'network') return this.drop('before network phase', protocolName(protocol));
+        if (this.phase !== 'network') return this.drop('before network phase', pppProtocolName(protocol));
         return this.inputCp(protocol, payload, (c, i, d) => this.ipv6cp!.fsm.input(c, i, d));
       case PPP_PROTO.IP:
         return this.data.inputIp(payload, false);
@@ -373,16 +384,16 @@ export class PppSession {
 
   private inputCp(protocol: number, payload: Buffer, deliver: (code: number, id: number, data: Buffer) => void): void {
     const cp = decodeCp(payload);
-    if (!cp.ok) return this.drop(`bad ${protocolName(protocol)} packet`, cp.error);
+    if (!cp.ok) return this.drop(`bad ${pppProtocolName(protocol)} packet`, cp.error);
     deliver(cp.value.code, cp.value.id, cp.value.data);
   }
 
   private inputAuth(protocol: number, payload: Buffer): void {
     if ((this.phase !== 'authenticate' && this.phase !== 'network') || !this.auth || protocol !== this.authWireProtocol()) {
-      return this.drop('unexpected authentication packet', protocolName(protocol));
+      return this.drop('unexpected authentication packet', pppProtocolName(protocol));
     }
     const cp = decodeCp(payload);
-    if (!cp.ok) return this.drop(`bad ${protocolName(protocol)} packet`, cp.error);
+    if (!cp.ok) return this.drop(`bad ${pppProtocolName(protocol)} packet`, cp.error);
     this.auth.input(cp.value.code, cp.value.id, cp.value.data);
   }
 
@@ -392,14 +403,14 @@ export class PppSession {
     const cp = decodeCp(payload);
     if (!cp.ok) return this.drop('bad CBCP packet', cp.error);
     const { code, id, data } = cp.value;
-    this.debug.cbcp('I', code, id, data.length + 4);
+    if (this.debug.on('ppp negotiation')) this.debug.emit(this.debugLink, { kind: 'cbcp', dir: 'I', code, id, length: data.length + 4 });
     const step = cbcpClientStep(code, id, data, cbcp.answeredId);
     switch (step.action) {
       case 'respond':
         // A retransmitted Request after the Ack (our Response lost on the way back) is answered again.
         if (!step.offeredNoCallback) this.count('CBCP: server offered no "no callback"');
         cbcp.answeredId = id;
-        this.debug.cbcp('O', step.packet[0], id, step.packet.length);
+        if (this.debug.on('ppp negotiation')) this.debug.emit(this.debugLink, { kind: 'cbcp', dir: 'O', code: step.packet[0]!, id, length: step.packet.length });
         this.sendFrame(PPP_PROTO.CBCP, step.packet);
         return;
       case 'done':
@@ -415,8 +426,8 @@ export class PppSession {
   }
 
   private protocolReject(protocol: number, payload: Buffer): void {
-    if (!this.lcp.fsm.isOpened) return this.drop('protocol before LCP is open', protocolName(protocol));
-    this.count(`protocol rejected: ${protocolName(protocol)}`);
+    if (!this.lcp.fsm.isOpened) return this.drop('protocol before LCP is open', pppProtocolName(protocol));
+    this.count(`protocol rejected: ${pppProtocolName(protocol)}`);
     this.lcp.sendProtocolReject(protocol, payload);
   }
 
@@ -476,10 +487,8 @@ export class PppSession {
     return {
       role: this.opts.role,
       clock: this.opts.clock,
-      debug: this.opts.debug,
-      pppIfId: this.opts.pppIfId,
-      tunnelId: this.opts.tunnelId,
-      ifLabel: this.ifLabel,
+      debug: this.debug,
+      debugLink: this.debugLink,
       send: (c, i, d) => this.sendCp(wire, c, i, d),
       authenticator: this.opts.authenticator,
       credentials: this.opts.credentials,
@@ -504,7 +513,7 @@ export class PppSession {
     if (this.ended) return;
     if (!o.ok) {
       if (o.kind === 'no-mppe-keys') {
-        this.debug.missingMppeKey(o.username ?? '');
+this.debug.emit(this.debugLink, { kind: 'missing-mppe-key', username: o.username ?? '' });
       }
       this.close(`authentication failed (${o.kind})`);
       return;
@@ -536,7 +545,7 @@ export class PppSession {
       // allocating again leaked one pool address per renegotiation.
       const addr = this.clientAddress ?? this.opts.allocateAddress?.(this.username ?? '', this.authResult?.framedIp);
       if (addr === undefined) {
-        this.debug.missingClientAddress();
+this.debug.emit(this.debugLink, { kind: 'missing-client-address' });
         this.close('missing client ip address');
         return;
       }
@@ -613,7 +622,9 @@ export class PppSession {
 
   private ccpUp(agreed: MppeAgreed | null): void {
     if (agreed && this.mppeKeys) {
-      this.debug.mppeStarted(this.opts.role === 'server' && this.opts.mppeKeySource === 'radius' ? 'radius' : 'local', agreed);
+      if (this.debug.on('ppp mppe')) {
+        this.debug.emit(this.debugLink, { kind: 'mppe-started', keySource: this.opts.role === 'server' && this.opts.mppeKeySource === 'radius' ? 'radius' : 'local', agreed });
+      }
       this.data.startMppe(agreed, this.mppeKeys);
     } else if (this.opts.group.mppe?.required) {
       this.mppeRequiredFailed();
@@ -657,7 +668,7 @@ export class PppSession {
     // The PPTP layer prints the PIX line (`PPTP: Call id 8, no session id
     // protocol: 21, reason: mppe required but not active, tunnel terminated`)
     // from the onDown reason; it knows the call id.
-    this.debug.mppeRequiredNotActive();
+    if (this.debug.on('ppp error')) this.debug.emit(this.debugLink, { kind: 'mppe-required-not-active' });
     this.close('mppe required but not active');
   }
 
@@ -744,7 +755,7 @@ export class PppSession {
   private setPhase(p: PppPhase): void {
     if (p === this.phase) return;
     this.phase = p;
-    this.debug.phase(p);
+    if (this.debug.on('ppp negotiation')) this.debug.emit(this.debugLink, { kind: 'phase', phase: p });
   }
 
   // ---- output -----------------------------------------------------------
@@ -774,20 +785,16 @@ export class PppSession {
 
   private trace(protocol: number, t: FsmTrace): void {
     if (t.kind === 'packet' && protocol === PPP_PROTO.LCP && t.dir === 'O' && t.code === CP_CODE.ProtRej) this.count('protocol rejects sent');
-    if (t.kind === 'error') this.count(`${protocolName(protocol)} packet discarded`);
-    this.debug.automaton(protocol, t);
+    if (t.kind === 'error') this.count(`${pppProtocolName(protocol)} packet discarded`);
+    this.debug.emit(this.debugLink, { kind: 'automaton', protocol, trace: t });
   }
 
   private drop(reason: string, detail: string): void {
     this.count(reason);
-    this.debug.dropped(reason, detail);
+    if (this.debug.on('ppp error')) this.debug.emit(this.debugLink, { kind: 'dropped', reason, detail });
   }
 
   private count(reason: string): void {
     this.errors[reason] = (this.errors[reason] ?? 0) + 1;
-  }
-
-  private ctx(): DebugContext {
-    return { user: this.username, tunnel: this.opts.tunnelId };
   }
 }
