@@ -30,6 +30,7 @@ import { CallIdAllocator } from '../proto/pptp/call-id.js';
 import { PptpControlConnection } from '../proto/pptp/server-control.js';
 import { CiscoPptpDebug } from '../debug/cisco-pptp.js';
 import { CiscoPppDebug } from '../debug/cisco-ppp-session.js';
+import { CiscoGreDebug } from '../debug/cisco-gre.js';
 import { OcrpResult, GeneralErrorCode } from '../proto/pptp/wire.js';
 import { ServerCall } from './call.js';
 import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';
@@ -87,6 +88,7 @@ export class PptpServer implements VpnServerApi {
   private readonly clock: Clock;
   private readonly bus: DebugBus;
   private readonly pppDebug: CiscoPppDebug;
+  private readonly greDebug: CiscoGreDebug;
   private readonly listeners: Listeners;
   private readonly pools = new AddressPools();
   private readonly callIds = new CallIdAllocator();
@@ -119,6 +121,7 @@ export class PptpServer implements VpnServerApi {
     this.clock = options.clock ?? systemClock;
     this.bus = options.bus;
     this.pppDebug = new CiscoPppDebug(options.bus);
+    this.greDebug = new CiscoGreDebug(options.bus);
     this.listeners = new Listeners((sock, spec) => this.accept(sock, spec));
     this.guard = new SourceGuard(this.clock, () => this.cfg.limits);
     this.aaa = new AaaRegistry({
@@ -393,8 +396,8 @@ export class PptpServer implements VpnServerApi {
       authenticator,
       clock: this.clock,
       wallNow: this.options.wallNow ?? Date.now,
-      debug: this.bus,
       pppDebug: this.pppDebug,
+      greDebug: this.greDebug,
       sendGre: (pkt) => {
         if (this.capture.active) this.capture.gre(this.captureCtx(tunnel, call), serverAddress, tunnel.peerAddress, pkt);
         gre.send(tunnel.peerAddress, pkt);
