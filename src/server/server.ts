@@ -31,6 +31,7 @@ import { PptpControlConnection } from '../proto/pptp/server-control.js';
 import { CiscoPptpDebug } from '../debug/cisco-pptp.js';
 import { CiscoPppDebug } from '../debug/cisco-ppp-session.js';
 import { CiscoGreDebug } from '../debug/cisco-gre.js';
+import { CiscoRadiusDebug } from '../debug/cisco-radius.js';
 import { OcrpResult, GeneralErrorCode } from '../proto/pptp/wire.js';
 import { ServerCall } from './call.js';
 import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';
@@ -242,7 +243,7 @@ export class PptpServer implements VpnServerApi {
           port,
           clients: dynAuthClients(g),
           clock: this.clock,
-          debug: this.bus,
+          debug: new CiscoRadiusDebug(this.bus),
           nasIdentifier: this.options.hostName,
           callbacks: {
             findSessions: (q) => this.findCalls(q),
