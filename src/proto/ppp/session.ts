@@ -6,9 +6,9 @@
  *     +--------------------- Terminate <-----------------------+
  *
  * The session owns no socket and no clock: frames go out through `send`,
- * time comes from `clock`, debug lines go to the DebugBus. Frames come in
- * through `input`, IP packets through `sendIp`; decrypted IP packets go up
- * through `onIpPacket`.
+ * time comes from `clock`, debug and syslog events go to the injected
+ * PppDebugSink. Frames come in through `input`, IP packets through
+ * `sendIp`; decrypted IP packets go up through `onIpPacket`.
  *
  * Demux (pppd main.c): LCP always; PAP/CHAP from the Authenticate phase;
  * IPCP, CCP, IP and MPPE only in the Network phase (earlier ones are
@@ -22,40 +22,30 @@
  * pppd on the wire (options and their order, identifiers, Identification,
  * IPv6CP, NCP order, FF 03 on LCP, Terminate-Request data).
  *
- * This file runs the phases. The IP and MPPE data path is data-path.ts;
- * the debug and syslog text is src/debug/cisco-ppp-session.ts (the session
- * reports events with their values); options and status types are
- * session-api.ts.
- *
- * Why ~780 lines: the phase sequence of both roles (LCP, authentication,
- * CBCP, the NCPs in a profile's order, the link-up rule) works on one set
- * of state (phase, lease, keys, deferred NCPs); spread over files, one
- * automaton would be read in pieces.
+ * This file runs the phases. The Authenticate phase (PAP/CHAP engines,
+ * CBCP) is auth-phase.ts; the IP and MPPE data path is data-path.ts; the
+ * events it reports are debug-events.ts (their text: src/debug/
+ * cisco-ppp-session.ts); options and status types are session-api.ts.
  */
 import { randomBytes } from 'node:crypto';
 import type { Timer } from '../../util/clock.js';
 import type { PppDebugLink, PppDebugSink } from './debug-events.js';
 import type { AuthProtocol } from '../../config/model.js';
-import type { MppeMasterKeys } from '../authenticator.js';
 import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, pppProtocolName, u32, type FrameCompression } from './frame.js';
 import type { FsmTrace } from './fsm.js';
 import { Lcp, type LcpEvents } from './lcp.js';
 import { Ipcp, type IpcpEvents } from './ipcp.js';
 import { Ccp, policyMppeNegotiation, type CcpEvents, type MppeAgreed } from './ccp.js';
 import { Ipv6cp } from './ipv6cp.js';
-import { cbcpClientStep } from './cbcp.js';
 import { BASIC_PPP_PROFILE, type NcpName, type PppClientProfile } from './client-profiles.js';
-import type { AuthContext, AuthEngine, AuthFailureKind, AuthOutcome, AuthSuccess } from './auth/common.js';
-import { PapClient, PapServer } from './auth/pap.js';
-import { ChapClient, ChapServer } from './auth/chap.js';
-import { CHAP_DIGESTS } from './auth/digests.js';
+import { PppAuthPhase, type AuthPhaseLink } from './auth-phase.js';
 import { PppDataPath, type DataPathLink } from './data-path.js';
 import type { PppPhase, PppSessionOptions, PppStatus, PppTraffic } from './session-api.js';
 
 export type { PppGroupSettings, PppPhase, PppSessionOptions, PppStatus, PppTraffic, PppUpInfo } from './session-api.js';
 
-
 const AUTH_LABEL: Record<AuthProtocol, string> = { pap: 'PAP', chap: 'CHAP', mschap: 'MSCHAP', 'mschap-v2': 'MSCHAP-V2' };
+
 export class PppSession {
   // The events of LCP, IPCP and CCP: one small object per layer whose
   // methods call the session, instead of an object of closures (one per
@@ -111,7 +101,36 @@ export class PppSession {
       this.tunnelId = s.opts.tunnelId;
     }
     get user(): string | undefined {
-      return this.s.username;
+      return this.s.auth.username;
+    }
+  };
+
+  // What the authentication phase asks of the session: one small object per session, as above.
+  private static readonly AuthPhaseLinkOf = class implements AuthPhaseLink {
+    constructor(private readonly s: PppSession) {}
+    authenticating(): boolean {
+      return this.s.phase === 'authenticate';
+    }
+    ended(): boolean {
+      return this.s.ended;
+    }
+    sendCp(protocol: number, code: number, id: number, data: Buffer): void {
+      this.s.sendCp(protocol, code, id, data);
+    }
+    sendFrame(protocol: number, payload: Buffer): void {
+      this.s.sendFrame(protocol, payload);
+    }
+    drop(reason: string, detail: string): void {
+      this.s.drop(reason, detail);
+    }
+    count(reason: string): void {
+      this.s.count(reason);
+    }
+    close(reason: string): void {
+      this.s.close(reason);
+    }
+    authenticated(): void {
+      this.s.enterNetwork();
     }
   };
 
@@ -182,10 +201,7 @@ export class PppSession {
   private readonly profile: PppClientProfile | undefined;
   private readonly sharedId: (() => number) | undefined;
   private lcpUpAt: number | undefined;
-  /** client: LCP agreed Callback operation 6, so CBCP runs between authentication and the network phase */
-  private cbcp: { answeredId?: number; done: boolean; timer?: Timer } | undefined;
-  private auth: AuthEngine | undefined;
-  private authTimer: Timer | undefined;
+  private readonly auth: PppAuthPhase;
   private readonly debug: PppDebugSink;
   private readonly debugLink: PppDebugLink;
   private readonly data: PppDataPath;
@@ -196,10 +212,6 @@ export class PppSession {
   private renegotiationTimer: Timer | undefined;
   private ccpSettled = false;
   private closeReason: string | undefined;
-  private username: string | undefined;
-  private authProtocol: AuthProtocol | undefined;
-  private authResult: AuthSuccess | undefined;
-  private mppeKeys: MppeMasterKeys | undefined;
   private clientAddress: string | undefined;
   private readonly errors: Record<string, number> = {};
 
@@ -238,6 +250,8 @@ export class PppSession {
       opts.clock,
       new PppSession.LcpEventsOf(this, PPP_PROTO.LCP),
     );
+    const n = this.lcp.negotiated;
+    this.auth = new PppAuthPhase(opts, new PppSession.AuthPhaseLinkOf(this), this.debug, this.debugLink, this.random, () => n.callback === 6 || n.peerCallback === 6);
   }
 
   // ---- public API -------------------------------------------------------
@@ -266,7 +280,7 @@ export class PppSession {
         return this.inputCp(protocol, payload, (c, i, d) => this.lcp.fsm.input(c, i, d));
       case PPP_PROTO.PAP:
       case PPP_PROTO.CHAP:
-        return this.inputAuth(protocol, payload);
+        return this.auth.input(protocol, payload, this.phase === 'authenticate' || this.phase === 'network');
       case PPP_PROTO.IPCP:
         if (this.phase !== 'network' || !this.ipcp) return this.drop('before network phase', pppProtocolName(protocol));
         return this.inputCp(protocol, payload, (c, i, d) => this.ipcp!.fsm.input(c, i, d));
@@ -275,8 +289,8 @@ export class PppSession {
         if (!this.ccp) return this.protocolReject(protocol, payload);
         return this.inputCp(protocol, payload, (c, i, d) => this.ccp!.fsm.input(c, i, d));
       case PPP_PROTO.CBCP:
-        if (!this.cbcp) return this.protocolReject(protocol, payload);
-        return this.inputCbcp(payload);
+        if (!this.auth.expectsCbcp) return this.protocolReject(protocol, payload);
+        return this.auth.inputCbcp(payload);
       case PPP_PROTO.IPV6CP:
         if (!this.ipv6cp) return this.protocolReject(protocol, payload);
         if (this.phase !== 'network') return this.drop('before network phase', pppProtocolName(protocol));
@@ -326,12 +340,13 @@ export class PppSession {
 
   /** The authenticated peer's name; undefined before. */
   get peerName(): string | undefined {
-    return this.username;
+    return this.auth.username;
   }
 
   /** The authentication protocol as `show vpdn` prints it ('MSCHAP-V2'); undefined before LCP agreed one. */
   get authLabel(): string | undefined {
-    return this.authProtocol ? AUTH_LABEL[this.authProtocol] : undefined;
+    const p = this.auth.protocol;
+    return p ? AUTH_LABEL[p] : undefined;
   }
 
   /** Our address on the link, and the one the peer was given (IPCP). */
@@ -356,7 +371,7 @@ export class PppSession {
       ipcp: this.ipcp?.fsm.state ?? 'initial',
       ccp: this.ccp?.fsm.state ?? 'initial',
       ipv6cp: this.ipv6cp?.fsm.state ?? 'initial',
-      username: this.username,
+      username: this.auth.username,
       authProtocol: this.authLabel,
       serverAddress: this.serverAddress,
       clientAddress: this.clientAddressAgreed,
@@ -388,43 +403,6 @@ export class PppSession {
     deliver(cp.value.code, cp.value.id, cp.value.data);
   }
 
-  private inputAuth(protocol: number, payload: Buffer): void {
-    if ((this.phase !== 'authenticate' && this.phase !== 'network') || !this.auth || protocol !== this.authWireProtocol()) {
-      return this.drop('unexpected authentication packet', pppProtocolName(protocol));
-    }
-    const cp = decodeCp(payload);
-    if (!cp.ok) return this.drop(`bad ${pppProtocolName(protocol)} packet`, cp.error);
-    this.auth.input(cp.value.code, cp.value.id, cp.value.data);
-  }
-
-  /** Client CBCP (cbcp.ts): answer "no callback", go on to the network phase on the Ack. */
-  private inputCbcp(payload: Buffer): void {
-    const cbcp = this.cbcp!;
-    const cp = decodeCp(payload);
-    if (!cp.ok) return this.drop('bad CBCP packet', cp.error);
-    const { code, id, data } = cp.value;
-    if (this.debug.on('ppp negotiation')) this.debug.emit(this.debugLink, { kind: 'cbcp', dir: 'I', code, id, length: data.length + 4 });
-    const step = cbcpClientStep(code, id, data, cbcp.answeredId);
-    switch (step.action) {
-      case 'respond':
-        // A retransmitted Request after the Ack (our Response lost on the way back) is answered again.
-        if (!step.offeredNoCallback) this.count('CBCP: server offered no "no callback"');
-        cbcp.answeredId = id;
-        if (this.debug.on('ppp negotiation')) this.debug.emit(this.debugLink, { kind: 'cbcp', dir: 'O', code: step.packet[0]!, id, length: step.packet.length });
-        this.sendFrame(PPP_PROTO.CBCP, step.packet);
-        return;
-      case 'done':
-        if (cbcp.done) return;
-        cbcp.done = true;
-        cbcp.timer?.cancel();
-        cbcp.timer = undefined;
-        this.enterNetwork();
-        return;
-      case 'ignore':
-        return this.drop('CBCP packet ignored', step.why);
-    }
-  }
-
   private protocolReject(protocol: number, payload: Buffer): void {
     if (!this.lcp.fsm.isOpened) return this.drop('protocol before LCP is open', pppProtocolName(protocol));
     this.count(`protocol rejected: ${pppProtocolName(protocol)}`);
@@ -448,19 +426,8 @@ export class PppSession {
     }
     this.lcpUpAt = this.opts.clock.now();
     this.sendIdentification();
-    this.authProtocol = proto;
     this.setPhase('authenticate');
-    const ctx = this.authContext(proto);
-    if (this.opts.role === 'server') {
-      this.auth = proto === 'pap' ? new PapServer(ctx) : new ChapServer(ctx, CHAP_DIGESTS[proto]);
-    } else {
-      this.auth = proto === 'pap' ? new PapClient(ctx) : new ChapClient(ctx, CHAP_DIGESTS[proto]);
-    }
-    this.authTimer = this.opts.clock.setTimer(this.opts.authTimeoutMs ?? 30_000, () => {
-      this.authTimer = undefined;
-      if (this.phase === 'authenticate') this.close('authentication timeout');
-    });
-    this.auth.start();
+    this.auth.start(proto);
   }
 
   /** Windows: LCP Identification packets (RFC 1570 2.1) right after LCP opens. */
@@ -478,72 +445,12 @@ export class PppSession {
     return Buffer.concat([u32(this.lcp.negotiated.ourMagic), u32(up >>> 0), Buffer.alloc(4)]);
   }
 
-  private authWireProtocol(): number {
-    return this.authProtocol === 'pap' ? PPP_PROTO.PAP : PPP_PROTO.CHAP;
-  }
-
-  private authContext(proto: AuthProtocol): AuthContext {
-    const wire = proto === 'pap' ? PPP_PROTO.PAP : PPP_PROTO.CHAP;
-    return {
-      role: this.opts.role,
-      clock: this.opts.clock,
-      debug: this.debug,
-      debugLink: this.debugLink,
-      send: (c, i, d) => this.sendCp(wire, c, i, d),
-      authenticator: this.opts.authenticator,
-      credentials: this.opts.credentials,
-      localName: this.opts.chapName,
-      review: (result, p) => this.reviewAuth(result, p),
-      finished: (o) => this.authFinished(o),
-      random: this.random,
-      malformed: (what) => this.drop('bad authentication packet', what),
-    };
-  }
-
-  /** MPPE required with MS-CHAP but the backend gave no keys: refuse (PIX 403110, Windows 691). */
-  private reviewAuth(result: AuthSuccess, p: AuthProtocol): AuthFailureKind | undefined {
-    const m = this.opts.group.mppe;
-    if (m?.required && (p === 'mschap' || p === 'mschap-v2') && !result.mppe) return 'no-mppe-keys';
-    return undefined;
-  }
-
-  private authFinished(o: AuthOutcome): void {
-    this.authTimer?.cancel();
-    this.authTimer = undefined;
-    if (this.ended) return;
-    if (!o.ok) {
-      if (o.kind === 'no-mppe-keys') {
-this.debug.emit(this.debugLink, { kind: 'missing-mppe-key', username: o.username ?? '' });
-      }
-      this.close(`authentication failed (${o.kind})`);
-      return;
-    }
-    this.username = o.username;
-    if (o.result) {
-      this.authResult = o.result;
-      this.mppeKeys = o.result.mppe;
-    } else {
-      this.mppeKeys = o.mppe;
-    }
-    const n = this.lcp.negotiated;
-    if (this.opts.role === 'client' && (n.callback === 6 || n.peerCallback === 6)) {
-      // The server runs CBCP next (Windows/RRAS, capture frames 293-295).
-      const timer = this.opts.clock.setTimer(this.opts.authTimeoutMs ?? 30_000, () => {
-        if (this.cbcp) this.cbcp.timer = undefined;
-        if (!this.cbcp?.done) this.close('callback negotiation timeout');
-      });
-      this.cbcp = { done: false, timer };
-      return;
-    }
-    this.enterNetwork();
-  }
-
   private enterNetwork(): void {
     if (this.ended) return;
     if (this.opts.role === 'server') {
       // A renegotiated link (peer LCP Configure-Request) keeps the lease it holds:
       // allocating again leaked one pool address per renegotiation.
-      const addr = this.clientAddress ?? this.opts.allocateAddress?.(this.username ?? '', this.authResult?.framedIp);
+      const addr = this.clientAddress ?? this.opts.allocateAddress?.(this.auth.username ?? '', this.auth.result?.framedIp);
       if (addr === undefined) {
 this.debug.emit(this.debugLink, { kind: 'missing-client-address' });
         this.close('missing client ip address');
@@ -567,7 +474,7 @@ this.debug.emit(this.debugLink, { kind: 'missing-client-address' });
       new PppSession.IpcpEventsOf(this, PPP_PROTO.IPCP),
     );
     const setting = this.opts.group.mppe;
-    const canMppe = setting !== undefined && this.mppeKeys !== undefined;
+    const canMppe = setting !== undefined && this.auth.mppeKeys !== undefined;
     if (setting?.required && !canMppe) {
       this.mppeRequiredFailed();
       return;
@@ -621,11 +528,12 @@ this.debug.emit(this.debugLink, { kind: 'missing-client-address' });
   }
 
   private ccpUp(agreed: MppeAgreed | null): void {
-    if (agreed && this.mppeKeys) {
+    const keys = this.auth.mppeKeys;
+    if (agreed && keys) {
       if (this.debug.on('ppp mppe')) {
         this.debug.emit(this.debugLink, { kind: 'mppe-started', keySource: this.opts.role === 'server' && this.opts.mppeKeySource === 'radius' ? 'radius' : 'local', agreed });
       }
-      this.data.startMppe(agreed, this.mppeKeys);
+      this.data.startMppe(agreed, keys);
     } else if (this.opts.group.mppe?.required) {
       this.mppeRequiredFailed();
       return;
@@ -694,12 +602,12 @@ this.debug.emit(this.debugLink, { kind: 'missing-client-address' });
     }
     this.reportedUp = true;
     this.opts.onUp({
-      username: this.username ?? this.opts.credentials?.username ?? '',
+      username: this.auth.username ?? this.opts.credentials?.username ?? '',
       clientAddress,
       serverAddress: serverAddress ?? '0.0.0.0',
-      authProtocol: this.authProtocol,
+      authProtocol: this.auth.protocol,
       mppe: this.data.mppe,
-      auth: this.authResult,
+      auth: this.auth.result,
       dns: this.opts.role === 'client' ? n.dns.filter((d): d is string => d !== undefined) : undefined,
       wins: this.opts.role === 'client' ? n.wins.filter((d): d is string => d !== undefined) : undefined,
     });
@@ -726,11 +634,7 @@ this.debug.emit(this.debugLink, { kind: 'missing-client-address' });
   }
 
   private stopUpperLayers(): void {
-    this.cbcp?.timer?.cancel();
-    if (this.cbcp) this.cbcp.timer = undefined;
-    this.auth?.dispose();
-    this.authTimer?.cancel();
-    this.authTimer = undefined;
+    this.auth.stop();
     this.ipcp?.fsm.down();
     this.ipcp?.dispose();
     this.ccp?.fsm.down();
