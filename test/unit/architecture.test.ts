@@ -9,7 +9,9 @@
  *   0 base     src/util/, src/debug/ (the event bus, the Cisco and PIX formatters)
  *   1 grammar  grammar/            (pure: no src/ import, no package)
  *   2 config   src/config/
- *   3 proto    src/proto/          (engines and codecs; config/model.ts types only)
+ *   3 proto    src/proto/          (engines and codecs; config/model.ts types only;
+ *                                   of src/debug/ the bus types only: engines emit typed
+ *                                   events, src/debug/ makes the text)
  *   4 service  src/server/ (the composition), src/client/ (its peer)
  *   5 shell    src/cli/
  *   6 lab      src/lab/
@@ -179,6 +181,13 @@ describe('architecture: the import structure of src/, grammar/ and bin/', () => 
     assert.deepEqual(stale, [], 'a formatter no longer reads src/proto/: take it off FORMATTERS_READING_PROTO');
     const above = LOCAL.filter((e) => e.from.startsWith('src/debug/') && /^src\/(server|client|cli|lab|config)\//.test(e.to)).map((e) => `${e.from} -> ${e.to}`);
     assert.deepEqual(above, []);
+  });
+
+  it('protocol engines import from src/debug/ only the bus types, never a formatter: they emit typed events', () => {
+    const bad = LOCAL.filter((e) => e.from.startsWith('src/proto/') && e.to.startsWith('src/debug/'))
+      .filter((e) => !(e.to === 'src/debug/bus.ts' && e.typeOnly))
+      .map((e) => `${e.from} -> ${e.to}`);
+    assert.deepEqual(bad, []);
   });
 
   it('only src/cli/ui/ imports blessed and chalk; only src/proto/radius/ imports radius; only src/cli/remote/ imports ssh2 and telnet-stream; only src/cli/metrics/ imports prom-client', () => {

@@ -452,7 +452,7 @@ export class PppSession {
       // allocating again leaked one pool address per renegotiation.
       const addr = this.clientAddress ?? this.opts.allocateAddress?.(this.auth.username ?? '', this.auth.result?.framedIp);
       if (addr === undefined) {
-this.debug.emit(this.debugLink, { kind: 'missing-client-address' });
+        this.debug.emit(this.debugLink, { kind: 'missing-client-address' });
         this.close('missing client ip address');
         return;
       }
