@@ -9,7 +9,7 @@
  * the tunnel's peer address (several clients behind one NAT each get
  * their own call id). TUN demux: by destination address.
  *
- * Why ~660 lines: this is the composition of every engine of src/proto/
+ * Why ~700 lines: this is the composition of every engine of src/proto/
  * (listeners, tunnels, calls, GRE and TUN demux, AAA, capture, status);
  * each piece is short and its own module, the wiring between them is here.
  */

@@ -26,6 +26,14 @@
  * CBCP) is auth-phase.ts; the IP and MPPE data path is data-path.ts; the
  * events it reports are debug-events.ts (their text: src/debug/
  * cisco-ppp-session.ts); options and status types are session-api.ts.
+ *
+ * Why ~700 lines: what is left is the phase sequence itself (LCP up and
+ * down, the Network phase with its NCPs in a profile's order, deferred
+ * NCPs, the link-up rule, renegotiation, the end) and the small objects
+ * that route each layer's events back into it; they work on one set of
+ * state (phase, lease, NCPs, ended/up), so one automaton reads in one
+ * place. The next seam, if it grows, is the Network phase (IPCP, CCP,
+ * IPv6CP and their events) as its own object, as auth-phase.ts is.
  */
 import { randomBytes } from 'node:crypto';
 import type { Timer } from '../../util/clock.js';
