@@ -10,6 +10,13 @@
  * Consoles call `prompt()`, `execute(line)`, `helpFor(text)` (`?`),
  * `complete(text)` (Tab) and `end()` (Ctrl-Z); asynchronous log output
  * reaches them through the LogSink they attach.
+ *
+ * Why ~730 lines: `run()` is the one table from every Command kind to its
+ * action and `show()` the one table of show targets; both read the
+ * session's mode, privilege and pending question (login, enable,
+ * [confirm]), which is this object's state. What they call is already
+ * elsewhere (render/, capture-commands.ts, output-filter.ts, the app's
+ * ConfigOps); splitting the tables would split one dispatch in two.
  */
 import type { Command, Mode, ShowTarget } from '../../grammar/command.js';
 import { lintConfig, renderFindings } from '../config/index.js';

@@ -25,6 +25,8 @@ import type { GreSocket } from '../proto/gre/socket.js';
 import { GreCallWindow, type GreWindowStatus } from '../proto/gre/window.js';
 import type { GrePacket } from '../proto/gre/wire.js';
 import { CiscoPptpDebug } from '../debug/cisco-pptp.js';
+import { CiscoPppDebug } from '../debug/cisco-ppp-session.js';
+import { CiscoGreDebug } from '../debug/cisco-gre.js';
 import { PptpClientControl, type PptpClientProfile, type ClientState } from '../proto/pptp/client-control.js';
 import type { CallDisconnectNotify, OutgoingCallReply } from '../proto/pptp/wire.js';
 import { PppSession, type PppStatus, type PppUpInfo } from '../proto/ppp/session.js';
@@ -244,7 +246,7 @@ class ClientSession implements PptpClient {
     const persona = personality(this.options.profile);
     const window = new GreCallWindow({
       clock: this.clock,
-      debug: this.bus,
+      debug: new CiscoGreDebug(this.bus),
       ifName: 'client',
       peerAddress: this.serverIp,
       tunnelId: callId,
@@ -263,7 +265,7 @@ class ClientSession implements PptpClient {
       tunnelId: callId,
       send: (frame) => window.send(frame),
       clock: this.clock,
-      debug: this.bus,
+      debug: new CiscoPppDebug(this.bus),
       ifName: 'client',
       group: { authProtocols: this.options.authProtocols ?? persona.authProtocols, mppe, dns: [], wins: [] },
       credentials: { username: this.options.username, password: this.options.password },

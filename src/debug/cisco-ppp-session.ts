@@ -1,8 +1,13 @@
 /**
- * What a PppSession tells `debug ppp ...` and syslog, as the PIX and IOS
- * print it. The session reports events (a frame in, a key change, a phase)
- * with their values; every line's text is made here, and only when its
- * category is on.
+ * What a PPP link tells `debug ppp ...` and syslog, as the PIX and IOS
+ * print it. The session, its data path and its authentication engines
+ * report PppDebugEvents (src/proto/ppp/debug-events.ts) with their values;
+ * every line's text is made here.
+ *
+ * `debug ppp uauth` (PIX) and syslog 603102 / 603103:
+ *   uauth_mschap_send_req: pppdev=1, ulen=4, user=john
+ *   uauth_mschap_proc_reply: pppdev = 1, status = 1
+ *   CHAP peer authentication succeeded for john
  *
  * `debug ppp mppe` (IOS `debug ppp mppe events` style; never key bytes):
  *   Vi1 MPPE: Generate keys using RADIUS data | local database
@@ -20,155 +25,145 @@
  * printed one by one (the mode line says so).
  */
 import type { DebugBus, DebugCategory, DebugContext } from './bus.js';
-import { PPP_PROTO, encodeFrame } from '../proto/ppp/frame.js';
+import { PPP_PROTO, encodeFrame, pppProtocolName } from '../proto/ppp/frame.js';
 import type { FsmTrace } from '../proto/ppp/fsm.js';
-import type { MppeAgreed } from '../proto/ppp/ccp.js';
-import type { MppeRejectReason } from '../proto/ppp/mppe.js';
-import type { PppPhase } from '../proto/ppp/phase.js';
-import { cbcpLine } from '../proto/ppp/cbcp.js';
-import { cpPacketLines, ioEncrLine, ioIpLine, ioRcvdLines, ioXmitLine, phaseLine, protocolName, stateLine, timeoutLine } from './cisco-ppp.js';
+import type { PppDebugEvent, PppDebugLink, PppDebugSink } from '../proto/ppp/debug-events.js';
+import {
+  authLabel,
+  authPacketLine,
+  cbcpLine,
+  cpPacketLines,
+  ioEncrLine,
+  ioIpLine,
+  ioRcvdLines,
+  ioXmitLine,
+  phaseLine,
+  stateLine,
+  timeoutLine,
+} from './cisco-ppp.js';
 
 /** A 12-bit coherency count as `0x0FF`. */
 function ccountHex(n: number): string {
   return `0x${n.toString(16).toUpperCase().padStart(3, '0')}`;
 }
 
-export class PppSessionDebug {
-  private readonly ifLabel: string;
+/** Turns a PPP link's events into `debug ppp` lines and syslog messages on the bus. */
+export class CiscoPppDebug implements PppDebugSink {
+  constructor(private readonly bus: DebugBus) {}
 
-  constructor(
-    private readonly bus: DebugBus,
-    private readonly pppIfId: number,
-    /** user and tunnel of the session now (the user is known after authentication) */
-    private readonly ctx: () => DebugContext,
-  ) {
-    this.ifLabel = `Vi${pppIfId}`;
+  on(category: DebugCategory): boolean {
+    return this.bus.on(category);
   }
 
-  // ---- debug ppp io
-
-  frameIn(frame: Uint8Array): void {
-    if (!this.bus.on('ppp io')) return;
-    for (const l of ioRcvdLines(this.pppIfId, frame)) this.bus.debug('ppp io', l, this.ctx());
-  }
-
-  /** A frame we send, printed uncompressed whatever was agreed. */
-  frameOut(protocol: number, payload: Uint8Array): void {
-    if (this.bus.on('ppp io')) this.bus.debug('ppp io', ioXmitLine(encodeFrame(protocol, payload)), this.ctx());
-  }
-
-  /** An MPPE frame we send, `frame` from its MPPE header at `mppeAt` on. */
-  encryptedOut(frame: Uint8Array, mppeAt: number): void {
-    if (this.bus.on('ppp io')) this.bus.debug('ppp io', ioXmitLine(encodeFrame(PPP_PROTO.MPPE, frame.subarray(mppeAt))), this.ctx());
-  }
-
-  ipIn(packet: Uint8Array): void {
-    if (this.bus.on('ppp io')) this.bus.debug('ppp io', ioIpLine(packet), this.ctx());
-  }
-
-  encryptedIn(payload: Uint8Array): void {
-    if (this.bus.on('ppp io')) this.bus.debug('ppp io', ioEncrLine(payload), this.ctx());
-  }
-
-  // ---- debug ppp negotiation / error
-
-  /** One event of the LCP, IPCP, CCP or IPv6CP automaton. */
-  automaton(protocol: number, t: FsmTrace): void {
-    switch (t.kind) {
-      case 'packet':
-        if (this.bus.on('ppp negotiation')) {
-          for (const l of cpPacketLines(this.ifLabel, protocol, t.dir, t.code, t.id, t.data, t.state)) this.bus.debug('ppp negotiation', l, this.ctx());
-        }
+  emit(link: PppDebugLink, e: PppDebugEvent): void {
+    const ifLabel = `Vi${link.pppIfId}`;
+    const ctx: DebugContext = { user: link.user, tunnel: link.tunnelId };
+    const line = (cat: DebugCategory, text: string) => this.bus.debug(cat, text, ctx);
+    const mppe = (text: string) => line('ppp mppe', `${ifLabel} MPPE: ${text}`);
+    switch (e.kind) {
+      case 'frame-in':
+        for (const l of ioRcvdLines(link.pppIfId, e.frame)) line('ppp io', l);
         return;
-      case 'state':
-        if (t.to === 'opened') this.line('ppp negotiation', stateLine(this.ifLabel, protocol, t.to));
+      case 'frame-out':
+        // printed uncompressed whatever was agreed
+        line('ppp io', ioXmitLine(encodeFrame(e.protocol, e.payload)));
         return;
-      case 'timeout':
-        this.line('ppp negotiation', timeoutLine(this.ifLabel, protocol, t.state));
+      case 'encrypted-out':
+        line('ppp io', ioXmitLine(encodeFrame(PPP_PROTO.MPPE, e.frame.subarray(e.mppeAt))));
         return;
-      case 'error':
-        this.line('ppp error', `${this.ifLabel} ${protocolName(protocol)}: ${t.what}`);
+      case 'ip-in':
+        line('ppp io', ioIpLine(e.packet));
+        return;
+      case 'encrypted-in':
+        line('ppp io', ioEncrLine(e.payload));
+        return;
+      case 'automaton':
+        return this.automaton(ifLabel, ctx, e.protocol, e.trace);
+      case 'phase':
+        line('ppp negotiation', phaseLine(ifLabel, e.phase));
+        return;
+      case 'lcp-negotiation-failed':
+        line('ppp negotiation', `${ifLabel} LCP: Failed to negotiate with peer`);
+        return;
+      case 'cbcp':
+        line('ppp negotiation', cbcpLine(ifLabel, e.dir, e.code, e.id, e.length));
+        return;
+      case 'auth-packet': {
+        const cat = this.bus.on('ppp authentication') ? 'ppp authentication' : 'ppp negotiation';
+        this.bus.debug(cat, authPacketLine(ifLabel, authLabel(e.protocol), e.dir, e.code, e.id, e.length, e.name), { tunnel: link.tunnelId, user: e.name });
+        return;
+      }
+      case 'auth-started': {
+        const who = { user: e.username, tunnel: link.tunnelId };
+        this.bus.debug('ppp uauth', `uauth_${e.method}_send_req: pppdev=${link.pppIfId}, ulen=${Buffer.byteLength(e.username)}, user=${e.username}`, who);
+        this.bus.syslog(603102, 6, `PPP virtual interface ${link.pppIfId} - user: ${e.username} aaa authentication started`, who);
+        return;
+      }
+      case 'auth-result': {
+        const who = { user: e.username, tunnel: link.tunnelId };
+        this.bus.debug('ppp uauth', `uauth_${e.method}_proc_reply: pppdev = ${link.pppIfId}, status = ${e.ok ? 1 : 0}`, who);
+        this.bus.syslog(603103, 6, `PPP virtual interface ${link.pppIfId} - user: ${e.username} aaa authentication ${e.ok ? 'succeed' : 'failed'}`, who);
+        this.bus.debug('ppp uauth', `${e.family} peer authentication ${e.ok ? 'succeeded' : 'failed'} for ${e.username}`, who);
+        return;
+      }
+      case 'dropped':
+        line('ppp error', `${ifLabel} PPP: ${e.reason}: ${e.detail}`);
+        return;
+      case 'mppe-required-not-active':
+        line('ppp error', `${ifLabel} PPP: mppe required but not active`);
+        return;
+      case 'mppe-started':
+        mppe(`Generate keys using ${e.keySource === 'radius' ? 'RADIUS data' : 'local database'}`);
+        mppe('Initialize keys');
+        mppe(`[${e.agreed.bits} bit encryption] [${e.agreed.stateless ? 'stateless' : 'stateful'} mode]`);
+        return;
+      case 'mppe-key-change-sent':
+        mppe(`Key change (${e.why}) ccount ${ccountHex(e.ccount)}`);
+        return;
+      case 'mppe-discarded': {
+        const at = e.ccount < 0 ? 'short' : `ccount ${ccountHex(e.ccount)}`;
+        mppe(`Discard packet ${at} (${e.reason === 'lost' ? 'lost sync' : e.reason})${e.resetRequested ? ', send Reset-Request' : ''}`);
+        return;
+      }
+      case 'mppe-resynchronized':
+        mppe(`Resynchronized at ccount ${ccountHex(e.ccount)}, ${e.lost} packet(s) lost`);
+        return;
+      case 'mppe-key-change-received':
+        mppe(`Rcvd key change ccount ${ccountHex(e.ccount)}`);
+        return;
+      case 'mppe-reset-request-received':
+        mppe('Rcvd Reset-Request [Resetting]: key change on next packet');
+        return;
+      case 'mppe-reset-ack-received':
+        mppe('Rcvd Reset-Ack');
+        return;
+      case 'mppe-keys-discarded':
+        mppe('Keys discarded');
+        return;
+      case 'missing-mppe-key':
+        this.bus.syslog(403110, 4, `PPP virtual interface ${link.pppIfId}, user: ${e.username} missing MPPE key from aaa server`, ctx);
+        return;
+      case 'missing-client-address':
+        this.bus.syslog(403108, 4, `PPP virtual interface ${link.pppIfId} missing client ip address option`, ctx);
         return;
     }
   }
 
-  phase(p: PppPhase): void {
-    this.line('ppp negotiation', phaseLine(this.ifLabel, p));
-  }
-
-  lcpNegotiationFailed(): void {
-    this.line('ppp negotiation', `${this.ifLabel} LCP: Failed to negotiate with peer`);
-  }
-
-  cbcp(dir: 'I' | 'O', code: number, id: number, length: number): void {
-    if (this.bus.on('ppp negotiation')) this.line('ppp negotiation', cbcpLine(this.ifLabel, dir, code, id, length));
-  }
-
-  dropped(reason: string, detail: string): void {
-    this.line('ppp error', `${this.ifLabel} PPP: ${reason}: ${detail}`);
-  }
-
-  mppeRequiredNotActive(): void {
-    this.line('ppp error', `${this.ifLabel} PPP: mppe required but not active`);
-  }
-
-  // ---- debug ppp mppe
-
-  mppeStarted(keySource: 'radius' | 'local', agreed: MppeAgreed): void {
-    if (!this.bus.on('ppp mppe')) return;
-    this.mppe(`Generate keys using ${keySource === 'radius' ? 'RADIUS data' : 'local database'}`);
-    this.mppe('Initialize keys');
-    this.mppe(`[${agreed.bits} bit encryption] [${agreed.stateless ? 'stateless' : 'stateful'} mode]`);
-  }
-
-  mppeKeyChangeSent(why: 'reset' | 'flag packet', ccount: number): void {
-    if (this.bus.on('ppp mppe')) this.mppe(`Key change (${why}) ccount ${ccountHex(ccount)}`);
-  }
-
-  /** `ccount` is -1 for a packet too short to carry one. */
-  mppeDiscarded(ccount: number, reason: MppeRejectReason, resetRequested: boolean): void {
-    if (!this.bus.on('ppp mppe')) return;
-    const at = ccount < 0 ? 'short' : `ccount ${ccountHex(ccount)}`;
-    this.mppe(`Discard packet ${at} (${reason === 'lost' ? 'lost sync' : reason})${resetRequested ? ', send Reset-Request' : ''}`);
-  }
-
-  mppeResynchronized(ccount: number, lost: number): void {
-    if (this.bus.on('ppp mppe')) this.mppe(`Resynchronized at ccount ${ccountHex(ccount)}, ${lost} packet(s) lost`);
-  }
-
-  mppeKeyChangeReceived(ccount: number): void {
-    if (this.bus.on('ppp mppe')) this.mppe(`Rcvd key change ccount ${ccountHex(ccount)}`);
-  }
-
-  mppeResetRequestReceived(): void {
-    this.mppe('Rcvd Reset-Request [Resetting]: key change on next packet');
-  }
-
-  mppeResetAckReceived(): void {
-    this.mppe('Rcvd Reset-Ack');
-  }
-
-  mppeKeysDiscarded(): void {
-    this.mppe('Keys discarded');
-  }
-
-  // ---- syslog
-
-  /** 403110: MPPE required with MS-CHAP, and the AAA server sent no keys. */
-  missingMppeKey(username: string): void {
-    this.bus.syslog(403110, 4, `PPP virtual interface ${this.pppIfId}, user: ${username} missing MPPE key from aaa server`, this.ctx());
-  }
-
-  /** 403108: no address left for the client. */
-  missingClientAddress(): void {
-    this.bus.syslog(403108, 4, `PPP virtual interface ${this.pppIfId} missing client ip address option`, this.ctx());
-  }
-
-  private mppe(text: string): void {
-    this.line('ppp mppe', `${this.ifLabel} MPPE: ${text}`);
-  }
-
-  private line(cat: DebugCategory, text: string): void {
-    if (this.bus.on(cat)) this.bus.debug(cat, text, this.ctx());
+  private automaton(ifLabel: string, ctx: DebugContext, protocol: number, t: FsmTrace): void {
+    switch (t.kind) {
+      case 'packet':
+        if (!this.bus.on('ppp negotiation')) return;
+        for (const l of cpPacketLines(ifLabel, protocol, t.dir, t.code, t.id, t.data, t.state)) this.bus.debug('ppp negotiation', l, ctx);
+        return;
+      case 'state':
+        if (t.to === 'opened') this.bus.debug('ppp negotiation', stateLine(ifLabel, protocol, t.to), ctx);
+        return;
+      case 'timeout':
+        this.bus.debug('ppp negotiation', timeoutLine(ifLabel, protocol, t.state), ctx);
+        return;
+      case 'error':
+        this.bus.debug('ppp error', `${ifLabel} ${pppProtocolName(protocol)}: ${t.what}`, ctx);
+        return;
+    }
   }
 }

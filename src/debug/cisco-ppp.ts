@@ -13,7 +13,8 @@
  *   (seed 000): `Vi1 LCP: O PROTREJ [Open] id 5 len 16 protocol CCP (0x80FD...)`.
  *   The `[state]` labels come from STATE_LABEL, the only such map.
  */
-import { CP_CODE, PPP_PROTO, ipv4String } from '../proto/ppp/frame.js';
+import { CP_CODE, PPP_PROTO, ipv4String, pppProtocolName } from '../proto/ppp/frame.js';
+import type { PppDebugEvent } from '../proto/ppp/debug-events.js';
 import type { FsmState } from '../proto/ppp/fsm.js';
 import type { PppPhase } from '../proto/ppp/phase.js';
 
@@ -114,31 +115,6 @@ const CODE_LABEL: Record<number, string> = {
 
 export function codeLabel(code: number): string {
   return CODE_LABEL[code] ?? `UNKNOWN(${code})`;
-}
-
-const PROTOCOL_NAME: Record<number, string> = {
-  [PPP_PROTO.IP]: 'IP',
-  [PPP_PROTO.MPPE]: 'COMP',
-  [PPP_PROTO.IPCP]: 'IPCP',
-  [PPP_PROTO.IPV6CP]: 'IPV6CP',
-  [PPP_PROTO.CCP]: 'CCP',
-  [PPP_PROTO.LCP]: 'LCP',
-  [PPP_PROTO.PAP]: 'PAP',
-  [PPP_PROTO.LQR]: 'LQR',
-  [PPP_PROTO.CBCP]: 'CBCP',
-  [PPP_PROTO.CHAP]: 'CHAP',
-  [PPP_PROTO.EAP]: 'EAP',
-  0x002d: 'VJCOMP',
-  0x002f: 'VJUNCOMP',
-  0x0057: 'IPV6',
-  0x0207: 'CDP',
-  0x8207: 'CDPCP',
-  0xc02b: 'BACP',
-  0x803f: 'NBFCP',
-};
-
-export function protocolName(p: number): string {
-  return PROTOCOL_NAME[p] ?? `0x${p.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 const hexU = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex').toUpperCase();
@@ -247,10 +223,10 @@ export function cpPacketLines(
   data: Buffer,
   state: FsmState,
 ): string[] {
-  const prefix = `${ifLabel} ${protocolName(protocol)}:`;
+  const prefix = `${ifLabel} ${pppProtocolName(protocol)}:`;
   let head = `${prefix} ${dir} ${codeLabel(code)} [${STATE_LABEL[state]}] id ${id} len ${data.length + 4}`;
   if (protocol === PPP_PROTO.LCP && code === CP_CODE.ProtRej && data.length >= 2) {
-    head += ` protocol ${protocolName(data.readUInt16BE(0))} (0x${hexU(data)})`;
+    head += ` protocol ${pppProtocolName(data.readUInt16BE(0))} (0x${hexU(data)})`;
   } else if (protocol === PPP_PROTO.LCP && code === CP_CODE.Identification && data.length >= 4) {
     head += ` magic 0x${hexU(data.subarray(0, 4))} ${printable(data.subarray(4).toString('latin1'))}`;
   }
@@ -260,11 +236,11 @@ export function cpPacketLines(
 }
 
 export function stateLine(ifLabel: string, protocol: number, state: FsmState): string {
-  return `${ifLabel} ${protocolName(protocol)}: State is ${STATE_LABEL[state]}`;
+  return `${ifLabel} ${pppProtocolName(protocol)}: State is ${STATE_LABEL[state]}`;
 }
 
 export function timeoutLine(ifLabel: string, protocol: number, state: FsmState): string {
-  return `${ifLabel} ${protocolName(protocol)}: TIMEout: State ${STATE_LABEL[state]}`;
+  return `${ifLabel} ${pppProtocolName(protocol)}: TIMEout: State ${STATE_LABEL[state]}`;
 }
 
 const PHASE_LABEL: Record<PppPhase, string> = {
@@ -279,9 +255,13 @@ export function phaseLine(ifLabel: string, phase: PppPhase): string {
   return `${ifLabel} PPP: Phase is ${PHASE_LABEL[phase]}`;
 }
 
-/** IOS `debug ppp authentication` names per CHAP algorithm. */
-export function chapLabel(algorithm: number): string {
-  return algorithm === 0x80 ? 'MS-CHAP' : algorithm === 0x81 ? 'MS-CHAP-V2' : 'CHAP';
+type AuthProtocol = Extract<PppDebugEvent, { kind: 'auth-packet' }>['protocol'];
+
+const AUTH_LABEL: Record<AuthProtocol, string> = { pap: 'PAP', chap: 'CHAP', mschap: 'MS-CHAP', 'mschap-v2': 'MS-CHAP-V2' };
+
+/** IOS `debug ppp authentication` names: `PAP`, `CHAP`, `MS-CHAP`, `MS-CHAP-V2`. */
+export function authLabel(protocol: AuthProtocol): string {
+  return AUTH_LABEL[protocol];
 }
 
 const CHAP_CODE: Record<number, string> = { 1: 'CHALLENGE', 2: 'RESPONSE', 3: 'SUCCESS', 4: 'FAILURE' };
@@ -305,4 +285,11 @@ export function authPacketLine(
 /** Names are printed, but control characters never reach a terminal. */
 export function printable(s: string): string {
   return s.replace(/[\x00-\x1f\x7f-\x9f]/g, '.');
+}
+
+const CBCP_CODE_LABEL: Record<number, string> = { 1: 'CALLBACK-REQUEST', 2: 'CALLBACK-RESPONSE', 3: 'CALLBACK-ACK' };
+
+/** `debug ppp negotiation`: `Vi1 CBCP: I CALLBACK-REQUEST id 1 len 6`. */
+export function cbcpLine(ifLabel: string, dir: 'I' | 'O', code: number, id: number, len: number): string {
+  return `${ifLabel} CBCP: ${dir} ${CBCP_CODE_LABEL[code] ?? `UNKNOWN(${code})`} id ${id} len ${len}`;
 }

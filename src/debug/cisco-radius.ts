@@ -7,9 +7,13 @@
  *   RADIUS:  User-Password       [2]   18  *
  *
  * Passwords, CHAP/MS-CHAP responses, MPPE keys and Message-Authenticators
- * print as `*`; the shared secret never reaches this module.
+ * print as `*`; the shared secret never reaches this module. The RADIUS
+ * client and the dynamic-authorization server report RadiusDebugEvents
+ * (src/proto/radius/debug-events.ts) to a CiscoRadiusDebug.
  */
-import { attributeName, type RadiusPacket } from '../proto/radius/codec.js';
+import type { DebugBus, DebugCategory } from './bus.js';
+import { attributeName, codeName, decodePacket, type RadiusPacket } from '../proto/radius/codec.js';
+import type { RadiusDebugEvent, RadiusDebugSink, RadiusRequestName, RadiusServerName } from '../proto/radius/debug-events.js';
 import { Attr, SECRET_ATTRIBUTES, SECRET_MS_ATTRIBUTES, VENDOR_MICROSOFT } from '../proto/radius/dictionary.js';
 
 const TEXT_ATTRIBUTES: ReadonlySet<number> = new Set([
@@ -89,6 +93,90 @@ export function attributeLines(p: RadiusPacket): string[] {
   return out;
 }
 
-export function requestTag(n: number): string {
-  return n.toString(16).toUpperCase().padStart(8, '0');
+/** `RADIUS(0000000C)`: the client's request number in hex. */
+function requestTag(r: RadiusRequestName): string {
+  return `RADIUS(${r.seq.toString(16).toUpperCase().padStart(8, '0')})`;
+}
+
+function serverText(s: RadiusServerName): string {
+  return `(${s.address}:${s.authPort},${s.acctPort})`;
+}
+
+/** `bad-response-authenticator` as `bad response authenticator`. */
+function problemText(problem: string): string {
+  return problem.replace(/-/g, ' ');
+}
+
+/** Turns the RADIUS engines' events into `debug radius` lines on the bus. */
+export class CiscoRadiusDebug implements RadiusDebugSink {
+  constructor(private readonly bus: DebugBus) {}
+
+  on(category: DebugCategory): boolean {
+    return this.bus.on(category);
+  }
+
+  emit(e: RadiusDebugEvent): void {
+    const ctx = 'user' in e ? { user: e.user } : undefined;
+    const line = (text: string) => this.bus.debug('radius', text, ctx);
+    const packetLines = (packet: RadiusPacket) => {
+      line(`RADIUS:  authenticator ${hexGroups(packet.authenticator)}`);
+      for (const l of attributeLines(packet)) line(l);
+    };
+    switch (e.kind) {
+      case 'no-active-servers':
+        line(`RADIUS: No active servers in group ${e.group ?? ''}`.trimEnd());
+        return;
+      case 'fail-over':
+        line(`RADIUS: Fail-over to ${serverText(e.server)}`);
+        return;
+      case 'marked-dead':
+        line(`RADIUS: Marking server ${serverText(e.server)} dead after ${e.failures} failed attempts`);
+        return;
+      case 'request-sent': {
+        const r = e.request;
+        line(`${requestTag(r)}: Send ${codeName(e.packet[0]!)} to ${e.to.address}:${e.to.port} id ${r.sourcePort}/${r.identifier}, len ${e.packet.length}`);
+        line(`RADIUS:  authenticator ${hexGroups(e.authenticator)}`);
+        const dec = decodePacket(e.packet);
+        if (dec.ok) for (const l of attributeLines(dec.packet)) line(l);
+        return;
+      }
+      case 'retransmit':
+        line(`${requestTag(e.request)}: Retransmit to ${serverText(e.server)} for id ${e.request.sourcePort}/${e.request.identifier}`);
+        return;
+      case 'no-response':
+        line(`${requestTag(e.request)}: No response from ${serverText(e.server)} for id ${e.request.sourcePort}/${e.request.identifier}`);
+        return;
+      case 'malformed-response':
+        line(`RADIUS: Malformed response from ${e.from.address}:${e.from.port} (${e.reason}), dropped`);
+        return;
+      case 'stray-response':
+        line(
+          `RADIUS: Received from id ${e.sourcePort}/${e.packet.identifier} ${e.from.address}:${e.from.port}, ${codeName(e.packet.code)}, ${e.duplicate ? 'duplicate' : 'no pending request'}, dropped`,
+        );
+        return;
+      case 'unverified-response':
+        line(`${requestTag(e.request)}: Response for id ${e.request.sourcePort}/${e.request.identifier} has a ${problemText(e.problem)}, dropped`);
+        return;
+      case 'response-received':
+        line(`RADIUS: Received from id ${e.sourcePort}/${e.packet.identifier} ${e.from.address}:${e.from.port}, ${codeName(e.packet.code)}, len ${e.packet.raw.length}`);
+        packetLines(e.packet);
+        return;
+      case 'dynauth-unknown-client':
+        line(`RADIUS: Dynamic authorization packet from unknown client ${e.from.address}:${e.from.port}, dropped`);
+        return;
+      case 'dynauth-malformed':
+        line(`RADIUS: Malformed dynamic authorization packet from ${e.from.address}:${e.from.port} (${e.reason}), dropped`);
+        return;
+      case 'dynauth-unverified':
+        line(`RADIUS: ${codeName(e.packet.code)} from ${e.from.address}:${e.from.port} id ${e.packet.identifier} has a ${problemText(e.problem)}, dropped`);
+        return;
+      case 'dynauth-received':
+        line(`RADIUS: Received ${codeName(e.packet.code)} from ${e.from.address}:${e.from.port} id ${e.packet.identifier}, len ${e.packet.raw.length}`);
+        for (const l of attributeLines(e.packet)) line(l);
+        return;
+      case 'dynauth-sent':
+        line(`RADIUS: Sent ${codeName(e.code)} to ${e.to.address}:${e.to.port} id ${e.identifier}${e.errorCause === undefined ? '' : `, Error-Cause ${e.errorCause}`}`);
+        return;
+    }
+  }
 }

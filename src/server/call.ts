@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock, Timer } from '../util/clock.js';
-import type { DebugBus } from '../debug/bus.js';
+import type { PppDebugSink } from '../proto/ppp/debug-events.js';
+import type { GreDebugSink } from '../proto/gre/debug-events.js';
 import type { VpdnGroup } from '../config/model.js';
 import type { Authenticator } from '../proto/authenticator.js';
 import type { SessionStatus } from './api.js';
@@ -30,7 +31,10 @@ export interface ServerCallOptions {
   clock: Clock;
   /** Epoch milliseconds (the Acct-Session-Id's time part). */
   wallNow: () => number;
-  debug: DebugBus;
+  /** the PPP session's debug and syslog events (CiscoPppDebug) */
+  pppDebug: PppDebugSink;
+  /** the GRE window's (CiscoGreDebug) */
+  greDebug: GreDebugSink;
   sendGre(packet: Buffer): void;
   allocateAddress(username: string, framedIp?: string): string | undefined;
   releaseAddress(address: string): void;
@@ -97,7 +101,7 @@ export class ServerCall {
     this.serverAddressNumber = ipToNumber(options.serverAddress);
     this.window = new GreCallWindow({
       clock: options.clock,
-      debug: options.debug,
+      debug: options.greDebug,
       ifName: options.ifName,
       peerAddress: options.peerAddress,
       tunnelId: options.tunnelId,
@@ -112,7 +116,7 @@ export class ServerCall {
       pppIfId: options.pppIfId,
       send: (frame) => this.window.send(frame),
       clock: options.clock,
-      debug: options.debug,
+      debug: options.pppDebug,
       ifName: options.ifName,
       tunnelId: options.tunnelId,
       group: {

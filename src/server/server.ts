@@ -9,7 +9,7 @@
  * the tunnel's peer address (several clients behind one NAT each get
  * their own call id). TUN demux: by destination address.
  *
- * Why ~660 lines: this is the composition of every engine of src/proto/
+ * Why ~700 lines: this is the composition of every engine of src/proto/
  * (listeners, tunnels, calls, GRE and TUN demux, AAA, capture, status);
  * each piece is short and its own module, the wiring between them is here.
  */
@@ -29,6 +29,9 @@ import { AddressPools } from './pool.js';
 import { CallIdAllocator } from '../proto/pptp/call-id.js';
 import { PptpControlConnection } from '../proto/pptp/server-control.js';
 import { CiscoPptpDebug } from '../debug/cisco-pptp.js';
+import { CiscoPppDebug } from '../debug/cisco-ppp-session.js';
+import { CiscoGreDebug } from '../debug/cisco-gre.js';
+import { CiscoRadiusDebug } from '../debug/cisco-radius.js';
 import { OcrpResult, GeneralErrorCode } from '../proto/pptp/wire.js';
 import { ServerCall } from './call.js';
 import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';
@@ -86,6 +89,8 @@ export class PptpServer implements VpnServerApi {
   private cfg: VpnConfig = emptyVpnConfig();
   private readonly clock: Clock;
   private readonly bus: DebugBus;
+  private readonly pppDebug: CiscoPppDebug;
+  private readonly greDebug: CiscoGreDebug;
   private readonly listeners: Listeners;
   private readonly pools = new AddressPools();
   private readonly callIds = new CallIdAllocator();
@@ -117,6 +122,8 @@ export class PptpServer implements VpnServerApi {
   constructor(private readonly options: PptpServerOptions) {
     this.clock = options.clock ?? systemClock;
     this.bus = options.bus;
+    this.pppDebug = new CiscoPppDebug(options.bus);
+    this.greDebug = new CiscoGreDebug(options.bus);
     this.listeners = new Listeners((sock, spec) => this.accept(sock, spec));
     this.guard = new SourceGuard(this.clock, () => this.cfg.limits);
     this.aaa = new AaaRegistry({
@@ -237,7 +244,7 @@ export class PptpServer implements VpnServerApi {
           port,
           clients: dynAuthClients(g),
           clock: this.clock,
-          debug: this.bus,
+          debug: new CiscoRadiusDebug(this.bus),
           nasIdentifier: this.options.hostName,
           callbacks: {
             findSessions: (q) => this.findCalls(q),
@@ -391,7 +398,8 @@ export class PptpServer implements VpnServerApi {
       authenticator,
       clock: this.clock,
       wallNow: this.options.wallNow ?? Date.now,
-      debug: this.bus,
+      pppDebug: this.pppDebug,
+      greDebug: this.greDebug,
       sendGre: (pkt) => {
         if (this.capture.active) this.capture.gre(this.captureCtx(tunnel, call), serverAddress, tunnel.peerAddress, pkt);
         gre.send(tunnel.peerAddress, pkt);

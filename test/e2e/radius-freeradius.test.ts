@@ -27,6 +27,7 @@ import {
   mschapV2AuthenticatorResponse,
   mschapV2NtResponse,
 } from '../../src/proto/crypto/mschap.js';
+import { CiscoRadiusDebug } from '../../src/debug/cisco-radius.js';
 
 const cap = radclientAvailable();
 
@@ -73,7 +74,7 @@ describe('RADIUS client against FreeRADIUS', { skip: cap.ok ? false : cap.reason
     debug.enable('aaa authentication');
     debug.enable('aaa accounting');
     debug.subscribe((l) => lines.push(l.text));
-    client = new RadiusClient({ servers: [serverOf(radius)], clock: systemClock, udp: nodeUdp, debug, bindAddress: '127.0.0.1' });
+    client = new RadiusClient({ servers: [serverOf(radius)], clock: systemClock, udp: nodeUdp, debug: new CiscoRadiusDebug(debug), bindAddress: '127.0.0.1' });
     auth = new RadiusAuthenticator({ client, debug, group: 'RADIUS', nasIp: '127.0.0.1' });
   });
   after(async () => {
@@ -200,7 +201,7 @@ describe('RADIUS failover between two FreeRADIUS servers', { skip: cap.ok ? fals
       servers: [serverOf(a, 300), serverOf(b, 300)],
       clock: systemClock,
       udp: nodeUdp,
-      debug: new DebugBus(),
+      debug: new CiscoRadiusDebug(new DebugBus()),
       tries: 2,
       maxFailedAttempts: 1,
       deadtimeMs: 60_000,
@@ -244,7 +245,7 @@ describe('Disconnect-Request from radclient to our listener', { skip: cap.ok ? f
       port: 0,
       clients: [{ address: '127.0.0.1', secret: 'dyn-e2e' }],
       clock: systemClock,
-      debug: new DebugBus(),
+      debug: new CiscoRadiusDebug(new DebugBus()),
       callbacks: {
         findSessions: (q) => (q.acctSessionId === '0000000D' ? ['call-13'] : []),
         disconnect: (h) => (ended.push(h), true),

@@ -52,13 +52,13 @@ function assertNoSecrets(texts: string[], secrets: Record<string, Buffer | strin
   }
 }
 
-type ServerInternals = { calls: Map<number, { call: { ppp: { authResult?: { mppe?: { send: Buffer; recv: Buffer } } } } }> };
+type ServerInternals = { calls: Map<number, { call: { ppp: { auth: { result?: { mppe?: { send: Buffer; recv: Buffer } } } } } }> };
 
 /** The MPPE master keys of every call up now (white box: only to know what must not leak). */
 function mppeKeys(server: unknown): Buffer[] {
   const out: Buffer[] = [];
   for (const { call } of (server as ServerInternals).calls.values()) {
-    const k = call.ppp.authResult?.mppe;
+    const k = call.ppp.auth.result?.mppe;
     if (k) out.push(k.send, k.recv);
   }
   return out;

@@ -29,21 +29,14 @@
  * implementations do).
  */
 import type { Clock, Timer } from '../../util/clock.js';
-import type { DebugBus } from '../../debug/bus.js';
-import { ciscoHex } from '../../util/hex.js';
+import type { GreDebugLink, GreDebugSink } from './debug-events.js';
 import { GRE_MAX_HEADER_LENGTH, writeGreHeader, type GrePacket } from './wire.js';
 
-export interface GreWindowOptions {
+/** The GreDebugLink fields name the call in debug events: the options object is the link. */
+export interface GreWindowOptions extends GreDebugLink {
   clock: Clock;
-  debug: DebugBus;
-  /** `vpdn enable` interface, printed as `outside PPTP: ...`. */
-  ifName: string;
-  /** The peer's outer IPv4 address, for debug lines. */
-  peerAddress: string;
-  /** For syslog 603101 (tnl_id) and debug filters. */
-  tunnelId: number;
-  /** Our call id (sess_id in 603101). */
-  callId: number;
+  /** debug and syslog events (src/debug/cisco-gre.ts makes the lines) */
+  debug: GreDebugSink;
   /** The peer's call id: the key of every packet we send. */
   peerCallId: number;
   /** The peer's Packet Recv. Window Size; 0 = do not limit. */
@@ -172,12 +165,7 @@ export class GreCallWindow {
    */
   receive(pkt: GrePacket): boolean {
     const o = this.options;
-    if (o.debug.on('vpdn packet')) {
-      let line = `${o.ifName} PPTP: Recvd xGRE pak from ${o.peerAddress}, Len ${pkt.length}`;
-      if (pkt.seq !== undefined) line += `, seq ${pkt.seq}`;
-      if (pkt.ack !== undefined) line += `, ack ${pkt.ack}`;
-      o.debug.debug('vpdn packet', line, { tunnel: o.tunnelId });
-    }
+    if (o.debug.on('vpdn packet')) o.debug.emit(o, { kind: 'received', length: pkt.length, seq: pkt.seq, ack: pkt.ack });
     if (pkt.ack !== undefined) this.onAck(pkt.ack);
     if (pkt.seq === undefined) return false;
     const s = pkt.seq;
@@ -221,13 +209,7 @@ export class GreCallWindow {
     if (this.backlog.length >= this.maxBacklog) {
       this.stats.windowFull++;
       const o = this.options;
-      if (o.debug.on('vpdn error')) {
-        o.debug.debug(
-          'vpdn error',
-          `${o.ifName} PPTP: xGRE window full to ${o.peerAddress}, ${this.inFlight()} unacked, peer RWS ${o.peerRecvWindow}, pak dropped`,
-          { tunnel: o.tunnelId },
-        );
-      }
+      if (o.debug.on('vpdn error')) o.debug.emit(o, { kind: 'window-full', unacked: this.inFlight(), peerRecvWindow: o.peerRecvWindow });
       return false;
     }
     this.backlog.push(Buffer.from(payload));
@@ -249,11 +231,7 @@ export class GreCallWindow {
     this.ackSent();
     this.stats.packetsSent++;
     this.stats.bytesSent += payload.length;
-    if (o.debug.on('vpdn packet')) {
-      const ctx = { tunnel: o.tunnelId };
-      o.debug.debug('vpdn packet', `Interface ${o.ifName} - PPTP xGRE: Out paket, PPP Len ${payload.length}`, ctx);
-      o.debug.debug('vpdn packet', this.sendingLine(packet, seq, ack), ctx);
-    }
+    if (o.debug.on('vpdn packet')) o.debug.emit(o, { kind: 'data-out', packet, payloadLength: payload.length, seq, ack });
     o.send(packet);
   }
 
@@ -267,7 +245,7 @@ export class GreCallWindow {
     const packet = buf.subarray(0, hl);
     this.ackSent();
     this.stats.ackOnlySent++;
-    if (o.debug.on('vpdn packet')) o.debug.debug('vpdn packet', this.sendingLine(packet, undefined, ack), { tunnel: o.tunnelId });
+    if (o.debug.on('vpdn packet')) o.debug.emit(o, { kind: 'ack-out', packet, ack });
     o.send(packet);
   }
 
@@ -314,12 +292,6 @@ export class GreCallWindow {
 
   // ---- internals ----
 
-  private sendingLine(packet: Buffer, seq: number | undefined, ack: number | undefined): string {
-    let line = `${this.options.ifName} PPTP: Sending xGRE pak to ${this.options.peerAddress}, Len ${packet.length}`;
-    if (seq !== undefined) line += `, seq ${seq}`;
-    if (ack !== undefined) line += `, ack ${ack}`;
-    return `${line}, data: ${ciscoHex(packet)}`;
-  }
 
   private inFlight(): number {
     if (!this.sentAny) return 0;
@@ -389,21 +361,7 @@ export class GreCallWindow {
   }
 
   private reportOutOfSeq(s: number, dropped: boolean): void {
-    const o = this.options;
-    const ctx = { tunnel: o.tunnelId };
-    o.debug.syslog(
-      603101,
-      6,
-      `PPTP received out of seq or duplicate pkt, tnl_id=${o.tunnelId}, sess_id=${o.callId}, seq=${s}`,
-      ctx,
-    );
-    if (dropped && o.debug.on('vpdn error')) {
-      o.debug.debug(
-        'vpdn error',
-        `${o.ifName} PPTP: xGRE pak from ${o.peerAddress} seq ${s} duplicate or too old (highest ${this.highest}), dropped`,
-        ctx,
-      );
-    }
+    this.options.debug.emit(this.options, { kind: 'out-of-sequence', seq: s, highest: this.highest, dropped });
   }
 
   private mark(s: number): void {

@@ -50,10 +50,3 @@ export function cbcpClientStep(code: number, id: number, data: Buffer, answeredI
       return { action: 'ignore', why: `CBCP code ${code}` };
   }
 }
-
-const CODE_LABEL: Record<number, string> = { 1: 'CALLBACK-REQUEST', 2: 'CALLBACK-RESPONSE', 3: 'CALLBACK-ACK' };
-
-/** `debug ppp negotiation`: `Vi1 CBCP: I CALLBACK-REQUEST id 1 len 6`. */
-export function cbcpLine(ifLabel: string, dir: 'I' | 'O', code: number, id: number, len: number): string {
-  return `${ifLabel} CBCP: ${dir} ${CODE_LABEL[code] ?? `UNKNOWN(${code})`} id ${id} len ${len}`;
-}

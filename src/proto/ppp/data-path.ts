@@ -6,13 +6,12 @@
  *
  * Bench: bench/forwarding.bench.ts goes through sendIp() and inputMppe().
  */
-import type { PppSessionDebug } from '../../debug/cisco-ppp-session.js';
-import { PPP_PROTO, decodeFrame, encodeFrame, type FrameCompression } from './frame.js';
+import type { PppDebugLink, PppDebugSink } from './debug-events.js';
+import { PPP_PROTO, decodeFrame, encodeFrame, pppProtocolName, type FrameCompression } from './frame.js';
 import type { MppeAgreed } from './ccp.js';
 import type { MppeMasterKeys } from '../crypto/mppe-keys.js';
 import { MPPE_BIT_A_FLUSHED, MPPE_HEADER_LEN, MppeDecryptor, MppeEncryptor } from './mppe.js';
 import type { PppStatus, PppTraffic } from './session-api.js';
-import { protocolName } from '../../debug/cisco-ppp.js';
 
 const IP_PREFIX = Buffer.from([0x00, 0x21]);
 
@@ -46,7 +45,8 @@ export class PppDataPath {
 
   constructor(
     private readonly link: DataPathLink,
-    private readonly debug: PppSessionDebug,
+    private readonly debug: PppDebugSink,
+    private readonly debugLink: PppDebugLink,
   ) {}
 
   /** What CCP agreed (null: no MPPE). */
@@ -73,7 +73,7 @@ export class PppDataPath {
 
   /** CCP went down: no MPPE any more. */
   stopMppe(): void {
-    if (this.encryptor) this.debug.mppeKeysDiscarded();
+    if (this.encryptor && this.debug.on('ppp mppe')) this.debug.emit(this.debugLink, { kind: 'mppe-keys-discarded' });
     this.agreed = null;
     this.agreedStatus = null;
     this.encryptor = undefined;
@@ -92,7 +92,7 @@ export class PppDataPath {
     if (!this.encryptor) return;
     this.encryptor.resetRequested();
     if (!this.encryptor.stateless) this.txResetPending = true;
-    this.debug.mppeResetRequestReceived();
+    if (this.debug.on('ppp mppe')) this.debug.emit(this.debugLink, { kind: 'mppe-reset-request-received' });
   }
 
   countIn(frame: Buffer): void {
@@ -111,7 +111,7 @@ export class PppDataPath {
       if (this.sendMppeData(this.encryptor, packet) && !this.encryptor.stateless) {
         const why = this.txResetPending ? 'reset' : 'flag packet';
         this.txResetPending = false;
-        this.debug.mppeKeyChangeSent(why, this.encryptor.coherencyCount);
+        if (this.debug.on('ppp mppe')) this.debug.emit(this.debugLink, { kind: 'mppe-key-change-sent', why, ccount: this.encryptor.coherencyCount });
       }
     } else {
       this.sendFrame(PPP_PROTO.IP, packet);
@@ -120,7 +120,7 @@ export class PppDataPath {
   }
 
   sendFrame(protocol: number, payload: Buffer, lcpFollowsAcfc = false): void {
-    this.debug.frameOut(protocol, payload);
+    if (this.debug.on('ppp io')) this.debug.emit(this.debugLink, { kind: 'frame-out', protocol, payload });
     const comp = this.link.compression();
     let frame = encodeFrame(protocol, payload, comp);
     if (lcpFollowsAcfc && comp.acfc) frame = frame.subarray(2);
@@ -132,7 +132,7 @@ export class PppDataPath {
   inputIp(packet: Buffer, decrypted: boolean): void {
     if (!this.link.ipAllowed()) return this.link.drop('before network phase', 'IP');
     if (this.agreed && !decrypted) return this.link.drop('unencrypted IP while MPPE is on', 'IP');
-    this.debug.ipIn(packet);
+    if (this.debug.on('ppp io')) this.debug.emit(this.debugLink, { kind: 'ip-in', packet });
     this.link.onIpPacket(packet);
   }
 
@@ -140,7 +140,7 @@ export class PppDataPath {
   inputMppe(payload: Buffer): void {
     const dec = this.decryptor;
     if (!dec) return this.link.drop('MPPE packet without MPPE', 'COMP');
-    this.debug.encryptedIn(payload);
+    if (this.debug.on('ppp io')) this.debug.emit(this.debugLink, { kind: 'encrypted-in', payload });
     const wasDiscarding = dec.isDiscarding;
     const gapBefore = dec.stats.gap;
     const ccount = payload.length >= 2 ? ((payload[0] & 0x0f) << 8) | payload[1] : -1;
@@ -148,20 +148,20 @@ export class PppDataPath {
     const r = dec.decrypt(payload);
     if (!r.ok) {
       this.link.drop('MPPE packet rejected', r.reason);
-      this.debug.mppeDiscarded(ccount, r.reason, r.needReset === true);
+      if (this.debug.on('ppp mppe')) this.debug.emit(this.debugLink, { kind: 'mppe-discarded', ccount, reason: r.reason, resetRequested: r.needReset === true });
       if (r.needReset) this.link.sendResetRequest();
       return;
     }
     this.traffic.decrypted++;
     if (wasDiscarding) this.link.resetSettled();
-    if (!dec.stateless) {
-      if (wasDiscarding || dec.stats.gap !== gapBefore) this.debug.mppeResynchronized(r.ccount, dec.stats.gap - gapBefore);
-      else if (flushed) this.debug.mppeKeyChangeReceived(r.ccount);
+    if (!dec.stateless && this.debug.on('ppp mppe')) {
+      if (wasDiscarding || dec.stats.gap !== gapBefore) this.debug.emit(this.debugLink, { kind: 'mppe-resynchronized', ccount: r.ccount, lost: dec.stats.gap - gapBefore });
+      else if (flushed) this.debug.emit(this.debugLink, { kind: 'mppe-key-change-received', ccount: r.ccount });
     }
     const inner = decodeFrame(r.payload);
     if (!inner.ok) return this.link.drop('bad protocol inside MPPE', inner.error);
     if (inner.value.protocol === PPP_PROTO.IP) return this.inputIp(inner.value.payload, true);
-    return this.link.drop('non-IP protocol inside MPPE', protocolName(inner.value.protocol));
+    return this.link.drop('non-IP protocol inside MPPE', pppProtocolName(inner.value.protocol));
   }
 
   /**
@@ -187,7 +187,7 @@ export class PppDataPath {
     packet.copy(frame, inner + IP_PREFIX.length);
     // encryptInto reads the payload and writes the cipher text at the same offsets: in place
     enc.encryptInto(frame.subarray(inner), frame, mppeAt);
-    this.debug.encryptedOut(frame, mppeAt);
+    if (this.debug.on('ppp io')) this.debug.emit(this.debugLink, { kind: 'encrypted-out', frame, mppeAt });
     this.traffic.packetsOut++;
     this.traffic.bytesOut += frame.length;
     this.link.send(frame);

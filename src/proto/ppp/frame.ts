@@ -42,6 +42,33 @@ export const PPP_PROTO = {
   EAP: 0xc227,
 } as const;
 
+/** Short names of PPP protocol numbers, as IOS prints them (`COMP` for MPPE); the error counters are keyed by them too. */
+const PROTOCOL_NAME: Record<number, string> = {
+  [PPP_PROTO.IP]: 'IP',
+  [PPP_PROTO.MPPE]: 'COMP',
+  [PPP_PROTO.IPCP]: 'IPCP',
+  [PPP_PROTO.IPV6CP]: 'IPV6CP',
+  [PPP_PROTO.CCP]: 'CCP',
+  [PPP_PROTO.LCP]: 'LCP',
+  [PPP_PROTO.PAP]: 'PAP',
+  [PPP_PROTO.LQR]: 'LQR',
+  [PPP_PROTO.CBCP]: 'CBCP',
+  [PPP_PROTO.CHAP]: 'CHAP',
+  [PPP_PROTO.EAP]: 'EAP',
+  0x002d: 'VJCOMP',
+  0x002f: 'VJUNCOMP',
+  0x0057: 'IPV6',
+  0x0207: 'CDP',
+  0x8207: 'CDPCP',
+  0xc02b: 'BACP',
+  0x803f: 'NBFCP',
+};
+
+/** `LCP`, `COMP`, or `0x80FB` for a protocol without a name. */
+export function pppProtocolName(p: number): string {
+  return PROTOCOL_NAME[p] ?? `0x${p.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
 /** Control-protocol codes (RFC 1661 section 5, RFC 1570, RFC 1962). */
 export const CP_CODE = {
   ConfReq: 1,

@@ -4,12 +4,12 @@
  * and the status `show vpdn` prints.
  */
 import type { Clock } from '../../util/clock.js';
-import type { DebugBus } from '../../debug/bus.js';
 import type { AuthProtocol, MppeSetting } from '../../config/model.js';
 import type { Authenticator } from '../authenticator.js';
 import type { MppeAgreed, MppeNegotiation } from './ccp.js';
 import type { AuthSuccess } from './auth/common.js';
 import type { PppClientProfile } from './client-profiles.js';
+import type { PppDebugSink } from './debug-events.js';
 
 import type { PppPhase } from './phase.js';
 
@@ -48,7 +48,8 @@ export interface PppSessionOptions {
   /** one PPP frame to the lower layer (GRE) */
   send(frame: Buffer): void;
   clock: Clock;
-  debug: DebugBus;
+  /** debug and syslog events (src/debug/cisco-ppp-session.ts makes the lines) */
+  debug: PppDebugSink;
   /** the `vpdn enable` interface (status only) */
   ifName: string;
   group: PppGroupSettings;

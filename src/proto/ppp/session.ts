@@ -6,9 +6,9 @@
  *     +--------------------- Terminate <-----------------------+
  *
  * The session owns no socket and no clock: frames go out through `send`,
- * time comes from `clock`, debug lines go to the DebugBus. Frames come in
- * through `input`, IP packets through `sendIp`; decrypted IP packets go up
- * through `onIpPacket`.
+ * time comes from `clock`, debug and syslog events go to the injected
+ * PppDebugSink. Frames come in through `input`, IP packets through
+ * `sendIp`; decrypted IP packets go up through `onIpPacket`.
  *
  * Demux (pppd main.c): LCP always; PAP/CHAP from the Authenticate phase;
  * IPCP, CCP, IP and MPPE only in the Network phase (earlier ones are
@@ -22,42 +22,38 @@
  * pppd on the wire (options and their order, identifiers, Identification,
  * IPv6CP, NCP order, FF 03 on LCP, Terminate-Request data).
  *
- * This file runs the phases. The IP and MPPE data path is data-path.ts;
- * the debug and syslog text is src/debug/cisco-ppp-session.ts (the session
- * reports events with their values); options and status types are
- * session-api.ts.
+ * This file runs the phases. The Authenticate phase (PAP/CHAP engines,
+ * CBCP) is auth-phase.ts; the IP and MPPE data path is data-path.ts; the
+ * events it reports are debug-events.ts (their text: src/debug/
+ * cisco-ppp-session.ts); options and status types are session-api.ts.
  *
- * Why ~780 lines: the phase sequence of both roles (LCP, authentication,
- * CBCP, the NCPs in a profile's order, the link-up rule) works on one set
- * of state (phase, lease, keys, deferred NCPs); spread over files, one
- * automaton would be read in pieces.
+ * Why ~700 lines: what is left is the phase sequence itself (LCP up and
+ * down, the Network phase with its NCPs in a profile's order, deferred
+ * NCPs, the link-up rule, renegotiation, the end) and the small objects
+ * that route each layer's events back into it; they work on one set of
+ * state (phase, lease, NCPs, ended/up), so one automaton reads in one
+ * place. The next seam, if it grows, is the Network phase (IPCP, CCP,
+ * IPv6CP and their events) as its own object, as auth-phase.ts is.
  */
 import { randomBytes } from 'node:crypto';
 import type { Timer } from '../../util/clock.js';
-import type { DebugContext } from '../../debug/bus.js';
-import { PppSessionDebug } from '../../debug/cisco-ppp-session.js';
-import { protocolName } from '../../debug/cisco-ppp.js';
+import type { PppDebugLink, PppDebugSink } from './debug-events.js';
 import type { AuthProtocol } from '../../config/model.js';
-import type { MppeMasterKeys } from '../authenticator.js';
-import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, u32, type FrameCompression } from './frame.js';
+import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame, pppProtocolName, u32, type FrameCompression } from './frame.js';
 import type { FsmTrace } from './fsm.js';
 import { Lcp, type LcpEvents } from './lcp.js';
 import { Ipcp, type IpcpEvents } from './ipcp.js';
 import { Ccp, policyMppeNegotiation, type CcpEvents, type MppeAgreed } from './ccp.js';
 import { Ipv6cp } from './ipv6cp.js';
-import { cbcpClientStep } from './cbcp.js';
 import { BASIC_PPP_PROFILE, type NcpName, type PppClientProfile } from './client-profiles.js';
-import type { AuthContext, AuthEngine, AuthFailureKind, AuthOutcome, AuthSuccess } from './auth/common.js';
-import { PapClient, PapServer } from './auth/pap.js';
-import { ChapClient, ChapServer } from './auth/chap.js';
-import { CHAP_DIGESTS } from './auth/digests.js';
+import { PppAuthPhase, type AuthPhaseLink } from './auth-phase.js';
 import { PppDataPath, type DataPathLink } from './data-path.js';
 import type { PppPhase, PppSessionOptions, PppStatus, PppTraffic } from './session-api.js';
 
 export type { PppGroupSettings, PppPhase, PppSessionOptions, PppStatus, PppTraffic, PppUpInfo } from './session-api.js';
 
-
 const AUTH_LABEL: Record<AuthProtocol, string> = { pap: 'PAP', chap: 'CHAP', mschap: 'MSCHAP', 'mschap-v2': 'MSCHAP-V2' };
+
 export class PppSession {
   // The events of LCP, IPCP and CCP: one small object per layer whose
   // methods call the session, instead of an object of closures (one per
@@ -104,6 +100,48 @@ export class PppSession {
     }
   };
 
+  // The link as debug events name it: the user once authenticated.
+  private static readonly DebugLinkOf = class implements PppDebugLink {
+    readonly pppIfId: number;
+    readonly tunnelId: number | undefined;
+    constructor(private readonly s: PppSession) {
+      this.pppIfId = s.opts.pppIfId;
+      this.tunnelId = s.opts.tunnelId;
+    }
+    get user(): string | undefined {
+      return this.s.auth.username;
+    }
+  };
+
+  // What the authentication phase asks of the session: one small object per session, as above.
+  private static readonly AuthPhaseLinkOf = class implements AuthPhaseLink {
+    constructor(private readonly s: PppSession) {}
+    authenticating(): boolean {
+      return this.s.phase === 'authenticate';
+    }
+    ended(): boolean {
+      return this.s.ended;
+    }
+    sendCp(protocol: number, code: number, id: number, data: Buffer): void {
+      this.s.sendCp(protocol, code, id, data);
+    }
+    sendFrame(protocol: number, payload: Buffer): void {
+      this.s.sendFrame(protocol, payload);
+    }
+    drop(reason: string, detail: string): void {
+      this.s.drop(reason, detail);
+    }
+    count(reason: string): void {
+      this.s.count(reason);
+    }
+    close(reason: string): void {
+      this.s.close(reason);
+    }
+    authenticated(): void {
+      this.s.enterNetwork();
+    }
+  };
+
   private static readonly LcpEventsOf = class extends PppSession.LayerEventsOf implements LcpEvents {
     up(): void {
       this.s.lcpUp();
@@ -123,7 +161,7 @@ export class PppSession {
     }
     negotiationFailed(reason: string): void {
       this.s.closeReason = reason;
-      this.s.debug.lcpNegotiationFailed();
+      if (this.s.debug.on('ppp negotiation')) this.s.debug.emit(this.s.debugLink, { kind: 'lcp-negotiation-failed' });
     }
     ignored(): void {}
   };
@@ -157,7 +195,7 @@ export class PppSession {
       this.s.peerResetRequest();
     }
     resetAck(): void {
-      this.s.debug.mppeResetAckReceived();
+      if (this.s.debug.on('ppp mppe')) this.s.debug.emit(this.s.debugLink, { kind: 'mppe-reset-ack-received' });
     }
   };
 
@@ -171,12 +209,9 @@ export class PppSession {
   private readonly profile: PppClientProfile | undefined;
   private readonly sharedId: (() => number) | undefined;
   private lcpUpAt: number | undefined;
-  /** client: LCP agreed Callback operation 6, so CBCP runs between authentication and the network phase */
-  private cbcp: { answeredId?: number; done: boolean; timer?: Timer } | undefined;
-  private auth: AuthEngine | undefined;
-  private authTimer: Timer | undefined;
-  private readonly ifLabel: string;
-  private readonly debug: PppSessionDebug;
+  private readonly auth: PppAuthPhase;
+  private readonly debug: PppDebugSink;
+  private readonly debugLink: PppDebugLink;
   private readonly data: PppDataPath;
   private readonly random: (n: number) => Buffer;
   private started = false;
@@ -185,19 +220,15 @@ export class PppSession {
   private renegotiationTimer: Timer | undefined;
   private ccpSettled = false;
   private closeReason: string | undefined;
-  private username: string | undefined;
-  private authProtocol: AuthProtocol | undefined;
-  private authResult: AuthSuccess | undefined;
-  private mppeKeys: MppeMasterKeys | undefined;
   private clientAddress: string | undefined;
   private readonly errors: Record<string, number> = {};
 
   constructor(private readonly opts: PppSessionOptions) {
     if (opts.role === 'server' && !opts.authenticator) throw new Error('a server PppSession needs an authenticator');
     if (opts.role === 'client' && !opts.credentials) throw new Error('a client PppSession needs credentials');
-    this.ifLabel = `Vi${opts.pppIfId}`;
-    this.debug = new PppSessionDebug(opts.debug, opts.pppIfId, () => this.ctx());
-    this.data = new PppDataPath(new PppSession.DataPathLinkOf(this), this.debug);
+    this.debug = opts.debug;
+    this.debugLink = new PppSession.DebugLinkOf(this);
+    this.data = new PppDataPath(new PppSession.DataPathLinkOf(this), this.debug, this.debugLink);
     this.random = opts.random ?? ((n) => randomBytes(n));
     const profile = opts.role === 'client' ? (opts.clientProfile ?? BASIC_PPP_PROFILE) : undefined;
     this.profile = profile;
@@ -227,6 +258,8 @@ export class PppSession {
       opts.clock,
       new PppSession.LcpEventsOf(this, PPP_PROTO.LCP),
     );
+    const n = this.lcp.negotiated;
+    this.auth = new PppAuthPhase(opts, new PppSession.AuthPhaseLinkOf(this), this.debug, this.debugLink, this.random, () => n.callback === 6 || n.peerCallback === 6);
   }
 
   // ---- public API -------------------------------------------------------
@@ -245,7 +278,7 @@ export class PppSession {
     if (this.ended) return;
     if (!this.started) this.start();
     this.data.countIn(frame);
-    this.debug.frameIn(frame);
+    if (this.debug.on('ppp io')) this.debug.emit(this.debugLink, { kind: 'frame-in', frame });
     const f = decodeFrame(frame);
     if (!f.ok) return this.drop('bad frame', f.error);
     this.lcp.peerActivity();
@@ -255,20 +288,20 @@ export class PppSession {
         return this.inputCp(protocol, payload, (c, i, d) => this.lcp.fsm.input(c, i, d));
       case PPP_PROTO.PAP:
       case PPP_PROTO.CHAP:
-        return this.inputAuth(protocol, payload);
+        return this.auth.input(protocol, payload, this.phase === 'authenticate' || this.phase === 'network');
       case PPP_PROTO.IPCP:
-        if (this.phase !== 'network' || !this.ipcp) return this.drop('before network phase', protocolName(protocol));
+        if (this.phase !== 'network' || !this.ipcp) return this.drop('before network phase', pppProtocolName(protocol));
         return this.inputCp(protocol, payload, (c, i, d) => this.ipcp!.fsm.input(c, i, d));
       case PPP_PROTO.CCP:
-        if (this.phase !== 'network') return this.drop('before network phase', protocolName(protocol));
+        if (this.phase !== 'network') return this.drop('before network phase', pppProtocolName(protocol));
         if (!this.ccp) return this.protocolReject(protocol, payload);
         return this.inputCp(protocol, payload, (c, i, d) => this.ccp!.fsm.input(c, i, d));
       case PPP_PROTO.CBCP:
-        if (!this.cbcp) return this.protocolReject(protocol, payload);
-        return this.inputCbcp(payload);
+        if (!this.auth.expectsCbcp) return this.protocolReject(protocol, payload);
+        return this.auth.inputCbcp(payload);
       case PPP_PROTO.IPV6CP:
         if (!this.ipv6cp) return this.protocolReject(protocol, payload);
-        if (this.phase !== 'network') return this.drop('before network phase', protocolName(protocol));
+        if (this.phase !== 'network') return this.drop('before network phase', pppProtocolName(protocol));
         return this.inputCp(protocol, payload, (c, i, d) => this.ipv6cp!.fsm.input(c, i, d));
       case PPP_PROTO.IP:
         return this.data.inputIp(payload, false);
@@ -315,12 +348,13 @@ export class PppSession {
 
   /** The authenticated peer's name; undefined before. */
   get peerName(): string | undefined {
-    return this.username;
+    return this.auth.username;
   }
 
   /** The authentication protocol as `show vpdn` prints it ('MSCHAP-V2'); undefined before LCP agreed one. */
   get authLabel(): string | undefined {
-    return this.authProtocol ? AUTH_LABEL[this.authProtocol] : undefined;
+    const p = this.auth.protocol;
+    return p ? AUTH_LABEL[p] : undefined;
   }
 
   /** Our address on the link, and the one the peer was given (IPCP). */
@@ -345,7 +379,7 @@ export class PppSession {
       ipcp: this.ipcp?.fsm.state ?? 'initial',
       ccp: this.ccp?.fsm.state ?? 'initial',
       ipv6cp: this.ipv6cp?.fsm.state ?? 'initial',
-      username: this.username,
+      username: this.auth.username,
       authProtocol: this.authLabel,
       serverAddress: this.serverAddress,
       clientAddress: this.clientAddressAgreed,
@@ -373,50 +407,13 @@ export class PppSession {
 
   private inputCp(protocol: number, payload: Buffer, deliver: (code: number, id: number, data: Buffer) => void): void {
     const cp = decodeCp(payload);
-    if (!cp.ok) return this.drop(`bad ${protocolName(protocol)} packet`, cp.error);
+    if (!cp.ok) return this.drop(`bad ${pppProtocolName(protocol)} packet`, cp.error);
     deliver(cp.value.code, cp.value.id, cp.value.data);
   }
 
-  private inputAuth(protocol: number, payload: Buffer): void {
-    if ((this.phase !== 'authenticate' && this.phase !== 'network') || !this.auth || protocol !== this.authWireProtocol()) {
-      return this.drop('unexpected authentication packet', protocolName(protocol));
-    }
-    const cp = decodeCp(payload);
-    if (!cp.ok) return this.drop(`bad ${protocolName(protocol)} packet`, cp.error);
-    this.auth.input(cp.value.code, cp.value.id, cp.value.data);
-  }
-
-  /** Client CBCP (cbcp.ts): answer "no callback", go on to the network phase on the Ack. */
-  private inputCbcp(payload: Buffer): void {
-    const cbcp = this.cbcp!;
-    const cp = decodeCp(payload);
-    if (!cp.ok) return this.drop('bad CBCP packet', cp.error);
-    const { code, id, data } = cp.value;
-    this.debug.cbcp('I', code, id, data.length + 4);
-    const step = cbcpClientStep(code, id, data, cbcp.answeredId);
-    switch (step.action) {
-      case 'respond':
-        // A retransmitted Request after the Ack (our Response lost on the way back) is answered again.
-        if (!step.offeredNoCallback) this.count('CBCP: server offered no "no callback"');
-        cbcp.answeredId = id;
-        this.debug.cbcp('O', step.packet[0], id, step.packet.length);
-        this.sendFrame(PPP_PROTO.CBCP, step.packet);
-        return;
-      case 'done':
-        if (cbcp.done) return;
-        cbcp.done = true;
-        cbcp.timer?.cancel();
-        cbcp.timer = undefined;
-        this.enterNetwork();
-        return;
-      case 'ignore':
-        return this.drop('CBCP packet ignored', step.why);
-    }
-  }
-
   private protocolReject(protocol: number, payload: Buffer): void {
-    if (!this.lcp.fsm.isOpened) return this.drop('protocol before LCP is open', protocolName(protocol));
-    this.count(`protocol rejected: ${protocolName(protocol)}`);
+    if (!this.lcp.fsm.isOpened) return this.drop('protocol before LCP is open', pppProtocolName(protocol));
+    this.count(`protocol rejected: ${pppProtocolName(protocol)}`);
     this.lcp.sendProtocolReject(protocol, payload);
   }
 
@@ -437,19 +434,8 @@ export class PppSession {
     }
     this.lcpUpAt = this.opts.clock.now();
     this.sendIdentification();
-    this.authProtocol = proto;
     this.setPhase('authenticate');
-    const ctx = this.authContext(proto);
-    if (this.opts.role === 'server') {
-      this.auth = proto === 'pap' ? new PapServer(ctx) : new ChapServer(ctx, CHAP_DIGESTS[proto]);
-    } else {
-      this.auth = proto === 'pap' ? new PapClient(ctx) : new ChapClient(ctx, CHAP_DIGESTS[proto]);
-    }
-    this.authTimer = this.opts.clock.setTimer(this.opts.authTimeoutMs ?? 30_000, () => {
-      this.authTimer = undefined;
-      if (this.phase === 'authenticate') this.close('authentication timeout');
-    });
-    this.auth.start();
+    this.auth.start(proto);
   }
 
   /** Windows: LCP Identification packets (RFC 1570 2.1) right after LCP opens. */
@@ -467,76 +453,14 @@ export class PppSession {
     return Buffer.concat([u32(this.lcp.negotiated.ourMagic), u32(up >>> 0), Buffer.alloc(4)]);
   }
 
-  private authWireProtocol(): number {
-    return this.authProtocol === 'pap' ? PPP_PROTO.PAP : PPP_PROTO.CHAP;
-  }
-
-  private authContext(proto: AuthProtocol): AuthContext {
-    const wire = proto === 'pap' ? PPP_PROTO.PAP : PPP_PROTO.CHAP;
-    return {
-      role: this.opts.role,
-      clock: this.opts.clock,
-      debug: this.opts.debug,
-      pppIfId: this.opts.pppIfId,
-      tunnelId: this.opts.tunnelId,
-      ifLabel: this.ifLabel,
-      send: (c, i, d) => this.sendCp(wire, c, i, d),
-      authenticator: this.opts.authenticator,
-      credentials: this.opts.credentials,
-      localName: this.opts.chapName,
-      review: (result, p) => this.reviewAuth(result, p),
-      finished: (o) => this.authFinished(o),
-      random: this.random,
-      malformed: (what) => this.drop('bad authentication packet', what),
-    };
-  }
-
-  /** MPPE required with MS-CHAP but the backend gave no keys: refuse (PIX 403110, Windows 691). */
-  private reviewAuth(result: AuthSuccess, p: AuthProtocol): AuthFailureKind | undefined {
-    const m = this.opts.group.mppe;
-    if (m?.required && (p === 'mschap' || p === 'mschap-v2') && !result.mppe) return 'no-mppe-keys';
-    return undefined;
-  }
-
-  private authFinished(o: AuthOutcome): void {
-    this.authTimer?.cancel();
-    this.authTimer = undefined;
-    if (this.ended) return;
-    if (!o.ok) {
-      if (o.kind === 'no-mppe-keys') {
-        this.debug.missingMppeKey(o.username ?? '');
-      }
-      this.close(`authentication failed (${o.kind})`);
-      return;
-    }
-    this.username = o.username;
-    if (o.result) {
-      this.authResult = o.result;
-      this.mppeKeys = o.result.mppe;
-    } else {
-      this.mppeKeys = o.mppe;
-    }
-    const n = this.lcp.negotiated;
-    if (this.opts.role === 'client' && (n.callback === 6 || n.peerCallback === 6)) {
-      // The server runs CBCP next (Windows/RRAS, capture frames 293-295).
-      const timer = this.opts.clock.setTimer(this.opts.authTimeoutMs ?? 30_000, () => {
-        if (this.cbcp) this.cbcp.timer = undefined;
-        if (!this.cbcp?.done) this.close('callback negotiation timeout');
-      });
-      this.cbcp = { done: false, timer };
-      return;
-    }
-    this.enterNetwork();
-  }
-
   private enterNetwork(): void {
     if (this.ended) return;
     if (this.opts.role === 'server') {
       // A renegotiated link (peer LCP Configure-Request) keeps the lease it holds:
       // allocating again leaked one pool address per renegotiation.
-      const addr = this.clientAddress ?? this.opts.allocateAddress?.(this.username ?? '', this.authResult?.framedIp);
+      const addr = this.clientAddress ?? this.opts.allocateAddress?.(this.auth.username ?? '', this.auth.result?.framedIp);
       if (addr === undefined) {
-        this.debug.missingClientAddress();
+        this.debug.emit(this.debugLink, { kind: 'missing-client-address' });
         this.close('missing client ip address');
         return;
       }
@@ -558,7 +482,7 @@ export class PppSession {
       new PppSession.IpcpEventsOf(this, PPP_PROTO.IPCP),
     );
     const setting = this.opts.group.mppe;
-    const canMppe = setting !== undefined && this.mppeKeys !== undefined;
+    const canMppe = setting !== undefined && this.auth.mppeKeys !== undefined;
     if (setting?.required && !canMppe) {
       this.mppeRequiredFailed();
       return;
@@ -612,9 +536,12 @@ export class PppSession {
   }
 
   private ccpUp(agreed: MppeAgreed | null): void {
-    if (agreed && this.mppeKeys) {
-      this.debug.mppeStarted(this.opts.role === 'server' && this.opts.mppeKeySource === 'radius' ? 'radius' : 'local', agreed);
-      this.data.startMppe(agreed, this.mppeKeys);
+    const keys = this.auth.mppeKeys;
+    if (agreed && keys) {
+      if (this.debug.on('ppp mppe')) {
+        this.debug.emit(this.debugLink, { kind: 'mppe-started', keySource: this.opts.role === 'server' && this.opts.mppeKeySource === 'radius' ? 'radius' : 'local', agreed });
+      }
+      this.data.startMppe(agreed, keys);
     } else if (this.opts.group.mppe?.required) {
       this.mppeRequiredFailed();
       return;
@@ -657,7 +584,7 @@ export class PppSession {
     // The PPTP layer prints the PIX line (`PPTP: Call id 8, no session id
     // protocol: 21, reason: mppe required but not active, tunnel terminated`)
     // from the onDown reason; it knows the call id.
-    this.debug.mppeRequiredNotActive();
+    if (this.debug.on('ppp error')) this.debug.emit(this.debugLink, { kind: 'mppe-required-not-active' });
     this.close('mppe required but not active');
   }
 
@@ -683,12 +610,12 @@ export class PppSession {
     }
     this.reportedUp = true;
     this.opts.onUp({
-      username: this.username ?? this.opts.credentials?.username ?? '',
+      username: this.auth.username ?? this.opts.credentials?.username ?? '',
       clientAddress,
       serverAddress: serverAddress ?? '0.0.0.0',
-      authProtocol: this.authProtocol,
+      authProtocol: this.auth.protocol,
       mppe: this.data.mppe,
-      auth: this.authResult,
+      auth: this.auth.result,
       dns: this.opts.role === 'client' ? n.dns.filter((d): d is string => d !== undefined) : undefined,
       wins: this.opts.role === 'client' ? n.wins.filter((d): d is string => d !== undefined) : undefined,
     });
@@ -715,11 +642,7 @@ export class PppSession {
   }
 
   private stopUpperLayers(): void {
-    this.cbcp?.timer?.cancel();
-    if (this.cbcp) this.cbcp.timer = undefined;
-    this.auth?.dispose();
-    this.authTimer?.cancel();
-    this.authTimer = undefined;
+    this.auth.stop();
     this.ipcp?.fsm.down();
     this.ipcp?.dispose();
     this.ccp?.fsm.down();
@@ -744,7 +667,7 @@ export class PppSession {
   private setPhase(p: PppPhase): void {
     if (p === this.phase) return;
     this.phase = p;
-    this.debug.phase(p);
+    if (this.debug.on('ppp negotiation')) this.debug.emit(this.debugLink, { kind: 'phase', phase: p });
   }
 
   // ---- output -----------------------------------------------------------
@@ -774,20 +697,16 @@ export class PppSession {
 
   private trace(protocol: number, t: FsmTrace): void {
     if (t.kind === 'packet' && protocol === PPP_PROTO.LCP && t.dir === 'O' && t.code === CP_CODE.ProtRej) this.count('protocol rejects sent');
-    if (t.kind === 'error') this.count(`${protocolName(protocol)} packet discarded`);
-    this.debug.automaton(protocol, t);
+    if (t.kind === 'error') this.count(`${pppProtocolName(protocol)} packet discarded`);
+    this.debug.emit(this.debugLink, { kind: 'automaton', protocol, trace: t });
   }
 
   private drop(reason: string, detail: string): void {
     this.count(reason);
-    this.debug.dropped(reason, detail);
+    if (this.debug.on('ppp error')) this.debug.emit(this.debugLink, { kind: 'dropped', reason, detail });
   }
 
   private count(reason: string): void {
     this.errors[reason] = (this.errors[reason] ?? 0) + 1;
-  }
-
-  private ctx(): DebugContext {
-    return { user: this.username, tunnel: this.opts.tunnelId };
   }
 }

@@ -11,10 +11,9 @@
  * Nothing here blocks: every request is a promise that resolves once,
  * answered, timed out or closed; timers come from the Clock.
  */
-import type { DebugBus } from '../../debug/bus.js';
 import type { Clock, Timer } from '../../util/clock.js';
-import { codeName, decodePacket, verifyResponse, type RadiusPacket } from './codec.js';
-import { attributeLines, hexGroups, requestTag } from '../../debug/cisco-radius.js';
+import { decodePacket, verifyResponse, type RadiusPacket } from './codec.js';
+import type { RadiusDebugSink, RadiusRequestName, RadiusServerName } from './debug-events.js';
 import { Code } from './dictionary.js';
 import type { UdpPeer, UdpSocket, UdpStack } from './udp.js';
 
@@ -31,7 +30,8 @@ export interface RadiusClientOptions {
   servers: readonly RadiusServerConfig[];
   clock: Clock;
   udp: UdpStack;
-  debug: DebugBus;
+  /** `debug radius` events (src/debug/cisco-radius.ts makes the lines) */
+  debug: RadiusDebugSink;
   /** Sends per server before failing over (PIX: 4). */
   tries?: number;
   /** Consecutive failed requests before a server is marked dead (PIX default 3). */
@@ -118,7 +118,8 @@ interface Pending {
   sends: number;
   sentAt: number;
   timer?: Timer;
-  tag: string;
+  /** the request's number (`RADIUS(0000000C)` in debug lines) */
+  seq: number;
   user?: string;
   done(r: { response: RadiusPacket; rttMs: number } | 'timeout' | 'closed'): void;
 }
@@ -207,14 +208,12 @@ export class RadiusClient {
     const alive = this.servers.filter((s) => s.deadUntil <= now);
     if (alive.length === 0) {
       this.allDead++;
-      if (this.options.debug.on('radius')) this.options.debug.debug('radius', `RADIUS: No active servers in group ${this.options.group ?? ''}`.trimEnd(), { user: spec.user });
+      if (this.options.debug.on('radius')) this.options.debug.emit({ kind: 'no-active-servers', group: this.options.group, user: spec.user });
       return { ok: false, reason: this.servers.length === 0 ? 'timeout' : 'all-dead' };
     }
     for (let i = 0; i < alive.length; i++) {
       const server = alive[i]!;
-      if (i > 0 && this.options.debug.on('radius')) {
-        this.options.debug.debug('radius', `RADIUS: Fail-over to (${peerText(server.cfg)})`, { user: spec.user });
-      }
+      if (i > 0 && this.options.debug.on('radius')) this.options.debug.emit({ kind: 'fail-over', server: serverName(server.cfg), user: spec.user });
       const r = await this.tryServer(server, spec);
       if (r === 'closed') return { ok: false, reason: 'closed' };
       if (r === 'busy' || r === 'encode') return { ok: false, reason: r };
@@ -226,9 +225,7 @@ export class RadiusClient {
       const max = this.options.maxFailedAttempts ?? DEFAULT_MAX_FAILED;
       if (server.failures >= max && server.deadUntil <= this.options.clock.now()) {
         server.deadUntil = this.options.clock.now() + (this.options.deadtimeMs ?? DEFAULT_DEADTIME_MS);
-        if (this.options.debug.on('radius')) {
-          this.options.debug.debug('radius', `RADIUS: Marking server (${peerText(server.cfg)}) dead after ${server.failures} failed attempts`, { user: spec.user });
-        }
+        if (this.options.debug.on('radius')) this.options.debug.emit({ kind: 'marked-dead', server: serverName(server.cfg), failures: server.failures, user: spec.user });
       }
       if (this.closed) return { ok: false, reason: 'closed' };
     }
@@ -267,7 +264,7 @@ export class RadiusClient {
         dest,
         sends: 0,
         sentAt: this.options.clock.now(),
-        tag: requestTag(++this.seq),
+        seq: ++this.seq,
         user: spec.user,
         done: (r) => {
           p.timer?.cancel();
@@ -283,7 +280,9 @@ export class RadiusClient {
       server.pending++;
       if (spec.kind === 'auth') server.stats.authRequests++;
       else server.stats.acctRequests++;
-      if (this.options.debug.on('radius')) this.debugSend(p, slot, id);
+      if (this.options.debug.on('radius')) {
+        this.options.debug.emit({ kind: 'request-sent', request: requestName(p, slot), to: p.dest, packet: p.packet, authenticator: p.authenticator, user: p.user });
+      }
       this.send(p, slot);
     });
   }
@@ -295,27 +294,14 @@ export class RadiusClient {
     p.timer = this.options.clock.setTimer(p.server.cfg.timeoutMs, () => {
       if (p.sends < (this.options.tries ?? DEFAULT_TRIES)) {
         p.server.stats.retransmits++;
-        if (this.options.debug.on('radius')) {
-          this.options.debug.debug('radius', `RADIUS(${p.tag}): Retransmit to (${peerText(p.server.cfg)}) for id ${slot.sock.port}/${p.packet[1]}`, { user: p.user });
-        }
+        if (this.options.debug.on('radius')) this.options.debug.emit({ kind: 'retransmit', request: requestName(p, slot), server: serverName(p.server.cfg), user: p.user });
         this.send(p, slot);
         return;
       }
       p.server.stats.timeouts++;
-      if (this.options.debug.on('radius')) {
-        this.options.debug.debug('radius', `RADIUS(${p.tag}): No response from (${peerText(p.server.cfg)}) for id ${slot.sock.port}/${p.packet[1]}`, { user: p.user });
-      }
+      if (this.options.debug.on('radius')) this.options.debug.emit({ kind: 'no-response', request: requestName(p, slot), server: serverName(p.server.cfg), user: p.user });
       p.done('timeout');
     });
-  }
-
-  private debugSend(p: Pending, slot: Slot, id: number): void {
-    const d = this.options.debug;
-    const name = codeName(p.packet[0]!);
-    d.debug('radius', `RADIUS(${p.tag}): Send ${name} to ${p.dest.address}:${p.dest.port} id ${slot.sock.port}/${id}, len ${p.packet.length}`, { user: p.user });
-    const dec = decodePacket(p.packet);
-    d.debug('radius', `RADIUS:  authenticator ${hexGroups(p.authenticator)}`, { user: p.user });
-    if (dec.ok) for (const l of attributeLines(dec.packet)) d.debug('radius', l, { user: p.user });
   }
 
   private async allocate(destKey: string): Promise<{ slot: Slot; id: number } | undefined> {
@@ -363,7 +349,7 @@ export class RadiusClient {
     const dec = decodePacket(data);
     if (!dec.ok) {
       server.stats.malformed++;
-      if (this.options.debug.on('radius')) this.options.debug.debug('radius', `RADIUS: Malformed response from ${from.address}:${from.port} (${dec.reason}), dropped`);
+      if (this.options.debug.on('radius')) this.options.debug.emit({ kind: 'malformed-response', from, reason: dec.reason });
       return;
     }
     const r = dec.packet;
@@ -371,11 +357,10 @@ export class RadiusClient {
     const p = slot.inFlight.get(key);
     if (!p) {
       const prev = slot.answered.get(key);
-      if (prev && prev.equals(r.raw)) server.stats.duplicates++;
+      const duplicate = prev !== undefined && prev.equals(r.raw);
+      if (duplicate) server.stats.duplicates++;
       else server.stats.unrecognized++;
-      if (this.options.debug.on('radius')) {
-        this.options.debug.debug('radius', `RADIUS: Received from id ${slot.sock.port}/${r.identifier} ${from.address}:${from.port}, ${codeName(r.code)}, ${prev && prev.equals(r.raw) ? 'duplicate' : 'no pending request'}, dropped`);
-      }
+      if (this.options.debug.on('radius')) this.options.debug.emit({ kind: 'stray-response', from, sourcePort: slot.sock.port, packet: r, duplicate });
       return;
     }
     const expected: readonly number[] =
@@ -387,9 +372,7 @@ export class RadiusClient {
     const v = verifyResponse(r, p.authenticator, server.cfg.secret, this.options.requireMessageAuthenticator);
     if (v !== 'ok') {
       server.stats.badAuthenticators++;
-      if (this.options.debug.on('radius')) {
-        this.options.debug.debug('radius', `RADIUS(${p.tag}): Response for id ${slot.sock.port}/${r.identifier} has a ${v.replace(/-/g, ' ')}, dropped`, { user: p.user });
-      }
+      if (this.options.debug.on('radius')) this.options.debug.emit({ kind: 'unverified-response', request: requestName(p, slot), problem: v, user: p.user });
       return;
     }
     const rtt = this.options.clock.now() - p.sentAt;
@@ -401,11 +384,7 @@ export class RadiusClient {
     else if (r.code === Code.AccessChallenge) server.stats.challenges++;
     else server.stats.acctResponses++;
     slot.answered.set(key, Buffer.from(r.raw));
-    if (this.options.debug.on('radius')) {
-      this.options.debug.debug('radius', `RADIUS: Received from id ${slot.sock.port}/${r.identifier} ${from.address}:${from.port}, ${codeName(r.code)}, len ${r.raw.length}`, { user: p.user });
-      this.options.debug.debug('radius', `RADIUS:  authenticator ${hexGroups(r.authenticator)}`, { user: p.user });
-      for (const l of attributeLines(r)) this.options.debug.debug('radius', l, { user: p.user });
-    }
+    if (this.options.debug.on('radius')) this.options.debug.emit({ kind: 'response-received', from, sourcePort: slot.sock.port, packet: r, user: p.user });
     p.done({ response: r, rttMs: rtt });
   }
 
@@ -454,6 +433,11 @@ export class RadiusClient {
   }
 }
 
-function peerText(s: RadiusServerConfig): string {
-  return `${s.address}:${s.authPort},${s.acctPort}`;
+/** A server without its secret, for debug events. */
+function serverName(s: RadiusServerConfig): RadiusServerName {
+  return { address: s.address, authPort: s.authPort, acctPort: s.acctPort };
+}
+
+function requestName(p: Pending, slot: Slot): RadiusRequestName {
+  return { seq: p.seq, sourcePort: slot.sock.port, identifier: p.packet[1]! };
 }

@@ -15,7 +15,6 @@
  * `DynAuthEngine.handle()` is the socket-free engine; `DynAuthServer` binds
  * it to a UDP port (default 3799).
  */
-import type { DebugBus } from '../../debug/bus.js';
 import type { Clock } from '../../util/clock.js';
 import {
   attribute,
@@ -28,7 +27,7 @@ import {
   type AttrSpec,
   type RadiusPacket,
 } from './codec.js';
-import { attributeLines } from '../../debug/cisco-radius.js';
+import type { RadiusDebugSink } from './debug-events.js';
 import { Attr, Code, ErrorCause } from './dictionary.js';
 import type { UdpPeer, UdpSocket, UdpStack } from './udp.js';
 
@@ -64,7 +63,8 @@ export interface DynAuthOptions<H> {
   clients: readonly DynAuthClient[];
   callbacks: DynAuthCallbacks<H>;
   clock: Clock;
-  debug: DebugBus;
+  /** `debug radius` events (src/debug/cisco-radius.ts makes the lines) */
+  debug: RadiusDebugSink;
   /** Our NAS-IP-Address / NAS-Identifier: a request naming another NAS gets NAK 403. */
   nasIp?: string;
   nasIdentifier?: string;
@@ -139,13 +139,13 @@ export class DynAuthEngine<H> {
     const client = this.clients.find((c) => c.address === from.address);
     if (!client) {
       this.s.unknownClient++;
-      this.dbg(`RADIUS: Dynamic authorization packet from unknown client ${from.address}:${from.port}, dropped`);
+      if (this.options.debug.on('radius')) this.options.debug.emit({ kind: 'dynauth-unknown-client', from });
       return undefined;
     }
     const dec = decodePacket(data);
     if (!dec.ok) {
       this.s.malformed++;
-      this.dbg(`RADIUS: Malformed dynamic authorization packet from ${from.address}:${from.port} (${dec.reason}), dropped`);
+      if (this.options.debug.on('radius')) this.options.debug.emit({ kind: 'dynauth-malformed', from, reason: dec.reason });
       return undefined;
     }
     const req = dec.packet;
@@ -156,7 +156,7 @@ export class DynAuthEngine<H> {
     const v = verifyZeroAuthRequest(req, client.secret);
     if (v !== 'ok') {
       this.s.badAuthenticators++;
-      this.dbg(`RADIUS: ${codeName(req.code)} from ${from.address}:${from.port} id ${req.identifier} has a ${v.replace(/-/g, ' ')}, dropped`);
+      if (this.options.debug.on('radius')) this.options.debug.emit({ kind: 'dynauth-unverified', from, packet: req, problem: v });
       return undefined;
     }
     this.expire();
@@ -167,10 +167,7 @@ export class DynAuthEngine<H> {
       this.s.duplicates++;
       return prev.reply;
     }
-    if (this.options.debug.on('radius')) {
-      this.dbg(`RADIUS: Received ${codeName(req.code)} from ${from.address}:${from.port} id ${req.identifier}, len ${req.raw.length}`);
-      for (const l of attributeLines(req)) this.dbg(l);
-    }
+    if (this.options.debug.on('radius')) this.options.debug.emit({ kind: 'dynauth-received', from, packet: req });
     const isDisconnect = req.code === Code.DisconnectRequest;
     if (isDisconnect) this.s.disconnectRequests++;
     else this.s.coaRequests++;
@@ -184,7 +181,9 @@ export class DynAuthEngine<H> {
     else if (code === Code.CoaAck) this.s.coaAcks++;
     else this.s.coaNaks++;
     this.answered.set(key, { auth, reply: e.packet, at: this.options.clock.now() });
-    this.dbg(`RADIUS: Sent ${codeName(code)} to ${from.address}:${from.port} id ${req.identifier}${verdict === 'ack' ? '' : `, Error-Cause ${verdict}`}`);
+    if (this.options.debug.on('radius')) {
+      this.options.debug.emit({ kind: 'dynauth-sent', to: from, code, identifier: req.identifier, errorCause: verdict === 'ack' ? undefined : verdict });
+    }
     return e.packet;
   }
 
@@ -243,10 +242,6 @@ export class DynAuthEngine<H> {
     let ok = true;
     for (const h of found) if (!apply(h, change)) ok = false;
     return ok ? 'ack' : ErrorCause.ResourcesUnavailable;
-  }
-
-  private dbg(text: string): void {
-    if (this.options.debug.on('radius')) this.options.debug.debug('radius', text);
   }
 }
 

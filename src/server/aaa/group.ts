@@ -11,6 +11,7 @@
  */
 import type { AaaServerGroup, VpdnUser } from '../../config/model.js';
 import type { DebugBus } from '../../debug/bus.js';
+import { CiscoRadiusDebug } from '../../debug/cisco-radius.js';
 import type { Clock } from '../../util/clock.js';
 import type { AuthRequest, AuthResult, Authenticator } from '../../proto/authenticator.js';
 import { LocalAuthenticator } from './local.js';
@@ -162,7 +163,7 @@ function radiusGroup(group: AaaServerGroup, deps: AaaDeps): AaaGroupAuthenticato
     })),
     clock: deps.clock,
     udp: deps.udp ?? nodeUdp,
-    debug: deps.debug,
+    debug: new CiscoRadiusDebug(deps.debug),
     tries: PIX_TRIES,
     maxFailedAttempts: c.maxFailedAttempts,
     deadtimeMs: c.deadtimeMs,

@@ -28,6 +28,7 @@ import {
   mschapV2AuthenticatorResponse,
   mschapV2NtResponse,
 } from '../../../src/proto/crypto/mschap.js';
+import { CiscoPppDebug } from '../../../src/debug/cisco-ppp-session.js';
 
 const CLIENT = '192.168.43.39';
 const PASSWORD = 'vpnuser123';
@@ -338,7 +339,7 @@ function makeSession(id: number, clock: FakeClock, bus: DebugBus, challenge: Buf
     tunnelId: id,
     send: (f) => out.push(Buffer.from(f)),
     clock,
-    debug: bus,
+    debug: new CiscoPppDebug(bus),
     ifName: 'outside',
     group: {
       authProtocols: ['mschap-v2'],

@@ -29,17 +29,17 @@ import {
   encodeCp,
   encodeFrame,
   encodeOptions,
+  pppProtocolName,
   type CpPacket,
   type PppFrame,
 } from '../../../src/proto/ppp/frame.js';
 import {
+  authLabel,
   authPacketLine,
-  chapLabel,
   cpPacketLines,
   describeOption,
   ioEncrLine,
   ioRcvdLines,
-  protocolName,
 } from '../../../src/debug/cisco-ppp.js';
 import { decodeMppeOption, describeMppeValue, encodeMppeOption } from '../../../src/proto/ppp/ccp-mppe.js';
 import {
@@ -288,7 +288,7 @@ const OPTION_LIST_PROTOCOLS: ReadonlySet<number> = new Set([
 
 function cpOf(f: CapturedFrame): CpPacket {
   const cp = decodeCp(f.ppp.payload);
-  assert.ok(cp.ok, `frame ${f.frame}: ${protocolName(f.ppp.protocol)} packet decodes: ${cp.ok ? '' : cp.error}`);
+  assert.ok(cp.ok, `frame ${f.frame}: ${pppProtocolName(f.ppp.protocol)} packet decodes: ${cp.ok ? '' : cp.error}`);
   return cp.value;
 }
 
@@ -296,7 +296,7 @@ test('capture PPP: every frame of both directions decodes; counts per protocol',
   const frames = pppOf();
   const tally: Record<Dir, Tally> = { client: {}, server: {} };
   for (const f of frames) {
-    const name = protocolName(f.ppp.protocol);
+    const name = pppProtocolName(f.ppp.protocol);
     bump(tally[f.dir], name);
     if (f.ppp.protocol === PPP_PROTO.LCP) bump(tally[f.dir], f.ppp.addressControl ? 'LCP with FF 03' : 'LCP without FF 03');
     if (f.ppp.protocol !== PPP_PROTO.LCP) assert.equal(f.ppp.addressControl, false, `frame ${f.frame}: only LCP ever carries FF 03`);
@@ -350,7 +350,7 @@ test('capture PPP: LCP/CHAP/CBCP/IPv6CP/CCP/IPCP packets and option lists re-enc
   for (const f of pppOf()) {
     if (!CONTROL_PROTOCOLS.has(f.ppp.protocol)) continue;
     const cp = cpOf(f);
-    const name = protocolName(f.ppp.protocol);
+    const name = pppProtocolName(f.ppp.protocol);
     assert.equal(f.ppp.payload.readUInt16BE(2), f.ppp.payload.length, `frame ${f.frame}: no padding after Length`);
     assert.deepEqual(encodeCp(cp.code, cp.id, cp.data), f.ppp.payload, `frame ${f.frame}: ${name} packet re-encodes`);
     bump(codes[f.dir], `${name} ${cp.code}`);
@@ -472,14 +472,14 @@ test('capture printers: debug ppp io / negotiation / authentication print every 
         const cp = cpOf(f);
         // Challenge/Response: value-size(1) value name; Success: message
         const name = cp.code <= 2 ? cp.data.subarray(1 + cp.data[0]!).toString('latin1') : undefined;
-        const l = authPacketLine('Vi1', chapLabel(0x81), dir, cp.code, cp.id, cp.data.length + 4, name);
+        const l = authPacketLine('Vi1', authLabel('mschap-v2'), dir, cp.code, cp.id, cp.data.length + 4, name);
         assert.doesNotMatch(l, /UNKNOWN/);
         lines.push(l);
         break;
       }
       case PPP_PROTO.CBCP:
         // no CBCP printer in the product (we Configure-Reject Callback): the name is known
-        assert.equal(protocolName(f.ppp.protocol), 'CBCP');
+        assert.equal(pppProtocolName(f.ppp.protocol), 'CBCP');
         break;
       default: {
         const cp = cpOf(f);
@@ -487,7 +487,7 @@ test('capture printers: debug ppp io / negotiation / authentication print every 
         assert.ok(ls.length >= 1, `frame ${f.frame}: a line`);
         for (const l of ls) {
           assert.doesNotMatch(l, /UNKNOWN|Malformed/, `frame ${f.frame}: ${l}`);
-          assert.ok(l.startsWith(`Vi1 ${protocolName(f.ppp.protocol)}:`), l);
+          assert.ok(l.startsWith(`Vi1 ${pppProtocolName(f.ppp.protocol)}:`), l);
         }
         lines.push(...ls);
       }

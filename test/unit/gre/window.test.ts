@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FakeClock } from '../../../src/util/clock.js';
 import { DebugBus, type LogLine } from '../../../src/debug/bus.js';
+import { CiscoGreDebug } from '../../../src/debug/cisco-gre.js';
 import { GreCallWindow, type GreWindowOptions } from '../../../src/proto/gre/window.js';
 import { decodeGre, encodeGre, type GrePacket } from '../../../src/proto/gre/wire.js';
 import { fromHex } from '../../../src/util/hex.js';
@@ -18,7 +19,7 @@ function setup(over: Partial<GreWindowOptions> = {}) {
   const raw: Buffer[] = [];
   const w = new GreCallWindow({
     clock,
-    debug: bus,
+    debug: new CiscoGreDebug(bus),
     ifName: 'outside',
     peerAddress: '99.99.99.5',
     tunnelId: 42,
@@ -260,7 +261,7 @@ test('two windows back to back: a bulk one-way transfer never stalls on the wind
   const mk = (name: 'a' | 'b', initialSeq: number) =>
     new GreCallWindow({
       clock,
-      debug: bus,
+      debug: new CiscoGreDebug(bus),
       ifName: 'outside',
       peerAddress: '10.0.0.1',
       tunnelId: 1,

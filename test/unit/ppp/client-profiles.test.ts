@@ -20,6 +20,7 @@ import { FakeClock } from '../../../src/util/clock.js';
 import { CBCP_CODE, cbcpClientStep } from '../../../src/proto/ppp/cbcp.js';
 import { capturePath, pppFramesOf, readPcap } from '../../harness/pcap.js';
 import { allDebug, ipPacket, makePair } from './link.js';
+import { CiscoPppDebug } from '../../../src/debug/cisco-ppp-session.js';
 
 /** The Windows client's frames in the capture (GRE payloads, frame number -> hex). */
 const CAPTURED_CLIENT: Record<number, string> = {
@@ -363,7 +364,7 @@ test('Windows 10 profile replays the capture: every client frame of the RRAS cal
     pppIfId: 1,
     send: (f) => out.push(Buffer.from(f)),
     clock,
-    debug: dbg.bus,
+    debug: new CiscoPppDebug(dbg.bus),
     ifName: 'client',
     group: { authProtocols: [], mppe: { strength: 128, required: true, stateful: false }, dns: [], wins: [] },
     credentials: { username: 'vpnuser', password: 'vpnuser123' },
@@ -443,7 +444,7 @@ test('Windows profile: a server that Acks Callback but never runs CBCP ends the 
     pppIfId: 1,
     send: () => {},
     clock,
-    debug: dbg.bus,
+    debug: new CiscoPppDebug(dbg.bus),
     ifName: 'client',
     group: { authProtocols: [], mppe: { strength: 128, required: true, stateful: false }, dns: [], wins: [] },
     credentials: { username: 'vpnuser', password: 'vpnuser123' },

@@ -6,6 +6,7 @@ import { DebugBus, DEBUG_CATEGORIES } from '../../../src/debug/bus.js';
 import { PppSession } from '../../../src/proto/ppp/session.js';
 import { LINUX_PPP_PROFILE, WINDOWS10_PPP_PROFILE } from '../../../src/proto/ppp/client-profiles.js';
 import { FakeAuthenticator, ipPacket, makePair } from './link.js';
+import { CiscoPppDebug } from '../../../src/debug/cisco-ppp-session.js';
 
 const PROTOCOLS = [0xc021, 0xc023, 0xc223, 0x8021, 0x80fd, 0x0021, 0x00fd, 0x8057, 0xc029, 0x002d];
 
@@ -39,7 +40,7 @@ function lonelyServer() {
     pppIfId: 7,
     send: () => {},
     clock,
-    debug: bus,
+    debug: new CiscoPppDebug(bus),
     ifName: 'outside',
     group: { authProtocols: ['mschap-v2', 'pap'], dns: ['10.0.0.53'], wins: [], localAddress: '10.0.0.1', mppe: { strength: 128, required: false, stateful: false } },
     authenticator: new FakeAuthenticator({ john: 'x' }),

@@ -15,6 +15,7 @@ import {
   mschapV2NtResponse,
 } from '../../../src/proto/crypto/mschap.js';
 import { PppSession, type PppGroupSettings, type PppSessionOptions, type PppUpInfo } from '../../../src/proto/ppp/session.js';
+import { CiscoPppDebug } from '../../../src/debug/cisco-ppp-session.js';
 
 export class FakeAuthenticator implements Authenticator {
   calls: AuthRequest[] = [];
@@ -95,7 +96,7 @@ export function makePair(o: PairOptions = {}) {
       log.push({ to: 'client', frame: Buffer.from(f) });
     },
     clock,
-    debug: sdbg.bus,
+    debug: new CiscoPppDebug(sdbg.bus),
     ifName: 'outside',
     group: { authProtocols: ['mschap'], dns: [], wins: [], localAddress: '99.99.99.2', ...o.server },
     authenticator,
@@ -114,7 +115,7 @@ export function makePair(o: PairOptions = {}) {
       log.push({ to: 'server', frame: Buffer.from(f) });
     },
     clock,
-    debug: cdbg.bus,
+    debug: new CiscoPppDebug(cdbg.bus),
     ifName: 'client',
     group: { authProtocols: ['mschap-v2', 'mschap', 'chap', 'pap'], dns: [], wins: [], ...o.client },
     credentials: { username: o.username ?? 'john', password: o.password ?? 'cisco123' },

@@ -13,6 +13,7 @@ import { MppeEncryptor } from '../../../src/proto/ppp/mppe.js';
 import { PppSession, type PppUpInfo } from '../../../src/proto/ppp/session.js';
 import type { AuthProtocol } from '../../../src/config/model.js';
 import { FakeAuthenticator, allDebug, ipPacket } from './link.js';
+import { CiscoPppDebug } from '../../../src/debug/cisco-ppp-session.js';
 
 const CHALLENGE = 'd36602863630eca8'; // seed: ff03c2230101000d08d36602863630eca8
 
@@ -26,7 +27,7 @@ function server(authProtocols: AuthProtocol[] = ['mschap']) {
     pppIfId: 1,
     send: (f) => out.push(f.toString('hex')),
     clock,
-    debug: dbg.bus,
+    debug: new CiscoPppDebug(dbg.bus),
     ifName: 'outside',
     group: { authProtocols, dns: [], wins: [], localAddress: '99.99.99.2' },
     authenticator: new FakeAuthenticator({ john: 'cisco123' }),
@@ -196,7 +197,7 @@ test('seed 003 trace 2: MS-CHAPv1 + MPPE-40 required, IPCP answered while CCP ne
     pppIfId: 1,
     send: (f) => out.push(f.toString('hex')),
     clock,
-    debug: dbg.bus,
+    debug: new CiscoPppDebug(dbg.bus),
     ifName: 'outside',
     group: { authProtocols: ['mschap'], dns: [], wins: [], localAddress: '172.18.124.152', mppe: { strength: 40, required: true, stateful: false } },
     authenticator: new FakeAuthenticator({ john: 'cisco123' }),

@@ -15,6 +15,7 @@ import { FakeClock } from '../../../src/util/clock.js';
 import { PppSession, type PppUpInfo } from '../../../src/proto/ppp/session.js';
 import { readPcap, pppFramesOf, type CapturedPpp } from '../../harness/pcap.js';
 import { FakeAuthenticator, allDebug } from './link.js';
+import { CiscoPppDebug } from '../../../src/debug/cisco-ppp-session.js';
 
 function capturePath(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -49,7 +50,7 @@ test('Windows 10 client packets (capture) against our server: up with MS-CHAPv2 
     pppIfId: 1,
     send: (f) => out.push(Buffer.from(f)),
     clock,
-    debug: dbg.bus,
+    debug: new CiscoPppDebug(dbg.bus),
     ifName: 'outside',
     group: {
       authProtocols: ['mschap-v2'],

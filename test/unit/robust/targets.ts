@@ -22,6 +22,7 @@ import { PacketReader } from '../../../src/proto/tacacs/codec.js';
 import { parseLine } from '../../../grammar/index.js';
 import type { AuthProtocol } from '../../../src/config/model.js';
 import { makePair } from '../ppp/link.js';
+import { CiscoPppDebug } from '../../../src/debug/cisco-ppp-session.js';
 
 export interface CorpusEntry {
   name: string;
@@ -108,7 +109,7 @@ function pppServer(chunks: Buffer[]): ReplayResult {
     pppIfId: 1,
     send: () => {},
     clock,
-    debug: b,
+    debug: new CiscoPppDebug(b),
     ifName: 'outside',
     group: { authProtocols: ['mschap-v2'], dns: [], wins: [], localAddress: '10.0.0.1', mppe: { strength: 128, required: true, stateful: false } },
     authenticator: { authenticate: async () => ({ ok: false, reason: 'denied' }) },

@@ -14,7 +14,6 @@
  */
 import type { Timer } from '../../../util/clock.js';
 import type { AuthResult, MppeMasterKeys } from '../../authenticator.js';
-import { chapLabel } from '../../../debug/cisco-ppp.js';
 import { type AuthContext, type AuthEngine, logAuthResult, logAuthStart, nameString, traceAuthPacket } from './common.js';
 import type { ChapDigest } from './digests.js';
 
@@ -48,14 +47,11 @@ export class ChapServer implements AuthEngine {
   private timer: Timer | undefined;
   private disposed = false;
   private reply: { code: number; data: Buffer } | undefined;
-  private readonly label: string;
 
   constructor(
     private readonly ctx: AuthContext,
     private readonly digest: ChapDigest,
-  ) {
-    this.label = chapLabel(digest.algorithm);
-  }
+  ) {}
 
   start(): void {
     this.id = (this.id + 1) & 0xff;
@@ -74,7 +70,7 @@ export class ChapServer implements AuthEngine {
     this.transmits++;
     const name = Buffer.from(this.ctx.localName ?? '', 'utf8');
     const data = encodeChapValueName(this.challenge, name);
-    traceAuthPacket(this.ctx, this.label, 'O', CHAP_CODE.Challenge, this.id, data.length + 4, this.ctx.localName ?? '');
+    traceAuthPacket(this.ctx, this.digest.protocol, 'O', CHAP_CODE.Challenge, this.id, data.length + 4, this.ctx.localName ?? '');
     this.ctx.send(CHAP_CODE.Challenge, this.id, data);
     this.timer = this.ctx.clock.setTimer(this.ctx.restartMs ?? 3000, () => this.sendChallenge());
   }
@@ -94,7 +90,7 @@ export class ChapServer implements AuthEngine {
       return;
     }
     const username = nameString(vn.name);
-    traceAuthPacket(this.ctx, this.label, 'I', code, id, data.length + 4, username);
+    traceAuthPacket(this.ctx, this.digest.protocol, 'I', code, id, data.length + 4, username);
     if (this.state === 'checking') return;
     if (this.state === 'succeeded' || this.state === 'failed') {
       if (this.reply) this.sendReply(this.reply.code, this.reply.data);
@@ -102,7 +98,7 @@ export class ChapServer implements AuthEngine {
     }
     const req = this.digest.authRequest(id, this.challenge, username, vn.value);
     if (!req) {
-      this.ctx.malformed(`bad ${this.label} response value (${vn.value.length} octets)`);
+      this.ctx.malformed(`bad ${this.digest.name} response value (${vn.value.length} octets)`);
       return;
     }
     this.state = 'checking';
@@ -148,7 +144,7 @@ export class ChapServer implements AuthEngine {
   }
 
   private sendReply(code: number, data: Buffer): void {
-    traceAuthPacket(this.ctx, this.label, 'O', code, this.id, data.length + 4);
+    traceAuthPacket(this.ctx, this.digest.protocol, 'O', code, this.id, data.length + 4);
     this.ctx.send(code, this.id, data);
   }
 
@@ -161,14 +157,11 @@ export class ChapServer implements AuthEngine {
 export class ChapClient implements AuthEngine {
   private answered: { id: number; challenge: Buffer; data: Buffer; expect?: string; mppe?: MppeMasterKeys } | undefined;
   private done = false;
-  private readonly label: string;
 
   constructor(
     private readonly ctx: AuthContext,
     private readonly digest: ChapDigest,
-  ) {
-    this.label = chapLabel(digest.algorithm);
-  }
+  ) {}
 
   /** The client waits for the authenticator's Challenge. */
   start(): void {}
@@ -184,7 +177,7 @@ export class ChapClient implements AuthEngine {
           this.ctx.malformed('bad CHAP Challenge');
           return;
         }
-        traceAuthPacket(this.ctx, this.label, 'I', code, id, data.length + 4, nameString(vn.name));
+        traceAuthPacket(this.ctx, this.digest.protocol, 'I', code, id, data.length + 4, nameString(vn.name));
         const a = this.answered;
         if (!(a && a.id === id && a.challenge.equals(vn.value))) {
           const r = this.digest.makeResponse(id, vn.value, creds.username, creds.password, this.ctx.random);
@@ -197,7 +190,7 @@ export class ChapClient implements AuthEngine {
           };
         }
         const ans = this.answered!;
-        traceAuthPacket(this.ctx, this.label, 'O', CHAP_CODE.Response, id, ans.data.length + 4, creds.username);
+        traceAuthPacket(this.ctx, this.digest.protocol, 'O', CHAP_CODE.Response, id, ans.data.length + 4, creds.username);
         this.ctx.send(CHAP_CODE.Response, id, ans.data);
         return;
       }
@@ -208,7 +201,7 @@ export class ChapClient implements AuthEngine {
           this.ctx.malformed(`CHAP ${code === 3 ? 'Success' : 'Failure'} id ${id} without our Response`);
           return;
         }
-        traceAuthPacket(this.ctx, this.label, 'I', code, id, data.length + 4);
+        traceAuthPacket(this.ctx, this.digest.protocol, 'I', code, id, data.length + 4);
         this.done = true;
         if (code === CHAP_CODE.Success && this.digest.checkSuccess(data, a.expect)) {
           this.ctx.finished({ ok: true, protocol: this.digest.protocol, username: creds.username, mppe: a.mppe });

@@ -1,12 +1,12 @@
 /**
  * What PAP and CHAP share: the context the session hands them, the outcome
- * they report, and the PIX `debug ppp uauth` / syslog 603102-603103 lines.
+ * they report, and the events behind `debug ppp uauth` / `authentication`
+ * and syslog 603102-603103.
  */
 import type { Clock } from '../../../util/clock.js';
-import type { DebugBus } from '../../../debug/bus.js';
 import type { AuthProtocol } from '../../../config/model.js';
 import type { AuthResult, Authenticator, MppeMasterKeys } from '../../authenticator.js';
-import { authPacketLine } from '../../../debug/cisco-ppp.js';
+import type { PppDebugLink, PppDebugSink } from '../debug-events.js';
 
 export type AuthSuccess = Extract<AuthResult, { ok: true }>;
 
@@ -28,12 +28,9 @@ export type AuthOutcome =
 export interface AuthContext {
   role: 'server' | 'client';
   clock: Clock;
-  debug: DebugBus;
-  pppIfId: number;
-  /** for per-tunnel debug filters */
-  tunnelId?: number;
-  /** `Vi1` */
-  ifLabel: string;
+  debug: PppDebugSink;
+  /** the session's link, named in every event */
+  debugLink: PppDebugLink;
   /** send one packet of this auth protocol (the session frames it) */
   send(code: number, id: number, data: Buffer): void;
   /** server role */
@@ -63,55 +60,29 @@ export interface AuthEngine {
   dispose(): void;
 }
 
-/** `uauth_mschap_send_req: pppdev=1, ulen=4, user=john` + 603102. */
-export function logAuthStart(ctx: AuthContext, kind: string, username: string): void {
-  if (ctx.debug.on('ppp uauth')) {
-    ctx.debug.debug(
-      'ppp uauth',
-      `uauth_${kind}_send_req: pppdev=${ctx.pppIfId}, ulen=${Buffer.byteLength(username)}, user=${username}`,
-      { user: username, tunnel: ctx.tunnelId },
-    );
-  }
-  ctx.debug.syslog(603102, 6, `PPP virtual interface ${ctx.pppIfId} - user: ${username} aaa authentication started`, {
-    user: username,
-    tunnel: ctx.tunnelId,
-  });
+/** `debug ppp uauth` and syslog 603102 (always emitted: the syslog goes out whatever is debugged). */
+export function logAuthStart(ctx: AuthContext, method: string, username: string): void {
+  ctx.debug.emit(ctx.debugLink, { kind: 'auth-started', method, username });
 }
 
-/** `uauth_mschap_proc_reply: pppdev = 1, status = 1` + 603103 + `CHAP peer authentication succeeded for john`. */
-export function logAuthResult(ctx: AuthContext, kind: string, family: 'PAP' | 'CHAP', username: string, ok: boolean): void {
-  if (ctx.debug.on('ppp uauth')) {
-    ctx.debug.debug('ppp uauth', `uauth_${kind}_proc_reply: pppdev = ${ctx.pppIfId}, status = ${ok ? 1 : 0}`, {
-      user: username,
-      tunnel: ctx.tunnelId,
-    });
-  }
-  ctx.debug.syslog(
-    603103,
-    6,
-    `PPP virtual interface ${ctx.pppIfId} - user: ${username} aaa authentication ${ok ? 'succeed' : 'failed'}`,
-    { user: username, tunnel: ctx.tunnelId },
-  );
-  if (ctx.debug.on('ppp uauth')) {
-    ctx.debug.debug('ppp uauth', `${family} peer authentication ${ok ? 'succeeded' : 'failed'} for ${username}`, {
-      user: username,
-      tunnel: ctx.tunnelId,
-    });
-  }
+/** `debug ppp uauth` and syslog 603103. */
+export function logAuthResult(ctx: AuthContext, method: string, family: 'PAP' | 'CHAP', username: string, ok: boolean): void {
+  ctx.debug.emit(ctx.debugLink, { kind: 'auth-result', method, family, username, ok });
 }
 
-/** IOS-style `debug ppp authentication` line for one auth packet. */
+/** `debug ppp authentication` (or negotiation) for one auth packet: its code, id and length, never its values. */
 export function traceAuthPacket(
   ctx: AuthContext,
-  label: string,
+  protocol: AuthProtocol,
   dir: 'I' | 'O',
   code: number,
   id: number,
-  len: number,
+  length: number,
   name?: string,
 ): void {
-  const cat = ctx.debug.on('ppp authentication') ? 'ppp authentication' : ctx.debug.on('ppp negotiation') ? 'ppp negotiation' : undefined;
-  if (cat) ctx.debug.debug(cat, authPacketLine(ctx.ifLabel, label, dir, code, id, len, name), { tunnel: ctx.tunnelId, user: name });
+  if (ctx.debug.on('ppp authentication') || ctx.debug.on('ppp negotiation')) {
+    ctx.debug.emit(ctx.debugLink, { kind: 'auth-packet', protocol, dir, code, id, length, name });
+  }
 }
 
 /** Decode a name field: UTF-8, as the user database stores names. */

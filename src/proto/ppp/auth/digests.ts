@@ -28,6 +28,8 @@ export interface ClientResponse {
 
 export interface ChapDigest {
   protocol: AuthProtocol;
+  /** as its RFC names it (1994, 2433, 2759): CHAP, MS-CHAP, MS-CHAP-V2 */
+  name: string;
   /** CHAP algorithm octet in the LCP Authentication-Protocol option */
   algorithm: number;
   /** `uauth_<kind>_send_req` */
@@ -46,6 +48,7 @@ export interface ChapDigest {
 
 export const md5Digest: ChapDigest = {
   protocol: 'chap',
+  name: 'CHAP',
   algorithm: 0x05,
   uauthKind: 'chap',
   challengeSize: 16,
@@ -60,6 +63,7 @@ export const md5Digest: ChapDigest = {
 
 export const mschapV1Digest: ChapDigest = {
   protocol: 'mschap',
+  name: 'MS-CHAP',
   algorithm: 0x80,
   uauthKind: 'mschap',
   challengeSize: 8,
@@ -87,6 +91,7 @@ export const mschapV1Digest: ChapDigest = {
 
 export const mschapV2Digest: ChapDigest = {
   protocol: 'mschap-v2',
+  name: 'MS-CHAP-V2',
   algorithm: 0x81,
   uauthKind: 'mschap',
   challengeSize: 16,

@@ -71,7 +71,7 @@ export class PapServer implements AuthEngine {
       return;
     }
     const username = nameString(req.peerId);
-    traceAuthPacket(this.ctx, 'PAP', 'I', code, id, data.length + 4, username);
+    traceAuthPacket(this.ctx, 'pap', 'I', code, id, data.length + 4, username);
     if (this.state === 'checking') return; // a retransmission while we ask the backend
     if (this.state === 'succeeded' || this.state === 'failed') {
       // The peer lost our answer: repeat it with its new identifier.
@@ -108,7 +108,7 @@ export class PapServer implements AuthEngine {
   }
 
   private sendReply(code: number, id: number, data: Buffer): void {
-    traceAuthPacket(this.ctx, 'PAP', 'O', code, id, data.length + 4);
+    traceAuthPacket(this.ctx, 'pap', 'O', code, id, data.length + 4);
     this.ctx.send(code, id, data);
   }
 
@@ -141,7 +141,7 @@ export class PapClient implements AuthEngine {
     }
     this.transmits++;
     const data = encodePapRequest(Buffer.from(creds.username, 'utf8'), Buffer.from(creds.password, 'utf8'));
-    traceAuthPacket(this.ctx, 'PAP', 'O', PAP_CODE.AuthReq, this.id, data.length + 4, creds.username);
+    traceAuthPacket(this.ctx, 'pap', 'O', PAP_CODE.AuthReq, this.id, data.length + 4, creds.username);
     this.ctx.send(PAP_CODE.AuthReq, this.id, data);
     this.timer = this.ctx.clock.setTimer(this.ctx.restartMs ?? 3000, () => this.sendRequest());
   }
@@ -152,7 +152,7 @@ export class PapClient implements AuthEngine {
       this.ctx.malformed(`unexpected PAP code ${code} id ${id}`);
       return;
     }
-    traceAuthPacket(this.ctx, 'PAP', 'I', code, id, data.length + 4);
+    traceAuthPacket(this.ctx, 'pap', 'I', code, id, data.length + 4);
     const username = this.ctx.credentials?.username ?? '';
     if (code === PAP_CODE.AuthAck) this.finish({ ok: true, protocol: 'pap', username });
     else this.finish({ ok: false, protocol: 'pap', kind: 'peer-failure', reason: 'PAP authentication refused by peer', username });

@@ -13,6 +13,7 @@ import { RadiusClient, type RadiusClientOptions, type RadiusOutcome, type Radius
 import { attribute, encodeAccessRequest, encodeAccountingRequest, newRequestAuthenticator } from '../../../../src/proto/radius/codec.js';
 import { Attr, Code } from '../../../../src/proto/radius/dictionary.js';
 import { FakeRadiusServer } from './fake-server.js';
+import { CiscoRadiusDebug } from '../../../../src/debug/cisco-radius.js';
 
 const S1: RadiusServerConfig = { address: '10.0.0.1', secret: 'one-secret', authPort: 1645, acctPort: 1646, timeoutMs: 5000 };
 const S2: RadiusServerConfig = { address: '10.0.0.2', secret: 'two-secret', authPort: 1645, acctPort: 1646, timeoutMs: 5000 };
@@ -22,7 +23,7 @@ async function setup(servers: RadiusServerConfig[], opts: Partial<RadiusClientOp
   const clock = new FakeClock();
   const debug = new DebugBus(() => clock.now());
   const fakes = await Promise.all(servers.map((s) => FakeRadiusServer.start(net, s.address, s.authPort, s.secret)));
-  const client = new RadiusClient({ servers, clock, udp: net, debug, bindAddress: '10.0.0.100', ...opts });
+  const client = new RadiusClient({ servers, clock, udp: net, debug: new CiscoRadiusDebug(debug), bindAddress: '10.0.0.100', ...opts });
   return { net, clock, debug, fakes, client };
 }
 
@@ -334,7 +335,7 @@ describe('RadiusClient: accounting port, close and drain', () => {
     const clock = new FakeClock();
     const acct = await FakeRadiusServer.start(net, S1.address, 1813, S1.secret);
     acct.respond = () => ({ code: Code.AccountingResponse });
-    const client = new RadiusClient({ servers: [{ ...S1, acctPort: 1813 }], clock, udp: net, debug: new DebugBus() });
+    const client = new RadiusClient({ servers: [{ ...S1, acctPort: 1813 }], clock, udp: net, debug: new CiscoRadiusDebug(new DebugBus()) });
     const r = track(
       client.request({
         kind: 'acct',

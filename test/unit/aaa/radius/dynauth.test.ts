@@ -19,6 +19,7 @@ import {
   type RadiusPacket,
 } from '../../../../src/proto/radius/codec.js';
 import { Attr, Code } from '../../../../src/proto/radius/dictionary.js';
+import { CiscoRadiusDebug } from '../../../../src/debug/cisco-radius.js';
 
 interface Sess {
   id: string;
@@ -42,7 +43,7 @@ function world() {
   const engine = new DynAuthEngine<Sess>({
     clients: [{ address: '10.0.0.1', secret: 'dyn-secret' }],
     clock,
-    debug,
+    debug: new CiscoRadiusDebug(debug),
     nasIp: '172.18.124.152',
     callbacks: {
       findSessions: (q: DynAuthQuery) =>
@@ -153,7 +154,7 @@ describe('Disconnect-Request', () => {
     const e2 = new DynAuthEngine<number>({
       clients: [{ address: '10.0.0.1', secret: 'dyn-secret' }],
       clock,
-      debug: new DebugBus(),
+      debug: new CiscoRadiusDebug(new DebugBus()),
       callbacks: { findSessions: () => [1], disconnect: () => (calls++, true) },
     });
     const req = request(Code.DisconnectRequest, [['User-Name', 'cisco']]);
@@ -205,7 +206,7 @@ describe('DynAuthServer on UDP', () => {
       bindAddress: '172.18.124.152',
       clients: [{ address: '10.0.0.1', secret: 'dyn-secret' }],
       clock: new FakeClock(),
-      debug: new DebugBus(),
+      debug: new CiscoRadiusDebug(new DebugBus()),
       callbacks: { findSessions: (q) => (q.userName === 'cisco' ? ['s1'] : []), disconnect: (h) => (ended.push(h), true) },
     });
     assert.equal(server.port, 3799);
