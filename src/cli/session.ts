@@ -36,6 +36,7 @@ import { Dashboard, type DashboardSource } from './dashboard/model.js';
 import { renderHeader, renderTable } from './dashboard/render.js';
 import {
   NO_TUNNELS,
+  renderShowVpdn,
   showVpdnPages,
   renderShowVpdnPppInterface,
   renderShowVpdnSession,
@@ -384,10 +385,8 @@ export class ShellSession implements LogSink {
     return more ? out : [...out, ...this.host.endBlock()];
   }
 
-  /** `pages` joined, or written to the command's stream page by page (then nothing is returned). */
-  private async paged(pages: Iterable<string[]>): Promise<string[]> {
-    const stream = this.stream;
-    if (!stream) return [...pages].flat();
+  /** Written to the command's stream page by page; nothing is left to return. */
+  private async streamed(stream: OutputStream, pages: Iterable<string[]>): Promise<string[]> {
     for (const page of pages) {
       if (this.closedFlag) break;
       await stream(page);
@@ -704,7 +703,7 @@ export class ShellSession implements LogSink {
     const st = this.host.status();
     switch (t.sub) {
       case undefined:
-        return this.paged(showVpdnPages(st));
+        return this.stream ? this.streamed(this.stream, showVpdnPages(st)) : renderShowVpdn(st);
       case 'live':
         return this.requestDashboard();
       case 'tunnel':
