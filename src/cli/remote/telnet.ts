@@ -17,7 +17,7 @@ import { UNKNOWN_COMMAND } from '../session.js';
 import { consoleAaa } from './access.js';
 import { PIX_USER } from './login.js';
 import type { ConnectionContext, RemoteScreen } from './plane.js';
-import { RemoteTerminal } from './terminal.js';
+import { drainedOf, RemoteTerminal } from './terminal.js';
 
 const ECHO = 1;
 const SGA = 3;
@@ -30,7 +30,8 @@ const TTYPE_SEND = 1;
 export function serveTelnet(socket: Socket, ctx: ConnectionContext, rc: RunningConfig, maxTries: number): void {
   const ts = new TelnetSocket(socket);
   let touch = () => {};
-  const term = new RemoteTerminal({ write: (t) => ts.write(Buffer.from(t, 'utf8')) }, { echo: true, onInput: () => touch() });
+  // TelnetSocket's output stream is piped to the socket: the socket's buffer is the one that fills
+  const term = new RemoteTerminal({ write: (t) => ts.write(Buffer.from(t, 'utf8')), drained: drainedOf(socket) }, { echo: true, onInput: () => touch() });
   ts.writeWill(ECHO);
   ts.writeWill(SGA);
   ts.writeDo(NAWS);

@@ -13,6 +13,13 @@ import { MORE, Pager } from '../ui/pager.js';
 
 export interface TerminalIo {
   write(text: string): void;
+  /** Resolves once what was written has gone to the connection (at once unless its buffer is over its mark). */
+  drained?(): Promise<void>;
+}
+
+/** drained() of a Node stream: a shell that writes faster than its client reads waits here, not in the stream's buffer. */
+export function drainedOf(stream: { writableNeedDrain: boolean; once(event: 'drain', fn: () => void): unknown }): () => Promise<void> {
+  return () => (stream.writableNeedDrain ? new Promise((resolve) => stream.once('drain', resolve)) : Promise.resolve());
 }
 
 export interface TerminalOptions {
@@ -226,7 +233,7 @@ export class RemoteTerminal {
       const shown = this.pager!.start(out);
       // long output goes out a slice per loop turn, so the console is not held up behind it
       for (let i = 0; i < shown.length; i += OUTPUT_SLICE) {
-        if (i > 0) await s.takeTurn();
+        if (i > 0) await this.nextSlice(s);
         this.printLines(shown.slice(i, i + OUTPUT_SLICE));
       }
       this.busy = false;
@@ -240,7 +247,17 @@ export class RemoteTerminal {
 
   private streamPage(s: ShellSession, lines: string[]): Promise<void> {
     this.printLines(lines);
-    return s.takeTurn();
+    return this.nextSlice(s);
+  }
+
+  /**
+   * Before the next slice of long output: the client has taken the last
+   * one (ssh2 would otherwise hold megabytes and encrypt them all at once
+   * when the client's window opens, outside any turn), then a turn.
+   */
+  private async nextSlice(s: ShellSession): Promise<void> {
+    await this.io.drained?.();
+    await s.takeTurn();
   }
 
   private asyncLines(lines: string[]): void {
