@@ -22,6 +22,26 @@ export function drainedOf(stream: { writableNeedDrain: boolean; once(event: 'dra
   return () => (stream.writableNeedDrain ? new Promise((resolve) => stream.once('drain', resolve)) : Promise.resolve());
 }
 
+/**
+ * A TerminalIo over a write that calls `done` once the stream took the
+ * text: drained() waits for every write so far. An ssh2 channel calls back
+ * only when the client's window let the text go out; its drain event comes
+ * after 2 MB (its high-water mark), far too late.
+ */
+export function callbackIo(write: (text: string, done: () => void) => void): TerminalIo {
+  let unfinished = 0;
+  const waiters: (() => void)[] = [];
+  return {
+    write: (text) => {
+      unfinished++;
+      write(text, () => {
+        if (--unfinished === 0) for (const w of waiters.splice(0)) w();
+      });
+    },
+    drained: () => (unfinished === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))),
+  };
+}
+
 export interface TerminalOptions {
   echo: boolean;
   /** Newlines go out as CRLF (a terminal: Telnet, an SSH pty). */
