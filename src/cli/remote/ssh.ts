@@ -13,7 +13,7 @@ import { UNKNOWN_COMMAND } from '../session.js';
 import type { HostKey } from './host-key.js';
 import type { LoginResult } from './login.js';
 import type { ConnectionContext, OpenShell } from './plane.js';
-import { callbackIo, RemoteTerminal } from './terminal.js';
+import { callbackIo, drainedOf, RemoteTerminal } from './terminal.js';
 import { utf8Locale } from '../ui/dashboard-view.js';
 
 /** A tty-like view of the channel for the full-screen console. */
@@ -123,7 +123,7 @@ export function serveSsh(socket: Socket, ctx: ConnectionContext, key: HostKey, m
             return;
           }
           const sh = open();
-          term = new RemoteTerminal(callbackIo((t, done) => stream.write(t, done)), { echo: pty !== undefined, crlf: pty !== undefined, onInput: sh.touch });
+          term = new RemoteTerminal(callbackIo((t, done) => stream.write(t, done), drainedOf(socket)), { echo: pty !== undefined, crlf: pty !== undefined, onInput: sh.touch });
           if (pty) term.setSize(pty.cols, pty.rows);
           const t = term;
           sh.setCloser((reason) => {

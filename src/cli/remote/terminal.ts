@@ -24,11 +24,14 @@ export function drainedOf(stream: { writableNeedDrain: boolean; once(event: 'dra
 
 /**
  * A TerminalIo over a write that calls `done` once the stream took the
- * text: drained() waits for every write so far. An ssh2 channel calls back
- * only when the client's window let the text go out; its drain event comes
- * after 2 MB (its high-water mark), far too late.
+ * text: drained() waits for every write so far, then for `then` (the TCP
+ * socket under it). An ssh2 channel calls back only when the client's
+ * window let the text go out, and its drain event comes after 2 MB (its
+ * high-water mark), far too late; ssh2 writes its socket without waiting,
+ * so a client that reads slowly would fill that socket's queue (pending
+ * writes the young-generation GC copied, 10-50 ms a scavenge).
  */
-export function callbackIo(write: (text: string, done: () => void) => void): TerminalIo {
+export function callbackIo(write: (text: string, done: () => void) => void, then: () => Promise<void> = () => Promise.resolve()): TerminalIo {
   let unfinished = 0;
   const waiters: (() => void)[] = [];
   return {
@@ -38,7 +41,10 @@ export function callbackIo(write: (text: string, done: () => void) => void): Ter
         if (--unfinished === 0) for (const w of waiters.splice(0)) w();
       });
     },
-    drained: () => (unfinished === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))),
+    drained: async () => {
+      if (unfinished > 0) await new Promise<void>((resolve) => waiters.push(resolve));
+      await then();
+    },
   };
 }
 
