@@ -517,9 +517,9 @@ export class App implements ShellHost {
   }
 
   /** What the metrics endpoint reads; an empty box without a server (or when it cannot answer). */
-  census(perUser: boolean): ServerCensus {
+  async census(perUser: boolean): Promise<ServerCensus> {
     try {
-      const c = this.server?.census?.(perUser);
+      const c = await this.server?.census?.(perUser);
       if (c) return c;
     } catch {
       // as status(): the shell and the endpoint go on

@@ -99,7 +99,7 @@ export interface VpnServerApi {
   /** `copy capture:NAME FILE`: the capture as a pcapng file, undefined if unknown. */
   capturePcap?(name: string): Buffer | undefined;
   /** For the metrics endpoint: calls by state, counters since start (set-ups, failures, traffic, drops), pools. */
-  census?(perUser: boolean): ServerCensus;
+  census?(perUser: boolean): Promise<ServerCensus>;
   /** Called for each RADIUS/TACACS+ authentication answered or given up (metrics). */
   onAaaResult?: ((o: AaaObservation) => void) | undefined;
   /** `show aaa-server [G]`: per group and server (RADIUS/TACACS+ counters, accounting queue). */

@@ -82,27 +82,40 @@ export function emptyCensus(pools: PoolStatus[]): ServerCensus {
   return { tunnels: 0, sessions: [], totals: emptyTotals(), errors: {}, pools };
 }
 
-/** Counts the live calls into a census; `ended` holds the totals of the calls gone. */
-export function censusOf(calls: Iterable<{ call: ServerCall }>, ended: ServerTotals, perUser: boolean): Omit<ServerCensus, 'tunnels' | 'errors' | 'pools'> {
-  const totals: ServerTotals = { ...ended, failures: { ...ended.failures } };
+/**
+ * Counts calls into a census, a few at a time (ServerCall objects stay
+ * readable after their call ends: their figures are final then).
+ */
+export class CallCensus {
+  private readonly totals: ServerTotals;
   // a handful of state and protocol pairs: a scan beats a Map with a string key made per call
-  const sessions: ServerCensus['sessions'] = [];
-  const byUser = perUser ? new Map<string, { user: string; sessions: number; bytesIn: number; bytesOut: number }>() : undefined;
-  for (const { call } of calls) {
-    callTotals(call, totals);
+  private readonly sessions: ServerCensus['sessions'] = [];
+  private readonly byUser: Map<string, { user: string; sessions: number; bytesIn: number; bytesOut: number }> | undefined;
+
+  /** `ended`: the totals of the calls gone before the census began. */
+  constructor(ended: ServerTotals, perUser: boolean) {
+    this.totals = { ...ended, failures: { ...ended.failures } };
+    this.byUser = perUser ? new Map() : undefined;
+  }
+
+  add(call: ServerCall): void {
+    callTotals(call, this.totals);
     const state = call.state;
     const auth = call.ppp.authLabel ?? 'none';
-    let e = sessions.find((x) => x.state === state && x.auth === auth);
-    if (!e) sessions.push((e = { state, auth, n: 0 }));
+    let e = this.sessions.find((x) => x.state === state && x.auth === auth);
+    if (!e) this.sessions.push((e = { state, auth, n: 0 }));
     e.n++;
-    const user = byUser && (call.ppp.peerName ?? call.username);
-    if (!byUser || !user) continue;
-    const u = byUser.get(user) ?? { user, sessions: 0, bytesIn: 0, bytesOut: 0 };
+    const user = this.byUser && (call.ppp.peerName ?? call.username);
+    if (!this.byUser || !user) return;
+    const u = this.byUser.get(user) ?? { user, sessions: 0, bytesIn: 0, bytesOut: 0 };
     const gre = call.window.counters;
     u.sessions++;
     u.bytesIn += gre.bytesReceived;
     u.bytesOut += gre.bytesSent;
-    byUser.set(user, u);
+    this.byUser.set(user, u);
   }
-  return { sessions, ...(byUser ? { users: [...byUser.values()] } : {}), totals };
+
+  result(): Pick<ServerCensus, 'sessions' | 'users' | 'totals'> {
+    return { sessions: this.sessions, ...(this.byUser ? { users: [...this.byUser.values()] } : {}), totals: this.totals };
+  }
 }

@@ -14,7 +14,7 @@ import type { AaaGroupStats, AaaObservation, ServerCensus, ServerTotals } from '
 import { WINDOWS_ERROR } from '../../proto/ppp/windows-errors.js';
 
 export interface MetricsSource {
-  census(perUser: boolean): ServerCensus;
+  census(perUser: boolean): Promise<ServerCensus>;
   aaaStatus(): AaaGroupStats[] | undefined;
 }
 
@@ -32,6 +32,7 @@ export class BoxMetrics {
   readonly registry = new Registry();
   perUser = false;
   private snap: Snapshot | undefined;
+  private rendering: Promise<unknown> = Promise.resolve();
   private readonly commands = new Counter({ name: `${P}shell_commands_total`, help: 'Shell commands run (config: changes, 111008; show: 111009)', labelNames: ['kind'], registers: [this.registry] });
   private readonly aaaSeconds = new Histogram({
     name: `${P}aaa_authentication_seconds`,
@@ -152,8 +153,15 @@ export class BoxMetrics {
   }
 
   /** The text exposition, from one census of the server. */
-  async render(): Promise<string> {
-    this.snap = this.take();
+  render(): Promise<string> {
+    // one at a time: the collectors read the one snapshot of the render in progress
+    const text = this.rendering.then(() => this.renderNow());
+    this.rendering = text.catch(() => undefined);
+    return text;
+  }
+
+  private async renderNow(): Promise<string> {
+    this.snap = await this.take();
     try {
       return await this.registry.metrics();
     } finally {
@@ -162,10 +170,11 @@ export class BoxMetrics {
   }
 
   private snapshot(): Snapshot {
-    return this.snap ?? this.take();
+    if (!this.snap) throw new Error('metrics are read through render()');
+    return this.snap;
   }
 
-  private take(): Snapshot {
-    return { census: this.source.census(this.perUser), aaa: this.source.aaaStatus() ?? [] };
+  private async take(): Promise<Snapshot> {
+    return { census: await this.source.census(this.perUser), aaa: this.source.aaaStatus() ?? [] };
   }
 }

@@ -27,7 +27,7 @@ export class FakeServer implements VpnServerApi {
   }
 
   /** The fixed status counted as the real server counts its calls. */
-  census(perUser: boolean): ServerCensus {
+  async census(perUser: boolean): Promise<ServerCensus> {
     const c = emptyCensus(this.st.pools);
     c.tunnels = this.st.tunnels.length;
     c.errors = this.st.errors;

@@ -63,6 +63,8 @@ test('metrics http: off until configured, then the server figures on the interfa
     assert.equal(value(r.text, 'pix_pptpd_user_sessions{user="alice"}'), undefined, 'no per-user series unless asked');
 
     assert.equal((await scrape(port, '/')).status, 404);
+    const together = await Promise.all([scrape(port), scrape(port), scrape(port)]);
+    assert.deepEqual(together.map((x) => value(x.text, 'pix_pptpd_tunnels')), [2, 2, 2], 'scrapes at once each get a whole exposition');
     assert.ok((await b.run('show running-config')).includes(`metrics http inside ${port}`));
 
     await b.run(`metrics http inside ${port} per-user`);
