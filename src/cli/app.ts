@@ -12,7 +12,7 @@ import { promises as fsp } from 'node:fs';
 import type { ConfigLine } from '../../grammar/config-line.js';
 import type { Origin, RunningConfig } from '../config/running.js';
 import type { DebugBus } from '../debug/bus.js';
-import type { AaaGroupStats, PoolStatus, ServerCensus, ServerStatus, VpnServerApi } from '../server/api.js';
+import { vpdnBlocksOf, type AaaGroupStats, type PoolStatus, type ServerCensus, type ServerStatus, type VpdnBlocks, type VpnServerApi } from '../server/api.js';
 import { emptyCensus } from '../server/totals.js';
 import { AddressPools } from '../server/pool.js';
 import { createCommitter, validate, type Committer, type LoadError } from '../config/index.js';
@@ -514,6 +514,10 @@ export class App implements ShellHost {
     } catch {
       return EMPTY_STATUS;
     }
+  }
+
+  vpdnBlocks(): VpdnBlocks {
+    return this.server?.vpdnBlocks?.() ?? vpdnBlocksOf(this.status());
   }
 
   /** What the metrics endpoint reads; an empty box without a server (or when it cannot answer). */

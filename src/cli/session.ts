@@ -31,6 +31,7 @@ import { renderAaaServerConfigLines, renderShowAaaServer } from './render/aaa.js
 import { renderShowIpLocalPool } from './render/pool.js';
 import { renderShowClock, renderShowDebug, renderShowInterfaces, renderShowLogging, renderShowVersion, renderWho, parseClockSet } from './render/misc.js';
 import { MASK, PIX_VERSION } from '../config/index.js';
+import { vpdnBlocksOf } from '../server/api.js';
 import type { Entry } from '../config/running.js';
 import { Dashboard, type DashboardSource } from './dashboard/model.js';
 import { renderHeader, renderTable } from './dashboard/render.js';
@@ -700,10 +701,11 @@ export class ShellSession implements LogSink {
   }
 
   private async showVpdn(t: Extract<ShowTarget, { kind: 'vpdn' }>): Promise<string[]> {
+    if (t.sub === undefined && this.stream) return this.streamed(this.stream, showVpdnPages(this.host.vpdnBlocks?.() ?? vpdnBlocksOf(this.host.status())));
     const st = this.host.status();
     switch (t.sub) {
       case undefined:
-        return this.stream ? this.streamed(this.stream, showVpdnPages(st)) : renderShowVpdn(st);
+        return renderShowVpdn(st);
       case 'live':
         return this.requestDashboard();
       case 'tunnel':

@@ -6,7 +6,7 @@
 import type { Command, Mode } from '../../grammar/command.js';
 import type { ConfigLine } from '../../grammar/config-line.js';
 import type { RunningConfig } from '../config/running.js';
-import type { AaaGroupStats, PoolStatus, ServerStatus } from '../server/api.js';
+import type { AaaGroupStats, PoolStatus, ServerStatus, VpdnBlocks } from '../server/api.js';
 import type { CaptureControl } from './capture-commands.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { LogRouter } from './logging.js';
@@ -114,6 +114,8 @@ export interface ShellHost {
   mergeStartup(): Promise<string[]>;
   /** Server status, or an empty one with --no-server. */
   status(): ServerStatus;
+  /** `show vpdn` read block by block as it streams (remote shells); status() when absent. */
+  vpdnBlocks?(): VpdnBlocks;
   /** Pools from the server, or computed from the config with --no-server. */
   pools(): PoolStatus[];
   hasServer(): boolean;

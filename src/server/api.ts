@@ -83,11 +83,25 @@ export interface ServerStatus {
   dhcp?: { informsAnswered: number; dropped: number };
 }
 
+/** `show vpdn` as it is printed: the counts for its head, then the blocks, read as they are iterated. */
+export interface VpdnBlocks {
+  tunnels: number;
+  sessions: number;
+  tunnelBlocks: Iterable<TunnelStatus>;
+  sessionBlocks: Iterable<SessionStatus>;
+}
+
+export function vpdnBlocksOf(st: ServerStatus): VpdnBlocks {
+  return { tunnels: st.tunnels.length, sessions: st.sessions.length, tunnelBlocks: st.tunnels, sessionBlocks: st.sessions };
+}
+
 export interface VpnServerApi {
   /** Apply a committed config change. Rejects (and changes nothing) if a
    *  side effect fails (e.g. cannot bind 1723). */
   reconfigure(diff: ConfigDiff): Promise<void>;
   status(): ServerStatus;
+  /** The same tunnels and calls, each status made as it is read (a remote shell streams `show vpdn` from it without holding a snapshot). */
+  vpdnBlocks?(): VpdnBlocks;
   /** `clear vpdn tunnel all | id N`: CDN + StopCCRQ. Returns how many. */
   clearTunnels(id: number | 'all'): number;
   /** `capture NAME ...` (extension for PPTP sessions): start or replace a capture. */

@@ -18,7 +18,7 @@ import { systemClock, type Clock, type Timer } from '../util/clock.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { ConfigDiff, VpdnGroup, VpnConfig } from '../config/model.js';
 import { emptyVpnConfig } from '../config/model.js';
-import type { ErrorCounters, ServerStatus, TunnelStatus, VpnServerApi } from './api.js';
+import type { ErrorCounters, ServerStatus, SessionStatus, TunnelStatus, VpdnBlocks, VpnServerApi } from './api.js';
 import type { Authenticator } from '../proto/authenticator.js';
 import { LocalAuthenticator } from './aaa/local.js';
 import type { GreSocket } from '../proto/gre/socket.js';
@@ -628,33 +628,11 @@ export class PptpServer implements VpnServerApi {
 
   status(): ServerStatus {
     const tunnels: TunnelStatus[] = [];
-    const sessions = [];
+    const sessions: SessionStatus[] = [];
     for (const t of this.tunnels.values()) {
-      const c = t.control.stateNow;
-      let { packetsSent, packetsReceived, bytesSent, bytesReceived } = t.control.counters;
-      for (const call of t.calls.values()) {
-        const s = call.status(t.peerAddress);
-        sessions.push(s);
-        packetsSent += s.packetsSent;
-        packetsReceived += s.packetsReceived;
-        bytesSent += s.bytesSent;
-        bytesReceived += s.bytesReceived;
-      }
-      tunnels.push({
-        id: t.id,
-        remoteId: t.id,
-        state: c.state,
-        sinceChange: c.sinceChange,
-        remoteAddress: t.peerAddress,
-        remotePort: 1723,
-        localAddress: t.spec.address,
-        localPort: t.spec.port,
-        activeSessions: t.calls.size,
-        packetsSent,
-        packetsReceived,
-        bytesSent,
-        bytesReceived,
-      });
+      const calls = this.callStatuses(t);
+      for (const c of calls) sessions.push(c);
+      tunnels.push(this.tunnelStatus(t, calls));
     }
     const dhcp = { informsAnswered: this.ended.dhcpInformsAnswered, dropped: this.ended.dhcpDropped };
     for (const { call } of this.calls.values()) {
@@ -662,6 +640,52 @@ export class PptpServer implements VpnServerApi {
       dhcp.dropped += call.dhcp.dropped;
     }
     return { tunnels, sessions, pools: this.pools.status(), listening: this.listeners.list(), errors: this.errorCounts(), dhcp };
+  }
+
+  vpdnBlocks(): VpdnBlocks {
+    const tunnels = this.tunnels;
+    const self = this;
+    return {
+      tunnels: tunnels.size,
+      sessions: this.calls.size,
+      tunnelBlocks: (function* () {
+        for (const t of tunnels.values()) yield self.tunnelStatus(t, self.callStatuses(t));
+      })(),
+      sessionBlocks: (function* () {
+        for (const t of tunnels.values()) yield* self.callStatuses(t);
+      })(),
+    };
+  }
+
+  private callStatuses(t: Tunnel): SessionStatus[] {
+    return Array.from(t.calls.values(), (call) => call.status(t.peerAddress));
+  }
+
+  /** A tunnel's block: its control connection's counters plus its calls'. */
+  private tunnelStatus(t: Tunnel, calls: SessionStatus[]): TunnelStatus {
+    const c = t.control.stateNow;
+    let { packetsSent, packetsReceived, bytesSent, bytesReceived } = t.control.counters;
+    for (const s of calls) {
+      packetsSent += s.packetsSent;
+      packetsReceived += s.packetsReceived;
+      bytesSent += s.bytesSent;
+      bytesReceived += s.bytesReceived;
+    }
+    return {
+      id: t.id,
+      remoteId: t.id,
+      state: c.state,
+      sinceChange: c.sinceChange,
+      remoteAddress: t.peerAddress,
+      remotePort: 1723,
+      localAddress: t.spec.address,
+      localPort: t.spec.port,
+      activeSessions: t.calls.size,
+      packetsSent,
+      packetsReceived,
+      bytesSent,
+      bytesReceived,
+    };
   }
 
   /** The server's input drops and each control connection's, by reason. */

@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AuthProtocol, MppeSetting } from '../../src/config/model.js';
+import { renderShowVpdn, showVpdnPages } from '../../src/cli/render/vpdn.js';
 import { activeResources, settle, startRig, until, vpnConfig, TUNNEL_IP, type Rig } from './inprocess-harness.js';
 
 const LABEL: Record<AuthProtocol, string> = { pap: 'PAP', chap: 'CHAP', mschap: 'MSCHAP', 'mschap-v2': 'MSCHAP-V2' };
@@ -168,6 +169,8 @@ test('two clients ping each other through the server', async () => {
       ],
     );
     assert.equal(st.tunnels.length, 2);
+    // what remote shells stream, read block by block from the live tables, is what the console prints
+    assert.deepEqual([...showVpdnPages(rig.server.vpdnBlocks(), 1)].flat(), renderShowVpdn(st));
     // A packet with another client's source address is dropped (anti-spoofing).
     const { buildIcmpEcho } = await import('../../src/proto/ip/icmp.js');
     a.sendIp(buildIcmpEcho({ src: '192.168.1.2', dst: TUNNEL_IP, type: 8, id: 1, seq: 1, payload: Buffer.alloc(8) }));

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { ShellSession } from '../../../src/cli/session.js';
 import { RemoteTerminal } from '../../../src/cli/remote/terminal.js';
 import { renderShowVpdn, showVpdnPages } from '../../../src/cli/render/vpdn.js';
-import type { ServerStatus } from '../../../src/server/api.js';
+import { vpdnBlocksOf, type ServerStatus } from '../../../src/server/api.js';
 import { FakeHost } from './fakes.js';
 import { MORE } from '../../../src/cli/ui/pager.js';
 import { seedSession, seedStatus, seedTunnel } from './fixtures.js';
@@ -24,7 +24,7 @@ test('show vpdn pages joined are the whole render, whatever the page size', () =
   for (const n of [0, 1, 2, 50]) {
     const st = manyCalls(n);
     for (const per of [1, 2, 3, 32, 1000]) {
-      const pages = [...showVpdnPages(st, per)];
+      const pages = [...showVpdnPages(vpdnBlocksOf(st), per)];
       assert.deepEqual(pages.flat(), renderShowVpdn(st), `${n} calls, ${per} blocks a page`);
       assert.ok(pages.every((p) => p.length > 0), 'no empty page');
       if (n > 0) assert.equal(pages.length, Math.ceil((2 * n) / per));
