@@ -11,6 +11,7 @@
  */
 import type { AaaServerGroup, VpdnUser } from '../../config/model.js';
 import type { DebugBus } from '../../debug/bus.js';
+import { CiscoAaaDebug } from '../../debug/cisco-aaa.js';
 import { CiscoRadiusDebug } from '../../debug/cisco-radius.js';
 import type { Clock } from '../../util/clock.js';
 import type { AuthRequest, AuthResult, Authenticator } from '../../proto/authenticator.js';
@@ -170,7 +171,8 @@ function radiusGroup(group: AaaServerGroup, deps: AaaDeps): AaaGroupAuthenticato
     bindAddress: deps.sourceAddress?.(c.source),
     group: group.tag,
   });
-  const auth = new RadiusAuthenticator({ client, debug: deps.debug, group: group.tag, nasIp: deps.nasIp, nasIdentifier: deps.nasIdentifier });
+  const aaaDebug = new CiscoAaaDebug(deps.debug);
+  const auth = new RadiusAuthenticator({ client, debug: aaaDebug, group: group.tag, nasIp: deps.nasIp, nasIdentifier: deps.nasIdentifier });
   const acct = new RadiusAccounting({
     client,
     clock: deps.clock,
