@@ -149,7 +149,7 @@ describe('RADIUS client against FreeRADIUS', { skip: cap.ok ? false : cap.reason
   });
 
   it('accounting Start, Interim-Update and Stop land in the detail file with Class echoed', async () => {
-    const acct = new RadiusAccounting({ client, clock: systemClock, debug, nasIp: '127.0.0.1' });
+    const acct = new RadiusAccounting({ client, clock: systemClock, debug: new CiscoAaaDebug(debug), nasIp: '127.0.0.1' });
     const counters: SessionCounters = { inputOctets: 0, outputOctets: 0, inputPackets: 0, outputPackets: 0 };
     const s = {
       sessionId: `e2e-${process.pid}`,

@@ -176,7 +176,7 @@ function radiusGroup(group: AaaServerGroup, deps: AaaDeps): AaaGroupAuthenticato
   const acct = new RadiusAccounting({
     client,
     clock: deps.clock,
-    debug: deps.debug,
+    debug: aaaDebug,
     nasIp: deps.nasIp,
     nasIdentifier: deps.nasIdentifier,
     maxQueue: deps.accountingQueue,
