@@ -1,10 +1,12 @@
 /**
  * The typed event bus between the server and the consoles.
  *
- * Protocol code guards every debug line with `bus.on(cat)` so formatting
- * costs nothing when the category is off:
+ * Protocol engines never see it: they emit typed events to a sink whose
+ * `on(cat)` is the bus's, checked first so nothing is built when the
+ * category is off, and the formatters of src/debug/ write the lines:
  *
- *   if (debug.on('vpdn packet')) debug.debug('vpdn packet', fmt(...), { tunnel: 42 });
+ *   if (debug.on('tacacs')) debug.emit({ kind: 'using-server', server });   // the engine
+ *   this.bus.debug('tacacs', `TPLUS: Using server ...`, { user });          // its formatter
  *
  * Syslog messages (PIX `%PIX-<sev>-<id>: text`) are always emitted; the
  * shell's `logging` settings decide where they go.

@@ -28,6 +28,7 @@ import {
   mschapV2NtResponse,
 } from '../../src/proto/crypto/mschap.js';
 import { CiscoRadiusDebug } from '../../src/debug/cisco-radius.js';
+import { CiscoAaaDebug } from '../../src/debug/cisco-aaa.js';
 
 const cap = radclientAvailable();
 
@@ -75,7 +76,7 @@ describe('RADIUS client against FreeRADIUS', { skip: cap.ok ? false : cap.reason
     debug.enable('aaa accounting');
     debug.subscribe((l) => lines.push(l.text));
     client = new RadiusClient({ servers: [serverOf(radius)], clock: systemClock, udp: nodeUdp, debug: new CiscoRadiusDebug(debug), bindAddress: '127.0.0.1' });
-    auth = new RadiusAuthenticator({ client, debug, group: 'RADIUS', nasIp: '127.0.0.1' });
+    auth = new RadiusAuthenticator({ client, debug: new CiscoAaaDebug(debug), group: 'RADIUS', nasIp: '127.0.0.1' });
   });
   after(async () => {
     client?.close();
@@ -148,7 +149,7 @@ describe('RADIUS client against FreeRADIUS', { skip: cap.ok ? false : cap.reason
   });
 
   it('accounting Start, Interim-Update and Stop land in the detail file with Class echoed', async () => {
-    const acct = new RadiusAccounting({ client, clock: systemClock, debug, nasIp: '127.0.0.1' });
+    const acct = new RadiusAccounting({ client, clock: systemClock, debug: new CiscoAaaDebug(debug), nasIp: '127.0.0.1' });
     const counters: SessionCounters = { inputOctets: 0, outputOctets: 0, inputPackets: 0, outputPackets: 0 };
     const s = {
       sessionId: `e2e-${process.pid}`,
@@ -208,7 +209,7 @@ describe('RADIUS failover between two FreeRADIUS servers', { skip: cap.ok ? fals
       bindAddress: '127.0.0.1',
     });
     try {
-      const auth = new RadiusAuthenticator({ client, debug: new DebugBus(), group: 'G' });
+      const auth = new RadiusAuthenticator({ client, debug: new CiscoAaaDebug(new DebugBus()), group: 'G' });
       const pap = { method: 'pap' as const, username: 'cisco', password: 'cisco' };
       assert.deepEqual(await auth.authenticate(pap), { ok: true, username: 'cisco' });
       let st = client.stats().servers;

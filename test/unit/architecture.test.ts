@@ -10,15 +10,17 @@
  *   1 grammar  grammar/            (pure: no src/ import, no package)
  *   2 config   src/config/
  *   3 proto    src/proto/          (engines and codecs; config/model.ts types only;
- *                                   of src/debug/ the bus types only: engines emit typed
- *                                   events, src/debug/ makes the text)
+ *                                   of src/debug/ the bus types only, never DebugBus:
+ *                                   engines emit typed events to their sinks, src/debug/
+ *                                   makes the text)
  *   4 service  src/server/ (the composition), src/client/ (its peer)
  *   5 shell    src/cli/
  *   6 lab      src/lab/
  *   7 entry    bin/
  *
  * The sources are read as text (import and export ... from, import(),
- * typeof import()); bench/ and test/ are not shipped and not checked.
+ * typeof import(); for src/proto/, the bus names and calls too); bench/
+ * and test/ are not shipped and not checked.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,8 +62,13 @@ function sourceFiles(dir: string): string[] {
 
 const IMPORT = /(?:^|[^\w.])(?:import|export)\s+(type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
+/** A file's text without its comments. */
+function codeOf(file: string): string {
+  return readFileSync(join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+}
+
 function edgesOf(file: string): Edge[] {
-  const text = readFileSync(join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const text = codeOf(file);
   const edges: Edge[] = [];
   for (const m of text.matchAll(IMPORT)) {
     const spec = m[2] ?? m[3]!;
@@ -187,6 +194,17 @@ describe('architecture: the import structure of src/, grammar/ and bin/', () => 
     const bad = LOCAL.filter((e) => e.from.startsWith('src/proto/') && e.to.startsWith('src/debug/'))
       .filter((e) => !(e.to === 'src/debug/bus.ts' && e.typeOnly))
       .map((e) => `${e.from} -> ${e.to}`);
+    assert.deepEqual(bad, []);
+  });
+
+  it('protocol engines never hold the bus nor write a line: no DebugBus, no .debug() or .syslog() call under src/proto/', () => {
+    // The bus's text methods are reached only through a DebugBus; an engine
+    // gets a sink (on + emit) and a formatter of src/debug/ makes the text.
+    const bad = SHIPPED.filter((f) => f.startsWith('src/proto/')).flatMap((f) => {
+      const code = codeOf(f);
+      const found = [...code.matchAll(/\bDebugBus\b|\.(?:debug|syslog)\s*\(/g)].map((m) => m[0]);
+      return [...new Set(found)].map((m) => `${f}: ${m}`);
+    });
     assert.deepEqual(bad, []);
   });
 

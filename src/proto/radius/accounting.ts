@@ -7,7 +7,7 @@
  * queue is full (the oldest Interim-Update goes first, since a later record
  * carries newer totals). Acct-Delay-Time tells the server how late a record is.
  */
-import type { DebugBus } from '../../debug/bus.js';
+import type { AaaDebugSink } from '../aaa/debug-events.js';
 import type { Clock, Timer } from '../../util/clock.js';
 import type { RadiusClient } from './client.js';
 import { encodeAccountingRequest, type AttrSpec } from './codec.js';
@@ -43,7 +43,7 @@ export type AccountingKind = 'Start' | 'Interim-Update' | 'Stop';
 export interface RadiusAccountingOptions {
   client: RadiusClient;
   clock: Clock;
-  debug: DebugBus;
+  debug: AaaDebugSink;
   nasIp?: string;
   nasIdentifier?: string;
   /** Records kept at most (default 1000). */
@@ -138,15 +138,13 @@ export class RadiusAccounting {
       } else {
         this.s.dropped++;
         if (this.options.debug.on('aaa accounting')) {
-          this.options.debug.debug('aaa accounting', `AAA/ACCT/PPP(${rec.sessionId}): queue full (${this.queue.length}), ${kind.toUpperCase()} record dropped`, { user: rec.user });
+          this.options.debug.emit({ kind: 'acct-dropped', sessionId: rec.sessionId, user: rec.user, record: kind, queued: this.queue.length });
         }
         return;
       }
     }
     this.queue.push(rec);
-    if (this.options.debug.on('aaa accounting')) {
-      this.options.debug.debug('aaa accounting', `AAA/ACCT/PPP(${rec.sessionId}): Queueing record is ${kind === 'Interim-Update' ? 'WATCHDOG' : kind.toUpperCase()} for user '${rec.user}'`, { user: rec.user });
-    }
+    if (this.options.debug.on('aaa accounting')) this.options.debug.emit({ kind: 'acct-queued', sessionId: rec.sessionId, user: rec.user, record: kind });
     this.pump();
   }
 
@@ -212,7 +210,7 @@ export class RadiusAccounting {
       this.remove(rec);
       this.s.acknowledged++;
       if (this.options.debug.on('aaa accounting')) {
-        this.options.debug.debug('aaa accounting', `AAA/ACCT/PPP(${rec.sessionId}): ${rec.kind === 'Interim-Update' ? 'WATCHDOG' : rec.kind.toUpperCase()} record acknowledged by ${out.server.address}`, { user: rec.user });
+        this.options.debug.emit({ kind: 'acct-acknowledged', sessionId: rec.sessionId, user: rec.user, record: rec.kind, server: out.server.address });
       }
     } else if (this.successor) {
       this.remove(rec);
@@ -224,9 +222,7 @@ export class RadiusAccounting {
       this.s.failedRounds++;
       this.paused = true;
       const retry = this.options.retryMs ?? 10_000;
-      if (this.options.debug.on('aaa accounting')) {
-        this.options.debug.debug('aaa accounting', `AAA/ACCT: no accounting server answered, ${this.queue.length} records queued, retry in ${Math.round(retry / 1000)} s`);
-      }
+      if (this.options.debug.on('aaa accounting')) this.options.debug.emit({ kind: 'acct-paused', queued: this.queue.length, retryMs: retry });
       this.retryTimer = this.options.clock.setTimer(retry, () => {
         this.retryTimer = undefined;
         this.paused = false;

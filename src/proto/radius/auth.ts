@@ -5,7 +5,7 @@
  * MS-MPPE-Send/Recv-Key or MS-CHAP-MPPE-Keys, Framed-IP-Address,
  * Session-Timeout, Idle-Timeout and Class; MS-CHAP-Error passed through.
  */
-import type { DebugBus } from '../../debug/bus.js';
+import { authenOutcome, type AaaDebugSink } from '../aaa/debug-events.js';
 import type { AuthRequest, AuthResult, MppeMasterKeys } from '../authenticator.js';
 import {
   decryptMppeKeyAttribute,
@@ -39,7 +39,7 @@ export interface AuthContext {
 
 export interface RadiusAuthOptions {
   client: RadiusClient;
-  debug: DebugBus;
+  debug: AaaDebugSink;
   /** NAS-IP-Address: our address on the interface facing the servers. */
   nasIp?: string;
   /** NAS-Identifier (the hostname), when set. */
@@ -117,10 +117,7 @@ export class RadiusAuthenticator {
 
   async authenticate(req: AuthRequest, ctx: AuthContext = {}): Promise<AuthResult> {
     const d = this.options.debug;
-    const ctxUser = { user: req.username };
-    if (d.on('aaa authentication')) {
-      d.debug('aaa authentication', `AAA/AUTHEN/PPP: user '${req.username}' method ${methodName(req)} server group ${this.options.group}`, ctxUser);
-    }
+    if (d.on('aaa authentication')) d.emit({ kind: 'authen-start', protocol: 'radius', user: req.username, method: req.method, group: this.options.group });
     const outcome = await this.options.client.request({
       kind: 'auth',
       user: req.username,
@@ -137,10 +134,7 @@ export class RadiusAuthenticator {
     } else {
       result = this.interpret(req, outcome.response, outcome.server.secret, outcome.requestAuthenticator);
     }
-    if (d.on('aaa authentication')) {
-      const status = result.ok ? 'PASS' : result.reason === 'unreachable' ? 'ERROR' : 'FAIL';
-      d.debug('aaa authentication', `AAA/AUTHEN/PPP: user '${req.username}' status = ${status}${result.ok ? '' : ` (${result.reason})`}`, ctxUser);
-    }
+    if (d.on('aaa authentication')) d.emit({ kind: 'authen-result', user: req.username, outcome: authenOutcome(result) });
     return result;
   }
 
@@ -167,9 +161,7 @@ export class RadiusAuthenticator {
       const s = identText(ms(reply, MsAttr.Chap2Success));
       if (!s || !/^S=[0-9A-Fa-f]{40}/.test(s)) {
         // RFC 2759: without the authenticator response the peer would hang up; treat as a refusal.
-        if (this.options.debug.on('aaa authentication')) {
-          this.options.debug.debug('aaa authentication', `AAA/AUTHEN/PPP: Access-Accept for '${req.username}' carries no valid MS-CHAP2-Success`, { user: req.username });
-        }
+        if (this.options.debug.on('aaa authentication')) this.options.debug.emit({ kind: 'accept-without-chap2-success', user: req.username });
         return { ok: false, reason: 'denied', message: 'E=691 R=0 V=3' };
       }
       result.authenticatorResponse = `S=${s.slice(2, 42).toUpperCase()}`;
@@ -178,7 +170,7 @@ export class RadiusAuthenticator {
       const m = mppeKeysFromAccept(req, reply, secret, requestAuthenticator);
       if (m.keys) result.mppe = m.keys;
       else if (m.problem && this.options.debug.on('aaa authentication')) {
-        this.options.debug.debug('aaa authentication', `AAA/AUTHEN/PPP: ignoring MPPE keys for '${req.username}': ${m.problem}`, { user: req.username });
+        this.options.debug.emit({ kind: 'mppe-keys-ignored', user: req.username, problem: m.problem });
       }
     }
     const ip = ipAttribute(reply, Attr.FramedIpAddress);
@@ -192,8 +184,4 @@ export class RadiusAuthenticator {
     if (cls) result.class = Buffer.from(cls);
     return result;
   }
-}
-
-function methodName(req: AuthRequest): string {
-  return { pap: 'PAP', chap: 'CHAP', mschap: 'MSCHAP', 'mschap-v2': 'MSCHAPV2' }[req.method];
 }

@@ -10,13 +10,14 @@
  *   reply becomes framedIp; FAIL refuses the user.
  * - Accounting START / WATCHDOG / STOP records with PPP arguments.
  */
-import type { DebugBus } from '../../debug/bus.js';
 import type { Clock } from '../../util/clock.js';
+import { authenOutcome, type AaaDebugSink } from '../aaa/debug-events.js';
 import type { AuthRequest, AuthResult } from '../authenticator.js';
 import type { AccountingSession } from '../radius/accounting.js';
 import type { AuthContext } from '../radius/auth.js';
 import type { TerminateCauseName } from '../radius/dictionary.js';
 import type { TacacsClient } from './client.js';
+import type { TacacsDebugSink } from './debug-events.js';
 import {
   AcctFlags,
   AcctStatus,
@@ -36,11 +37,9 @@ import {
   parseArg,
 } from './codec.js';
 
-const STATUS_NAMES: Record<number, string> = { 1: 'PASS', 2: 'FAIL', 3: 'GETDATA', 4: 'GETUSER', 5: 'GETPASS', 6: 'RESTART', 7: 'ERROR', 0x21: 'FOLLOW' };
-
 export interface TacacsAuthOptions {
   client: TacacsClient;
-  debug: DebugBus;
+  debug: TacacsDebugSink;
   group: string;
   /** Ask for `service=ppp protocol=ip` after a PASS (default true). */
   authorize?: boolean;
@@ -53,17 +52,14 @@ export class TacacsAuthenticator {
 
   async authenticate(req: AuthRequest, ctx: AuthContext = {}): Promise<AuthResult> {
     const d = this.options.debug;
-    const u = { user: req.username };
-    if (d.on('aaa authentication')) d.debug('aaa authentication', `AAA/AUTHEN/PPP: user '${req.username}' method ${req.method.toUpperCase()} server group ${this.options.group} (TACACS+)`, u);
+    if (d.on('aaa authentication')) d.emit({ kind: 'authen-start', protocol: 'tacacs+', user: req.username, method: req.method, group: this.options.group });
     const result = await this.run(req, ctx);
-    if (d.on('aaa authentication')) {
-      const status = result.ok ? 'PASS' : result.reason === 'unreachable' ? 'ERROR' : 'FAIL';
-      d.debug('aaa authentication', `AAA/AUTHEN/PPP: user '${req.username}' status = ${status}${result.ok ? '' : ` (${result.reason})`}`, u);
-    }
+    if (d.on('aaa authentication')) d.emit({ kind: 'authen-result', user: req.username, outcome: authenOutcome(result) });
     return result;
   }
 
   private async run(req: AuthRequest, ctx: AuthContext): Promise<AuthResult> {
+    const d = this.options.debug;
     let authenType: number;
     let data: Buffer;
     switch (req.method) {
@@ -83,7 +79,7 @@ export class TacacsAuthenticator {
     const remAddr = Buffer.from(ctx.callingStationId ?? '', 'utf8');
     if (user.length > 255 || data.length > 255) return { ok: false, reason: 'denied' };
     const body = encodeAuthenStart({ action: AuthenAction.Login, privLvl: 1, authenType, service: AuthenService.Ppp, user, port, remAddr, data });
-    this.tdbg(`TPLUS: Authentication start packet created for user '${req.username}' type ${req.method.toUpperCase()}`, req.username);
+    if (d.on('tacacs')) d.emit({ kind: 'authen-start-created', user: req.username, method: req.method });
     const out = await this.options.client.exchange(PacketType.Authen, 1, body, req.username);
     if (!out.ok) return { ok: false, reason: 'unreachable' };
     const reply = decodeAuthenReply(out.body);
@@ -91,7 +87,7 @@ export class TacacsAuthenticator {
       this.options.client.noteMalformed(out.server, req.username);
       return { ok: false, reason: 'unreachable' };
     }
-    this.tdbg(`TPLUS: Received authen response status ${STATUS_NAMES[reply.status] ?? 'UNKNOWN'} (${reply.status})`, req.username);
+    if (d.on('tacacs')) d.emit({ kind: 'authen-reply', user: req.username, status: reply.status });
     const msg = reply.serverMsg.length ? reply.serverMsg.toString('utf8') : undefined;
     if (reply.status === AuthenStatus.Fail) return msg ? { ok: false, reason: 'denied', message: msg } : { ok: false, reason: 'denied' };
     if (reply.status !== AuthenStatus.Pass) return { ok: false, reason: reply.status === AuthenStatus.Error ? 'unreachable' : 'denied' };
@@ -113,6 +109,8 @@ export class TacacsAuthenticator {
     authenType: number,
     name: string,
   ): Promise<{ addr?: string; timeout?: number; idletime?: number } | 'fail' | 'unreachable'> {
+    const d = this.options.debug;
+    const args = ['service=ppp', 'protocol=ip'];
     const body = encodeAuthorRequest({
       authenMethod: AuthenMethod.TacacsPlus,
       privLvl: 1,
@@ -121,9 +119,9 @@ export class TacacsAuthenticator {
       user,
       port,
       remAddr,
-      args: ['service=ppp', 'protocol=ip'],
+      args,
     });
-    this.tdbg(`TPLUS: Authorization request created for user '${name}' service=ppp protocol=ip`, name);
+    if (d.on('tacacs')) d.emit({ kind: 'author-request-created', user: name, args });
     const out = await this.options.client.exchange(PacketType.Author, 0, body, name);
     if (!out.ok) return 'unreachable';
     const r = decodeAuthorReply(out.body);
@@ -131,7 +129,7 @@ export class TacacsAuthenticator {
       this.options.client.noteMalformed(out.server, name);
       return 'unreachable';
     }
-    this.tdbg(`TPLUS: Received author response status ${r.status === AuthorStatus.PassAdd ? 'PASS_ADD' : r.status === AuthorStatus.PassRepl ? 'PASS_REPL' : r.status === AuthorStatus.Fail ? 'FAIL' : 'ERROR'}${r.args.length ? ` args ${r.args.join(' ')}` : ''}`, name);
+    if (d.on('tacacs')) d.emit({ kind: 'author-reply', user: name, status: r.status, args: r.args });
     if (r.status === AuthorStatus.Fail) return 'fail';
     if (r.status !== AuthorStatus.PassAdd && r.status !== AuthorStatus.PassRepl) return 'unreachable';
     const res: { addr?: string; timeout?: number; idletime?: number } = {};
@@ -143,10 +141,6 @@ export class TacacsAuthenticator {
       if (a.name === 'idletime' && /^\d+$/.test(a.value)) res.idletime = Number(a.value);
     }
     return res;
-  }
-
-  private tdbg(text: string, user: string): void {
-    if (this.options.debug.on('tacacs')) this.options.debug.debug('tacacs', text, { user });
   }
 }
 
@@ -163,7 +157,7 @@ export class TacacsAccounting {
   private readonly tasks = new Map<string, number>();
 
   constructor(
-    private readonly options: { client: TacacsClient; clock: Clock; debug: DebugBus; port?: string },
+    private readonly options: { client: TacacsClient; clock: Clock; debug: AaaDebugSink; port?: string },
   ) {}
 
   start(s: AccountingSession): Promise<boolean> {
@@ -218,8 +212,8 @@ export class TacacsAccounting {
     if (ok) this.s.acknowledged++;
     else this.s.failed++;
     if (this.options.debug.on('aaa accounting')) {
-      const kind = flags === AcctFlags.Start ? 'START' : flags === AcctFlags.Stop ? 'STOP' : 'WATCHDOG';
-      this.options.debug.debug('aaa accounting', `AAA/ACCT/PPP(${s.sessionId}): TACACS+ ${kind} record ${ok ? 'acknowledged' : 'not acknowledged'}`, { user: s.username });
+      const record = flags === AcctFlags.Start ? 'Start' : flags === AcctFlags.Stop ? 'Stop' : 'Interim-Update';
+      this.options.debug.emit({ kind: 'acct-tacacs-answer', sessionId: s.sessionId, user: s.username, record, acknowledged: ok });
     }
     return ok;
   }

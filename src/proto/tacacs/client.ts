@@ -10,9 +10,9 @@
  * told apart by session_id).
  */
 import { randomBytes } from 'node:crypto';
-import type { DebugBus } from '../../debug/bus.js';
 import type { Clock, Timer } from '../../util/clock.js';
 import { Flags, PacketReader, encodeHeader, obfuscate, type Header } from './codec.js';
+import type { TacacsDebugSink, TacacsServerName } from './debug-events.js';
 import type { TcpConnector, TcpStream } from './tcp.js';
 
 export interface TacacsServerConfig {
@@ -26,7 +26,7 @@ export interface TacacsClientOptions {
   servers: readonly TacacsServerConfig[];
   clock: Clock;
   tcp: TcpConnector;
-  debug: DebugBus;
+  debug: TacacsDebugSink;
   singleConnection?: boolean;
   maxFailedAttempts?: number;
   deadtimeMs?: number;
@@ -144,7 +144,7 @@ export class TacacsClient {
       s.failures++;
       if (s.failures >= (this.options.maxFailedAttempts ?? 3) && s.deadUntil <= this.options.clock.now()) {
         s.deadUntil = this.options.clock.now() + (this.options.deadtimeMs ?? 600_000);
-        this.dbg(`TPLUS: Marking server ${s.cfg.address} dead after ${s.failures} failed attempts`, user);
+        if (this.options.debug.on('tacacs')) this.options.debug.emit({ kind: 'marked-dead', server: serverName(s.cfg), failures: s.failures, user });
       }
       if (this.closed) return { ok: false, reason: 'closed' };
     }
@@ -154,18 +154,19 @@ export class TacacsClient {
   private async tryServer(s: ServerState, type: number, minor: number, body: Buffer, user?: string): Promise<{ header: Header; body: Buffer } | 'failed' | 'closed'> {
     s.pending++;
     s.stats.requests++;
+    const d = this.options.debug;
     try {
       const sessionId = randomBytes(4).readUInt32BE(0);
       const deadline = this.options.clock.now() + s.cfg.timeoutMs;
       let timer: Timer | undefined;
       const timedOut = new Promise<'timeout'>((res) => (timer = this.options.clock.setTimer(s.cfg.timeoutMs, () => res('timeout'))));
-      this.dbg(`TPLUS: Using server ${s.cfg.address}:${s.cfg.port}`, user);
+      if (d.on('tacacs')) d.emit({ kind: 'using-server', server: serverName(s.cfg), user });
       const conn = await Promise.race([this.connection(s), timedOut]);
       if (conn === 'timeout' || conn === undefined) {
         timer?.cancel();
         if (conn === 'timeout') s.stats.timeouts++;
         else s.stats.connectFailures++;
-        this.dbg(`TPLUS: ${conn === 'timeout' ? 'Connection to' : 'Cannot connect to'} ${s.cfg.address}:${s.cfg.port} ${conn === 'timeout' ? 'timed out' : 'failed'}`, user);
+        if (d.on('tacacs')) d.emit({ kind: 'connect-failed', server: serverName(s.cfg), timedOut: conn === 'timeout', user });
         return 'failed';
       }
       const version = 0xc0 | (minor & 0x0f);
@@ -173,7 +174,7 @@ export class TacacsClient {
       const h = { version, type, seq: 1, flags, sessionId };
       const reply = new Promise<{ header: Header; body: Buffer } | 'bad' | 'closed'>((res) => conn.waiting.set(sessionId, res));
       conn.stream.write(Buffer.concat([encodeHeader(h, body.length), obfuscate(body, h, s.cfg.key)]));
-      this.dbg(`TPLUS(${hex8(sessionId)}): Started ${Math.round((deadline - this.options.clock.now()) / 1000)} sec timeout`, user);
+      if (d.on('tacacs')) d.emit({ kind: 'timeout-started', session: sessionId, remainingMs: deadline - this.options.clock.now(), user });
       const r = await Promise.race([reply, timedOut]);
       timer?.cancel();
       if (!conn.single || r !== 'closed') this.release(s, conn);
@@ -182,13 +183,13 @@ export class TacacsClient {
         s.stats.timeouts++;
         // a late answer on a per-request connection is of no use
         if (!conn.single) conn.close();
-        this.dbg(`TPLUS(${hex8(sessionId)}): Timeout from ${s.cfg.address}`, user);
+        if (d.on('tacacs')) d.emit({ kind: 'reply-timeout', session: sessionId, server: serverName(s.cfg), user });
         return 'failed';
       }
       if (r === 'closed') {
         if (this.closed) return 'closed';
         s.stats.connectFailures++;
-        this.dbg(`TPLUS(${hex8(sessionId)}): Connection to ${s.cfg.address} closed before the reply`, user);
+        if (d.on('tacacs')) d.emit({ kind: 'closed-before-reply', session: sessionId, server: serverName(s.cfg), user });
         return 'failed';
       }
       if (r === 'bad') {
@@ -199,7 +200,7 @@ export class TacacsClient {
       const keyed = s.cfg.key !== '';
       if (rh.seq !== 2 || rh.type !== type || rh.version >> 4 !== 0xc || (keyed && rh.flags & Flags.Unencrypted)) {
         s.stats.malformed++;
-        this.dbg(`TPLUS(${hex8(sessionId)}): Invalid reply header from ${s.cfg.address}, dropped`, user);
+        if (d.on('tacacs')) d.emit({ kind: 'invalid-reply-header', session: sessionId, server: serverName(s.cfg), user });
         return 'failed';
       }
       s.stats.replies++;
@@ -224,7 +225,7 @@ export class TacacsClient {
     if (s.conn && !s.conn.closed && s.conn.single) return s.conn;
     const conn = new Conn(() => {
       s.stats.malformed++;
-      this.dbg(`TPLUS: Reply from ${s.cfg.address} for no pending session, dropped`);
+      if (this.options.debug.on('tacacs')) this.options.debug.emit({ kind: 'stray-reply', server: serverName(s.cfg) });
     });
     try {
       conn.stream = await this.options.tcp.connect(
@@ -252,7 +253,7 @@ export class TacacsClient {
     const s = this.servers.find((x) => x.cfg === server);
     if (!s) return;
     s.stats.malformed++;
-    this.dbg(`TPLUS: Undecodable reply body from ${server.address} (wrong key?), dropped`, user);
+    if (this.options.debug.on('tacacs')) this.options.debug.emit({ kind: 'undecodable-reply', server: serverName(server), user });
   }
 
   stats(): TacacsServerStats[] {
@@ -289,13 +290,10 @@ export class TacacsClient {
       s.conn = undefined;
     }
   }
-
-  private dbg(text: string, user?: string): void {
-    if (this.options.debug.on('tacacs')) this.options.debug.debug('tacacs', text, user ? { user } : undefined);
-  }
 }
 
-function hex8(n: number): string {
-  return n.toString(16).toUpperCase().padStart(8, '0');
+/** A server as its debug events name it: never with its key. */
+function serverName(s: TacacsServerConfig): TacacsServerName {
+  return { address: s.address, port: s.port };
 }
 

@@ -11,7 +11,9 @@
  */
 import type { AaaServerGroup, VpdnUser } from '../../config/model.js';
 import type { DebugBus } from '../../debug/bus.js';
+import { CiscoAaaDebug } from '../../debug/cisco-aaa.js';
 import { CiscoRadiusDebug } from '../../debug/cisco-radius.js';
+import { CiscoTacacsDebug } from '../../debug/cisco-tacacs.js';
 import type { Clock } from '../../util/clock.js';
 import type { AuthRequest, AuthResult, Authenticator } from '../../proto/authenticator.js';
 import { LocalAuthenticator } from './local.js';
@@ -170,11 +172,12 @@ function radiusGroup(group: AaaServerGroup, deps: AaaDeps): AaaGroupAuthenticato
     bindAddress: deps.sourceAddress?.(c.source),
     group: group.tag,
   });
-  const auth = new RadiusAuthenticator({ client, debug: deps.debug, group: group.tag, nasIp: deps.nasIp, nasIdentifier: deps.nasIdentifier });
+  const aaaDebug = new CiscoAaaDebug(deps.debug);
+  const auth = new RadiusAuthenticator({ client, debug: aaaDebug, group: group.tag, nasIp: deps.nasIp, nasIdentifier: deps.nasIdentifier });
   const acct = new RadiusAccounting({
     client,
     clock: deps.clock,
-    debug: deps.debug,
+    debug: aaaDebug,
     nasIp: deps.nasIp,
     nasIdentifier: deps.nasIdentifier,
     maxQueue: deps.accountingQueue,
@@ -233,6 +236,7 @@ function radiusGroup(group: AaaServerGroup, deps: AaaDeps): AaaGroupAuthenticato
 
 function tacacsGroup(group: AaaServerGroup, deps: AaaDeps): AaaGroupAuthenticator {
   const c = common(group);
+  const debug = new CiscoTacacsDebug(deps.debug);
   const client = new TacacsClient({
     servers: group.hosts.map((h) => ({
       address: h.address,
@@ -242,15 +246,15 @@ function tacacsGroup(group: AaaServerGroup, deps: AaaDeps): AaaGroupAuthenticato
     })),
     clock: deps.clock,
     tcp: deps.tcp ?? nodeTcp,
-    debug: deps.debug,
+    debug,
     singleConnection: deps.tacacsSingleConnection,
     maxFailedAttempts: c.maxFailedAttempts,
     deadtimeMs: c.deadtimeMs,
     localAddress: deps.sourceAddress?.(c.source),
     group: group.tag,
   });
-  const auth = new TacacsAuthenticator({ client, debug: deps.debug, group: group.tag });
-  const acct = new TacacsAccounting({ client, clock: deps.clock, debug: deps.debug });
+  const auth = new TacacsAuthenticator({ client, debug, group: group.tag });
+  const acct = new TacacsAccounting({ client, clock: deps.clock, debug });
   let closed = false;
   const g: AaaGroupAuthenticator = {
     tag: group.tag,

@@ -16,6 +16,7 @@ import { decodePacket, signResponse } from '../../../src/proto/radius/codec.js';
 import type { AaaServerGroup } from '../../../src/config/model.js';
 import { TacacsClient } from '../../../src/proto/tacacs/client.js';
 import { TacacsAuthenticator } from '../../../src/proto/tacacs/auth.js';
+import { CiscoTacacsDebug } from '../../../src/debug/cisco-tacacs.js';
 import type { TcpConnector, TcpHandlers } from '../../../src/proto/tacacs/tcp.js';
 import { decodeHeader, encodeAuthenReply, encodeHeader, obfuscate } from '../../../src/proto/tacacs/codec.js';
 
@@ -192,8 +193,9 @@ test('TACACS+: garbage replies are counted as malformed, never throw, and end as
             return [tacacsPacket(key, { ...h, sessionId: (req.sessionId + 1) >>> 0 }, pass)];
         }
       });
-      const client = new TacacsClient({ servers: [{ address: '172.18.124.99', port: 49, key, timeoutMs: 1000 }], clock, tcp: server.tcp, debug: dbg.bus, maxFailedAttempts: 1000 });
-      const auth = new TacacsAuthenticator({ client, debug: dbg.bus, group: 'TACACS+', authorize: false });
+      const debug = new CiscoTacacsDebug(dbg.bus);
+      const client = new TacacsClient({ servers: [{ address: '172.18.124.99', port: 49, key, timeoutMs: 1000 }], clock, tcp: server.tcp, debug, maxFailedAttempts: 1000 });
+      const auth = new TacacsAuthenticator({ client, debug, group: 'TACACS+', authorize: false });
       let result: unknown;
       void auth.authenticate(PAP, {}).then((r) => (result = r));
       for (let i = 0; i < 6 && result === undefined; i++) {

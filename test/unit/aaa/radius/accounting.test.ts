@@ -15,6 +15,7 @@ import { attribute, integerAttribute, ipAttribute, verifyZeroAuthRequest, type R
 import { Attr, Code } from '../../../../src/proto/radius/dictionary.js';
 import { FakeRadiusServer } from './fake-server.js';
 import { CiscoRadiusDebug } from '../../../../src/debug/cisco-radius.js';
+import { CiscoAaaDebug } from '../../../../src/debug/cisco-aaa.js';
 
 const SERVER: RadiusServerConfig = { address: '10.0.0.1', secret: 'acct-secret', authPort: 1645, acctPort: 1646, timeoutMs: 5000 };
 
@@ -25,7 +26,7 @@ async function setup(opts: { maxQueue?: number; retryMs?: number; concurrency?: 
   const fake = await FakeRadiusServer.start(net, SERVER.address, SERVER.acctPort, SERVER.secret);
   fake.respond = () => ({ code: Code.AccountingResponse });
   const client = new RadiusClient({ servers: [SERVER], clock, udp: net, debug: new CiscoRadiusDebug(debug), tries: 1, maxFailedAttempts: 100 });
-  const acct = new RadiusAccounting({ client, clock, debug, nasIp: '172.18.124.152', ...opts });
+  const acct = new RadiusAccounting({ client, clock, debug: new CiscoAaaDebug(debug), nasIp: '172.18.124.152', ...opts });
   return { net, clock, fake, client, acct };
 }
 
@@ -186,7 +187,7 @@ describe('RadiusAccounting: queue', () => {
     const fake2 = await FakeRadiusServer.start(net, '10.0.0.2', 1646, 'new-secret');
     fake2.respond = () => ({ code: Code.AccountingResponse });
     const client2 = new RadiusClient({ servers: [{ ...SERVER, address: '10.0.0.2', secret: 'new-secret' }], clock, udp: net, debug: new CiscoRadiusDebug(new DebugBus()) });
-    const acct2 = new RadiusAccounting({ client: client2, clock, debug: new DebugBus() });
+    const acct2 = new RadiusAccounting({ client: client2, clock, debug: new CiscoAaaDebug(new DebugBus()) });
     acct.handOver(acct2);
     await net.flush();
     await net.flush();
@@ -207,7 +208,7 @@ describe('RadiusAccounting: queue', () => {
     const fake2 = await FakeRadiusServer.start(net, '10.0.0.2', 1646, 'new-secret');
     fake2.respond = () => ({ code: Code.AccountingResponse });
     const client2 = new RadiusClient({ servers: [{ ...SERVER, address: '10.0.0.2', secret: 'new-secret' }], clock, udp: net, debug: new CiscoRadiusDebug(new DebugBus()) });
-    const acct2 = new RadiusAccounting({ client: client2, clock, debug: new DebugBus() });
+    const acct2 = new RadiusAccounting({ client: client2, clock, debug: new CiscoAaaDebug(new DebugBus()) });
     acct.handOver(acct2);
     acct.close();
     client.close();

@@ -25,6 +25,7 @@ import {
 } from '../../../../src/proto/crypto/mschap.js';
 import { FakeRadiusServer } from './fake-server.js';
 import { CiscoRadiusDebug } from '../../../../src/debug/cisco-radius.js';
+import { CiscoAaaDebug } from '../../../../src/debug/cisco-aaa.js';
 
 const SERVER: RadiusServerConfig = { address: '10.0.0.1', secret: 'k3y-s3cret', authPort: 1645, acctPort: 1646, timeoutMs: 5000 };
 const PASSWORD = 'pa55-w0rd-xyz';
@@ -39,7 +40,7 @@ async function setup() {
   debug.subscribe((l) => lines.push(l.text));
   const fake = await FakeRadiusServer.start(net, SERVER.address, SERVER.authPort, SERVER.secret);
   const client = new RadiusClient({ servers: [SERVER], clock, udp: net, debug: new CiscoRadiusDebug(debug) });
-  const auth = new RadiusAuthenticator({ client, debug, group: 'RADIUS', nasIp: '172.18.124.152' });
+  const auth = new RadiusAuthenticator({ client, debug: new CiscoAaaDebug(debug), group: 'RADIUS', nasIp: '172.18.124.152' });
   return { net, clock, fake, client, auth, lines };
 }
 

@@ -13,6 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import fc from 'fast-check';
 import { DebugBus } from '../../../../src/debug/bus.js';
+import { CiscoTacacsDebug } from '../../../../src/debug/cisco-tacacs.js';
 import { systemClock } from '../../../../src/util/clock.js';
 import { TacacsClient, type TacacsServerConfig } from '../../../../src/proto/tacacs/client.js';
 import { TacacsAccounting, TacacsAuthenticator } from '../../../../src/proto/tacacs/auth.js';
@@ -43,8 +44,9 @@ function setup(servers: TacacsServerConfig[], opts: { singleConnection?: boolean
   debug.enable('tacacs');
   debug.enable('aaa authentication');
   debug.subscribe((l) => lines.push(l.text));
-  const client = new TacacsClient({ servers, clock: systemClock, tcp: nodeTcp, debug, ...opts });
-  const auth = new TacacsAuthenticator({ client, debug, group: 'TACACS+' });
+  const tacacsDebug = new CiscoTacacsDebug(debug);
+  const client = new TacacsClient({ servers, clock: systemClock, tcp: nodeTcp, debug: tacacsDebug, ...opts });
+  const auth = new TacacsAuthenticator({ client, debug: tacacsDebug, group: 'TACACS+' });
   return { client, auth, debug, lines };
 }
 
@@ -114,7 +116,7 @@ describe('TACACS+ client against the test server', () => {
 
   it('accounting START / WATCHDOG / STOP with PPP arguments', async () => {
     const { client, debug } = setup([cfg]);
-    const acct = new TacacsAccounting({ client, clock: systemClock, debug });
+    const acct = new TacacsAccounting({ client, clock: systemClock, debug: new CiscoTacacsDebug(debug) });
     const s = {
       sessionId: '0000000D',
       username: 'cisco',
