@@ -55,7 +55,7 @@ export class CiscoAaaDebug implements AaaDebugSink {
         authen(`ignoring MPPE keys for '${e.user}': ${e.problem}`, e.user);
         return;
       case 'acct-queued':
-        acct(e.sessionId, `Queueing record is ${recordText(e.record)} for user '${e.user}'`, e.user);
+        acct(e.sessionId, `Queueing record is ${recordText(e.record)} for ${e.user ? `user '${e.user}'` : 'this NAS'}`, e.user);
         return;
       case 'acct-dropped':
         // upper-cased as it is: an Interim-Update dropped here prints INTERIM-UPDATE, as it always has

@@ -24,6 +24,7 @@ const TEXT_ATTRIBUTES: ReadonlySet<number> = new Set([
   Attr.NasIdentifier,
   Attr.AcctSessionId,
   Attr.NasPortId,
+  Attr.FramedPool,
 ]);
 const MS_INTEGERS: ReadonlySet<number> = new Set([7, 8, 9, 13, 14, 15, 21, 23, 24]);
 const IP_ATTRIBUTES: ReadonlySet<number> = new Set([Attr.NasIpAddress, Attr.FramedIpAddress]);

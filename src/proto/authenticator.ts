@@ -32,6 +32,10 @@ export type AuthResult =
       authenticatorResponse?: string;
       /** AAA authorization: overrides the pool. */
       framedIp?: string;
+      /** AAA authorization: the `ip local pool` to take the address from (RADIUS Framed-Pool). */
+      framedPool?: string;
+      /** RADIUS Acct-Interim-Interval, seconds: overrides `aaa-server G accounting interim`. */
+      acctInterimInterval?: number;
       sessionTimeout?: number;
       idleTimeout?: number;
       class?: Buffer;

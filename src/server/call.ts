@@ -13,6 +13,7 @@ import type { SessionStatus } from './api.js';
 import type { GrePacket } from '../proto/gre/wire.js';
 import { GreCallWindow } from '../proto/gre/window.js';
 import { PppSession, type PppUpInfo } from '../proto/ppp/session.js';
+import type { AaaAddressing } from '../proto/ppp/session-api.js';
 import type { AaaAccounting, AccountingSession, TerminateCauseName } from './aaa/group.js';
 import { ipToNumber } from '../proto/ip/ipv4.js';
 import type { DhcpCounters } from './dhcp.js';
@@ -36,7 +37,7 @@ export interface ServerCallOptions {
   /** the GRE window's (CiscoGreDebug) */
   greDebug: GreDebugSink;
   sendGre(packet: Buffer): void;
-  allocateAddress(username: string, framedIp?: string): string | undefined;
+  allocateAddress(username: string, aaa?: AaaAddressing): string | undefined;
   releaseAddress(address: string): void;
   onUp(call: ServerCall, info: PppUpInfo): void;
   onDown(call: ServerCall, reason: string): void;
@@ -196,7 +197,9 @@ export class ServerCall {
         },
       };
       o.accounting.start(this.acct);
-      if (o.interimSeconds) this.interim(o.interimSeconds * 1000);
+      // RFC 2869 5.16: the server's Acct-Interim-Interval wins; below 60 s it SHOULD NOT be.
+      const interim = auth?.acctInterimInterval !== undefined ? Math.max(60, auth.acctInterimInterval) : o.interimSeconds;
+      if (interim) this.interim(interim * 1000);
     }
     o.onUp(this, info);
   }

@@ -73,6 +73,11 @@ export class AddressPools {
     }
   }
 
+  /** Is `pool` a configured `ip local pool`? */
+  has(pool: string): boolean {
+    return this.ranges.has(pool);
+  }
+
   /** Lease a specific address (RADIUS Framed-IP-Address); false if taken. */
   claim(address: string, owner = ''): boolean {
     const n = ipToNumber(address);

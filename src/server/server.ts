@@ -16,7 +16,7 @@
 import net from 'node:net';
 import { systemClock, type Clock, type Timer } from '../util/clock.js';
 import type { DebugBus } from '../debug/bus.js';
-import type { ConfigDiff, VpdnGroup, VpnConfig } from '../config/model.js';
+import type { AaaServerGroup, ConfigDiff, VpdnGroup, VpnConfig } from '../config/model.js';
 import { emptyVpnConfig } from '../config/model.js';
 import type { ErrorCounters, ServerStatus, SessionStatus, TunnelStatus, VpdnBlocks, VpnServerApi } from './api.js';
 import type { Authenticator } from '../proto/authenticator.js';
@@ -26,6 +26,8 @@ import { isDeviceGone, type TunDevice } from '../proto/tun/device.js';
 import { decodeGre } from '../proto/gre/wire.js';
 import { Listeners, wantedListeners, type ListenerSpec } from './listeners.js';
 import { AddressPools } from './pool.js';
+import { unusableClientAddress } from './address-check.js';
+import type { AaaAddressing } from '../proto/ppp/session-api.js';
 import { CallIdAllocator } from '../proto/pptp/call-id.js';
 import { PptpControlConnection } from '../proto/pptp/server-control.js';
 import { CiscoPptpDebug } from '../debug/cisco-pptp.js';
@@ -33,7 +35,7 @@ import { CiscoPppDebug } from '../debug/cisco-ppp-session.js';
 import { CiscoGreDebug } from '../debug/cisco-gre.js';
 import { CiscoRadiusDebug } from '../debug/cisco-radius.js';
 import { OcrpResult, GeneralErrorCode } from '../proto/pptp/wire.js';
-import { ServerCall } from './call.js';
+import { newAcctSessionId, ServerCall } from './call.js';
 import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';
 import { CaptureManager, type CaptureContext } from './capture.js';
 import { AaaRegistry, dynAuthClients, type AaaGroupStats, type AaaObservation } from './aaa/group.js';
@@ -132,7 +134,8 @@ export class PptpServer implements VpnServerApi {
       clock: this.clock,
       debug: this.bus,
       udp: options.udp,
-      nasIdentifier: options.hostName,
+      nasIdentifier: () => this.nasIdentifier(),
+      nasIp: (g) => nasAddress(this.cfg, g),
       localUsers: () => this.cfg.vpdnUsers,
       observe: (o) => this.onAaaResult?.(o),
     });
@@ -149,7 +152,8 @@ export class PptpServer implements VpnServerApi {
     await this.listeners.reconcile(wanted.specs);
     this.cfg = next;
     this.pools.configure(next.pools);
-    this.aaa.reconfigure(next.aaaServerGroups);
+    this.aaa.reconfigure(next.aaaServerGroups, JSON.stringify([this.nasIdentifier(), next.interfaces.map((i) => [i.name, i.address])]));
+    for (const g of next.vpdnGroups) if (g.clientAccounting) this.aaa.startAccounting(g.clientAccounting, this.nasSessionId());
     // `no vpdn enable IF`: tunnels that came in on that interface end.
     const live = new Set(wanted.specs.map((s) => s.interfaceName));
     for (const t of this.tunnels.values()) if (!live.has(t.spec.interfaceName)) t.control.stop();
@@ -175,6 +179,16 @@ export class PptpServer implements VpnServerApi {
       }
       this.tun.onPacket((pkt) => this.receiveTun(pkt));
     }
+  }
+
+  /** NAS-Identifier: the `hostname`. */
+  private nasIdentifier(): string | undefined {
+    return this.options.hostName ?? this.cfg.hostname;
+  }
+
+  /** Acct-Session-Id of an Accounting-On/Off: call id 0, never a call's. */
+  private nasSessionId(): string {
+    return newAcctSessionId(0, (this.options.wallNow ?? Date.now)() / 1000);
   }
 
   /** The server's PPP address: the `ip address` of the vpdn interface. */
@@ -247,7 +261,8 @@ export class PptpServer implements VpnServerApi {
           clients: dynAuthClients(g),
           clock: this.clock,
           debug: new CiscoRadiusDebug(this.bus),
-          nasIdentifier: this.options.hostName,
+          nasIdentifier: this.options.hostName ?? cfg.hostname,
+          nasIp: nasAddress(cfg, g),
           callbacks: {
             findSessions: (q) => this.findCalls(q),
             disconnect: (c) => {
@@ -406,10 +421,7 @@ export class PptpServer implements VpnServerApi {
         if (this.capture.active) this.capture.gre(this.captureCtx(tunnel, call), serverAddress, tunnel.peerAddress, pkt);
         gre.send(tunnel.peerAddress, pkt);
       },
-      allocateAddress: (_user, framedIp) => {
-        if (framedIp) return this.pools.claim(framedIp, 'aaa') ? framedIp : undefined;
-        return pool ? this.pools.allocate(pool) : undefined;
-      },
+      allocateAddress: (user, aaa) => this.clientAddressFor(tunnel, user, aaa, pool),
       releaseAddress: (a) => this.pools.release(a),
       onUp: (c, info) => this.callUp(tunnel, c, info.username, info.clientAddress, info.mppe?.bits),
       onDown: (c, reason) => this.callDown(tunnel, c, reason),
@@ -430,6 +442,31 @@ export class PptpServer implements VpnServerApi {
       call!.start();
     });
     return { accept: true as const, callId };
+  }
+
+  /**
+   * The client's address: AAA's Framed-IP-Address, else an address of AAA's
+   * Framed-Pool, else of the group's pool. An address or pool from AAA that
+   * the server cannot give refuses the call (PPP then logs 403108): counted,
+   * and the reason said in `debug vpdn error`.
+   */
+  private clientAddressFor(tunnel: Tunnel, user: string, aaa: AaaAddressing | undefined, groupPool: string | undefined): string | undefined {
+    const refuse = (counter: string, why: string): undefined => {
+      this.count(counter);
+      if (this.bus.on('vpdn error')) this.bus.debug('vpdn error', `PPTP: ${why}: no address for ${user}`, { tunnel: tunnel.id, user });
+      return undefined;
+    };
+    if (aaa?.framedIp) {
+      const problem = unusableClientAddress(aaa.framedIp, this.cfg.interfaces);
+      if (problem) return refuse('aaa-address-unusable', `Framed-IP-Address ${aaa.framedIp} is ${problem}`);
+      if (!this.pools.claim(aaa.framedIp, 'aaa')) return refuse('aaa-address-in-use', `Framed-IP-Address ${aaa.framedIp} is held by another call`);
+      return aaa.framedIp;
+    }
+    if (aaa?.framedPool) {
+      if (!this.pools.has(aaa.framedPool)) return refuse('aaa-pool-unknown', `Framed-Pool ${aaa.framedPool} is not an ip local pool`);
+      return this.pools.allocate(aaa.framedPool) ?? refuse('aaa-pool-exhausted', `ip local pool ${aaa.framedPool} (Framed-Pool) has no free address`);
+    }
+    return groupPool ? this.pools.allocate(groupPool) : undefined;
   }
 
   private callUp(tunnel: Tunnel, call: ServerCall, username: string, clientAddress: string, bits: number | undefined): void {
@@ -764,15 +801,29 @@ export class PptpServer implements VpnServerApi {
       t.control.close('shutdown');
       t.socket.destroy();
     }
-    // Accounting Stop records of the sessions just ended: give them a moment to go out.
-    const acctDeadline = Date.now() + 3000;
+    // Accounting Stop records of the sessions just ended, then Accounting-Off: give them a moment to go out.
     const outstanding = () =>
       this.aaa.stats().reduce((n, g) => n + (g.accounting?.kind === 'radius' ? g.accounting.queued + g.accounting.inFlight : 0), 0);
-    while (outstanding() > 0 && Date.now() < acctDeadline) await new Promise((r) => setTimeout(r, 20));
+    const drain = async (ms: number) => {
+      const deadline = Date.now() + ms;
+      while (outstanding() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    };
+    await drain(3000);
+    this.aaa.stopAccounting(this.nasSessionId());
+    await drain(2000);
     for (const d of this.dynAuth.values()) d.server.close();
     this.dynAuth.clear();
     this.aaa.close();
     this.gre?.close();
     this.tun?.close();
   }
+}
+
+/**
+ * NAS-IP-Address toward an aaa-server group: the address of the interface
+ * its hosts are on (`aaa-server G (IF) host ...`, inside when not named).
+ */
+function nasAddress(cfg: VpnConfig, group: AaaServerGroup): string | undefined {
+  const ifName = group.hosts[0]?.interfaceName ?? 'inside';
+  return cfg.interfaces.find((i) => i.name === ifName)?.address;
 }

@@ -33,8 +33,16 @@ const USERS: RadiusUser[] = [
   { name: 'fixed', password: 'fixed-Pw', reply: { 'Framed-IP-Address': '192.168.1.77' } },
   { name: 'limited', password: 'limited-Pw', reply: { 'Session-Timeout': 2, Class: 'pptp-gold' } },
   { name: 'idler', password: 'idler-Pw', reply: { 'Idle-Timeout': 10 } },
+  // a fleet's RADIUS: a named pool, its own Interim-Update period, one login at a time
+  { name: 'pooled', password: 'pooled-Pw', reply: { 'Framed-Pool': 'radpool' } },
+  { name: 'ticker', password: 'ticker-Pw', reply: { 'Acct-Interim-Interval': 120 } },
+  // a centre that is wrong
+  { name: 'nopool', password: 'nopool-Pw', reply: { 'Framed-Pool': 'no-such-pool' } },
+  { name: 'ownaddr', password: 'ownaddr-Pw', reply: { 'Framed-IP-Address': '10.1.1.1' } },
+  { name: 'bcast', password: 'bcast-Pw', reply: { 'Framed-IP-Address': '10.1.1.255' } },
+  { name: 'zero', password: 'zero-Pw', reply: { 'Framed-IP-Address': '0.0.0.0' } },
 ];
-const PW: Record<string, string> = Object.fromEntries(USERS.map((u) => [u.name, u.password!]));
+const PW: Record<string, string> = { ...Object.fromEntries(USERS.map((u) => [u.name, u.password!])), single: 'single-Pw' };
 
 const MPPE128: MppeSetting = { strength: 128, required: true, stateful: false };
 
@@ -58,6 +66,7 @@ function pixConfig(g: GroupSpec): VpnConfig {
     `ip address outside ${TUNNEL_IP} 255.255.255.0`,
     'ip address inside 10.1.1.1 255.255.255.0',
     'ip local pool pptp-pool 192.168.1.1-192.168.1.5',
+    'ip local pool radpool 192.168.2.1-192.168.2.3',
     'aaa-server RADIUS protocol radius',
     ...g.hosts.map(
       (r) =>
@@ -132,12 +141,16 @@ function onlySession(rig: Rig) {
 
 function acctSessionIds(rig: Rig): string[] {
   // The Acct-Session-Id is what Disconnect-Requests name; the debug radius
-  // lines print it in each call's Access-Request (and again in its accounting).
-  const ids = rig
-    .texts()
-    .map((t) => /Acct-Session-Id\s+\[44\]\s+\d+\s+"([0-9A-F]+)"/.exec(t)?.[1])
-    .filter((x): x is string => !!x);
-  return [...new Set(ids)];
+  // lines print it in each call's Access-Request (and again in its
+  // accounting, where Accounting-On/Off carry the NAS's own).
+  const ids = new Set<string>();
+  let inAccessRequest = false;
+  for (const t of rig.texts()) {
+    if (/^RADIUS\([0-9A-F]+\): /.test(t)) inAccessRequest = /Send Access-Request/.test(t);
+    const id = /Acct-Session-Id\s+\[44\]\s+\d+\s+"([0-9A-F]+)"/.exec(t)?.[1];
+    if (id && inAccessRequest) ids.add(id);
+  }
+  return [...ids];
 }
 
 async function dialAs(rig: Rig, user: string, o: { bus?: DebugBus; local?: string; auth: 'pap' | 'chap' | 'mschap' | 'mschap-v2'; mppe?: MppeSetting | null }): Promise<PptpClient> {
@@ -335,7 +348,7 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
       const [sid] = acctSessionIds(rig);
       assert.ok(sid, 'Acct-Session-Id sent in the Access-Request');
       await waitRecords(radius, sid, ['Start'], 'accounting Start', mark);
-      await until(() => radiusQueue(rig).acknowledged === 1, 'Start acknowledged');
+      await until(() => radiusQueue(rig).acknowledged === 2, 'Accounting-On and Start acknowledged');
       rig.fake!.advance(1999);
       await settle(30);
       assert.equal(rig.server.status().sessions.length, 1, 'still up before the timeout');
@@ -364,7 +377,7 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
       const client = await dialAs(rig, 'idler', { auth: 'mschap-v2', mppe: MPPE128 });
       const [sid] = acctSessionIds(rig);
       // the Start answered before the clock jumps (else its retransmission timers fire first)
-      await until(() => radiusQueue(rig).acknowledged === 1, 'Start acknowledged');
+      await until(() => radiusQueue(rig).acknowledged === 2, 'Accounting-On and Start acknowledged');
       for (let i = 0; i < 3; i++) {
         rig.fake!.advance(8000);
         await settle(20);
@@ -389,7 +402,7 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
       const client = await dialAs(rig, 'john', { auth: 'mschap-v2', mppe: MPPE128 });
       const [sid] = acctSessionIds(rig);
       await waitRecords(radius, sid, ['Start'], 'accounting Start', mark);
-      await until(() => radiusQueue(rig).acknowledged === 1, 'Start acknowledged');
+      await until(() => radiusQueue(rig).acknowledged === 2, 'Accounting-On and Start acknowledged');
       await ping3(client);
       rig.fake!.advance(60_000);
       await waitRecords(radius, sid, ['Start', 'Interim-Update'], 'Interim-Update', mark);
@@ -418,8 +431,143 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
       assert.ok(n(stop, 'Acct-Input-Packets') >= 6 && n(stop, 'Acct-Output-Packets') >= 6);
       assert.ok(n(stop, 'Acct-Input-Octets') >= 6 * 84 && n(stop, 'Acct-Output-Octets') >= 6 * 84);
       // FreeRADIUS writes the detail file before it answers
-      await until(() => rig.server.aaaStatus()[0].accounting?.acknowledged === 3, 'three records acknowledged');
-      assert.equal(rig.server.aaaStatus()[0].servers[0].acctRequests, 3);
+      await until(() => rig.server.aaaStatus()[0].accounting?.acknowledged === 4, 'Accounting-On and three records acknowledged');
+      assert.equal(rig.server.aaaStatus()[0].servers[0].acctRequests, 4);
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('a NAS of a fleet: Accounting-On before the first Start, NAS-IP-Address and NAS-Identifier in every record, Accounting-Off at a clean stop; no second On after a hot reconfiguration', async () => {
+    const mark = recordCount(radius);
+    const rig = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [radius] }));
+    let open = true;
+    try {
+      const ofRig = () => detailRecords(radius.accounting()).slice(mark);
+      await until(() => ofRig().some((r) => r['Acct-Status-Type'] === 'Accounting-On'), 'Accounting-On at start');
+      const client = await dialAs(rig, 'john', { auth: 'mschap-v2', mppe: MPPE128 });
+      const [sid] = acctSessionIds(rig);
+      await waitRecords(radius, sid, ['Start'], 'Start', mark);
+      // a changed group is a new object: its accounting must not tell the server "this NAS rebooted"
+      await rig.apply(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [radius], extra: ['aaa-server RADIUS accounting interim 300'] }));
+      await ping3(client);
+      await client.hangup();
+      await waitRecords(radius, sid, ['Start', 'Stop'], 'Stop', mark);
+      // the Access-Request names the NAS too (inside is the interface of `aaa-server RADIUS (inside) host`)
+      assert.ok(rig.texts().some((t) => /NAS-IP-Address\s+\[4\]\s+6\s+10\.1\.1\.1$/.test(t)), 'NAS-IP-Address in debug radius');
+      open = false;
+      await rig.close();
+      const recs = ofRig();
+      assert.deepEqual(
+        recs.map((r) => r['Acct-Status-Type']),
+        ['Accounting-On', 'Start', 'Stop', 'Accounting-Off'],
+      );
+      for (const r of recs) {
+        assert.equal(r['NAS-IP-Address'], '10.1.1.1', r['Acct-Status-Type']);
+        assert.equal(r['NAS-Identifier'], 'pixfirewall', r['Acct-Status-Type']);
+      }
+      const [on, , , off] = recs;
+      for (const r of [on, off]) {
+        assert.match(r['Acct-Session-Id'], /^[0-9A-F]{18}$/);
+        assert.notEqual(r['Acct-Session-Id'], sid);
+        assert.equal(r['User-Name'], undefined, 'a NAS record names no user');
+      }
+    } finally {
+      if (open) await rig.close();
+    }
+  });
+
+  it('Framed-Pool radpool: the address comes from that ip local pool, not the group pool, and goes back to it', async () => {
+    const rig = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [radius] }));
+    try {
+      const client = await dialAs(rig, 'pooled', { auth: 'mschap-v2', mppe: MPPE128 });
+      assert.equal(client.clientAddress, '192.168.2.1');
+      await ping3(client);
+      const pools = () => Object.fromEntries(rig.server.status().pools.map((p) => [p.name, p.inUse]));
+      assert.deepEqual(pools(), { 'pptp-pool': 0, radpool: 1 });
+      await client.hangup();
+      await until(() => pools().radpool === 0, 'radpool address released');
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('Acct-Interim-Interval 120 from FreeRADIUS replaces the group interim of 60 s', async () => {
+    const mark = recordCount(radius);
+    const rig = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [radius], extra: ['aaa-server RADIUS accounting interim 60'] }));
+    try {
+      const client = await dialAs(rig, 'ticker', { auth: 'mschap-v2', mppe: MPPE128 });
+      const [sid] = acctSessionIds(rig);
+      await waitRecords(radius, sid, ['Start'], 'Start', mark);
+      await until(() => radiusQueue(rig).acknowledged === 2, 'Accounting-On and Start acknowledged');
+      rig.fake!.advance(60_000);
+      await settle(200);
+      assert.deepEqual(recordsOf(radius, sid, mark).map((r) => r['Acct-Status-Type']), ['Start'], 'no Interim-Update at 60 s');
+      rig.fake!.advance(60_000);
+      const [, interim] = await waitRecords(radius, sid, ['Start', 'Interim-Update'], 'Interim-Update at 120 s', mark);
+      assert.equal(interim['Acct-Session-Time'], '120');
+      await client.hangup();
+    } finally {
+      await rig.close();
+    }
+  });
+
+  it('Simultaneous-Use 1 in FreeRADIUS (radutmp from our accounting): a second login is refused while the first is up, accepted after its Stop', async () => {
+    // its own FreeRADIUS: radutmp keeps one slot per NAS port, and the other
+    // tests' servers reuse port 1 within the same second ("wrong order")
+    const single = await startFreeRadius({ users: [{ name: 'single', password: PW.single, simultaneousUse: 1 }] });
+    const rig = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [single] }));
+    try {
+      const first = await dialAs(rig, 'single', { auth: 'mschap-v2', mppe: MPPE128 });
+      await until(() => radiusQueue(rig).acknowledged === 2, 'Accounting-On and Start acknowledged');
+      const err = await dialAs(rig, 'single', { auth: 'mschap-v2', mppe: MPPE128, local: '127.0.0.3' }).then(
+        () => assert.fail('a second login must be refused'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof DialError, String(err));
+      assert.equal(err.windowsError, 691, err.message);
+      assert.equal(rig.server.aaaStatus()[0].servers[0].rejects, 1, 'FreeRADIUS refused it');
+      await ping3(first);
+      await first.hangup();
+      await until(() => radiusQueue(rig).acknowledged === 3, 'Stop acknowledged');
+      const again = await dialAs(rig, 'single', { auth: 'mschap-v2', mppe: MPPE128, local: '127.0.0.3' });
+      await ping3(again);
+      await again.hangup();
+    } finally {
+      await rig.close();
+      await single.stop();
+    }
+  });
+
+  it('addresses from RADIUS the server cannot give refuse only that call: an unknown Framed-Pool, its own, a broadcast or 0.0.0.0, an address another call holds', async () => {
+    const rig = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '128 required', hosts: [radius] }));
+    try {
+      const holder = await dialAs(rig, 'fixed', { auth: 'mschap-v2', mppe: MPPE128 });
+      const cases: [string, string, RegExp][] = [
+        ['nopool', 'aaa-pool-unknown', /Framed-Pool no-such-pool is not an ip local pool: no address for nopool/],
+        ['ownaddr', 'aaa-address-unusable', /Framed-IP-Address 10\.1\.1\.1 is the address of interface inside/],
+        ['bcast', 'aaa-address-unusable', /Framed-IP-Address 10\.1\.1\.255 is the broadcast address of interface inside/],
+        ['zero', 'aaa-address-unusable', /Framed-IP-Address 0\.0\.0\.0 is an unspecified address/],
+        ['fixed', 'aaa-address-in-use', /Framed-IP-Address 192\.168\.1\.77 is held by another call/],
+      ];
+      let refused = 0;
+      for (const [i, [user, counter, line]] of cases.entries()) {
+        const before = rig.server.status().errors[counter] ?? 0;
+        const err = await dialAs(rig, user, { auth: 'mschap-v2', mppe: MPPE128, local: `127.0.0.${3 + i}` }).then(
+          () => assert.fail(`${user} must not come up`),
+          (e: unknown) => e,
+        );
+        assert.ok(err instanceof DialError, `${user}: ${String(err)}`);
+        refused++;
+        assert.equal(rig.server.status().errors[counter], before + 1, `${user}: counter ${counter}`);
+        assert.ok(rig.texts().some((t) => line.test(t)), `${user}: debug vpdn error line ${line}`);
+        await until(() => rig.syslogs(403108).length === refused, `${user}: 403108`);
+      }
+      assert.equal(rig.server.status().sessions.length, 1, 'only the holder is up');
+      assert.deepEqual(rig.server.status().pools.map((p) => p.inUse), [0, 0], 'no pool address taken or leaked');
+      assert.equal(onlySession(rig).clientAddress, '192.168.1.77');
+      await ping3(holder);
+      await holder.hangup();
     } finally {
       await rig.close();
     }
@@ -450,12 +598,14 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
       assert.deepEqual(
         g.servers.map((s) => [s.authPort, s.status, s.authRequests, s.retransmits, s.timeouts, s.accepts]),
         [
-          [first.authPort, 'FAILED', 1, 3, 1, 0],
+          // the Access-Request and the Accounting-On each tried 4 times
+          [first.authPort, 'FAILED', 1, 6, 2, 0],
           [alt.authPort, 'ACTIVE', 1, 0, 0, 1],
         ],
       );
       assert.ok(r.texts().some((l) => l.includes(`Marking server (127.0.0.1:${first.authPort},${first.acctPort}) dead after 1 failed attempts`)), 'marked dead');
       // accounting skips the dead server too
+      assert.ok(detailRecords(alt.accounting()).some((x) => x['Acct-Status-Type'] === 'Accounting-On'), 'Accounting-On at the second server');
       const [sid] = acctSessionIds(r);
       await waitRecords(alt, sid, ['Start'], 'Start at the second server');
       await client.hangup();
@@ -561,7 +711,7 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
       const client = await dialAs(rig, 'john', { auth: 'mschap-v2', mppe: MPPE128 });
       const [sid] = acctSessionIds(rig);
       await waitRecords(r1, sid, ['Start'], 'Start');
-      await until(() => radiusQueue(rig).acknowledged === 1, 'Start acknowledged');
+      await until(() => radiusQueue(rig).acknowledged === 2, 'Accounting-On and Start acknowledged');
       await ping3(client);
       rig.fake!.advance(5000);
       await r1.stop();
@@ -569,7 +719,7 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
       // 4 tries of 2 s without an answer, then the queue waits to retry
       await advanceUntil(rig, () => radiusQueue(rig).paused, 'accounting queue paused', 1000, 20_000);
       const acct = radiusQueue(rig);
-      assert.deepEqual([acct.queued, acct.acknowledged, acct.dropped], [1, 1, 0], 'the Stop is kept');
+      assert.deepEqual([acct.queued, acct.acknowledged, acct.dropped], [1, 2, 0], 'the Stop is kept (Accounting-On and Start went)');
       r2 = await startFreeRadius({ users: USERS, port: r1.authPort });
       await advanceUntil(rig, () => r2!.accounting().includes(sid), 'the Stop at the restarted server', 1000, 20_000);
       const [stop] = await waitRecords(r2, sid, ['Stop'], 'Stop');

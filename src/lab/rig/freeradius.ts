@@ -25,6 +25,8 @@ export interface RadiusUser {
   reply?: Record<string, string | number>;
   /** Accept, but strip every MPPE attribute from the Access-Accept. */
   noMppe?: boolean;
+  /** Simultaneous-Use: logins at once, counted in radutmp from our accounting Start/Stop. */
+  simultaneousUse?: number;
 }
 
 export interface FreeRadiusOptions {
@@ -87,6 +89,7 @@ function usersFile(users: RadiusUser[]): string {
       check.push(`NT-Password := 0x${u.ntHash}`);
     }
     if (u.noMppe) check.push('Tmp-String-0 := "no-mppe"');
+    if (u.simultaneousUse !== undefined) check.push(`Simultaneous-Use := ${Math.floor(u.simultaneousUse)}`);
     const reply: Record<string, string | number> = { 'Service-Type': 'Framed-User', 'Framed-Protocol': 'PPP', ...u.reply };
     const items = Object.entries(reply).map(([k, v]) => {
       if (!/^[A-Za-z0-9-]+$/.test(k)) throw new Error(`bad attribute name ${k}`);
@@ -202,6 +205,16 @@ policy {
     'DEFAULT\n\tEAP-Message =* ANY,\n\tState =* ANY,\n\tMessage-Authenticator =* ANY,\n\tError-Cause =* ANY,\n\tReply-Message =* ANY,\n\tMS-CHAP-Error =* ANY,\n\tProxy-State =* ANY\n',
   );
   w('mods-enabled/detail', 'detail {\n\tfilename = ${radacctdir}/detail\n\tescape_filenames = no\n\tpermissions = 0600\n\theader = "%t"\n}\n');
+  // radutmp (users logged in, from accounting) only when a user has Simultaneous-Use
+  const sessions = o.users.some((u) => u.simultaneousUse !== undefined);
+  if (sessions) {
+    // radutmp fails an Accounting-On (no answer) until its file exists
+    writeFileSync(join(dir, 'log', 'radutmp'), '', { mode: 0o600 });
+    w(
+      'mods-enabled/radutmp',
+      'radutmp {\n\tfilename = ${logdir}/radutmp\n\tusername = %{User-Name}\n\tcase_sensitive = yes\n\tcheck_with_nas = no\n\tpermissions = 0600\n\tcaller_id = yes\n}\n',
+    );
+  }
   w('users', usersFile(o.users));
   w(
     'sites-enabled/pptp',
@@ -243,10 +256,10 @@ policy {
 	}
 	accounting {
 		detail
-		ok
+${sessions ? '\t\tradutmp\n' : ''}		ok
 	}
 	session {
-	}
+${sessions ? '\t\tradutmp\n' : ''}	}
 	post-auth {
 		if (&control:Tmp-String-0 && (&control:Tmp-String-0 == "no-mppe")) {
 			update reply {

@@ -57,8 +57,8 @@ export interface PppSessionOptions {
   authenticator?: Authenticator;
   /** client role */
   credentials?: { username: string; password: string };
-  /** server role: an address for the user (framedIp from AAA wins), undefined = none left */
-  allocateAddress?(username: string, framedIp?: string): string | undefined;
+  /** server role: an address for the user (AAA's Framed-IP-Address or Framed-Pool wins over the group's pool), undefined = none to give */
+  allocateAddress?(username: string, aaa?: AaaAddressing): string | undefined;
   releaseAddress?(addr: string): void;
   onUp(info: PppUpInfo): void;
   onDown(reason: string): void;
@@ -116,4 +116,10 @@ export interface PppTraffic {
   bytesOut: number;
   encrypted: number;
   decrypted: number;
+}
+
+/** What the authentication server said about the client's address. */
+export interface AaaAddressing {
+  framedIp?: string;
+  framedPool?: string;
 }

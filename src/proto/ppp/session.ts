@@ -458,7 +458,7 @@ export class PppSession {
     if (this.opts.role === 'server') {
       // A renegotiated link (peer LCP Configure-Request) keeps the lease it holds:
       // allocating again leaked one pool address per renegotiation.
-      const addr = this.clientAddress ?? this.opts.allocateAddress?.(this.auth.username ?? '', this.auth.result?.framedIp);
+      const addr = this.clientAddress ?? this.opts.allocateAddress?.(this.auth.username ?? '', this.auth.result);
       if (addr === undefined) {
         this.debug.emit(this.debugLink, { kind: 'missing-client-address' });
         this.close('missing client ip address');

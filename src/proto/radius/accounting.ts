@@ -38,7 +38,7 @@ export interface AccountingSession {
   counters(): SessionCounters;
 }
 
-export type AccountingKind = 'Start' | 'Interim-Update' | 'Stop';
+export type AccountingKind = 'Start' | 'Interim-Update' | 'Stop' | 'Accounting-On' | 'Accounting-Off';
 
 export interface RadiusAccountingOptions {
   client: RadiusClient;
@@ -103,6 +103,22 @@ export class RadiusAccounting {
     this.enqueue('Stop', session, cause);
   }
 
+  /**
+   * Accounting-On / Accounting-Off (RFC 2866 5.1): this NAS starts or stops
+   * accounting. A fleet's server (FreeRADIUS sqlippool, radutmp) frees on
+   * either what this NAS held before, so On goes once per process, before
+   * its first Start, and Off after the last Stop of a clean shutdown.
+   */
+  nas(kind: 'Accounting-On' | 'Accounting-Off', sessionId: string): void {
+    if (this.successor) {
+      this.successor.nas(kind, sessionId);
+      return;
+    }
+    if (this.closed) return;
+    const attrs: AttrSpec[] = [['Acct-Status-Type', kind], ['Acct-Session-Id', sessionId], ...this.nasIdentity()];
+    this.push({ kind, sessionId, user: '', attrs, createdAt: this.options.clock.now(), inFlight: false });
+  }
+
   stats(): AccountingStats {
     return { queued: this.queue.length, inFlight: this.inFlight, paused: this.paused, ...this.s };
   }
@@ -115,14 +131,18 @@ export class RadiusAccounting {
       return;
     }
     if (this.closed) return;
-    const rec: AcctRecord = {
+    this.push({
       kind,
       sessionId: session.sessionId,
       user: session.username,
       attrs: this.attributes(kind, session, cause),
       createdAt: this.options.clock.now(),
       inFlight: false,
-    };
+    });
+  }
+
+  private push(rec: AcctRecord): void {
+    const kind = rec.kind;
     if (kind === 'Interim-Update') {
       const older = this.queue.findIndex((r) => r.kind === 'Interim-Update' && r.sessionId === rec.sessionId && !r.inFlight);
       if (older >= 0) {
@@ -153,9 +173,8 @@ export class RadiusAccounting {
       ['Acct-Status-Type', kind],
       ['Acct-Session-Id', s.sessionId],
       ['User-Name', s.username],
+      ...this.nasIdentity(),
     ];
-    if (this.options.nasIp) a.push(['NAS-IP-Address', this.options.nasIp]);
-    if (this.options.nasIdentifier) a.push(['NAS-Identifier', this.options.nasIdentifier]);
     if (s.nasPort !== undefined) a.push(['NAS-Port', s.nasPort]);
     a.push(['NAS-Port-Type', 'Virtual'], ['Service-Type', 'Framed-User'], ['Framed-Protocol', 'PPP']);
     if (s.framedIp) a.push(['Framed-IP-Address', s.framedIp]);
@@ -176,6 +195,13 @@ export class RadiusAccounting {
       );
       if (kind === 'Stop') a.push(['Acct-Terminate-Cause', TerminateCause[cause ?? 'User-Request']]);
     }
+    return a;
+  }
+
+  private nasIdentity(): AttrSpec[] {
+    const a: AttrSpec[] = [];
+    if (this.options.nasIp) a.push(['NAS-IP-Address', this.options.nasIp]);
+    if (this.options.nasIdentifier) a.push(['NAS-Identifier', this.options.nasIdentifier]);
     return a;
   }
 

@@ -175,7 +175,12 @@ export class RadiusAuthenticator {
     }
     const ip = ipAttribute(reply, Attr.FramedIpAddress);
     // 255.255.255.255 = "let the user choose", 255.255.255.254 = "NAS chooses" (RFC 2865 5.8): both mean the pool.
-    if (ip && ip !== '255.255.255.255' && ip !== '255.255.255.254' && ip !== '0.0.0.0') result.framedIp = ip;
+    // Any other address, 0.0.0.0 included, is the server's to accept or refuse (src/server/address-check.ts).
+    if (ip && ip !== '255.255.255.255' && ip !== '255.255.255.254') result.framedIp = ip;
+    const pool = attribute(reply, Attr.FramedPool);
+    if (pool && pool.length > 0) result.framedPool = pool.toString('utf8');
+    const interim = integerAttribute(reply, Attr.AcctInterimInterval);
+    if (interim !== undefined && interim > 0) result.acctInterimInterval = interim;
     const st = integerAttribute(reply, Attr.SessionTimeout);
     if (st !== undefined) result.sessionTimeout = st;
     const it = integerAttribute(reply, Attr.IdleTimeout);

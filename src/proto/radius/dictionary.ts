@@ -42,6 +42,7 @@ export const Attr = {
   NasPortType: 61,
   AcctInterimInterval: 85,
   NasPortId: 87,
+  FramedPool: 88,
   MessageAuthenticator: 80,
   ErrorCause: 101,
 } as const;

@@ -44,10 +44,10 @@ export interface AaaDeps {
   debug: DebugBus;
   udp?: UdpStack;
   tcp?: TcpConnector;
-  /** NAS-IP-Address for RADIUS. */
-  nasIp?: string;
-  /** NAS-Identifier (hostname), optional. */
-  nasIdentifier?: string;
+  /** NAS-IP-Address for RADIUS: one address, or the group's (its hosts' interface address). */
+  nasIp?: string | ((group: AaaServerGroup) => string | undefined);
+  /** NAS-Identifier (the hostname), optional; read when a group is built. */
+  nasIdentifier?: string | (() => string | undefined);
   /** Source address for the `(IF)` of a host line; undefined = any. */
   sourceAddress?: (interfaceName: string | undefined) => string | undefined;
   /** `vpdn username` users, for protocol local. */
@@ -107,6 +107,8 @@ export interface AaaGroupAuthenticator extends Authenticator {
   readonly suppliesMppeKeys: boolean;
   authenticate(req: AuthRequest, ctx?: AuthContext): Promise<AuthResult>;
   readonly accounting: AaaAccounting | undefined;
+  /** RADIUS only: Accounting-On / Accounting-Off records (RadiusAccounting.nas). */
+  nasAccounting?(kind: 'Accounting-On' | 'Accounting-Off', sessionId: string): void;
   stats(): AaaGroupStats;
   /** Requests in flight. */
   pending(): number;
@@ -173,13 +175,15 @@ function radiusGroup(group: AaaServerGroup, deps: AaaDeps): AaaGroupAuthenticato
     group: group.tag,
   });
   const aaaDebug = new CiscoAaaDebug(deps.debug);
-  const auth = new RadiusAuthenticator({ client, debug: aaaDebug, group: group.tag, nasIp: deps.nasIp, nasIdentifier: deps.nasIdentifier });
+  const nasIp = typeof deps.nasIp === 'function' ? deps.nasIp(group) : deps.nasIp;
+  const nasIdentifier = typeof deps.nasIdentifier === 'function' ? deps.nasIdentifier() : deps.nasIdentifier;
+  const auth = new RadiusAuthenticator({ client, debug: aaaDebug, group: group.tag, nasIp, nasIdentifier });
   const acct = new RadiusAccounting({
     client,
     clock: deps.clock,
     debug: aaaDebug,
-    nasIp: deps.nasIp,
-    nasIdentifier: deps.nasIdentifier,
+    nasIp,
+    nasIdentifier,
     maxQueue: deps.accountingQueue,
   });
   let closed = false;
@@ -191,6 +195,7 @@ function radiusGroup(group: AaaServerGroup, deps: AaaDeps): AaaGroupAuthenticato
     radiusAccounting: acct,
     authenticate: timed(group.tag, 'radius', deps, (req, ctx) => (closed ? Promise.resolve({ ok: false, reason: 'unreachable' }) : auth.authenticate(req, ctx))),
     accounting: acct,
+    nasAccounting: (kind, sessionId) => acct.nas(kind, sessionId),
     pending: () => client.pending(),
     stats() {
       const st = client.stats();
@@ -330,6 +335,9 @@ function localGroup(group: AaaServerGroup, deps: AaaDeps): AaaGroupAuthenticator
 export class AaaRegistry {
   private readonly groups = new Map<string, AaaGroupAuthenticator>();
   private readonly retiring = new Set<Promise<void>>();
+  /** Accounting groups told Accounting-On in this process's life (a replaced group's successor is not told again). */
+  private readonly accountingStarted = new Set<string>();
+  private nasIdentity = '';
 
   constructor(private readonly deps: AaaDeps) {}
 
@@ -337,13 +345,19 @@ export class AaaRegistry {
     return this.groups.get(tag);
   }
 
-  /** Applies the new group list: unchanged groups stay, changed ones are replaced, removed ones retire. */
-  reconfigure(groups: readonly AaaServerGroup[]): void {
+  /**
+   * Applies the new group list: unchanged groups stay, changed ones are
+   * replaced, removed ones retire. A new `nasIdentity` (hostname, interface
+   * addresses: what NAS-Identifier and NAS-IP-Address are made of) replaces every group.
+   */
+  reconfigure(groups: readonly AaaServerGroup[], nasIdentity = ''): void {
+    const renamed = nasIdentity !== this.nasIdentity;
+    this.nasIdentity = nasIdentity;
     const seen = new Set<string>();
     for (const cfg of groups) {
       seen.add(cfg.tag);
       const old = this.groups.get(cfg.tag);
-      if (old && sameGroup(old.config, cfg)) continue;
+      if (old && !renamed && sameGroup(old.config, cfg)) continue;
       const next = createAaaAuthenticator(structuredClone(cfg), this.deps);
       this.groups.set(cfg.tag, next);
       if (old) this.retire(old, old.protocol === next.protocol ? next : undefined);
@@ -362,6 +376,24 @@ export class AaaRegistry {
 
   stats(): AaaGroupStats[] {
     return [...this.groups.values()].map((g) => g.stats());
+  }
+
+  /**
+   * `tag` is a `client accounting` group now: Accounting-On, once per
+   * process. Again after a hot reconfiguration it would tell a fleet's
+   * server to free the addresses of calls that are still up.
+   */
+  startAccounting(tag: string, sessionId: string): void {
+    const g = this.groups.get(tag);
+    if (!g?.nasAccounting || this.accountingStarted.has(tag)) return;
+    this.accountingStarted.add(tag);
+    g.nasAccounting('Accounting-On', sessionId);
+  }
+
+  /** Clean shutdown, after the last Stop was queued: Accounting-Off to every group told Accounting-On. */
+  stopAccounting(sessionId: string): void {
+    for (const tag of this.accountingStarted) this.groups.get(tag)?.nasAccounting?.('Accounting-Off', sessionId);
+    this.accountingStarted.clear();
   }
 
   /** Resolves when every replaced group has finished and closed. */

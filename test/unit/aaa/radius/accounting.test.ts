@@ -97,6 +97,28 @@ describe('RadiusAccounting: records', () => {
   });
 });
 
+describe('RadiusAccounting: the NAS records', () => {
+  it('Accounting-On and Accounting-Off carry the NAS and their own Acct-Session-Id, no user; On goes before a Start queued after it', async () => {
+    const { net, clock, fake, client, acct } = await setup();
+    acct.nas('Accounting-On', '65A1B2C3F00DBA0000');
+    acct.start(session('0000000D', clock));
+    await net.flush();
+    acct.nas('Accounting-Off', '65A1B2C4F00DBA0000');
+    await net.flush();
+    const got = fake.received.map((r) => r.packet);
+    assert.deepEqual(got.map(status), [7, 1, 8]);
+    for (const p of [got[0]!, got[2]!]) {
+      assert.equal(verifyZeroAuthRequest(p, SERVER.secret), 'ok');
+      assert.equal(ipAttribute(p, Attr.NasIpAddress), '172.18.124.152');
+      assert.equal(attribute(p, Attr.UserName), undefined);
+      assert.equal(attribute(p, Attr.FramedIpAddress), undefined);
+    }
+    assert.deepEqual([sid(got[0]!), sid(got[2]!)], ['65A1B2C3F00DBA0000', '65A1B2C4F00DBA0000']);
+    assert.equal(acct.stats().acknowledged, 3);
+    client.close();
+  });
+});
+
 describe('RadiusAccounting: queue', () => {
   it('keeps records while the server is down and delivers them in order with Acct-Delay-Time', async () => {
     const { net, clock, fake, client, acct } = await setup({ retryMs: 30_000 });

@@ -205,6 +205,17 @@ describe('RadiusAuthenticator: requests', () => {
     client.close();
   });
 
+  it('Framed-Pool, Acct-Interim-Interval and a Framed-IP-Address of 0.0.0.0 reach the server, which decides', async () => {
+    const { fake, auth, client } = await setup();
+    fake.respond = () => ({
+      code: Code.AccessAccept,
+      attributes: [['Framed-IP-Address', '0.0.0.0'], ['Framed-Pool', 'radpool'], ['Acct-Interim-Interval', 600]],
+    });
+    const r = await auth.authenticate({ method: 'pap', username: 'cisco', password: PASSWORD });
+    assert.deepEqual(r, { ok: true, username: 'cisco', framedIp: '0.0.0.0', framedPool: 'radpool', acctInterimInterval: 600 });
+    client.close();
+  });
+
   it('Framed-IP-Address 255.255.255.254 (NAS assigns) leaves the pool in charge', async () => {
     const { fake, auth, client } = await setup();
     fake.respond = () => ({ code: Code.AccessAccept, attributes: [['Framed-IP-Address', '255.255.255.254']] });
