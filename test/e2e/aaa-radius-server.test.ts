@@ -165,6 +165,16 @@ async function dialAs(rig: Rig, user: string, o: { bus?: DebugBus; local?: strin
   });
 }
 
+/** A dial that must fail: its DialError (what the client saw). */
+async function dialRefused(rig: Rig, user: string, o: Parameters<typeof dialAs>[2]): Promise<DialError> {
+  const err = await dialAs(rig, user, o).then(
+    () => assert.fail(`${user}: the call must not come up`),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof DialError, `${user}: ${String(err)}`);
+  return err;
+}
+
 async function ping3(client: PptpClient): Promise<void> {
   const p = await client.ping(TUNNEL_IP, { count: 3, size: 56 });
   assert.deepEqual([p.sent, p.received], [3, 3], 'ping 3/3');
@@ -296,11 +306,7 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
     const rig = await startRig(pixConfig({ auth: ['mschap-v2'], mppe: '40 required', hosts: [radius] }));
     try {
       // the PC "for encryption allowed"
-      const err = await dialAs(rig, 'cisco', { auth: 'mschap-v2', mppe: { strength: 40, required: false, stateful: false } }).then(
-        () => assert.fail('the call must not come up'),
-        (e: unknown) => e,
-      );
-      assert.ok(err instanceof DialError, String(err));
+      const err = await dialRefused(rig, 'cisco', { auth: 'mschap-v2', mppe: { strength: 40, required: false, stateful: false } });
       assert.equal(err.windowsError, 691, err.message);
       await until(() => rig.syslogs(603105).length === 1, 'tunnel deleted');
       const sys = rig.lines.filter((l) => l.kind === 'syslog').map((l) => `${(l as { id: number }).id}: ${l.text}`);
@@ -520,11 +526,8 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
     try {
       const first = await dialAs(rig, 'single', { auth: 'mschap-v2', mppe: MPPE128 });
       await until(() => radiusQueue(rig).acknowledged === 2, 'Accounting-On and Start acknowledged');
-      const err = await dialAs(rig, 'single', { auth: 'mschap-v2', mppe: MPPE128, local: '127.0.0.3' }).then(
-        () => assert.fail('a second login must be refused'),
-        (e: unknown) => e,
-      );
-      assert.ok(err instanceof DialError, String(err));
+      // a second login
+      const err = await dialRefused(rig, 'single', { auth: 'mschap-v2', mppe: MPPE128, local: '127.0.0.3' });
       assert.equal(err.windowsError, 691, err.message);
       assert.equal(rig.server.aaaStatus()[0].servers[0].rejects, 1, 'FreeRADIUS refused it');
       await ping3(first);
@@ -553,11 +556,7 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
       let refused = 0;
       for (const [i, [user, counter, line]] of cases.entries()) {
         const before = rig.server.status().errors[counter] ?? 0;
-        const err = await dialAs(rig, user, { auth: 'mschap-v2', mppe: MPPE128, local: `127.0.0.${3 + i}` }).then(
-          () => assert.fail(`${user} must not come up`),
-          (e: unknown) => e,
-        );
-        assert.ok(err instanceof DialError, `${user}: ${String(err)}`);
+        await dialRefused(rig, user, { auth: 'mschap-v2', mppe: MPPE128, local: `127.0.0.${3 + i}` });
         refused++;
         assert.equal(rig.server.status().errors[counter], before + 1, `${user}: counter ${counter}`);
         assert.ok(rig.texts().some((t) => line.test(t)), `${user}: debug vpdn error line ${line}`);
