@@ -51,13 +51,20 @@ export interface ServerCallOptions {
   setupTimeoutMs?: number;
 }
 
-/** Why a call ended, as RADIUS Acct-Terminate-Cause. */
-function causeOf(reason: string): TerminateCauseName {
-  // The client hung up: its LCP Terminate-Request, or its Call-Clear-Request / CDN
-  // (which usually arrives before the terminated LCP has finished).
-  if (/peer requested|peer-clear-request|peer-disconnect|call cleared by peer|ccrq|cdn/i.test(reason)) return 'User-Request';
+/**
+ * Why a call ended, as RADIUS Acct-Terminate-Cause, from the reason its
+ * end came with (the PPP session's, or the control connection's via
+ * onCallClear). Ends the server chose itself (Session-/Idle-Timeout,
+ * Disconnect-Request, shutdown) carry their cause directly.
+ */
+export function causeOf(reason: string): TerminateCauseName {
+  // The client hung up: its LCP Terminate-Request, its Call-Clear-Request / CDN
+  // (which usually arrives before the terminated LCP has finished), or its
+  // StopCCRQ (a Windows PC shutting down sends "local shutdown").
+  if (/peer requested|peer-clear-request|peer-disconnect|peer-stop|peer-shutdown|call cleared by peer|ccrq|cdn/i.test(reason)) return 'User-Request';
   if (/tcp|tunnel closed|echo|not responding|lost/i.test(reason)) return 'Lost-Carrier';
   if (/tunnel-stop|admin|clear/i.test(reason)) return 'Admin-Reset';
+  if (/framing-error|bad-version/i.test(reason)) return 'Port-Error';
   if (/shutdown/i.test(reason)) return 'NAS-Reboot';
   if (/authentication/i.test(reason)) return 'User-Error';
   return 'NAS-Request';
