@@ -8,9 +8,11 @@
  *
  *   node blaster.js '{"server":"10.250.0.1","sessions":1,"dst":"10.99.0.1","seconds":5,"mppe":"stateful","packets":400000}'
  *
- * Prints `up {sessions, failed}` once dialled (and recorded), then waits
- * for a `go` line, blasts, and prints `done {sent, received, seconds,
- * drops}`; hangs up on `quit` (or after maxSeconds).
+ * Prints `up {sessions, failed, addresses}` once dialled (and recorded),
+ * then waits for a `go` line, blasts, and prints `done {sent, received,
+ * deferred, seconds, drops}`; `count` prints `count {received,
+ * greReceived}` (IP packets decrypted and GRE data packets taken since the
+ * blast began); hangs up on `quit` (or after maxSeconds).
  */
 import readline from 'node:readline';
 import { dialPptp, type PptpClient } from '../../src/client/dial.js';
@@ -31,6 +33,8 @@ interface BlasterOptions {
   maxInFlight?: number;
   /** Packets made ahead of time, over all sessions (default: none, the engines encrypt as they send). */
   packets?: number;
+  /** With `packets`: keep the server's data packets during the replay and decrypt them after it (traffic both ways). */
+  deferData?: boolean;
   /** Dials in flight at once (default: all). */
   concurrency?: number;
   maxSeconds?: number;
@@ -74,14 +78,22 @@ if (replay) {
     replay.record({ server: o.server, callId: c.callId, peerCallId: s.peerCallId!, window: s.gre!.peerRecvWindow }, perSession, () => c.sendIp(pkt));
   }
 }
-out('up', { sessions: clients.length, failed, dialMs });
+out('up', { sessions: clients.length, failed, dialMs, addresses: clients.map((c) => c.clientAddress) });
+
+/** GRE data packets the engines took from the server (before MPPE). */
+const greReceived = () => clients.reduce((n, c) => n + (c.status().gre?.packetsReceived ?? 0), 0);
+/** `received` and greReceived() when the blast began (`count` answers what came since). */
+let receivedBefore = 0;
+let greBefore = 0;
 
 async function blast(): Promise<void> {
+  receivedBefore = received;
+  greBefore = greReceived();
   if (replay) {
     const r0 = received;
-    const r = await replay.replay(o.seconds, o.burst ?? 32, o.maxInFlight ?? 768);
+    const r = await replay.replay(o.seconds, o.burst ?? 32, o.maxInFlight ?? 768, o.deferData);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    out('done', { sent: r.sent, refused: 0, received: received - r0, seconds: r.seconds, windowFullDrops: 0 });
+    out('done', { sent: r.sent, refused: 0, received: received - r0, deferred: r.deferred, seconds: r.seconds, windowFullDrops: 0 });
     return;
   }
   const pkts = clients.map((c) => udpPacket(c.clientAddress, o.dst));
@@ -114,6 +126,7 @@ async function blast(): Promise<void> {
 const rl = readline.createInterface({ input: process.stdin });
 for await (const line of rl) {
   if (line === 'go') await blast();
+  else if (line === 'count') out('count', { received: received - receivedBefore, greReceived: greReceived() - greBefore });
   else if (line === 'quit') break;
 }
 await Promise.all(clients.map((c) => c.hangup()));

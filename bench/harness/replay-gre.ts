@@ -18,8 +18,12 @@
  *           wait until that session's recording is sent; ack-only ones go
  *           out. The server's acks set how far each session may run ahead
  *           (its advertised receive window).
- * For one-way traffic: what comes back goes to the engines, and anything
- * they answer with a sequence number waits behind the recording.
+ * What comes back goes to the engines, and anything they answer with a
+ * sequence number waits behind the recording; with `deferData` (traffic
+ * both ways) the server's data packets are kept instead, acknowledged
+ * every 16 (an ack-only packet, as the engine would), and handed to the
+ * engines in order once the replay is over: they decrypt them then, so
+ * the client's RC4 is not what limits the server during the timed run.
  */
 import type { GreSocket } from '../../src/proto/gre/socket.js';
 
@@ -43,12 +47,20 @@ interface Recording {
   /** Highest sequence number the server acknowledged during the replay. */
   acked: number;
   held: Buffer[];
+  /** deferData: the server's data packets kept, and the highest sequence number acknowledged to it. */
+  deferred: Buffer[];
+  ackedToServer: number;
 }
 
 export interface ReplayResult {
   sent: number;
   seconds: number;
+  /** deferData: the server's data packets received during the replay (then handed to the engines). */
+  deferred: number;
 }
+
+/** Acknowledge the server's data every this many packets (its window is 64 for the Windows profile). */
+const ACK_EVERY = 16;
 
 export class ReplayGre implements GreSocket {
   private mode: 'pass' | 'record' | 'replay' = 'pass';
@@ -58,6 +70,7 @@ export class ReplayGre implements GreSocket {
   private readonly arena: Buffer;
   private used = 0;
   private recording: Recording | undefined;
+  private deferData = false;
 
   constructor(
     private readonly real: GreSocket,
@@ -92,7 +105,7 @@ export class ReplayGre implements GreSocket {
    * one packet to its engine (and says whether it took it).
    */
   record(session: { server: string; callId: number; peerCallId: number; window: number }, count: number, sendOne: () => boolean): void {
-    const r: Recording = { ...session, offsets: [], lengths: [], seqs: [], next: 0, acked: 0, held: [] };
+    const r: Recording = { ...session, offsets: [], lengths: [], seqs: [], next: 0, acked: 0, held: [], deferred: [], ackedToServer: 0 };
     this.byCallId.set(r.callId, r);
     this.byPeerCallId.set(r.peerCallId, r);
     this.mode = 'record';
@@ -117,9 +130,10 @@ export class ReplayGre implements GreSocket {
    * all sessions together keep at most `maxInFlight` unacknowledged, so
    * that the server's socket buffer never overflows.
    */
-  async replay(seconds: number, burst: number, maxInFlight: number): Promise<ReplayResult> {
+  async replay(seconds: number, burst: number, maxInFlight: number, deferData = false): Promise<ReplayResult> {
     const all = [...this.byCallId.values()];
     this.mode = 'replay';
+    this.deferData = deferData;
     let sent = 0;
     const t0 = performance.now();
     const end = t0 + seconds * 1000;
@@ -147,9 +161,16 @@ export class ReplayGre implements GreSocket {
       }
     } finally {
       this.mode = 'pass';
+      this.deferData = false;
       for (const r of all) for (const p of r.held.splice(0)) this.real.send(r.server, p);
     }
-    return { sent, seconds: (performance.now() - t0) / 1000 };
+    const elapsed = (performance.now() - t0) / 1000;
+    let deferred = 0;
+    for (const r of all) {
+      deferred += r.deferred.length;
+      for (const p of r.deferred.splice(0)) this.handler?.(p, r.server, '');
+    }
+    return { sent, seconds: elapsed, deferred };
   }
 
   private keep(r: Recording, packet: Uint8Array): void {
@@ -174,12 +195,20 @@ export class ReplayGre implements GreSocket {
    *   then the acknowledgment number if A
    */
   private receive(p: Buffer, from: string, to: string): void {
-    if (this.mode === 'replay' && p.length >= 12 && (p[1]! & GRE_FLAG_A) !== 0) {
-      const r = this.byCallId.get(p.readUInt16BE(6));
-      if (r) {
-        const a = p.readUInt32BE((p[0]! & GRE_FLAG_S) !== 0 ? 12 : 8);
-        if (((a - r.acked) | 0) > 0) r.acked = a;
+    const r = this.mode === 'replay' && p.length >= 12 ? this.byCallId.get(p.readUInt16BE(6)) : undefined;
+    if (r && (p[1]! & GRE_FLAG_A) !== 0) {
+      const a = p.readUInt32BE((p[0]! & GRE_FLAG_S) !== 0 ? 12 : 8);
+      if (((a - r.acked) | 0) > 0) r.acked = a;
+    }
+    if (r && this.deferData && (p[0]! & GRE_FLAG_S) !== 0 && p.readUInt16BE(4) > 0) {
+      // the receive area is reused for the next batch: keep a copy
+      r.deferred.push(Buffer.from(p));
+      const seq = p.readUInt32BE(8);
+      if (((seq - r.ackedToServer) >>> 0) >= ACK_EVERY) {
+        this.real.send(r.server, ackOnly(r.peerCallId, seq));
+        r.ackedToServer = seq;
       }
+      return;
     }
     this.handler?.(p, from, to);
   }
