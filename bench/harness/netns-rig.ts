@@ -1,8 +1,9 @@
 /**
  * Session set-up rate against the product in a namespace (root only): the
- * server child (PptpServer with the raw GRE socket; a sink TUN, since
- * 3,000 kernel routes would time `ip route`, not the server) in one
- * namespace, our client engines (bench/harness/blaster, dials only) over
+ * server child (PptpServer with the raw GRE socket and a Linux TUN, each
+ * call's /32 route made through rtnetlink as in production; SETUP_TUN=sink
+ * for the sink TUN of earlier runs, when every route was an `ip` process)
+ * in one namespace, our client engines (bench/harness/blaster, dials only) over
  * a raw GRE socket in another, a veth pair between them. Both namespaces
  * and every process are removed afterwards, also on failure.
  */
@@ -28,7 +29,7 @@ export async function runNetnsSetupRate(baseline: number, sessions: number, conc
     // a fresh server each run: every run starts from an empty pool and no tunnel
     const runs = await eachRun(async () => {
       server = await startServerChild(
-        { gre: 'raw', tun: 'bench', listen: { address: '10.251.0.1', port: 1723 }, poolFirst: numberToIp(first), poolLast: numberToIp(first + sessions + 10), mppe: 'stateless', maxSeconds: 300 },
+        { gre: 'raw', tun: process.env.SETUP_TUN === 'sink' ? 'bench' : 'linux', listen: { address: '10.251.0.1', port: 1723 }, poolFirst: numberToIp(first), poolLast: numberToIp(first + sessions + 10), mppe: 'stateless', maxSeconds: 300 },
         { netns: nsS },
       );
       const s0 = await server.ask<{ cpu: { user: number; system: number } }>('status', 'status');
@@ -47,7 +48,7 @@ export async function runNetnsSetupRate(baseline: number, sessions: number, conc
     const rates = runs.map((r) => r.rate);
     const mid = runs[rates.indexOf(pct(rates, 50))];
     reportRuns({
-      name: 'setup rate in namespaces (server process alone: raw GRE socket, veth; clients in another namespace)',
+      name: `setup rate in namespaces (server process alone: raw GRE socket, ${process.env.SETUP_TUN === 'sink' ? 'sink TUN' : 'Linux TUN and a route per call'}, veth; clients in another namespace)`,
       runs: rates,
       unit: 'sessions/s',
       baseline: { runs: [baseline], unit: 'sessions/s', what: 'MS-CHAPv2 + MPPE key crypto only, both ends' },

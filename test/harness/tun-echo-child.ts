@@ -6,7 +6,8 @@
  * behind the tunnel would. Prints "READY <ifname>" when set up. Commands on
  * stdin: "close" closes the device (the process must then exit by itself:
  * nothing may keep the event loop alive), "stats" prints a JSON line,
- * "write" writes one echo request towards LOCAL_ADDRESS.
+ * "write" writes one echo request towards LOCAL_ADDRESS, "unroute" removes
+ * the client's route ("UNROUTED" or "ROUTE-ERROR <message>").
  */
 import { createInterface } from 'node:readline';
 import { isDeviceGone } from '../../src/proto/tun/device.js';
@@ -37,6 +38,12 @@ rl.on('line', (line) => {
   if (line === 'write') {
     tun.write(buildIcmpEcho({ src: clientAddress, dst: localAddress, type: 8, id: 1, seq: 1, payload: Buffer.alloc(8) }));
     process.stdout.write(`STATS ${stats()}\n`);
+  }
+  if (line === 'unroute') {
+    tun.removeRoute(clientAddress).then(
+      () => process.stdout.write('UNROUTED\n'),
+      (e: Error) => process.stdout.write(`ROUTE-ERROR ${e.message}\n`),
+    );
   }
   if (line === 'close') {
     clearInterval(tick);

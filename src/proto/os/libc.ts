@@ -26,6 +26,8 @@ export interface Libc {
   setsockopt: (fd: number, level: number, name: number, value: Buffer, len: number) => number;
   recvmmsg: (fd: number, msgvec: Buffer, vlen: number, flags: number, timeout: null) => number;
   sendto: (fd: number, buf: Uint8Array, len: number, flags: number, to: Buffer, tolen: number) => number;
+  recv: (fd: number, buf: Buffer, len: number, flags: number) => number;
+  if_nametoindex: (name: string) => number;
   strerror: (errnum: number) => string;
 }
 
@@ -45,6 +47,8 @@ export function libc(): Libc {
     setsockopt: lib.func('int setsockopt(int fd, int level, int name, const uint8_t *value, unsigned int len)'),
     recvmmsg: lib.func('int recvmmsg(int fd, _Inout_ uint8_t *msgvec, unsigned int vlen, int flags, void *timeout)'),
     sendto: lib.func('long sendto(int fd, const uint8_t *buf, unsigned long len, int flags, const uint8_t *to, unsigned int tolen)'),
+    recv: lib.func('long recv(int fd, _Out_ uint8_t *buf, unsigned long len, int flags)'),
+    if_nametoindex: lib.func('unsigned int if_nametoindex(const char *ifname)'),
     strerror: lib.func('const char *strerror(int errnum)'),
   };
   return cached;

@@ -9,6 +9,7 @@
  * - writes are one write() per packet, straight to libc: a TUN takes
  *   exactly one packet per write, so streams (which merge writes) must
  *   never be used.
+ * Host routes to the clients go through rtnetlink (os/netlink-route.ts).
  * Errors in the I/O loop are counted and passed to onError, never thrown.
  */
 import { execFile } from 'node:child_process';
@@ -17,6 +18,7 @@ import { promisify } from 'node:util';
 import type { TunDevice } from './device.js';
 import { EAGAIN, EBADF, EBADFD, EINTR, ENODEV, O_CLOEXEC, O_NONBLOCK, errno, errnoError, libc } from '../os/libc.js';
 import { ReadLoop, type DrainResult } from '../os/read-loop.js';
+import { RouteSocket, interfaceIndex } from '../os/netlink-route.js';
 
 const execFileP = promisify(execFile);
 
@@ -114,6 +116,7 @@ class LinuxTun implements LinuxTunDevice {
   private readonly loop: ReadLoop;
   private closed = false;
   private readonly routes = new Set<string>();
+  private routing: RouteSocket | undefined;
 
   constructor(
     private readonly fd: number,
@@ -145,15 +148,27 @@ class LinuxTun implements LinuxTunDevice {
     else this.stats.txPackets++;
   }
 
+  /** `ip route replace A/32 dev NAME src LOCAL`, through rtnetlink (no `ip` process per call). */
   async addRoute(clientAddress: string): Promise<void> {
-    await ip('route', 'replace', `${clientAddress}/32`, 'dev', this.name, 'src', this.localAddress);
+    this.routeSocket().route('replace', clientAddress, this.interfaceIndex(), this.localAddress);
     this.routes.add(clientAddress);
   }
 
   async removeRoute(clientAddress: string): Promise<void> {
     this.routes.delete(clientAddress);
     if (this.closed) return; // the routes went with the device
-    await ip('route', 'del', `${clientAddress}/32`, 'dev', this.name);
+    this.routeSocket().route('delete', clientAddress, this.interfaceIndex());
+  }
+
+  private routeSocket(): RouteSocket {
+    return (this.routing ??= new RouteSocket());
+  }
+
+  /** Looked up each time: a device deleted and made again under the name has a new index. */
+  private interfaceIndex(): number {
+    const i = interfaceIndex(this.name);
+    if (i === 0) throw Object.assign(new Error(`${this.name}: device gone, route`), { deviceGone: true });
+    return i;
   }
 
   close(): void {
@@ -161,6 +176,7 @@ class LinuxTun implements LinuxTunDevice {
     this.closed = true;
     this.handler = undefined;
     this.loop.close();
+    this.routing?.close();
   }
 
   /** A deleted device's error says so, and is marked for isDeviceGone(). */

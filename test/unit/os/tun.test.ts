@@ -76,6 +76,24 @@ describe('Linux TUN device', { skip: cap.ok ? false : cap.reason }, () => {
     assert.ok(s.ticks > 20, `event loop ticks ${s.ticks}`);
   });
 
+  it('the route made through rtnetlink is the one `ip route replace A/32 dev IF src S` makes; removed, it is gone', async () => {
+    const OTHER = '10.201.0.10';
+    const made = await runInNetns(ns, 'ip', ['route', 'replace', `${OTHER}/32`, 'dev', IFNAME, 'src', LOCAL]);
+    assert.equal(made.code, 0, made.stderr);
+    const show = await runInNetns(ns, 'ip', ['-d', '-o', '-4', 'route', 'show', 'table', 'all', 'dev', IFNAME]);
+    const line = (a: string) => show.stdout.split('\n').find((l) => l.includes(`${a} `));
+    assert.ok(line(CLIENT) && line(OTHER), show.stdout);
+    assert.equal(line(CLIENT)!.replace(CLIENT, 'A'), line(OTHER)!.replace(OTHER, 'A'), show.stdout);
+    await runInNetns(ns, 'ip', ['route', 'del', `${OTHER}/32`, 'dev', IFNAME]);
+    child.stdin!.write('unroute\n');
+    await out.waitFor(/^UNROUTED$/);
+    const after = await runInNetns(ns, 'ip', ['-o', '-4', 'route', 'show', 'dev', IFNAME]);
+    assert.doesNotMatch(after.stdout, new RegExp(CLIENT.replace(/\./g, '\\.')), after.stdout);
+    const n = out.lines.length;
+    child.stdin!.write('unroute\n');
+    assert.match(await out.waitFor(/^ROUTE-ERROR /, 5000, n), /netlink route delete 10\.201\.0\.9\/32 failed: No such process/);
+  });
+
   it('close() removes the device and leaves nothing that keeps the process alive', async () => {
     child.stdin!.write('close\n');
     await out.waitFor(/^CLOSED$/);
