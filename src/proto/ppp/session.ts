@@ -221,6 +221,8 @@ export class PppSession {
   private ccpSettled = false;
   private closeReason: string | undefined;
   private clientAddress: string | undefined;
+  /** A lease asked of the primary (data-plane worker) is on its way. */
+  private leasePending = false;
   private readonly errors: Record<string, number> = {};
 
   constructor(private readonly opts: PppSessionOptions) {
@@ -459,13 +461,37 @@ export class PppSession {
       // A renegotiated link (peer LCP Configure-Request) keeps the lease it holds:
       // allocating again leaked one pool address per renegotiation.
       const addr = this.clientAddress ?? this.opts.allocateAddress?.(this.auth.username ?? '', this.auth.result);
-      if (addr === undefined) {
-        this.debug.emit(this.debugLink, { kind: 'missing-client-address' });
-        this.close('missing client ip address');
+      if (addr instanceof Promise) {
+        if (this.leasePending) return;
+        this.leasePending = true;
+        void addr.then((a) => {
+          this.leasePending = false;
+          if (this.ended) {
+            // the call ended while the lease was on its way: give it back
+            if (a !== undefined) this.opts.releaseAddress?.(a);
+            return;
+          }
+          this.withAddress(a);
+        });
         return;
       }
-      this.clientAddress = addr;
+      this.withAddress(addr);
+      return;
     }
+    this.startNcps();
+  }
+
+  private withAddress(addr: string | undefined): void {
+    if (addr === undefined) {
+      this.debug.emit(this.debugLink, { kind: 'missing-client-address' });
+      this.close('missing client ip address');
+      return;
+    }
+    this.clientAddress = addr;
+    this.startNcps();
+  }
+
+  private startNcps(): void {
     this.setPhase('network');
     const clock = this.opts.clock;
     this.ipcp = new Ipcp(
