@@ -7,7 +7,8 @@
  *
  * Calls land on both workers (tunnel and call ids of both ranges), each
  * call passes traffic (ICMP to the inside address through its tunnel, so
- * through its worker's TUN and /32 route), the primary's `show vpdn`
+ * through its worker's TUN and /32 route), `debug vpdn event` typed in the
+ * primary's shell brings both workers' lines back to it, the primary's `show vpdn`
  * lists every call, the pool addresses are all distinct and `show ip
  * local pool` counts them, `clear vpdn tunnel N` ends exactly that
  * tunnel; `kill -9` of one worker: the shell says so, its calls end, the
@@ -84,6 +85,8 @@ test('--workers 2: calls on both workers behind one address, one shell view, cle
     const links = (await runInNetns(nsA, 'ip', ['-o', 'link'])).stdout;
     assert.match(links, /pptpw0/);
     assert.match(links, /pptpw1/);
+    // a debug switch of the primary's shell reaches both workers; their lines come back to it
+    await product.command('debug vpdn event');
 
     clients = spawnNodeInNetns(nsC, 'multi-client-child', [SERVER, CLIENT, USER, PASSWORD, '6'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const r = new LineReader(clients.stdout!);
@@ -108,6 +111,10 @@ test('--workers 2: calls on both workers behind one address, one shell view, cle
     const onHigh = calls.filter((u) => u.callId > LOW_RANGE_END);
     process.stdout.write(`# ${calls.length} calls: ${onLow.length} on worker 0, ${onHigh.length} on worker 1\n`);
     assert.ok(onLow.length > 0 && onHigh.length > 0, `calls on both workers: ${JSON.stringify(calls)}`);
+
+    const opened = product.lines.filter((l) => /PPP virtual access open/.test(l)).length;
+    assert.ok(opened >= calls.length, `a debug vpdn event line per call from both workers (${opened} for ${calls.length} calls)`);
+    await product.command('no debug vpdn event');
 
     const addresses = calls.map((u) => u.clientAddress);
     assert.equal(new Set(addresses).size, addresses.length, `distinct pool addresses: ${addresses.join(' ')}`);
