@@ -201,3 +201,47 @@ test('--workers 2: calls on both workers behind one address, one shell view, cle
     await deleteNetns(nsA);
   }
 });
+
+test('--workers 2: a commit one worker refuses is undone on the other, the running-config untouched', { skip: cap.ok ? false : cap.reason, timeout: 180_000 }, async () => {
+  const nsA = await createNetns(uniqueNetnsName('wrkA'));
+  const nsC = await createNetns(uniqueNetnsName('wrkC'));
+  let product: Product | undefined;
+  let clients: ChildProcess | undefined;
+  try {
+    await vethPair(nsA, nsC, `${SERVER}/24`, `${CLIENT}/24`);
+    assert.equal((await runInNetns(nsA, 'ip', ['addr', 'add', `${INSIDE}/24`, 'dev', 'lo'])).code, 0);
+    // worker 1's TUN name taken by another kind of link: its data plane cannot open
+    const block = await runInNetns(nsA, 'ip', ['link', 'add', 'pptpw1', 'type', 'veth', 'peer', 'name', 'pptpwx']);
+    assert.equal(block.code, 0, block.stderr);
+    product = await startProduct({ netns: nsA, configText: CONFIG.replace('vpdn enable outside', ''), args: ['--workers', '2'] });
+    await product.enable();
+    await product.command('configure terminal');
+    const refused = await product.command('vpdn enable outside');
+    assert.ok(refused.some((l) => /worker 1: cannot open the TUN device/.test(l)), refused.join('\n'));
+    assert.ok(!(await product.command('show running-config')).includes('vpdn enable outside'), 'running-config untouched');
+    // worker 0 took the change, then was given the previous config back: nothing listens
+    clients = spawnNodeInNetns(nsC, 'multi-client-child', [SERVER, CLIENT, USER, PASSWORD, '1'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let r = new LineReader(clients.stdout!);
+    await r.waitFor(/^DIALLED$/, 60_000);
+    assert.match(r.lines.find((l) => /^(UP|FAIL) /.test(l)) ?? '', /^FAIL .*(ECONNREFUSED|refused)/i, r.lines.join('\n'));
+    clients.stdin!.write('stop\n');
+
+    const unblock = await runInNetns(nsA, 'ip', ['link', 'del', 'pptpw1']);
+    assert.equal(unblock.code, 0, unblock.stderr);
+    assert.deepEqual(await product.command('vpdn enable outside'), []);
+    assert.ok((await product.command('show running-config')).includes('vpdn enable outside'));
+    clients = spawnNodeInNetns(nsC, 'multi-client-child', [SERVER, CLIENT, USER, PASSWORD, '2'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    r = new LineReader(clients.stdout!);
+    await r.waitFor(/^DIALLED$/, 60_000);
+    assert.equal(r.lines.filter((l) => l.startsWith('UP ')).length, 2, r.lines.join('\n'));
+    clients.stdin!.write(`ping ${INSIDE}\n`);
+    await r.waitFor(/^PINGED$/, 30_000);
+    for (const p of r.json<{ received: number }>(/^PING /)) assert.ok(p.received > 0);
+    clients.stdin!.write('stop\n');
+  } finally {
+    clients?.kill('SIGKILL');
+    await product?.stop();
+    await deleteNetns(nsC);
+    await deleteNetns(nsA);
+  }
+});
