@@ -57,7 +57,11 @@ export function runWorker(spec: WorkerSpec): void {
   process.on('message', (m: ToWorker) => {
     switch (m.t) {
       case 'reconfigure':
-        return void reply(m.id, () => server.reconfigure(m.diff));
+        // the listeners it opened are in the primary's mirror before the commit returns
+        return void reply(m.id, async () => {
+          await server.reconfigure(m.diff);
+          send({ t: 'status-push', status: statusNow() });
+        });
       case 'status':
         return void reply(m.id, statusNow);
       case 'clear':
