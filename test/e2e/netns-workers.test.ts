@@ -8,7 +8,8 @@
  * Calls land on both workers (tunnel and call ids of both ranges), each
  * call passes traffic (ICMP to the inside address through its tunnel, so
  * through its worker's TUN and /32 route), `debug vpdn event` typed in the
- * primary's shell brings both workers' lines back to it, the primary's `show vpdn`
+ * primary's shell brings both workers' lines back to it, the metrics
+ * endpoint counts both workers' calls, the primary's `show vpdn`
  * lists every call, the pool addresses are all distinct and `show ip
  * local pool` counts them, `clear vpdn tunnel N` ends exactly that
  * tunnel; `kill -9` of one worker: the shell says so, its calls end, the
@@ -44,6 +45,7 @@ const CONFIG = [
   'vpdn group 1 client authentication local',
   `vpdn username ${USER} password ${PASSWORD}`,
   'vpdn enable outside',
+  'metrics http inside 9100',
 ].join('\n');
 
 interface Up {
@@ -138,6 +140,11 @@ test('--workers 2: calls on both workers behind one address, one shell view, cle
     const callIdsShown = vpdn.map((l) => /^Call id (\d+) is up on tunnel id (\d+)/.exec(l)).filter((m) => m !== null).map((m) => Number(m![1]));
     assert.deepEqual(callIdsShown.sort((a, b) => a - b), calls.map((u) => u.callId).sort((a, b) => a - b), vpdn.join('\n'));
     assert.ok(vpdn.some((l) => l.includes(`(Total tunnels=${calls.length} sessions=${calls.length})`)), vpdn.join('\n'));
+    // the metrics endpoint's census: both workers' calls, the primary's pool
+    const metrics = await runInNetns(nsA, 'curl', ['-s', '--max-time', '10', `http://${INSIDE}:9100/metrics`], { timeoutMs: 15_000 });
+    assert.match(metrics.stdout, new RegExp(`^pix_pptpd_sessions\\{state="estabd",auth="MSCHAP-V2"\\} ${calls.length}$`, 'm'), metrics.stdout.slice(0, 3000));
+    assert.match(metrics.stdout, new RegExp(`^pix_pptpd_setups_total ${calls.length}$`, 'm'));
+    assert.match(metrics.stdout, new RegExp(`^pix_pptpd_pool_addresses\\{pool="wpool",state="in_use"\\} ${calls.length}$`, 'm'));
     const pool = await product.command('show ip local pool wpool');
     for (const a of addresses) assert.ok(pool.includes(a), `${a} in use:\n${pool.join('\n')}`);
     assert.ok(pool.some((l) => new RegExp(`^wpool\\s.*\\s${calls.length}$`).test(l)), pool.join('\n'));

@@ -33,6 +33,8 @@ import { AddressPools } from '../pool.js';
 import { chooseAddress } from '../lease.js';
 import { encodeSpec, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.js';
 import { workerOfId } from '../../proto/gre/bpf.js';
+import type { ServerCensus } from '../totals.js';
+import { mergeCensus } from './census.js';
 
 export interface WorkerFleetOptions {
   bus: DebugBus;
@@ -262,6 +264,20 @@ export class WorkerFleet implements VpnServerApi {
         .map(async (s) => {
           s.status = await this.request<ServerStatus>(s, { t: 'status' }, REFRESH_TIMEOUT_MS);
         }),
+    );
+  }
+
+  /**
+   * The metrics census of every running worker, merged. A worker that died
+   * took the totals of its calls with it: those counters go down once (the
+   * metrics endpoint sees a counter reset, as at a restart).
+   */
+  async census(perUser: boolean): Promise<ServerCensus> {
+    const parts = await Promise.allSettled(this.slots.filter((s) => s.ready).map((s) => this.request<ServerCensus>(s, { t: 'census', perUser }, REFRESH_TIMEOUT_MS)));
+    return mergeCensus(
+      parts.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : [])),
+      this.pools.status(),
+      perUser,
     );
   }
 

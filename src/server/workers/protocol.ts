@@ -13,6 +13,7 @@ import type { LeaseAnswer, LeaseRequest } from '../lease.js';
 export type ToWorker =
   | { t: 'reconfigure'; id: number; diff: ConfigDiff }
   | { t: 'status'; id: number }
+  | { t: 'census'; id: number; perUser: boolean }
   | { t: 'clear'; id: number; target: number | 'all' }
   | { t: 'debug'; categories: DebugCategory[] }
   | { t: 'lease-answer'; id: number; answer: LeaseAnswer }

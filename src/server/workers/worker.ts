@@ -64,6 +64,8 @@ export function runWorker(spec: WorkerSpec): void {
         });
       case 'status':
         return void reply(m.id, statusNow);
+      case 'census':
+        return void reply(m.id, async () => ({ ...(await server.census(m.perUser)), pools: [] }));
       case 'clear':
         return void reply(m.id, () => server.clearTunnels(m.target));
       case 'debug':
