@@ -28,7 +28,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { DebugBus } from '../../debug/bus.js';
 import type { ConfigDiff, VpnConfig } from '../../config/model.js';
 import { emptyVpnConfig } from '../../config/model.js';
-import type { ErrorCounters, ServerStatus, VpnServerApi } from '../api.js';
+import type { AaaObservation, ErrorCounters, ServerStatus, VpnServerApi } from '../api.js';
 import { AddressPools } from '../pool.js';
 import { chooseAddress } from '../lease.js';
 import { encodeSpec, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.js';
@@ -77,7 +77,8 @@ export class WorkerFleet implements VpnServerApi {
   private nextRequest = 1;
   /** A line for every shell (a worker died or was restarted); App sets it. */
   onNotice: ((line: string) => void) | undefined;
-  onAaaResult: undefined;
+  /** Each RADIUS/TACACS+ authentication a worker answered or gave up (the metrics endpoint sets it). */
+  onAaaResult: ((o: AaaObservation) => void) | undefined;
 
   constructor(private readonly opts: WorkerFleetOptions) {
     cluster.schedulingPolicy = cluster.SCHED_NONE;
@@ -166,6 +167,9 @@ export class WorkerFleet implements VpnServerApi {
         return;
       case 'status-push':
         slot.status = m.status;
+        return;
+      case 'aaa-result':
+        this.onAaaResult?.(m.o);
         return;
     }
   }
@@ -279,6 +283,17 @@ export class WorkerFleet implements VpnServerApi {
       this.pools.status(),
       perUser,
     );
+  }
+
+  /** A shell login against an aaa-server group: asked of the first running worker (each has the same groups). */
+  async authenticateConsole(tag: string, user: string, password: string): Promise<'accept' | 'reject' | 'unreachable'> {
+    const slot = this.slots.find((s) => s.ready);
+    if (!slot) return 'unreachable';
+    try {
+      return await this.request<'accept' | 'reject' | 'unreachable'>(slot, { t: 'authenticate-console', tag, user, password }, 60_000);
+    } catch {
+      return 'unreachable';
+    }
   }
 
   status(): ServerStatus {

@@ -6,7 +6,7 @@
  */
 import type { ConfigDiff } from '../../config/model.js';
 import type { DebugCategory, LogLine } from '../../debug/bus.js';
-import type { ServerStatus } from '../api.js';
+import type { AaaObservation, ServerStatus } from '../api.js';
 import type { LeaseAnswer, LeaseRequest } from '../lease.js';
 
 /** The primary to a worker. */
@@ -14,6 +14,7 @@ export type ToWorker =
   | { t: 'reconfigure'; id: number; diff: ConfigDiff }
   | { t: 'status'; id: number }
   | { t: 'census'; id: number; perUser: boolean }
+  | { t: 'authenticate-console'; id: number; tag: string; user: string; password: string }
   | { t: 'clear'; id: number; target: number | 'all' }
   | { t: 'debug'; categories: DebugCategory[] }
   | { t: 'lease-answer'; id: number; answer: LeaseAnswer }
@@ -27,7 +28,8 @@ export type FromWorker =
   | { t: 'log'; line: LogLine }
   | { t: 'lease'; id: number; req: LeaseRequest }
   | { t: 'release'; address: string }
-  | { t: 'status-push'; status: ServerStatus };
+  | { t: 'status-push'; status: ServerStatus }
+  | { t: 'aaa-result'; o: AaaObservation };
 
 /** What the primary tells a worker at fork (environment variables). */
 export interface WorkerSpec {

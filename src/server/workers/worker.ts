@@ -43,6 +43,7 @@ export function runWorker(spec: WorkerSpec): void {
       release: (address) => send({ t: 'release', address }),
     },
   });
+  server.onAaaResult = (o) => send({ t: 'aaa-result', o });
   const statusNow = () => ({ ...server.status(), pools: [] });
   const push = setInterval(() => send({ t: 'status-push', status: statusNow() }), STATUS_PUSH_MS);
   push.unref();
@@ -64,6 +65,8 @@ export function runWorker(spec: WorkerSpec): void {
         });
       case 'status':
         return void reply(m.id, statusNow);
+      case 'authenticate-console':
+        return void reply(m.id, () => server.authenticateConsole(m.tag, m.user, m.password));
       case 'census':
         return void reply(m.id, async () => ({ ...(await server.census(m.perUser)), pools: [] }));
       case 'clear':
