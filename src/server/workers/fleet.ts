@@ -61,6 +61,10 @@ interface Slot {
   pending: Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>;
   status?: ServerStatus;
   restarts: number;
+  /** The config this worker runs (undefined: none yet). */
+  applied?: VpnConfig;
+  /** Its reconfigures, one after the other (a restart's reload and a commit may meet). */
+  queue: Promise<unknown>;
 }
 
 const REQUEST_TIMEOUT_MS = 20_000;
@@ -112,7 +116,7 @@ export class WorkerFleet implements VpnServerApi {
     };
     const worker = cluster.fork(encodeSpec(spec));
     let started!: () => void;
-    const slot: Slot = { index, worker, ready: false, started: new Promise((r) => (started = r)), pending: new Map(), restarts };
+    const slot: Slot = { index, worker, ready: false, started: new Promise((r) => (started = r)), pending: new Map(), restarts, queue: Promise.resolve() };
     worker.on('message', (m: FromWorker) => {
       if (m.t === 'ready') {
         slot.ready = true;
@@ -129,11 +133,21 @@ export class WorkerFleet implements VpnServerApi {
     return slot;
   }
 
+  /** One reconfigure of one worker, after the ones before it. */
+  private configure(slot: Slot, diff: ConfigDiff): Promise<void> {
+    const run = slot.queue.then(async () => {
+      await this.request(slot, { t: 'reconfigure', diff });
+      slot.applied = diff.after;
+    });
+    slot.queue = run.catch(() => {});
+    return run;
+  }
+
   /** A restarted worker: the running config. */
-  private async reload(slot: Slot): Promise<void> {
+  private async reload(slot: Slot, announce = true): Promise<void> {
     try {
-      await this.request(slot, { t: 'reconfigure', diff: { before: emptyVpnConfig(), after: this.cfg } });
-      this.notice(`worker ${slot.index} (pid ${slot.worker.process.pid}) restarted and serving`);
+      await this.configure(slot, { before: slot.applied ?? emptyVpnConfig(), after: this.cfg });
+      if (announce) this.notice(`worker ${slot.index} (pid ${slot.worker.process.pid}) restarted and serving`);
     } catch (e) {
       this.notice(`worker ${slot.index} restarted but refused the running config: ${(e as Error).message}`);
     }
@@ -247,17 +261,19 @@ export class WorkerFleet implements VpnServerApi {
     await Promise.all(this.slots.map((s) => s.started));
     const live = this.slots.filter((s) => s.ready);
     if (live.length === 0) throw new Error('no data-plane worker is running');
-    const results = await Promise.allSettled(live.map((s) => this.request(s, { t: 'reconfigure', diff })));
+    const results = await Promise.allSettled(live.map((s) => this.configure(s, diff)));
     const failed = results.map((r, i) => ({ r, s: live[i] })).filter((x) => x.r.status === 'rejected');
     if (failed.length) {
       const back: ConfigDiff = { before: diff.after, after: diff.before };
-      await Promise.allSettled(live.filter((_, i) => results[i].status === 'fulfilled').map((s) => this.request(s, { t: 'reconfigure', diff: back })));
+      await Promise.allSettled(live.filter((_, i) => results[i].status === 'fulfilled').map((s) => this.configure(s, back)));
       const why = failed.map((x) => `worker ${x.s.index}: ${((x.r as PromiseRejectedResult).reason as Error).message}`).join('; ');
       throw new Error(why);
     }
     this.cfg = diff.after;
     this.committed = true;
     this.pools.configure(diff.after.pools);
+    // a worker forked again while this commit ran was given the config before it
+    for (const s of this.slots) if (s.ready && !live.includes(s)) void this.reload(s, false);
   }
 
   /** Fresh statuses from every running worker into the mirror (bounded wait: a stuck worker keeps its last push). */
