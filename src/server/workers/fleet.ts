@@ -17,8 +17,8 @@
  *   asks for each address and gives it back, so none is handed out twice.
  * - One view: debug and syslog lines come back to the primary's bus. The
  *   status is a mirror each worker pushes every second; the shell awaits
- *   refresh() before `show vpdn`, `show ip local pool` and `clear vpdn`,
- *   so what it prints is current while status() stays synchronous for the
+ *   refresh() before `show vpdn` and `clear vpdn`, so what it prints is
+ *   current (the pools are the primary's own) while status() stays synchronous for the
  *   dashboard and the service.
  * - A worker that dies is forked again; its calls are gone (their TCP
  *   connections and GRE went with the process), its leases are freed and
@@ -60,7 +60,6 @@ interface Slot {
   started: Promise<void>;
   pending: Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>;
   status?: ServerStatus;
-  restarts: number;
   /** The config this worker runs (undefined: none yet). */
   applied?: VpnConfig;
   /** Its reconfigures, one after the other (a restart's reload and a commit may meet). */
@@ -93,7 +92,7 @@ export class WorkerFleet implements VpnServerApi {
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     } as Parameters<typeof cluster.setupPrimary>[0]);
-    for (let i = 0; i < opts.count; i++) this.slots.push(this.fork(i, true, 0));
+    for (let i = 0; i < opts.count; i++) this.slots.push(this.fork(i, true));
     opts.bus.watchSwitches((active) => this.broadcast({ t: 'debug', categories: active }));
   }
 
@@ -106,7 +105,7 @@ export class WorkerFleet implements VpnServerApi {
     return this.slots.map((s) => s.worker.process.pid);
   }
 
-  private fork(index: number, first: boolean, restarts: number): Slot {
+  private fork(index: number, first: boolean): Slot {
     const spec: WorkerSpec = {
       index,
       count: this.opts.count,
@@ -116,7 +115,7 @@ export class WorkerFleet implements VpnServerApi {
     };
     const worker = cluster.fork(encodeSpec(spec));
     let started!: () => void;
-    const slot: Slot = { index, worker, ready: false, started: new Promise((r) => (started = r)), pending: new Map(), restarts, queue: Promise.resolve() };
+    const slot: Slot = { index, worker, ready: false, started: new Promise((r) => (started = r)), pending: new Map(), queue: Promise.resolve() };
     worker.on('message', (m: FromWorker) => {
       if (m.t === 'ready') {
         slot.ready = true;
@@ -213,7 +212,7 @@ export class WorkerFleet implements VpnServerApi {
     this.notice(`worker ${slot.index} (pid ${slot.worker.process.pid}) died (${how}): its ${calls} call(s) dropped, ${freed} address(es) back in the pool; restarting`);
     const timer = setTimeout(() => {
       if (this.closed) return;
-      this.slots[slot.index] = this.fork(slot.index, false, slot.restarts + 1);
+      this.slots[slot.index] = this.fork(slot.index, false);
     }, this.opts.restartDelayMs ?? 500);
     timer.unref();
   }
