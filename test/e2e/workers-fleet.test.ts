@@ -6,7 +6,8 @@
  * worker, and with `debug tacacs` on in the primary the worker's debug
  * lines arrive on the primary's bus; a worker killed with SIGKILL is
  * announced, forked again, given the running config, and the fleet
- * answers again; close() ends both processes.
+ * answers again; close() ends both processes. A worker that dies at once
+ * again and again is forked again after ever longer waits.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -102,5 +103,23 @@ describe('worker fleet: two worker processes driven by the primary', { skip: fro
     const pids = fleet.pids();
     await fleet.close();
     await until(() => !pids.some(alive), 'the workers gone', 10_000);
+  });
+});
+
+describe('worker fleet: a worker in a crash loop', { skip: fromDist ? false : 'runs from dist/' }, () => {
+  it('is forked again after doubling waits, and a commit says no worker runs', async () => {
+    const notices: { at: number; line: string }[] = [];
+    const fleet = new WorkerFleet({ bus: new DebugBus(), count: 1, exec: join(here, '..', 'harness', 'crash-worker.js'), restartDelayMs: 100 });
+    fleet.onNotice = (line) => notices.push({ at: Date.now(), line });
+    try {
+      await assert.rejects(fleet.reconfigure({ before: emptyVpnConfig(), after: emptyVpnConfig() }), /no data-plane worker is running/);
+      await until(() => notices.length >= 4, 'four deaths', 20_000);
+      assert.ok(notices.every((n) => /worker 0 \(pid \d+\) died \(exit code 1\)/.test(n.line)), notices.map((n) => n.line).join('\n'));
+      const gaps = notices.slice(1).map((n, i) => n.at - notices[i].at);
+      // waits of 200, 400, 800 ms (plus the fork's own time)
+      assert.ok(gaps[0] >= 200 && gaps[1] >= 400 && gaps[2] >= 800, `gaps ${gaps.join(', ')} ms`);
+    } finally {
+      await fleet.close();
+    }
   });
 });

@@ -46,7 +46,7 @@ export interface WorkerFleetOptions {
   listen?: string;
   /** TUN devices are `<tunPrefix><index>` (default 'pptpw'). */
   tunPrefix?: string;
-  /** Wait before forking a dead worker again (default 500 ms). */
+  /** Wait before forking a dead worker again (default 500 ms; doubled, up to 30 s, while it keeps dying within 10 s of its start). */
   restartDelayMs?: number;
 }
 
@@ -60,6 +60,9 @@ interface Slot {
   started: Promise<void>;
   pending: Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>;
   status?: ServerStatus;
+  bornAt: number;
+  /** The wait before this fork: the next one after a quick death waits twice as long. */
+  restartDelay: number;
   /** The config this worker runs (undefined: none yet). */
   applied?: VpnConfig;
   /** Its reconfigures, one after the other (a restart's reload and a commit may meet). */
@@ -68,6 +71,9 @@ interface Slot {
 
 const REQUEST_TIMEOUT_MS = 20_000;
 const REFRESH_TIMEOUT_MS = 2_000;
+/** A worker that dies this soon after its start is in a crash loop: restarts back off. */
+const QUICK_DEATH_MS = 10_000;
+const MAX_RESTART_DELAY_MS = 30_000;
 
 export class WorkerFleet implements VpnServerApi {
   private readonly slots: Slot[] = [];
@@ -85,13 +91,6 @@ export class WorkerFleet implements VpnServerApi {
 
   constructor(private readonly opts: WorkerFleetOptions) {
     cluster.schedulingPolicy = cluster.SCHED_NONE;
-    cluster.setupPrimary({
-      exec: opts.exec,
-      execArgv: opts.execArgv ?? process.execArgv,
-      args: [],
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    } as Parameters<typeof cluster.setupPrimary>[0]);
     for (let i = 0; i < opts.count; i++) this.slots.push(this.fork(i, true));
     opts.bus.watchSwitches((active) => this.broadcast({ t: 'debug', categories: active }));
   }
@@ -105,7 +104,7 @@ export class WorkerFleet implements VpnServerApi {
     return this.slots.map((s) => s.worker.process.pid);
   }
 
-  private fork(index: number, first: boolean): Slot {
+  private fork(index: number, first: boolean, restartDelay = this.opts.restartDelayMs ?? 500): Slot {
     const spec: WorkerSpec = {
       index,
       count: this.opts.count,
@@ -113,9 +112,17 @@ export class WorkerFleet implements VpnServerApi {
       listen: this.opts.listen,
       nasAccounting: first && index === 0,
     };
+    // cluster's settings are the process's: set before every fork (a test may run two fleets one after the other)
+    cluster.setupPrimary({
+      exec: this.opts.exec,
+      execArgv: this.opts.execArgv ?? process.execArgv,
+      args: [],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    } as Parameters<typeof cluster.setupPrimary>[0]);
     const worker = cluster.fork(encodeSpec(spec));
     let started!: () => void;
-    const slot: Slot = { index, worker, ready: false, started: new Promise((r) => (started = r)), pending: new Map(), queue: Promise.resolve() };
+    const slot: Slot = { index, worker, ready: false, started: new Promise((r) => (started = r)), pending: new Map(), queue: Promise.resolve(), bornAt: Date.now(), restartDelay };
     worker.on('message', (m: FromWorker) => {
       if (m.t === 'ready') {
         slot.ready = true;
@@ -210,10 +217,12 @@ export class WorkerFleet implements VpnServerApi {
     if (this.closed) return;
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
     this.notice(`worker ${slot.index} (pid ${slot.worker.process.pid}) died (${how}): its ${calls} call(s) dropped, ${freed} address(es) back in the pool; restarting`);
+    const base = this.opts.restartDelayMs ?? 500;
+    const delay = Date.now() - slot.bornAt < QUICK_DEATH_MS ? Math.min(slot.restartDelay * 2, MAX_RESTART_DELAY_MS) : base;
     const timer = setTimeout(() => {
       if (this.closed) return;
-      this.slots[slot.index] = this.fork(slot.index, false);
-    }, this.opts.restartDelayMs ?? 500);
+      this.slots[slot.index] = this.fork(slot.index, false, delay);
+    }, delay);
     timer.unref();
   }
 
