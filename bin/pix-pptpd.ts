@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { DebugBus } from '../src/debug/bus.js';
 import type { VpnServerApi } from '../src/server/api.js';
@@ -17,11 +18,14 @@ import { runPlainConsole } from '../src/cli/ui/plain-console.js';
 import { runService } from '../src/cli/service/run.js';
 import { journalLine } from '../src/cli/service/journal.js';
 import { createLinuxServer } from '../src/server/linux-server.js';
+import { WorkerFleet } from '../src/server/workers/fleet.js';
 
 export interface ServerFactoryOptions {
   bus: DebugBus;
   /** `--listen ADDR`: bind here instead of the `vpdn enable` interface address. */
   listen?: string;
+  /** `--workers N`: data-plane worker processes (1: the server runs in this process). */
+  workers?: number;
 }
 
 export interface MainDeps {
@@ -43,6 +47,8 @@ export interface CliArgs {
   /** `--ssh-port N`, `--telnet-port N` (PIX: 22 and 23). */
   sshPort?: number;
   telnetPort?: number;
+  /** `--workers N|auto` (default 1). */
+  workers?: number;
   help: boolean;
   version: boolean;
 }
@@ -64,6 +70,9 @@ Options:
   --no-server      run the shell only (config editing, linting)
   --listen ADDR    bind the PPTP listener to ADDR instead of the address of
                    the interface named by 'vpdn enable'
+  --workers N      run the data plane in N worker processes behind the one
+                   outside address (default 1: in this process; 'auto': one
+                   per core)
   --ssh-port N     port of the SSH shells (default 22; 'ssh A.B.C.D M IF' lines
                    allow hosts, the listener is on the interface's address)
   --telnet-port N  port of the Telnet shells (default 23; 'telnet' lines)
@@ -118,6 +127,13 @@ export function parseArgs(argv: string[]): CliArgs | string {
         else a.check = v;
         break;
       }
+      case '--workers': {
+        const v = value();
+        const n = v === 'auto' ? availableParallelism() : Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 64) return `${flag} needs a number of worker processes (1-64) or 'auto'`;
+        a.workers = n;
+        break;
+      }
       case '--ssh-port':
       case '--telnet-port': {
         const v = Number(value());
@@ -169,7 +185,7 @@ export async function prepareApp(
   deps: { createServer?: MainDeps['createServer']; version?: string; bus?: DebugBus; network?: boolean } = {},
 ): Promise<{ app: App; startup: string[] }> {
   const bus = deps.bus ?? new DebugBus();
-  const server = !args.noServer && deps.createServer ? deps.createServer({ bus, listen: args.listen }) : undefined;
+  const server = !args.noServer && deps.createServer ? deps.createServer({ bus, listen: args.listen, workers: args.workers }) : undefined;
   const app = createApp({ server, bus, configPath: args.config, version: deps.version ?? packageVersion(), management: deps.network ? { ports: shellPorts(args) } : undefined, remoteSyslog: deps.network, metrics: deps.network });
   const startup = args.config ? await app.loadStartupFile() : await app.loadBuiltInDefault(DEFAULT_CONFIG_TEXT);
   startup.push(...(await app.startManagement()));
@@ -209,7 +225,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
         process.exit(1);
       });
     }
-    return runService({ configPath: args.config, noServer: args.noServer, listen: args.listen, version, createServer: deps.createServer, stderr, shellPorts: shellPorts(args) });
+    return runService({ configPath: args.config, noServer: args.noServer, listen: args.listen, workers: args.workers, version, createServer: deps.createServer, stderr, shellPorts: shellPorts(args) });
   }
 
   if (args.check) {
@@ -277,9 +293,16 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   return 0;
 }
 
+/** The real server: in this process, or `--workers N` data-plane worker processes (bin/pix-pptpd-worker). */
+function createProductServer(opts: ServerFactoryOptions): VpnServerApi {
+  if ((opts.workers ?? 1) <= 1) return createLinuxServer(opts);
+  const here = fileURLToPath(import.meta.url);
+  return new WorkerFleet({ bus: opts.bus, count: opts.workers!, listen: opts.listen, exec: join(dirname(here), `pix-pptpd-worker${extname(here)}`) });
+}
+
 const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (invokedDirectly) {
-  main(process.argv.slice(2), { createServer: createLinuxServer }).then(
+  main(process.argv.slice(2), { createServer: createProductServer }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -172,6 +172,7 @@ export class App implements ShellHost {
       if (this.server) this.server.onAaaResult = (o) => endpoint.metrics.aaaAnswered(o);
     }
     const server = this.server;
+    if (server && 'onNotice' in server) server.onNotice = (line) => this.noticeAll(line);
     this.committer = createCommitter({
       get: () => this.rc,
       set: (rc) => {
@@ -185,6 +186,11 @@ export class App implements ShellHost {
           }
         : undefined,
     });
+  }
+
+  /** A line from the server for every open shell (a data-plane worker died or came back). */
+  private noticeAll(line: string): void {
+    for (const s of this.sessions) if (!s.closed) s.write([line], 'syslog');
   }
 
   /** Push the initial config into the server (the first reconfigure). */
@@ -513,6 +519,14 @@ export class App implements ShellHost {
       return this.server.status();
     } catch {
       return EMPTY_STATUS;
+    }
+  }
+
+  async refreshStatus(): Promise<void> {
+    try {
+      await this.server?.refresh?.();
+    } catch {
+      // as status(): the shell goes on with the mirror it has
     }
   }
 

@@ -561,6 +561,7 @@ export class ShellSession implements LogSink {
       case 'clear-vpdn-tunnel': {
         if (this.requireEnable()) return [UNKNOWN_COMMAND];
         if (!this.host.hasServer()) return ['% No active PPTP tunnels'];
+        await this.host.refreshStatus?.();
         const n = this.host.clearTunnels(cmd.id);
         if (n === 0) return cmd.id === 'all' ? ['% No active PPTP tunnels'] : [`% No PPTP tunnel with id ${cmd.id}`];
         return [];
@@ -648,6 +649,7 @@ export class ShellSession implements LogSink {
         return s ?? ['% No startup configuration saved'];
       }
       case 'vpdn':
+        await this.host.refreshStatus?.();
         return this.showVpdn(t);
       case 'ip-local-pool':
         return renderShowIpLocalPool(this.host.pools(), t.name);

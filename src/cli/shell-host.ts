@@ -114,6 +114,8 @@ export interface ShellHost {
   mergeStartup(): Promise<string[]>;
   /** Server status, or an empty one with --no-server. */
   status(): ServerStatus;
+  /** Data-plane workers: the status mirror brought up to date before it is shown. */
+  refreshStatus?(): Promise<void>;
   /** `show vpdn` read block by block as it streams (remote shells); status() when absent. */
   vpdnBlocks?(): VpdnBlocks;
   /** Pools from the server, or computed from the config with --no-server. */

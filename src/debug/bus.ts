@@ -45,6 +45,7 @@ export type DebugFilter = (ctx: DebugContext | undefined) => boolean;
 export class DebugBus {
   private readonly enabled = new Map<DebugCategory, DebugFilter | null>();
   private readonly listeners = new Set<(line: LogLine) => void>();
+  private readonly switchWatchers = new Set<(active: DebugCategory[]) => void>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -56,14 +57,29 @@ export class DebugBus {
   /** Turn a category on; an optional filter keeps only matching contexts. */
   enable(cat: DebugCategory, filter: DebugFilter | null = null): void {
     this.enabled.set(cat, filter);
+    this.switched();
   }
 
   disable(cat: DebugCategory): void {
     this.enabled.delete(cat);
+    this.switched();
   }
 
   disableAll(): void {
     this.enabled.clear();
+    this.switched();
+  }
+
+  /** Called with the active categories after each switch (data-plane workers mirror them). */
+  watchSwitches(fn: (active: DebugCategory[]) => void): () => void {
+    this.switchWatchers.add(fn);
+    return () => this.switchWatchers.delete(fn);
+  }
+
+  private switched(): void {
+    if (this.switchWatchers.size === 0) return;
+    const active = this.active();
+    for (const fn of this.switchWatchers) fn(active);
   }
 
   /** Categories that are on, in DEBUG_CATEGORIES order (for `show debug`). */

@@ -122,5 +122,9 @@ export interface VpnServerApi {
   authenticateConsole?(tag: string, user: string, password: string): Promise<'accept' | 'reject' | 'unreachable'>;
   /** Can a pool be removed or changed now? Returns a PIX-style error if not. */
   checkPoolChange?(diff: ConfigDiff): string | undefined;
+  /** Data-plane workers: bring the status mirror up to date (the shell awaits it before `show vpdn` and `clear vpdn`). */
+  refresh?(): Promise<void>;
+  /** Data-plane workers: a line every shell prints (a worker died, was restarted); the shell sets it. */
+  onNotice?: ((line: string) => void) | undefined;
   close(): Promise<void>;
 }

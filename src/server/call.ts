@@ -37,7 +37,7 @@ export interface ServerCallOptions {
   /** the GRE window's (CiscoGreDebug) */
   greDebug: GreDebugSink;
   sendGre(packet: Buffer): void;
-  allocateAddress(username: string, aaa?: AaaAddressing): string | undefined;
+  allocateAddress(username: string, aaa?: AaaAddressing): string | undefined | Promise<string | undefined>;
   releaseAddress(address: string): void;
   onUp(call: ServerCall, info: PppUpInfo): void;
   onDown(call: ServerCall, reason: string): void;

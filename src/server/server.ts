@@ -26,7 +26,7 @@ import { isDeviceGone, type TunDevice } from '../proto/tun/device.js';
 import { decodeGre } from '../proto/gre/wire.js';
 import { Listeners, wantedListeners, type ListenerSpec } from './listeners.js';
 import { AddressPools } from './pool.js';
-import { unusableClientAddress } from './address-check.js';
+import { chooseAddress, type LeaseAnswer, type RemoteLeases } from './lease.js';
 import type { AaaAddressing } from '../proto/ppp/session-api.js';
 import { CallIdAllocator } from '../proto/pptp/call-id.js';
 import { PptpControlConnection } from '../proto/pptp/server-control.js';
@@ -63,6 +63,9 @@ export interface PptpServerOptions {
   /** UDP for RADIUS and Disconnect/CoA (tests pass a memory twin). */
   udp?: UdpStack;
   hostName?: string;
+  /** A data-plane worker (src/server/workers/): its share of the tunnel and call ids, and the leases the primary owns. */
+  worker?: { ids: { low: number; high: number }; nasAccounting: boolean };
+  leases?: RemoteLeases;
 }
 
 interface Tunnel {
@@ -97,13 +100,14 @@ export class PptpServer implements VpnServerApi {
   private readonly greDebug: CiscoGreDebug;
   private readonly listeners: Listeners;
   private readonly pools = new AddressPools();
-  private readonly callIds = new CallIdAllocator();
+  private readonly callIds: CallIdAllocator;
+  private readonly ids: { low: number; high: number };
   private readonly tunnels = new Map<number, Tunnel>();
   private readonly calls = new Map<number, { call: ServerCall; tunnel: Tunnel }>();
   /** Established calls by client address (32-bit number, as in the IP header). */
   private readonly byAddress = new Map<number, ServerCall>();
   private readonly pppIfIds = new Set<number>();
-  private pppIfLow = 1;
+  private pppIfLow: number;
   private readonly errors: Record<string, number> = {};
   /** Each RADIUS/TACACS+ authentication answered or given up (the metrics endpoint sets it). */
   onAaaResult: ((o: AaaObservation) => void) | undefined;
@@ -112,7 +116,7 @@ export class PptpServer implements VpnServerApi {
   private readonly upCalls = new WeakSet<ServerCall>();
   private gre: GreSocket | undefined;
   private tun: TunDevice | undefined;
-  private nextTunnelId = 1;
+  private nextTunnelId: number;
   /** sid of syslog 109011 */
   private authSessions = 0;
   private closed = false;
@@ -125,6 +129,12 @@ export class PptpServer implements VpnServerApi {
 
   constructor(private readonly options: PptpServerOptions) {
     this.clock = options.clock ?? systemClock;
+    const ids = options.worker?.ids ?? { low: 1, high: 0xffff };
+    this.ids = ids;
+    this.callIds = new CallIdAllocator(ids.low, ids.high);
+    // Virtual interface ids (NAS-Port) from the worker's range too: unique across workers.
+    this.pppIfLow = ids.low;
+    this.nextTunnelId = ids.low;
     this.bus = options.bus;
     this.pppDebug = new CiscoPppDebug(options.bus);
     this.greDebug = new CiscoGreDebug(options.bus);
@@ -153,7 +163,10 @@ export class PptpServer implements VpnServerApi {
     this.cfg = next;
     this.pools.configure(next.pools);
     this.aaa.reconfigure(next.aaaServerGroups, JSON.stringify([this.nasIdentifier(), next.interfaces.map((i) => [i.name, i.address])]));
-    for (const g of next.vpdnGroups) if (g.clientAccounting) this.aaa.startAccounting(g.clientAccounting, this.nasSessionId());
+    // Of several workers only one speaks for the NAS: an Accounting-On from a restarted one would end every worker's sessions.
+    if (this.options.worker?.nasAccounting !== false) {
+      for (const g of next.vpdnGroups) if (g.clientAccounting) this.aaa.startAccounting(g.clientAccounting, this.nasSessionId());
+    }
     // `no vpdn enable IF`: tunnels that came in on that interface end.
     const live = new Set(wanted.specs.map((s) => s.interfaceName));
     for (const t of this.tunnels.values()) if (!live.has(t.spec.interfaceName)) t.control.stop();
@@ -359,7 +372,7 @@ export class PptpServer implements VpnServerApi {
   private allocateTunnelId(): number {
     for (;;) {
       const id = this.nextTunnelId;
-      this.nextTunnelId = id >= 0xffff ? 1 : id + 1;
+      this.nextTunnelId = id >= this.ids.high ? this.ids.low : id + 1;
       if (!this.tunnels.has(id)) return id;
     }
   }
@@ -422,7 +435,7 @@ export class PptpServer implements VpnServerApi {
         gre.send(tunnel.peerAddress, pkt);
       },
       allocateAddress: (user, aaa) => this.clientAddressFor(tunnel, user, aaa, pool),
-      releaseAddress: (a) => this.pools.release(a),
+      releaseAddress: (a) => this.releaseAddress(a),
       onUp: (c, info) => this.callUp(tunnel, c, info.username, info.clientAddress, info.mppe?.bits),
       onDown: (c, reason) => this.callDown(tunnel, c, reason),
       onIpPacket: (c, pkt) => this.fromClient(c, pkt),
@@ -445,28 +458,27 @@ export class PptpServer implements VpnServerApi {
   }
 
   /**
-   * The client's address: AAA's Framed-IP-Address, else an address of AAA's
-   * Framed-Pool, else of the group's pool. An address or pool from AAA that
-   * the server cannot give refuses the call (PPP then logs 403108): counted,
-   * and the reason said in `debug vpdn error`.
+   * The client's address (src/server/lease.ts), here or from the primary
+   * when this is a worker. An address or pool from AAA that the server
+   * cannot give refuses the call (PPP then logs 403108): counted, and the
+   * reason said in `debug vpdn error`.
    */
-  private clientAddressFor(tunnel: Tunnel, user: string, aaa: AaaAddressing | undefined, groupPool: string | undefined): string | undefined {
-    const refuse = (counter: string, why: string): undefined => {
-      this.count(counter);
-      if (this.bus.on('vpdn error')) this.bus.debug('vpdn error', `PPTP: ${why}: no address for ${user}`, { tunnel: tunnel.id, user });
-      return undefined;
+  private clientAddressFor(tunnel: Tunnel, user: string, aaa: AaaAddressing | undefined, groupPool: string | undefined): string | undefined | Promise<string | undefined> {
+    const settle = (a: LeaseAnswer): string | undefined => {
+      if (a.refused) {
+        this.count(a.refused.counter);
+        if (this.bus.on('vpdn error')) this.bus.debug('vpdn error', `PPTP: ${a.refused.why}: no address for ${user}`, { tunnel: tunnel.id, user });
+      }
+      return a.address;
     };
-    if (aaa?.framedIp) {
-      const problem = unusableClientAddress(aaa.framedIp, this.cfg.interfaces);
-      if (problem) return refuse('aaa-address-unusable', `Framed-IP-Address ${aaa.framedIp} is ${problem}`);
-      if (!this.pools.claim(aaa.framedIp, 'aaa')) return refuse('aaa-address-in-use', `Framed-IP-Address ${aaa.framedIp} is held by another call`);
-      return aaa.framedIp;
-    }
-    if (aaa?.framedPool) {
-      if (!this.pools.has(aaa.framedPool)) return refuse('aaa-pool-unknown', `Framed-Pool ${aaa.framedPool} is not an ip local pool`);
-      return this.pools.allocate(aaa.framedPool) ?? refuse('aaa-pool-exhausted', `ip local pool ${aaa.framedPool} (Framed-Pool) has no free address`);
-    }
-    return groupPool ? this.pools.allocate(groupPool) : undefined;
+    const req = { user, aaa, groupPool };
+    const remote = this.options.leases;
+    return remote ? remote.lease(req).then(settle, () => settle({})) : settle(chooseAddress(this.pools, this.cfg.interfaces, req));
+  }
+
+  private releaseAddress(address: string): void {
+    if (this.options.leases) this.options.leases.release(address);
+    else this.pools.release(address);
   }
 
   private callUp(tunnel: Tunnel, call: ServerCall, username: string, clientAddress: string, bits: number | undefined): void {

@@ -39,8 +39,10 @@ export interface ServiceOptions {
   configPath: string | undefined;
   noServer?: boolean;
   listen?: string;
+  /** `--workers N`: data-plane worker processes. */
+  workers?: number;
   version: string;
-  createServer?: (opts: { bus: DebugBus; listen?: string }) => VpnServerApi;
+  createServer?: (opts: { bus: DebugBus; listen?: string; workers?: number }) => VpnServerApi;
   stderr: Writable;
   signals?: SignalSource;
   /** SSH and Telnet shells on the config's ssh/telnet hosts (ports, PIX default 22 and 23). */
@@ -128,7 +130,7 @@ export async function runService(o: ServiceOptions): Promise<number> {
     try {
       let server: VpnServerApi | undefined;
       try {
-        server = o.noServer ? undefined : o.createServer?.({ bus, listen: o.listen });
+        server = o.noServer ? undefined : o.createServer?.({ bus, listen: o.listen, workers: o.workers });
       } catch (e) {
         log(LOG_ERR, `pix-pptpd: cannot start the VPN server: ${(e as Error).message}`);
         return EX_SOFTWARE;

@@ -17,6 +17,7 @@
 import { EAGAIN, EINTR, MSG_DONTWAIT, MSG_TRUNC, O_CLOEXEC, O_NONBLOCK, addressOf, errno, errnoError, libc } from '../os/libc.js';
 import { ReadLoop, type DrainResult } from '../os/read-loop.js';
 import type { GreSocket } from './socket.js';
+import { encodeBpf, type BpfInstruction } from './bpf.js';
 
 const AF_INET = 2;
 const SOCK_RAW = 3;
@@ -29,6 +30,7 @@ const SO_SNDBUF = 7;
 const SO_RCVBUF = 8;
 const SO_SNDBUFFORCE = 32;
 const SO_RCVBUFFORCE = 33;
+const SO_ATTACH_FILTER = 26;
 const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 /** Packets per recvmmsg() call. */
 const RECV_BATCH = 32;
@@ -66,6 +68,8 @@ export interface OpenGreSocketOptions {
   localAddress?: string;
   /** Socket errors (send failures, receive errors); counted in stats as well. */
   onError?: (err: Error) => void;
+  /** A socket filter (src/proto/gre/bpf.ts): the kernel passes on only the packets it accepts. */
+  filter?: readonly BpfInstruction[];
 }
 
 /** Opens the raw GRE socket. Throws (at open, never later) without CAP_NET_RAW. */
@@ -78,6 +82,7 @@ export function openGreSocket(opts: OpenGreSocketOptions = {}): LinuxGreSocket {
     // Past net.core.[rw]mem_max when we may (CAP_NET_ADMIN): a burst waits instead of being dropped.
     if (!trySetIntOption(fd, SOL_SOCKET, SO_RCVBUFFORCE, SOCKET_BUFFER_BYTES)) setIntOption(fd, SOL_SOCKET, SO_RCVBUF, SOCKET_BUFFER_BYTES);
     if (!trySetIntOption(fd, SOL_SOCKET, SO_SNDBUFFORCE, SOCKET_BUFFER_BYTES)) setIntOption(fd, SOL_SOCKET, SO_SNDBUF, SOCKET_BUFFER_BYTES);
+    if (opts.filter) attachFilter(fd, opts.filter);
     return new RawGreSocket(fd, opts);
   } catch (err) {
     c.close(fd);
@@ -93,6 +98,15 @@ function trySetIntOption(fd: number, level: number, name: number, value: number)
 
 function setIntOption(fd: number, level: number, name: number, value: number): void {
   if (!trySetIntOption(fd, level, name, value)) throw errnoError(`setsockopt(${level}, ${name})`);
+}
+
+/** SO_ATTACH_FILTER with struct sock_fprog { u16 len; u8 pad[6]; sock_filter *filter } (LP64); the kernel copies the program. */
+function attachFilter(fd: number, prog: readonly BpfInstruction[]): void {
+  const insns = encodeBpf(prog);
+  const fprog = Buffer.alloc(16);
+  fprog.writeUInt16LE(prog.length, 0);
+  fprog.writeBigUInt64LE(addressOf(insns), 8);
+  if (libc().setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, fprog, fprog.length) !== 0) throw errnoError('setsockopt(SO_ATTACH_FILTER)');
 }
 
 /** struct sockaddr_in { u16 family (host order); u16 port (0 for raw); u32 address (network order); u8 zero[8] } */

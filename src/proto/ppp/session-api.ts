@@ -57,8 +57,8 @@ export interface PppSessionOptions {
   authenticator?: Authenticator;
   /** client role */
   credentials?: { username: string; password: string };
-  /** server role: an address for the user (AAA's Framed-IP-Address or Framed-Pool wins over the group's pool), undefined = none to give */
-  allocateAddress?(username: string, aaa?: AaaAddressing): string | undefined;
+  /** server role: an address for the user (AAA's Framed-IP-Address or Framed-Pool wins over the group's pool), undefined = none to give; a Promise when the leases are held elsewhere (a data-plane worker asks the primary) */
+  allocateAddress?(username: string, aaa?: AaaAddressing): string | undefined | Promise<string | undefined>;
   releaseAddress?(addr: string): void;
   onUp(info: PppUpInfo): void;
   onDown(reason: string): void;

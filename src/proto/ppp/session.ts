@@ -54,6 +54,9 @@ export type { PppGroupSettings, PppPhase, PppSessionOptions, PppStatus, PppTraff
 
 const AUTH_LABEL: Record<AuthProtocol, string> = { pap: 'PAP', chap: 'CHAP', mschap: 'MSCHAP', 'mschap-v2': 'MSCHAP-V2' };
 
+/** NCP packets kept while a client address is on its way (a worker asks the primary). */
+const MAX_HELD_FOR_LEASE = 16;
+
 export class PppSession {
   // The events of LCP, IPCP and CCP: one small object per layer whose
   // methods call the session, instead of an object of closures (one per
@@ -221,6 +224,9 @@ export class PppSession {
   private ccpSettled = false;
   private closeReason: string | undefined;
   private clientAddress: string | undefined;
+  /** A lease asked of the primary (data-plane worker) is on its way. */
+  private leasePending = false;
+  private heldForLease: { protocol: number; payload: Buffer }[] = [];
   private readonly errors: Record<string, number> = {};
 
   constructor(private readonly opts: PppSessionOptions) {
@@ -282,7 +288,15 @@ export class PppSession {
     const f = decodeFrame(frame);
     if (!f.ok) return this.drop('bad frame', f.error);
     this.lcp.peerActivity();
-    const { protocol, payload } = f.value;
+    this.dispatch(f.value.protocol, f.value.payload);
+  }
+
+  private dispatch(protocol: number, payload: Buffer): void {
+    if (this.leasePending && (protocol === PPP_PROTO.IPCP || protocol === PPP_PROTO.CCP || protocol === PPP_PROTO.IPV6CP)) {
+      // The peer's NCP requests while the address is on its way: answered once it comes, not at the peer's next retransmit.
+      if (this.heldForLease.length < MAX_HELD_FOR_LEASE) this.heldForLease.push({ protocol, payload: Buffer.from(payload) });
+      return;
+    }
     switch (protocol) {
       case PPP_PROTO.LCP:
         return this.inputCp(protocol, payload, (c, i, d) => this.lcp.fsm.input(c, i, d));
@@ -459,13 +473,40 @@ export class PppSession {
       // A renegotiated link (peer LCP Configure-Request) keeps the lease it holds:
       // allocating again leaked one pool address per renegotiation.
       const addr = this.clientAddress ?? this.opts.allocateAddress?.(this.auth.username ?? '', this.auth.result);
-      if (addr === undefined) {
-        this.debug.emit(this.debugLink, { kind: 'missing-client-address' });
-        this.close('missing client ip address');
+      if (addr instanceof Promise) {
+        if (this.leasePending) return;
+        this.leasePending = true;
+        void addr.then((a) => {
+          this.leasePending = false;
+          const held = this.heldForLease;
+          this.heldForLease = [];
+          if (this.ended) {
+            // the call ended while the lease was on its way: give it back
+            if (a !== undefined) this.opts.releaseAddress?.(a);
+            return;
+          }
+          this.withAddress(a);
+          for (const h of held) if (!this.ended) this.dispatch(h.protocol, h.payload);
+        });
         return;
       }
-      this.clientAddress = addr;
+      this.withAddress(addr);
+      return;
     }
+    this.startNcps();
+  }
+
+  private withAddress(addr: string | undefined): void {
+    if (addr === undefined) {
+      this.debug.emit(this.debugLink, { kind: 'missing-client-address' });
+      this.close('missing client ip address');
+      return;
+    }
+    this.clientAddress = addr;
+    this.startNcps();
+  }
+
+  private startNcps(): void {
     this.setPhase('network');
     const clock = this.opts.clock;
     this.ipcp = new Ipcp(

@@ -37,7 +37,10 @@ export const nodeUdp: UdpStack = {
         }
       });
       s.on('message', (msg, rinfo) => onMessage(msg, { address: rinfo.address, port: rinfo.port }));
-      s.bind(opts.port ?? 0, opts.address ?? '0.0.0.0', () => {
+      // In a cluster worker (pix-pptpd --workers N) a non-exclusive bind is shared through the
+      // primary with the other workers: a client socket's answers would reach any of them.
+      const port = opts.port ?? 0;
+      s.bind({ port, address: opts.address ?? '0.0.0.0', exclusive: port === 0 }, () => {
         bound = true;
         const a = s.address();
         s.unref();

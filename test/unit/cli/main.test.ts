@@ -20,6 +20,24 @@ test('argv parsing: flags, values, --x=y, errors', () => {
   assert.equal(parseArgs(['-x']), "unknown option '-x'");
 });
 
+test('--workers N | auto, and what it refuses; it reaches the server factory', async () => {
+  assert.equal((parseArgs(['--workers', '2']) as { workers?: number }).workers, 2);
+  assert.equal((parseArgs(['--workers=1']) as { workers?: number }).workers, 1);
+  assert.equal((parseArgs([]) as { workers?: number }).workers, undefined, 'default: the single process');
+  assert.ok(((parseArgs(['--workers', 'auto']) as { workers?: number }).workers ?? 0) >= 1);
+  for (const bad of ['0', '65', '1.5', 'many']) assert.match(parseArgs(['--workers', bad]) as string, /--workers needs a number of worker processes/);
+  let seen: { workers?: number } | undefined;
+  const { app } = await prepareApp(parseArgs(['--workers', '3']) as never, {
+    bus: new DebugBus(),
+    createServer: (o) => {
+      seen = o;
+      return new FakeServer(undefined, o.bus);
+    },
+  });
+  assert.equal(seen?.workers, 3);
+  await app.close();
+});
+
 test('--listen reaches the server factory; the default config is pushed into the server', async () => {
   let seen: { listen?: string } | undefined;
   let server: FakeServer | undefined;

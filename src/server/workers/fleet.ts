@@ -1,0 +1,372 @@
+/**
+ * N data-plane workers behind one outside address, as one VpnServerApi for
+ * the shell of the primary process:
+ *
+ * - TCP 1723: node:cluster with SCHED_NONE. The primary binds the listening
+ *   socket once and hands it to every worker; each worker accept()s from
+ *   it and the kernel decides which one gets a connection.
+ * - GRE: worker i of N allocates tunnel and call ids in its own range
+ *   (src/proto/gre/bpf.ts workerIdRange), and its raw GRE socket carries
+ *   the socket filter of that range, so the kernel hands it only the GRE
+ *   of its own calls.
+ * - TUN: a device per worker (`<prefix><i>`) with its calls' /32 routes.
+ * - Config: a commit goes to every worker; if one fails, the others are
+ *   given the previous config back and the commit fails (running-config
+ *   untouched).
+ * - Addresses: the primary owns every lease (one AddressPools); a worker
+ *   asks for each address and gives it back, so none is handed out twice.
+ * - One view: debug and syslog lines come back to the primary's bus. The
+ *   status is a mirror each worker pushes every second; the shell awaits
+ *   refresh() before `show vpdn` and `clear vpdn`, so what it prints is
+ *   current (the pools are the primary's own) while status() stays synchronous for the
+ *   dashboard and the service.
+ * - A worker that dies is forked again; its calls are gone (their TCP
+ *   connections and GRE went with the process), its leases are freed and
+ *   the shell prints a line saying so.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import type { DebugBus } from '../../debug/bus.js';
+import type { ConfigDiff, VpnConfig } from '../../config/model.js';
+import { emptyVpnConfig } from '../../config/model.js';
+import type { AaaObservation, ErrorCounters, ServerStatus, VpnServerApi } from '../api.js';
+import { AddressPools } from '../pool.js';
+import { chooseAddress } from '../lease.js';
+import { encodeSpec, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.js';
+import { workerOfId } from '../../proto/gre/bpf.js';
+import type { ServerCensus } from '../totals.js';
+import { mergeCensus } from './census.js';
+
+export interface WorkerFleetOptions {
+  bus: DebugBus;
+  count: number;
+  /** The worker entry script (bin/pix-pptpd-worker.js). */
+  exec: string;
+  execArgv?: string[];
+  /** `--listen ADDR[:PORT]` */
+  listen?: string;
+  /** TUN devices are `<tunPrefix><index>` (default 'pptpw'). */
+  tunPrefix?: string;
+  /** Wait before forking a dead worker again (default 500 ms; doubled, up to 30 s, while it keeps dying within 10 s of its start). */
+  restartDelayMs?: number;
+}
+
+type Request = ToWorker extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
+
+interface Slot {
+  index: number;
+  worker: Worker;
+  ready: boolean;
+  /** The first fork has answered (or died trying). */
+  started: Promise<void>;
+  pending: Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>;
+  status?: ServerStatus;
+  bornAt: number;
+  /** The wait before this fork: the next one after a quick death waits twice as long. */
+  restartDelay: number;
+  /** The config this worker runs (undefined: none yet). */
+  applied?: VpnConfig;
+  /** Its reconfigures, one after the other (a restart's reload and a commit may meet). */
+  queue: Promise<unknown>;
+}
+
+const REQUEST_TIMEOUT_MS = 20_000;
+const REFRESH_TIMEOUT_MS = 2_000;
+/** A worker that dies this soon after its start is in a crash loop: restarts back off. */
+const QUICK_DEATH_MS = 10_000;
+const MAX_RESTART_DELAY_MS = 30_000;
+
+export class WorkerFleet implements VpnServerApi {
+  private readonly slots: Slot[] = [];
+  private readonly pools = new AddressPools();
+  /** Address -> the worker that holds it. */
+  private readonly leaseOwner = new Map<string, number>();
+  private cfg: VpnConfig = emptyVpnConfig();
+  private committed = false;
+  private closed = false;
+  private nextRequest = 1;
+  /** A line for every shell (a worker died or was restarted); App sets it. */
+  onNotice: ((line: string) => void) | undefined;
+  /** Each RADIUS/TACACS+ authentication a worker answered or gave up (the metrics endpoint sets it). */
+  onAaaResult: ((o: AaaObservation) => void) | undefined;
+
+  constructor(private readonly opts: WorkerFleetOptions) {
+    cluster.schedulingPolicy = cluster.SCHED_NONE;
+    for (let i = 0; i < opts.count; i++) this.slots.push(this.fork(i, true));
+    opts.bus.watchSwitches((active) => this.broadcast({ t: 'debug', categories: active }));
+  }
+
+  get count(): number {
+    return this.slots.length;
+  }
+
+  /** The worker processes' ids, by index (tests, `show` of the service). */
+  pids(): (number | undefined)[] {
+    return this.slots.map((s) => s.worker.process.pid);
+  }
+
+  private fork(index: number, first: boolean, restartDelay = this.opts.restartDelayMs ?? 500): Slot {
+    const spec: WorkerSpec = {
+      index,
+      count: this.opts.count,
+      tunName: `${this.opts.tunPrefix ?? 'pptpw'}${index}`,
+      listen: this.opts.listen,
+      nasAccounting: first && index === 0,
+    };
+    // cluster's settings are the process's: set before every fork (a test may run two fleets one after the other)
+    cluster.setupPrimary({
+      exec: this.opts.exec,
+      execArgv: this.opts.execArgv ?? process.execArgv,
+      args: [],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    } as Parameters<typeof cluster.setupPrimary>[0]);
+    const worker = cluster.fork(encodeSpec(spec));
+    let started!: () => void;
+    const slot: Slot = { index, worker, ready: false, started: new Promise((r) => (started = r)), pending: new Map(), queue: Promise.resolve(), bornAt: Date.now(), restartDelay };
+    worker.on('message', (m: FromWorker) => {
+      if (m.t === 'ready') {
+        slot.ready = true;
+        started();
+        this.send(slot, { t: 'debug', categories: this.opts.bus.active() });
+        if (!first && this.committed) void this.reload(slot);
+      } else this.onMessage(slot, m);
+    });
+    worker.on('exit', (code, signal) => {
+      started();
+      this.exited(slot, code, signal);
+    });
+    worker.on('error', () => {});
+    return slot;
+  }
+
+  /** One reconfigure of one worker, after the ones before it. */
+  private configure(slot: Slot, diff: ConfigDiff): Promise<void> {
+    const run = slot.queue.then(async () => {
+      await this.request(slot, { t: 'reconfigure', diff });
+      slot.applied = diff.after;
+    });
+    slot.queue = run.catch(() => {});
+    return run;
+  }
+
+  /** A restarted worker: the running config. */
+  private async reload(slot: Slot, announce = true): Promise<void> {
+    try {
+      await this.configure(slot, { before: slot.applied ?? emptyVpnConfig(), after: this.cfg });
+      if (announce) this.notice(`worker ${slot.index} (pid ${slot.worker.process.pid}) restarted and serving`);
+    } catch (e) {
+      this.notice(`worker ${slot.index} restarted but refused the running config: ${(e as Error).message}`);
+    }
+  }
+
+  private onMessage(slot: Slot, m: FromWorker): void {
+    switch (m.t) {
+      case 'reply': {
+        const p = slot.pending.get(m.id);
+        if (!p) return;
+        slot.pending.delete(m.id);
+        clearTimeout(p.timer);
+        if (m.ok) p.resolve(m.value);
+        else p.reject(new Error(m.error));
+        return;
+      }
+      case 'log': {
+        const l = m.line;
+        if (l.kind === 'debug') this.opts.bus.debug(l.category, l.text, l.ctx);
+        else this.opts.bus.syslog(l.id, l.severity, l.text, l.ctx);
+        return;
+      }
+      case 'lease': {
+        const answer = chooseAddress(this.pools, this.cfg.interfaces, m.req);
+        if (answer.address !== undefined) this.leaseOwner.set(answer.address, slot.index);
+        if (!this.send(slot, { t: 'lease-answer', id: m.id, answer }) && answer.address !== undefined) this.freeLease(answer.address);
+        return;
+      }
+      case 'release':
+        if (this.leaseOwner.get(m.address) === slot.index) this.freeLease(m.address);
+        return;
+      case 'status-push':
+        slot.status = m.status;
+        return;
+      case 'aaa-result':
+        this.onAaaResult?.(m.o);
+        return;
+    }
+  }
+
+  private freeLease(address: string): void {
+    this.leaseOwner.delete(address);
+    this.pools.release(address);
+  }
+
+  private exited(slot: Slot, code: number | null, signal: string | null): void {
+    slot.ready = false;
+    for (const p of slot.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new Error(`worker ${slot.index} exited`));
+    }
+    slot.pending.clear();
+    const calls = slot.status?.sessions.length ?? 0;
+    slot.status = undefined;
+    let freed = 0;
+    for (const [address, owner] of this.leaseOwner) {
+      if (owner !== slot.index) continue;
+      this.freeLease(address);
+      freed++;
+    }
+    if (this.closed) return;
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    this.notice(`worker ${slot.index} (pid ${slot.worker.process.pid}) died (${how}): its ${calls} call(s) dropped, ${freed} address(es) back in the pool; restarting`);
+    const base = this.opts.restartDelayMs ?? 500;
+    const delay = Date.now() - slot.bornAt < QUICK_DEATH_MS ? Math.min(slot.restartDelay * 2, MAX_RESTART_DELAY_MS) : base;
+    const timer = setTimeout(() => {
+      if (this.closed) return;
+      this.slots[slot.index] = this.fork(slot.index, false, delay);
+    }, delay);
+    timer.unref();
+  }
+
+  private notice(text: string): void {
+    // An extension syslog id (PIX 6.3 has none for this); severity 2 (critical) as a lost data plane is.
+    this.opts.bus.syslog(199901, 2, `pix-pptpd: ${text}`);
+    this.onNotice?.(`pix-pptpd: ${text}`);
+  }
+
+  private send(slot: Slot, m: ToWorker): boolean {
+    if (!slot.ready || !slot.worker.isConnected()) return false;
+    try {
+      slot.worker.send(m);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private broadcast(m: ToWorker): void {
+    for (const s of this.slots) this.send(s, m);
+  }
+
+  private request<T>(slot: Slot, m: Request, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const id = this.nextRequest++;
+      const timer = setTimeout(() => {
+        slot.pending.delete(id);
+        reject(new Error(`worker ${slot.index} did not answer (${m.t})`));
+      }, timeoutMs);
+      slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      if (!this.send(slot, { ...m, id } as ToWorker)) {
+        clearTimeout(timer);
+        slot.pending.delete(id);
+        reject(new Error(`worker ${slot.index} is not running`));
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- VpnServerApi
+
+  /** All or nothing: every running worker takes the change, or those that did are given the previous config back. */
+  async reconfigure(diff: ConfigDiff): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.started));
+    const live = this.slots.filter((s) => s.ready);
+    if (live.length === 0) throw new Error('no data-plane worker is running');
+    const results = await Promise.allSettled(live.map((s) => this.configure(s, diff)));
+    const failed = results.map((r, i) => ({ r, s: live[i] })).filter((x) => x.r.status === 'rejected');
+    if (failed.length) {
+      const back: ConfigDiff = { before: diff.after, after: diff.before };
+      await Promise.allSettled(live.filter((_, i) => results[i].status === 'fulfilled').map((s) => this.configure(s, back)));
+      const why = failed.map((x) => `worker ${x.s.index}: ${((x.r as PromiseRejectedResult).reason as Error).message}`).join('; ');
+      throw new Error(why);
+    }
+    this.cfg = diff.after;
+    this.committed = true;
+    this.pools.configure(diff.after.pools);
+    // a worker forked again while this commit ran was given the config before it
+    for (const s of this.slots) if (s.ready && !live.includes(s)) void this.reload(s, false);
+  }
+
+  /** Fresh statuses from every running worker into the mirror (bounded wait: a stuck worker keeps its last push). */
+  async refresh(): Promise<void> {
+    await Promise.allSettled(
+      this.slots
+        .filter((s) => s.ready)
+        .map(async (s) => {
+          s.status = await this.request<ServerStatus>(s, { t: 'status' }, REFRESH_TIMEOUT_MS);
+        }),
+    );
+  }
+
+  /**
+   * The metrics census of every running worker, merged. A worker that died
+   * took the totals of its calls with it: those counters go down once (the
+   * metrics endpoint sees a counter reset, as at a restart).
+   */
+  async census(perUser: boolean): Promise<ServerCensus> {
+    const parts = await Promise.allSettled(this.slots.filter((s) => s.ready).map((s) => this.request<ServerCensus>(s, { t: 'census', perUser }, REFRESH_TIMEOUT_MS)));
+    return mergeCensus(
+      parts.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : [])),
+      this.pools.status(),
+      perUser,
+    );
+  }
+
+  /** A shell login against an aaa-server group: asked of the first running worker (each has the same groups). */
+  async authenticateConsole(tag: string, user: string, password: string): Promise<'accept' | 'reject' | 'unreachable'> {
+    const slot = this.slots.find((s) => s.ready);
+    if (!slot) return 'unreachable';
+    try {
+      return await this.request<'accept' | 'reject' | 'unreachable'>(slot, { t: 'authenticate-console', tag, user, password }, 60_000);
+    } catch {
+      return 'unreachable';
+    }
+  }
+
+  status(): ServerStatus {
+    const out: ServerStatus = { tunnels: [], sessions: [], pools: this.pools.status(), listening: [], errors: {}, dhcp: { informsAnswered: 0, dropped: 0 } };
+    const errors: ErrorCounters = out.errors;
+    for (const s of this.slots) {
+      const st = s.status;
+      if (!st) continue;
+      out.tunnels.push(...st.tunnels);
+      out.sessions.push(...st.sessions);
+      if (out.listening.length === 0) out.listening = st.listening;
+      for (const k in st.errors) errors[k] = (errors[k] ?? 0) + st.errors[k];
+      out.dhcp!.informsAnswered += st.dhcp?.informsAnswered ?? 0;
+      out.dhcp!.dropped += st.dhcp?.dropped ?? 0;
+    }
+    out.tunnels.sort((a, b) => a.id - b.id);
+    out.sessions.sort((a, b) => a.tunnelId - b.tunnelId || a.callId - b.callId);
+    return out;
+  }
+
+  /**
+   * `clear vpdn tunnel N` goes to the worker whose id range holds N (tunnel
+   * ids are partitioned like call ids); `all` to every worker. The count is
+   * the mirror's (refreshed by the shell just before).
+   */
+  clearTunnels(id: number | 'all'): number {
+    if (id === 'all') {
+      let n = 0;
+      for (const s of this.slots) {
+        if (!s.ready) continue;
+        n += s.status?.tunnels.length ?? 0;
+        void this.request(s, { t: 'clear', target: 'all' }).catch(() => {});
+      }
+      return n;
+    }
+    const slot = this.slots[workerOfId(id, this.slots.length)];
+    if (!slot?.ready || !slot.status?.tunnels.some((t) => t.id === id)) return 0;
+    void this.request(slot, { t: 'clear', target: id }).catch(() => {});
+    return 1;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled(this.slots.filter((s) => s.ready).map((s) => this.request(s, { t: 'close' }, 10_000)));
+    const deadline = Date.now() + 3000;
+    for (const s of this.slots) {
+      while (!s.worker.isDead() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      if (!s.worker.isDead()) s.worker.process.kill('SIGKILL');
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The messages between the primary (src/server/workers/fleet.ts) and a
+ * data-plane worker (worker.ts), over the cluster IPC channel with the
+ * 'advanced' (structured clone) serialization. Requests carry an `id`
+ * their reply repeats.
+ */
+import type { ConfigDiff } from '../../config/model.js';
+import type { DebugCategory, LogLine } from '../../debug/bus.js';
+import type { AaaObservation, ServerStatus } from '../api.js';
+import type { LeaseAnswer, LeaseRequest } from '../lease.js';
+
+/** The primary to a worker. */
+export type ToWorker =
+  | { t: 'reconfigure'; id: number; diff: ConfigDiff }
+  | { t: 'status'; id: number }
+  | { t: 'census'; id: number; perUser: boolean }
+  | { t: 'authenticate-console'; id: number; tag: string; user: string; password: string }
+  | { t: 'clear'; id: number; target: number | 'all' }
+  | { t: 'debug'; categories: DebugCategory[] }
+  | { t: 'lease-answer'; id: number; answer: LeaseAnswer }
+  | { t: 'close'; id: number };
+
+/** A worker to the primary. */
+export type FromWorker =
+  | { t: 'ready' }
+  | { t: 'reply'; id: number; ok: true; value?: unknown }
+  | { t: 'reply'; id: number; ok: false; error: string }
+  | { t: 'log'; line: LogLine }
+  | { t: 'lease'; id: number; req: LeaseRequest }
+  | { t: 'release'; address: string }
+  | { t: 'status-push'; status: ServerStatus }
+  | { t: 'aaa-result'; o: AaaObservation };
+
+/** What the primary tells a worker at fork (environment variables). */
+export interface WorkerSpec {
+  index: number;
+  count: number;
+  /** TUN device name of this worker. */
+  tunName: string;
+  listen?: string;
+  /** Only the first start of worker 0 sends RADIUS Accounting-On (and its clean stop Accounting-Off) for the whole NAS. */
+  nasAccounting: boolean;
+}
+
+export const WORKER_ENV = 'PIX_PPTPD_WORKER';
+
+export function encodeSpec(spec: WorkerSpec): Record<string, string> {
+  return { [WORKER_ENV]: JSON.stringify(spec) };
+}
+
+export function decodeSpec(env: NodeJS.ProcessEnv): WorkerSpec | undefined {
+  const text = env[WORKER_ENV];
+  return text ? (JSON.parse(text) as WorkerSpec) : undefined;
+}

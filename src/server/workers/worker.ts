@@ -1,0 +1,99 @@
+/**
+ * A data-plane worker: a PptpServer of its own (raw GRE socket with the
+ * call-id filter of its range, its own TUN device), driven by the primary
+ * over IPC. It accepts PPTP connections from the listening socket the
+ * cluster shares (the kernel picks which worker accepts), asks the primary
+ * for every client address, and forwards each debug and syslog line to
+ * the primary, whose shells print them.
+ */
+import { DebugBus, type DebugCategory } from '../../debug/bus.js';
+import { greCallIdFilter, workerIdRange } from '../../proto/gre/bpf.js';
+import { openGreSocket } from '../../proto/gre/linux.js';
+import { openTun } from '../../proto/tun/linux.js';
+import type { LeaseAnswer } from '../lease.js';
+import { parseListen } from '../linux-server.js';
+import { PptpServer } from '../server.js';
+import type { FromWorker, ToWorker, WorkerSpec } from './protocol.js';
+
+/** How often a worker pushes its status for the primary's mirror (the shell refreshes it before `show vpdn`). */
+const STATUS_PUSH_MS = 1000;
+
+export function runWorker(spec: WorkerSpec): void {
+  const send = (m: FromWorker) => {
+    if (process.connected) process.send!(m);
+  };
+  const bus = new DebugBus();
+  bus.subscribe((line) => send({ t: 'log', line }));
+  const ids = workerIdRange(spec.index, spec.count);
+  const leasesPending = new Map<number, (a: LeaseAnswer) => void>();
+  let nextLease = 1;
+  const server = new PptpServer({
+    bus,
+    listen: parseListen(spec.listen),
+    worker: { ids, nasAccounting: spec.nasAccounting },
+    openGre: () => openGreSocket({ filter: greCallIdFilter(ids.low, ids.high) }),
+    openTun: (localAddress, onError) => openTun({ name: spec.tunName, localAddress, mtu: 1400, onError }),
+    leases: {
+      lease: (req) =>
+        new Promise<LeaseAnswer>((resolve) => {
+          const id = nextLease++;
+          leasesPending.set(id, resolve);
+          send({ t: 'lease', id, req });
+        }),
+      release: (address) => send({ t: 'release', address }),
+    },
+  });
+  server.onAaaResult = (o) => send({ t: 'aaa-result', o });
+  const statusNow = () => ({ ...server.status(), pools: [] });
+  const push = setInterval(() => send({ t: 'status-push', status: statusNow() }), STATUS_PUSH_MS);
+  push.unref();
+
+  const reply = async (id: number, work: () => unknown | Promise<unknown>) => {
+    try {
+      send({ t: 'reply', id, ok: true, value: await work() });
+    } catch (e) {
+      send({ t: 'reply', id, ok: false, error: (e as Error).message });
+    }
+  };
+  process.on('message', (m: ToWorker) => {
+    switch (m.t) {
+      case 'reconfigure':
+        // the listeners it opened are in the primary's mirror before the commit returns
+        return void reply(m.id, async () => {
+          await server.reconfigure(m.diff);
+          send({ t: 'status-push', status: statusNow() });
+        });
+      case 'status':
+        return void reply(m.id, statusNow);
+      case 'authenticate-console':
+        return void reply(m.id, () => server.authenticateConsole(m.tag, m.user, m.password));
+      case 'census':
+        return void reply(m.id, async () => ({ ...(await server.census(m.perUser)), pools: [] }));
+      case 'clear':
+        return void reply(m.id, () => server.clearTunnels(m.target));
+      case 'debug':
+        setDebug(bus, m.categories);
+        return;
+      case 'lease-answer': {
+        const done = leasesPending.get(m.id);
+        leasesPending.delete(m.id);
+        done?.(m.answer);
+        return;
+      }
+      case 'close':
+        clearInterval(push);
+        return void reply(m.id, () => server.close()).then(() => process.exit(0));
+    }
+  });
+  // The primary gone (crashed or killed): nothing drives this worker any more.
+  process.on('disconnect', () => {
+    void server.close().finally(() => process.exit(0));
+  });
+  send({ t: 'ready' });
+}
+
+/** The primary's `debug` switches, without their per-user filters: the primary's bus applies those to the lines it is sent. */
+function setDebug(bus: DebugBus, categories: DebugCategory[]): void {
+  bus.disableAll();
+  for (const c of categories) bus.enable(c);
+}

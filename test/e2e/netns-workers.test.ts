@@ -1,0 +1,254 @@
+/**
+ * `pix-pptpd --workers 2` against our own clients, in namespaces this test
+ * makes (removed also when it fails):
+ *
+ *   [C 10.98.0.2: our clients, one raw GRE socket]  --veth--  [A 10.98.0.1: the product, 2 workers;
+ *                                                              inside 10.1.2.1 on A's loopback]
+ *
+ * Calls land on both workers (tunnel and call ids of both ranges), each
+ * call passes traffic (ICMP to the inside address through its tunnel, so
+ * through its worker's TUN and /32 route), `debug vpdn event` typed in the
+ * primary's shell brings both workers' lines back to it, the metrics
+ * endpoint counts both workers' calls, the primary's `show vpdn`
+ * lists every call, the pool addresses are all distinct and `show ip
+ * local pool` counts them, `clear vpdn tunnel N` ends exactly that
+ * tunnel; `kill -9` of one worker: the shell says so, its calls end, the
+ * other worker's keep passing traffic, its addresses go back to the pool,
+ * it is forked again and takes calls again.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { createNetns, deleteNetns, LineReader, runInNetns, uniqueNetnsName, vethPair } from '../../src/lab/rig/netns.js';
+import { startProduct, type Product } from '../../src/lab/rig/product.js';
+import { canRoot } from '../../src/lab/rig/capability.js';
+import { spawnNodeInNetns } from '../harness/node-child.js';
+
+const SERVER = '10.98.0.1';
+const CLIENT = '10.98.0.2';
+const INSIDE = '10.1.2.1';
+const USER = 'wuser';
+const PASSWORD = 'W0rkers-Secr3t';
+const LOW_RANGE_END = 32767; // worker 0 of 2 owns ids 1..32767
+
+const CONFIG = [
+  'nameif ethernet0 outside security0',
+  'nameif ethernet1 inside security100',
+  `ip address outside ${SERVER} 255.255.255.0`,
+  `ip address inside ${INSIDE} 255.255.255.0`,
+  'ip local pool wpool 10.96.0.10-10.96.0.60',
+  'vpdn group 1 accept dialin pptp',
+  'vpdn group 1 ppp authentication mschap-v2',
+  'vpdn group 1 ppp encryption mppe 128 required',
+  'vpdn group 1 client configuration address local wpool',
+  'vpdn group 1 client authentication local',
+  `vpdn username ${USER} password ${PASSWORD}`,
+  'vpdn enable outside',
+  'metrics http inside 9100',
+].join('\n');
+
+interface Up {
+  index: number;
+  callId: number;
+  clientAddress: string;
+}
+
+/** The worker processes under the product: pid by worker index (from the environment the primary gave each). */
+function workerPids(primary: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const t of readdirSync(`/proc/${primary}/task`)) {
+    const kids = readFileSync(`/proc/${primary}/task/${t}/children`, 'utf8').trim();
+    for (const k of kids ? kids.split(' ').map(Number) : []) {
+      const env = readFileSync(`/proc/${k}/environ`, 'utf8').split('\0').find((e) => e.startsWith('PIX_PPTPD_WORKER='));
+      if (env) out.set((JSON.parse(env.slice('PIX_PPTPD_WORKER='.length)) as { index: number }).index, k);
+    }
+  }
+  return out;
+}
+
+const cap = canRoot();
+
+test('--workers 2: calls on both workers behind one address, one shell view, clear and kill -9 of a worker', { skip: cap.ok ? false : cap.reason, timeout: 240_000 }, async () => {
+  const nsA = await createNetns(uniqueNetnsName('wrkA'));
+  const nsC = await createNetns(uniqueNetnsName('wrkC'));
+  let product: Product | undefined;
+  let clients: ChildProcess | undefined;
+  try {
+    await vethPair(nsA, nsC, `${SERVER}/24`, `${CLIENT}/24`);
+    const lo = await runInNetns(nsA, 'ip', ['addr', 'add', `${INSIDE}/24`, 'dev', 'lo']);
+    assert.equal(lo.code, 0, lo.stderr);
+
+    product = await startProduct({ netns: nsA, configText: CONFIG, args: ['--workers', '2'] });
+    await product.enable();
+    const primaryPid = product.child.pid!;
+    let pids = workerPids(primaryPid);
+    assert.deepEqual([...pids.keys()].sort(), [0, 1], 'two worker processes');
+    const links = (await runInNetns(nsA, 'ip', ['-o', 'link'])).stdout;
+    assert.match(links, /pptpw0/);
+    assert.match(links, /pptpw1/);
+    // a debug switch of the primary's shell reaches both workers; their lines come back to it
+    await product.command('debug vpdn event');
+
+    clients = spawnNodeInNetns(nsC, 'multi-client-child', [SERVER, CLIENT, USER, PASSWORD, '6'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const r = new LineReader(clients.stdout!);
+    const ups = new Map<number, Up>();
+    const collect = () => {
+      for (const u of r.json<Up>(/^UP /)) ups.set(u.index, u);
+    };
+    await r.waitFor(/^DIALLED$/, 60_000);
+    // The kernel picks which worker accepts a connection: dial more until both have calls (bounded).
+    for (let round = 0; round < 3; round++) {
+      collect();
+      const ids = [...ups.values()].map((u) => u.callId);
+      if (ids.some((id) => id <= LOW_RANGE_END) && ids.some((id) => id > LOW_RANGE_END)) break;
+      const at = r.lines.length;
+      clients.stdin!.write('dial 4\n');
+      await r.waitFor(/^DIALLED$/, 60_000, at);
+    }
+    collect();
+    assert.deepEqual(r.lines.filter((l) => l.startsWith('FAIL')), [], 'every dial came up');
+    const calls = [...ups.values()];
+    const onLow = calls.filter((u) => u.callId <= LOW_RANGE_END);
+    const onHigh = calls.filter((u) => u.callId > LOW_RANGE_END);
+    process.stdout.write(`# ${calls.length} calls: ${onLow.length} on worker 0, ${onHigh.length} on worker 1\n`);
+    assert.ok(onLow.length > 0 && onHigh.length > 0, `calls on both workers: ${JSON.stringify(calls)}`);
+
+    const opened = product.lines.filter((l) => /PPP virtual access open/.test(l)).length;
+    assert.ok(opened >= calls.length, `a debug vpdn event line per call from both workers (${opened} for ${calls.length} calls)`);
+    await product.command('no debug vpdn event');
+
+    const addresses = calls.map((u) => u.clientAddress);
+    assert.equal(new Set(addresses).size, addresses.length, `distinct pool addresses: ${addresses.join(' ')}`);
+
+    const pingAll = async (): Promise<Map<number, { sent: number; received: number }>> => {
+      const at = r.lines.length;
+      clients!.stdin!.write(`ping ${INSIDE}\n`);
+      await r.waitFor(/^PINGED$/, 30_000, at);
+      const m = new Map<number, { sent: number; received: number }>();
+      for (const l of r.lines.slice(at).filter((x) => x.startsWith('PING '))) {
+        const p = JSON.parse(l.slice(5)) as { index: number; sent: number; received: number };
+        m.set(p.index, p);
+      }
+      return m;
+    };
+    const pings = await pingAll();
+    for (const u of calls) assert.ok((pings.get(u.index)?.received ?? 0) > 0, `call ${u.callId} (${u.clientAddress}) passes traffic: ${JSON.stringify(pings.get(u.index))}`);
+
+    // one view: the primary's show vpdn lists every call of both workers
+    const vpdn = await product.command('show vpdn');
+    const callIdsShown = vpdn.map((l) => /^Call id (\d+) is up on tunnel id (\d+)/.exec(l)).filter((m) => m !== null).map((m) => Number(m![1]));
+    assert.deepEqual(callIdsShown.sort((a, b) => a - b), calls.map((u) => u.callId).sort((a, b) => a - b), vpdn.join('\n'));
+    assert.ok(vpdn.some((l) => l.includes(`(Total tunnels=${calls.length} sessions=${calls.length})`)), vpdn.join('\n'));
+    // the metrics endpoint's census: both workers' calls, the primary's pool
+    const metrics = await runInNetns(nsA, 'curl', ['-s', '--max-time', '10', `http://${INSIDE}:9100/metrics`], { timeoutMs: 15_000 });
+    assert.match(metrics.stdout, new RegExp(`^pix_pptpd_sessions\\{state="estabd",auth="MSCHAP-V2"\\} ${calls.length}$`, 'm'), metrics.stdout.slice(0, 3000));
+    assert.match(metrics.stdout, new RegExp(`^pix_pptpd_setups_total ${calls.length}$`, 'm'));
+    assert.match(metrics.stdout, new RegExp(`^pix_pptpd_pool_addresses\\{pool="wpool",state="in_use"\\} ${calls.length}$`, 'm'));
+    const pool = await product.command('show ip local pool wpool');
+    for (const a of addresses) assert.ok(pool.includes(a), `${a} in use:\n${pool.join('\n')}`);
+    assert.ok(pool.some((l) => new RegExp(`^wpool\\s.*\\s${calls.length}$`).test(l)), pool.join('\n'));
+
+    // clear vpdn tunnel N on worker 1's range: exactly that call ends
+    const tunnelOf = (callId: number) => Number(vpdn.map((l) => new RegExp(`^Call id ${callId} is up on tunnel id (\\d+)`).exec(l)).find((m) => m)![1]);
+    const victim = onHigh[0];
+    const atClear = r.lines.length;
+    await product.command('configure terminal'); // clear vpdn is a configuration command on a PIX
+    assert.deepEqual(await product.command(`clear vpdn tunnel id ${tunnelOf(victim.callId)}`), []);
+    await product.command('exit');
+    const down = JSON.parse((await r.waitFor(/^DOWN /, 15_000, atClear)).slice(5)) as { index: number };
+    assert.equal(down.index, victim.index, 'the cleared tunnel is the one that went down');
+    await new Promise((res) => setTimeout(res, 1000));
+    assert.deepEqual(r.lines.slice(atClear).filter((l) => l.startsWith('DOWN ')).length, 1, 'no other call went down');
+    const remaining = calls.filter((u) => u !== victim);
+    const afterClear = await pingAll();
+    for (const u of remaining) assert.ok((afterClear.get(u.index)?.received ?? 0) > 0, `call ${u.callId} still passes traffic`);
+
+    // kill -9 of worker 1: its calls end, worker 0's go on, the shell says so, worker 1 comes back
+    pids = workerPids(primaryPid);
+    const killedPid = pids.get(1)!;
+    const atKill = r.lines.length;
+    const consoleAt = product.lines.length;
+    process.kill(killedPid, 'SIGKILL');
+    await product.waitFor(/worker 1 \(pid \d+\) died \(signal SIGKILL\)/, 15_000, consoleAt);
+    const highLeft = remaining.filter((u) => u.callId > LOW_RANGE_END);
+    const lowLeft = remaining.filter((u) => u.callId <= LOW_RANGE_END);
+    const deadline = Date.now() + 20_000;
+    const downIndexes = () => new Set(r.lines.slice(atKill).filter((l) => l.startsWith('DOWN ')).map((l) => (JSON.parse(l.slice(5)) as { index: number }).index));
+    while (highLeft.some((u) => !downIndexes().has(u.index)) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 200));
+    assert.deepEqual([...downIndexes()].sort(), highLeft.map((u) => u.index).sort(), "exactly worker 1's calls ended");
+    const afterKill = await pingAll();
+    for (const u of lowLeft) assert.ok((afterKill.get(u.index)?.received ?? 0) > 0, `worker 0's call ${u.callId} still passes traffic`);
+    await product.waitFor(/worker 1 \(pid \d+\) restarted and serving/, 30_000, consoleAt);
+    const newPid = workerPids(primaryPid).get(1);
+    assert.ok(newPid !== undefined && newPid !== killedPid, 'worker 1 forked again');
+    const vpdn2 = await product.command('show vpdn');
+    assert.ok(vpdn2.some((l) => l.includes(`(Total tunnels=${lowLeft.length} sessions=${lowLeft.length})`)), vpdn2.join('\n'));
+    const pool2 = await product.command('show ip local pool wpool');
+    assert.ok(pool2.some((l) => new RegExp(`^wpool\\s.*\\s${lowLeft.length}$`).test(l)), `worker 1's addresses back in the pool:\n${pool2.join('\n')}`);
+
+    // the restarted worker takes calls again: dial until one lands on it (bounded)
+    let onNew: Up | undefined;
+    for (let round = 0; round < 4 && !onNew; round++) {
+      const at = r.lines.length;
+      clients.stdin!.write('dial 3\n');
+      await r.waitFor(/^DIALLED$/, 60_000, at);
+      assert.deepEqual(r.lines.slice(at).filter((l) => l.startsWith('FAIL')), [], 'dials after the restart come up');
+      onNew = r.json<Up>(/^UP /).slice(-3).find((u) => u.callId > LOW_RANGE_END);
+    }
+    assert.ok(onNew, 'a call on the restarted worker');
+    const last = await pingAll();
+    assert.ok((last.get(onNew.index)?.received ?? 0) > 0, 'and it passes traffic');
+
+    clients.stdin!.write('stop\n');
+  } finally {
+    clients?.kill('SIGKILL');
+    await product?.stop();
+    await deleteNetns(nsC);
+    await deleteNetns(nsA);
+  }
+});
+
+test('--workers 2: a commit one worker refuses is undone on the other, the running-config untouched', { skip: cap.ok ? false : cap.reason, timeout: 180_000 }, async () => {
+  const nsA = await createNetns(uniqueNetnsName('wrkA'));
+  const nsC = await createNetns(uniqueNetnsName('wrkC'));
+  let product: Product | undefined;
+  let clients: ChildProcess | undefined;
+  try {
+    await vethPair(nsA, nsC, `${SERVER}/24`, `${CLIENT}/24`);
+    assert.equal((await runInNetns(nsA, 'ip', ['addr', 'add', `${INSIDE}/24`, 'dev', 'lo'])).code, 0);
+    // worker 1's TUN name taken by another kind of link: its data plane cannot open
+    const block = await runInNetns(nsA, 'ip', ['link', 'add', 'pptpw1', 'type', 'veth', 'peer', 'name', 'pptpwx']);
+    assert.equal(block.code, 0, block.stderr);
+    product = await startProduct({ netns: nsA, configText: CONFIG.replace('vpdn enable outside', ''), args: ['--workers', '2'] });
+    await product.enable();
+    await product.command('configure terminal');
+    const refused = await product.command('vpdn enable outside');
+    assert.ok(refused.some((l) => /worker 1: cannot open the TUN device/.test(l)), refused.join('\n'));
+    assert.ok(!(await product.command('show running-config')).includes('vpdn enable outside'), 'running-config untouched');
+    // worker 0 took the change, then was given the previous config back: nothing listens
+    clients = spawnNodeInNetns(nsC, 'multi-client-child', [SERVER, CLIENT, USER, PASSWORD, '1'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let r = new LineReader(clients.stdout!);
+    await r.waitFor(/^DIALLED$/, 60_000);
+    assert.match(r.lines.find((l) => /^(UP|FAIL) /.test(l)) ?? '', /^FAIL .*(ECONNREFUSED|refused)/i, r.lines.join('\n'));
+    clients.stdin!.write('stop\n');
+
+    const unblock = await runInNetns(nsA, 'ip', ['link', 'del', 'pptpw1']);
+    assert.equal(unblock.code, 0, unblock.stderr);
+    assert.deepEqual(await product.command('vpdn enable outside'), []);
+    assert.ok((await product.command('show running-config')).includes('vpdn enable outside'));
+    clients = spawnNodeInNetns(nsC, 'multi-client-child', [SERVER, CLIENT, USER, PASSWORD, '2'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    r = new LineReader(clients.stdout!);
+    await r.waitFor(/^DIALLED$/, 60_000);
+    assert.equal(r.lines.filter((l) => l.startsWith('UP ')).length, 2, r.lines.join('\n'));
+    clients.stdin!.write(`ping ${INSIDE}\n`);
+    await r.waitFor(/^PINGED$/, 30_000);
+    for (const p of r.json<{ received: number }>(/^PING /)) assert.ok(p.received > 0);
+    clients.stdin!.write('stop\n');
+  } finally {
+    clients?.kill('SIGKILL');
+    await product?.stop();
+    await deleteNetns(nsC);
+    await deleteNetns(nsA);
+  }
+});

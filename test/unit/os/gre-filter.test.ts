@@ -1,0 +1,89 @@
+/**
+ * The call-id socket filter (src/proto/gre/bpf.ts) on the real raw GRE
+ * socket: in namespace A two sockets, one per worker range of two
+ * (1-32767, 32768-65535), as two processes; from namespace B GRE packets of
+ * call ids in both ranges and a GRE packet that is not PPTP. Each socket
+ * receives exactly the packets of its own range, in order, and neither
+ * sees the other's (the kernel drops them before they are queued: the
+ * receive counters say so).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { canRoot } from '../../../src/lab/rig/capability.js';
+import { LineReader, createNetns, deleteNetns, uniqueNetnsName, vethPair } from '../../../src/lab/rig/netns.js';
+import { spawnNodeInNetns } from '../../harness/node-child.js';
+
+const cap = canRoot();
+const A = '10.203.0.1';
+const B = '10.203.0.2';
+
+/** Enhanced GRE (RFC 2637 4.1): flags K+S ver 1, protocol, payload length, call id, seq, payload. */
+function greFrame(callId: number, seq: number, proto = 0x880b): Buffer {
+  const h = Buffer.alloc(16);
+  h.writeUInt16BE(0x3001, 0);
+  h.writeUInt16BE(proto, 2);
+  h.writeUInt16BE(4, 4);
+  h.writeUInt16BE(callId, 6);
+  h.writeUInt32BE(seq, 8);
+  h.writeUInt32BE(0xff03c021, 12);
+  return h;
+}
+
+describe('GRE call-id socket filter on the raw socket', { skip: cap.ok ? false : cap.reason }, () => {
+  let nsA = '';
+  let nsB = '';
+  const children: ChildProcess[] = [];
+  let low: LineReader;
+  let high: LineReader;
+  let sender: ChildProcess;
+
+  before(async () => {
+    nsA = await createNetns(uniqueNetnsName('bpfA'));
+    nsB = await createNetns(uniqueNetnsName('bpfB'));
+    await vethPair(nsA, nsB, `${A}/24`, `${B}/24`);
+    const w0 = spawnNodeInNetns(nsA, 'gre-peer-child', [A, '1-32767'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const w1 = spawnNodeInNetns(nsA, 'gre-peer-child', [A, '32768-65535'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    sender = spawnNodeInNetns(nsB, 'gre-peer-child', [B], { stdio: ['pipe', 'pipe', 'inherit'] });
+    children.push(w0, w1, sender);
+    low = new LineReader(w0.stdout!);
+    high = new LineReader(w1.stdout!);
+    const s = new LineReader(sender.stdout!);
+    await Promise.all([low.waitFor(/^READY$/, 20_000), high.waitFor(/^READY$/, 20_000), s.waitFor(/^READY$/, 20_000)]);
+  });
+  after(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    if (nsA) await deleteNetns(nsA);
+    if (nsB) await deleteNetns(nsB);
+  });
+
+  it('gives each socket only the call ids of its range', async () => {
+    const ids = [1, 32768, 42, 65535, 32767, 40000, 7];
+    ids.forEach((id, seq) => sender.stdin!.write(`${JSON.stringify({ peer: A, hex: greFrame(id, seq).toString('hex') })}\n`));
+    // not PPTP: IPv4 in GRE (protocol 0x0800), dropped by both
+    sender.stdin!.write(`${JSON.stringify({ peer: A, hex: greFrame(5, 99, 0x0800).toString('hex') })}\n`);
+    // a marker each, so that both have seen everything before the counts
+    sender.stdin!.write(`${JSON.stringify({ peer: A, hex: greFrame(9, 100).toString('hex') })}\n`);
+    sender.stdin!.write(`${JSON.stringify({ peer: A, hex: greFrame(60000, 101).toString('hex') })}\n`);
+    const callIds = async (r: LineReader, marker: number): Promise<number[]> => {
+      const seen: number[] = [];
+      let from = 0;
+      for (;;) {
+        const line = await r.waitFor(/^RECV /, 10_000, from);
+        from = r.lines.indexOf(line, from) + 1;
+        const id = parseInt((JSON.parse(line.slice(5)) as { hex: string }).hex.slice(12, 16), 16);
+        seen.push(id);
+        if (id === marker) return seen;
+      }
+    };
+    assert.deepEqual(await callIds(low, 9), [1, 42, 32767, 7, 9]);
+    assert.deepEqual(await callIds(high, 60000), [32768, 65535, 40000, 60000]);
+    for (const [r, c, n] of [[low, children[0], 5], [high, children[1], 4]] as const) {
+      const at = r.lines.length;
+      c.stdin!.write('stats\n');
+      const st = JSON.parse((await r.waitFor(/^STATS /, 10_000, at)).slice(6)) as { rxPackets: number; rxMalformed: number; rxIgnored: number };
+      assert.equal(st.rxPackets, n, 'the filtered-out packets never reached the socket');
+      assert.equal(st.rxMalformed + st.rxIgnored, 0);
+    }
+  });
+});
