@@ -84,6 +84,8 @@ export interface FleetOptions {
   /** A local pool and local users instead of RADIUS (the bench's baseline). */
   local?: boolean;
   dialerMaxSeconds?: number;
+  /** The dialer prints no `up` line per session (list gives them). */
+  quietDialer?: boolean;
 }
 
 export function userName(i: number): string {
@@ -200,7 +202,7 @@ export class Fleet {
       });
     }
     await Promise.all(this.instances.map((i) => this.startInstance(i)));
-    this.dialer = spawnNodeInNetns(this.clientNs, 'fleet-dialer', [JSON.stringify({ maxSeconds: this.o.dialerMaxSeconds ?? 300, quiet: false })], {
+    this.dialer = spawnNodeInNetns(this.clientNs, 'fleet-dialer', [JSON.stringify({ maxSeconds: this.o.dialerMaxSeconds ?? 300, quiet: this.o.quietDialer ?? false })], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     this.dialerOut = new LineReader(this.dialer.stdout!);
