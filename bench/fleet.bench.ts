@@ -140,7 +140,9 @@ async function main(): Promise<void> {
       unit: 'addresses',
       baseline: { value: setups, unit: 'set-ups', what: 'made in the RADIUS runs' },
       target: { op: '<=', value: 0 },
-      note: `${duplicates} given twice, ${leases} leases left in radippool, ${open} open radacct rows, ${fmt(rows)} radacct rows for ${fmt(setups)} set-ups`,
+      note:
+        `${duplicates} given twice, ${leases} leases left in radippool, ${open} open radacct rows, ${fmt(rows)} radacct rows for ${fmt(setups)} set-ups` +
+        `; ${runs.reduce((s, r) => s + r.failed, 0)} of ${fmt(runs.length * PER_RUN)} dials failed`,
     });
   } finally {
     await fleet.close();

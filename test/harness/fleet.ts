@@ -16,12 +16,12 @@
  * directories) is removed by close(), and by the netns registry's exit
  * hooks if the process dies first.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { canRoot, type Capability } from '../../src/lab/rig/capability.js';
+import { canRoot, canRootWith, type Capability } from '../../src/lab/rig/capability.js';
 import { createNetns, deleteNetns, LineReader, runInNetns, spawnInNetns, stopChild, uniqueNetnsName, vethPair, waitExit } from '../../src/lab/rig/netns.js';
 import { postgresAvailable, startPostgres, type Postgres } from '../../src/lab/rig/postgres.js';
 import { FREERADIUS_SQL_FILES, freeRadiusSqlAvailable, startFreeRadius, type FreeRadius } from '../../src/lab/rig/freeradius.js';
@@ -43,10 +43,7 @@ export function repoRoot(): string {
 }
 
 export function fleetAvailable(): Capability {
-  for (const c of [canRoot(), postgresAvailable(), freeRadiusSqlAvailable()]) if (!c.ok) return c;
-  const r = canRoot();
-  if (!r.ok) return r;
-  if (spawnSync('which', ['radclient']).status !== 0) return { ok: false, reason: 'radclient missing (freeradius-utils)' };
+  for (const c of [canRoot(), postgresAvailable(), freeRadiusSqlAvailable(), canRootWith('radclient', 'psql')]) if (!c.ok) return c;
   return { ok: true };
 }
 
