@@ -51,7 +51,8 @@ export interface FreeRadiusOptions {
    * (src/lab/rig/postgres.ts): the `sql` module (radcheck, radreply,
    * radgroupcheck, radusergroup; radacct) and `sqlippool` (radippool), with
    * the queries of Debian's freeradius-postgresql package. The schema is the
-   * caller's to load (sqlSchemaFiles()).
+   * caller's to load (FREERADIUS_SQL_FILES). The site is then sqlSiteConf()
+   * with a detail file: `users` (the users file) is not read.
    */
   sql?: SqlBackend;
   /** Worker threads (thread pool max_servers; default 4; used only without debug). */
@@ -335,6 +336,10 @@ policy {
     copyFileSync(FREERADIUS_SQL_FILES.ippoolQueries, join(r, 'mods-config/sql/ippool/postgresql/queries.conf'));
   }
   w('users', usersFile(o.users));
+  if (o.sql) {
+    w('sites-enabled/pptp', sqlSiteConf({ address: o.address, port, detail: true }));
+    return;
+  }
   w(
     'sites-enabled/pptp',
     `server pptp {
@@ -356,7 +361,7 @@ policy {
 			}
 		}
 		files
-${o.sql ? '\t\tsql\n' : ''}		chap
+		chap
 		mschap
 		pap
 	}
@@ -372,13 +377,13 @@ ${o.sql ? '\t\tsql\n' : ''}		chap
 		}
 	}
 	preacct {
-${o.sql ? SQL_PREACCT : ''}	}
+	}
 	accounting {
 		detail
-${sessions ? '\t\tradutmp\n' : ''}${o.sql ? '\t\tsql\n\t\tsqlippool\n' : ''}		ok
+${sessions ? '\t\tradutmp\n' : ''}		ok
 	}
 	session {
-${sessions ? '\t\tradutmp\n' : ''}${o.sql ? '\t\tsql\n' : ''}	}
+${sessions ? '\t\tradutmp\n' : ''}	}
 	post-auth {
 		if (&control:Tmp-String-0 && (&control:Tmp-String-0 == "no-mppe")) {
 			update reply {
@@ -389,7 +394,7 @@ ${sessions ? '\t\tradutmp\n' : ''}${o.sql ? '\t\tsql\n' : ''}	}
 				&MS-CHAP-MPPE-Keys !* ANY
 			}
 		}
-${o.sql ? '\t\tsqlippool\n' : ''}		Post-Auth-Type REJECT {
+		Post-Auth-Type REJECT {
 			attr_filter.access_reject
 		}
 	}
@@ -399,13 +404,77 @@ ${o.sql ? '\t\tsqlippool\n' : ''}		Post-Auth-Type REJECT {
 }
 
 /**
- * preacct for the sql module: Acct-Unique-Session-Id (radacct's unique
- * key) as Debian's policy.d/accounting \`acct_unique\` makes it.
+ * The virtual server of a fleet's FreeRADIUS (sites-enabled/): MS-CHAPv2
+ * with MPPE keys, users, groups, Simultaneous-Use and accounting in SQL,
+ * addresses from sqlippool. samples/fleet/freeradius/sites-enabled/pptp-fleet
+ * is this with `ipaddr = *`, port 1812 and no detail file
+ * (test/unit/lab/fleet-samples.test.ts keeps them equal).
  */
-const SQL_PREACCT = `\t\tupdate request {
-\t\t\t&Acct-Unique-Session-Id := "%{md5:%{User-Name},%{Acct-Session-ID},%{%{NAS-IPv6-Address}:-%{NAS-IP-Address}},%{NAS-Identifier},%{NAS-Port-ID},%{NAS-Port}}"
-\t\t}
+export function sqlSiteConf(o: { address: string; port: number; detail?: boolean }): string {
+  return `# A FreeRADIUS 3 virtual server for a fleet of pix-pptpd instances:
+# MS-CHAPv2 with MPPE keys; users, groups, Simultaneous-Use and accounting
+# in PostgreSQL (mods-enabled/sql); addresses from radippool
+# (mods-enabled/sqlippool). Made by src/lab/rig/freeradius.ts sqlSiteConf(),
+# which test/e2e/fleet-sqlippool.test.ts runs (with a detail file added).
+server pptp-fleet {
+	listen {
+		type = auth
+		ipaddr = ${o.address}
+		port = ${o.port}
+	}
+	listen {
+		type = acct
+		ipaddr = ${o.address}
+		port = ${o.port + 1}
+	}
+	authorize {
+		# radcheck (Cleartext-Password), radgroupcheck via radusergroup
+		# (Simultaneous-Use, Pool-Name), radreply and radgroupreply
+		sql
+		chap
+		mschap
+		pap
+	}
+	authenticate {
+		Auth-Type MS-CHAP {
+			mschap
+		}
+		Auth-Type CHAP {
+			chap
+		}
+		Auth-Type PAP {
+			pap
+		}
+	}
+	preacct {
+		# radacct's unique key, as policy.d/accounting's acct_unique makes it
+		update request {
+			&Acct-Unique-Session-Id := "%{md5:%{User-Name},%{Acct-Session-ID},%{%{NAS-IPv6-Address}:-%{NAS-IP-Address}},%{NAS-Identifier},%{NAS-Port-ID},%{NAS-Port}}"
+		}
+	}
+	accounting {
+${o.detail ? '\t\tdetail\n' : ''}		# Start inserts a radacct row, Interim-Update and Stop update it,
+		# Accounting-On/Off close every open row of that NAS-IP-Address
+		sql
+		# Start and Interim-Update renew the lease, Stop frees it,
+		# Accounting-On/Off free every lease of that NAS-IP-Address
+		sqlippool
+		ok
+	}
+	session {
+		# Simultaneous-Use: the user's open radacct rows
+		sql
+	}
+	post-auth {
+		# Framed-IP-Address from the pool named by control:Pool-Name
+		sqlippool
+		Post-Auth-Type REJECT {
+			attr_filter.access_reject
+		}
+	}
+}
 `;
+}
 
 function portFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {

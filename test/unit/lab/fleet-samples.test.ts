@@ -8,14 +8,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sqlIppoolModuleConf, sqlModuleConf } from '../../../src/lab/rig/freeradius.js';
+import { sqlIppoolModuleConf, sqlModuleConf, sqlSiteConf } from '../../../src/lab/rig/freeradius.js';
 import { lintConfig, loadConfigText, validate } from '../../../src/config/index.js';
 import { instanceConfig } from '../../harness/fleet.js';
 import { samplesDir } from '../config/helpers.js';
 
 const fleet = (...p: string[]) => readFileSync(join(samplesDir(), 'fleet', ...p), 'utf8');
 
-test('samples/fleet/freeradius/mods-enabled: the sql and sqlippool modules the rig runs, with Debian\'s socket and a freerad login', () => {
+test('samples/fleet/freeradius: the sql and sqlippool modules and the site the rig runs (Debian\'s socket, a freerad login, no detail file)', () => {
+  assert.equal(fleet('freeradius', 'sites-enabled', 'pptp-fleet'), sqlSiteConf({ address: '*', port: 1812 }));
   assert.equal(fleet('freeradius', 'mods-enabled', 'sql'), sqlModuleConf({ server: '/var/run/postgresql', port: 5432, database: 'radius', login: 'freerad' }));
   assert.equal(fleet('freeradius', 'mods-enabled', 'sqlippool'), sqlIppoolModuleConf(3600));
 });
