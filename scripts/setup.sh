@@ -10,7 +10,8 @@ want_test=0
 apt_pkgs=(iproute2)
 if [ "$want_test" = 1 ]; then
   apt_pkgs+=(tmux tshark qemu-system-x86 busybox-static ppp pptp-linux pptpd kmod cpio tcpdump
-             freeradius freeradius-utils libauthen-tacacsplus-perl python3 iputils-ping procps
+             freeradius freeradius-utils freeradius-postgresql postgresql-15 postgresql-client-15
+             libauthen-tacacsplus-perl python3 iputils-ping procps
              openssh-client sshpass expect inetutils-telnet rsyslog)
 fi
 

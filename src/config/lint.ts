@@ -243,6 +243,21 @@ function checkListeners(rc: RunningConfig, dialin: VpdnGroup[], out: Finding[]):
 
 function checkPool(rc: RunningConfig, g: VpdnGroup, out: Finding[]): void {
   const vpn = rc.vpn;
+  const ca = g.clientAuthentication;
+  const radius = ca?.kind === 'aaa' && vpn.aaaServerGroups.find((x) => x.tag === ca.group)?.protocol === 'radius';
+  if (g.addressPool === undefined && radius) {
+    out.push({
+      severity: 'info',
+      code: 'group-no-pool',
+      lines: [gl(g, 'accept dialin pptp')],
+      explanation:
+        `vpdn group ${g.name} has no "client configuration address local POOL": every address comes from RADIUS, ` +
+        'the Access-Accept\'s Framed-IP-Address (a central pool such as FreeRADIUS sqlippool). An Access-Accept without one ' +
+        'refuses that call (syslog 403108 "PPP virtual interface N missing client ip address option").',
+      fix: 'Nothing, when RADIUS assigns every address; otherwise add an ip local pool and ' + gl(g, 'client configuration address local POOL'),
+    });
+    return;
+  }
   if (g.addressPool === undefined) {
     out.push({
       severity: 'error',

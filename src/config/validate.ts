@@ -123,13 +123,14 @@ function groupChecks(g: VpdnGroup, rc: RunningConfig, aaa: Map<string, RunningCo
   const vpn = rc.vpn;
   const name = `vpdn group ${g.name}`;
   if (!g.acceptDialinPptp) warnings.push(`Warning: ${name} does not accept dialin pptp; it is not used`);
-  if (g.addressPool !== undefined && !vpn.pools.some((p) => p.name === g.addressPool)) {
-    warnings.push(`Warning: ${name}: ip local pool ${g.addressPool} is not defined; clients get no address (403108)`);
-  } else if (g.addressPool === undefined && g.acceptDialinPptp) {
-    warnings.push(`Warning: ${name} has no client configuration address local; clients get no address (403108)`);
-  }
   const auth = g.clientAuthentication;
   const authGroup = auth?.kind === 'aaa' ? aaa.get(auth.group) : undefined;
+  if (g.addressPool !== undefined && !vpn.pools.some((p) => p.name === g.addressPool)) {
+    warnings.push(`Warning: ${name}: ip local pool ${g.addressPool} is not defined; clients get no address (403108)`);
+  } else if (g.addressPool === undefined && g.acceptDialinPptp && authGroup?.protocol !== 'radius') {
+    // with RADIUS the address may come from the Access-Accept (Framed-IP-Address): a fleet's central pool
+    warnings.push(`Warning: ${name} has no client configuration address local; clients get no address (403108)`);
+  }
   if (auth?.kind === 'aaa' && !authGroup) {
     warnings.push(`Warning: ${name}: aaa-server ${auth.group} is not defined (403107)`);
   }

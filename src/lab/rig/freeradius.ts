@@ -9,7 +9,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LineReader, spawnInNetns, stopChild } from './netns.js';
@@ -46,6 +46,116 @@ export interface FreeRadiusOptions {
   mppeStrong?: boolean;
   /** MS-MPPE-Encryption-Policy 2 (required) when true (default), 1 when false. */
   mppeRequired?: boolean;
+  /**
+   * Users, accounting, Simultaneous-Use and address pools in PostgreSQL
+   * (src/lab/rig/postgres.ts): the `sql` module (radcheck, radreply,
+   * radgroupcheck, radusergroup; radacct) and `sqlippool` (radippool), with
+   * the queries of Debian's freeradius-postgresql package. The schema is the
+   * caller's to load (FREERADIUS_SQL_FILES). The site is then sqlSiteConf()
+   * with a detail file: `users` (the users file) is not read.
+   */
+  sql?: SqlBackend;
+  /** Worker threads (thread pool max_servers; default 4; used only without debug). */
+  threads?: number;
+  /** -X (default): debug output, one thread. false: -f -l stdout, threads, only log lines. */
+  debug?: boolean;
+}
+
+export interface SqlBackend {
+  /** libpq host: the unix socket directory, or an address. */
+  server: string;
+  port: number;
+  database: string;
+  login: string;
+  /** sqlippool lease_duration, seconds (default 3600). */
+  leaseSeconds?: number;
+}
+
+/** Debian's freeradius-postgresql files the SQL rig uses: the schemas to load and the queries FreeRADIUS runs. */
+export const FREERADIUS_SQL_FILES = {
+  mainSchema: '/etc/freeradius/3.0/mods-config/sql/main/postgresql/schema.sql',
+  mainQueries: '/etc/freeradius/3.0/mods-config/sql/main/postgresql/queries.conf',
+  ippoolSchema: '/etc/freeradius/3.0/mods-config/sql/ippool/postgresql/schema.sql',
+  ippoolQueries: '/etc/freeradius/3.0/mods-config/sql/ippool/postgresql/queries.conf',
+  driver: '/usr/lib/freeradius/rlm_sql_postgresql.so',
+} as const;
+
+/** freeRadiusAvailable() plus the freeradius-postgresql package (rlm_sql_postgresql, rlm_sqlippool, its queries). */
+export function freeRadiusSqlAvailable(): Capability {
+  const f = freeRadiusAvailable();
+  if (!f.ok) return f;
+  const missing = Object.values(FREERADIUS_SQL_FILES).filter((p) => !existsSync(p));
+  if (missing.length) return { ok: false, reason: `freeradius-postgresql missing (${missing[0]}; scripts/setup.sh --test installs it)` };
+  return { ok: true };
+}
+
+/**
+ * The `sql` module for PostgreSQL (mods-enabled/sql). `radius_db` is a libpq
+ * connection string, so a unix socket directory works as `host=`.
+ */
+export function sqlModuleConf(b: Omit<SqlBackend, 'leaseSeconds'>): string {
+  for (const v of [b.server, b.database, b.login]) if (/[\s"'\\]/.test(v)) throw new Error(`sql backend: no spaces or quotes in ${v}`);
+  return `sql {
+	dialect = "postgresql"
+	driver = "rlm_sql_postgresql"
+	# a libpq connection string: host may be a unix socket directory
+	radius_db = "dbname=${b.database} host=${b.server} port=${b.port} user=${b.login}"
+	acct_table1 = "radacct"
+	acct_table2 = "radacct"
+	postauth_table = "radpostauth"
+	authcheck_table = "radcheck"
+	groupcheck_table = "radgroupcheck"
+	authreply_table = "radreply"
+	groupreply_table = "radgroupreply"
+	usergroup_table = "radusergroup"
+	read_groups = yes
+	delete_stale_sessions = yes
+	read_clients = no
+	client_table = "nas"
+	group_attribute = "SQL-Group"
+	pool {
+		start = 2
+		min = 2
+		max = \${thread[pool].max_servers}
+		spare = 2
+		uses = 0
+		retry_delay = 5
+		lifetime = 0
+		idle_timeout = 60
+	}
+	\$INCLUDE \${modconfdir}/\${.:name}/main/\${dialect}/queries.conf
+}
+`;
+}
+
+/**
+ * The `sqlippool` module (mods-enabled/sqlippool): leases from radippool
+ * keyed by NAS-IP-Address and NAS-Port, freed by the Stop, and all of one
+ * NAS's by its Accounting-On/Off.
+ */
+export function sqlIppoolModuleConf(leaseSeconds = 3600): string {
+  return `sqlippool {
+	sql_module_instance = "sql"
+	dialect = "postgresql"
+	ippool_table = "radippool"
+	# the pool is named by the control attribute Pool-Name (radgroupcheck)
+	pool_name = "Pool-Name"
+	lease_duration = ${Math.floor(leaseSeconds)}
+	allocate_clear_timeout = 1
+	attribute_name = Framed-IP-Address
+	req_attribute_name = Framed-IP-Address
+	# one lease per NAS port: NAS-Port is the NAS's PPP virtual interface number
+	pool_key = "%{NAS-Port}"
+	messages {
+		exists = "Existing IP: %{reply:\${..attribute_name}} (cli %{Calling-Station-Id} port %{NAS-Port} user %{User-Name})"
+		success = "Allocated IP: %{reply:\${..attribute_name}} from %{control:\${..pool_name}} (cli %{Calling-Station-Id} port %{NAS-Port} user %{User-Name})"
+		clear = "Released IP %{request:\${..attribute_name}} (cli %{Calling-Station-Id} user %{User-Name})"
+		failed = "IP Allocation FAILED from %{control:\${..pool_name}} (cli %{Calling-Station-Id} port %{NAS-Port} user %{User-Name})"
+		nopool = "No \${..pool_name} defined (cli %{Calling-Station-Id} port %{NAS-Port} user %{User-Name})"
+	}
+	\$INCLUDE \${modconfdir}/sql/ippool/\${dialect}/queries.conf
+}
+`;
 }
 
 export interface FreeRadius {
@@ -143,7 +253,7 @@ security {
 }
 thread pool {
 	start_servers = 1
-	max_servers = 4
+	max_servers = ${o.threads ?? 4}
 	min_spare_servers = 1
 	max_spare_servers = 2
 	max_requests_per_server = 0
@@ -215,7 +325,21 @@ policy {
       'radutmp {\n\tfilename = ${logdir}/radutmp\n\tusername = %{User-Name}\n\tcase_sensitive = yes\n\tcheck_with_nas = no\n\tpermissions = 0600\n\tcaller_id = yes\n}\n',
     );
   }
+  if (o.sql) {
+    // %{tolower:...} in the sql queries, %{md5:...} in Acct-Unique-Session-Id
+    w('mods-enabled/expr', 'expr {\n\tsafe_characters = "@abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_: /"\n}\n');
+    w('mods-enabled/sql', sqlModuleConf(o.sql));
+    w('mods-enabled/sqlippool', sqlIppoolModuleConf(o.sql.leaseSeconds));
+    mkdirSync(join(r, 'mods-config/sql/main/postgresql'), { recursive: true });
+    mkdirSync(join(r, 'mods-config/sql/ippool/postgresql'), { recursive: true });
+    copyFileSync(FREERADIUS_SQL_FILES.mainQueries, join(r, 'mods-config/sql/main/postgresql/queries.conf'));
+    copyFileSync(FREERADIUS_SQL_FILES.ippoolQueries, join(r, 'mods-config/sql/ippool/postgresql/queries.conf'));
+  }
   w('users', usersFile(o.users));
+  if (o.sql) {
+    w('sites-enabled/pptp', sqlSiteConf({ address: o.address, port, detail: true }));
+    return;
+  }
   w(
     'sites-enabled/pptp',
     `server pptp {
@@ -279,6 +403,79 @@ ${sessions ? '\t\tradutmp\n' : ''}	}
   );
 }
 
+/**
+ * The virtual server of a fleet's FreeRADIUS (sites-enabled/): MS-CHAPv2
+ * with MPPE keys, users, groups, Simultaneous-Use and accounting in SQL,
+ * addresses from sqlippool. samples/fleet/freeradius/sites-enabled/pptp-fleet
+ * is this with `ipaddr = *`, port 1812 and no detail file
+ * (test/unit/lab/fleet-samples.test.ts keeps them equal).
+ */
+export function sqlSiteConf(o: { address: string; port: number; detail?: boolean }): string {
+  return `# A FreeRADIUS 3 virtual server for a fleet of pix-pptpd instances:
+# MS-CHAPv2 with MPPE keys; users, groups, Simultaneous-Use and accounting
+# in PostgreSQL (mods-enabled/sql); addresses from radippool
+# (mods-enabled/sqlippool). Made by src/lab/rig/freeradius.ts sqlSiteConf(),
+# which test/e2e/fleet-sqlippool.test.ts runs (with a detail file added).
+server pptp-fleet {
+	listen {
+		type = auth
+		ipaddr = ${o.address}
+		port = ${o.port}
+	}
+	listen {
+		type = acct
+		ipaddr = ${o.address}
+		port = ${o.port + 1}
+	}
+	authorize {
+		# radcheck (Cleartext-Password), radgroupcheck via radusergroup
+		# (Simultaneous-Use, Pool-Name), radreply and radgroupreply
+		sql
+		chap
+		mschap
+		pap
+	}
+	authenticate {
+		Auth-Type MS-CHAP {
+			mschap
+		}
+		Auth-Type CHAP {
+			chap
+		}
+		Auth-Type PAP {
+			pap
+		}
+	}
+	preacct {
+		# radacct's unique key, as policy.d/accounting's acct_unique makes it
+		update request {
+			&Acct-Unique-Session-Id := "%{md5:%{User-Name},%{Acct-Session-ID},%{%{NAS-IPv6-Address}:-%{NAS-IP-Address}},%{NAS-Identifier},%{NAS-Port-ID},%{NAS-Port}}"
+		}
+	}
+	accounting {
+${o.detail ? '\t\tdetail\n' : ''}		# Start inserts a radacct row, Interim-Update and Stop update it,
+		# Accounting-On/Off close every open row of that NAS-IP-Address
+		sql
+		# Start and Interim-Update renew the lease, Stop frees it,
+		# Accounting-On/Off free every lease of that NAS-IP-Address
+		sqlippool
+		ok
+	}
+	session {
+		# Simultaneous-Use: the user's open radacct rows
+		sql
+	}
+	post-auth {
+		# Framed-IP-Address from the pool named by control:Pool-Name
+		sqlippool
+		Post-Auth-Type REJECT {
+			attr_filter.access_reject
+		}
+	}
+}
+`;
+}
+
 function portFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createSocket('udp4');
@@ -306,7 +503,7 @@ export async function startFreeRadius(opts: FreeRadiusOptions): Promise<FreeRadi
   let child: ChildProcess | undefined;
   try {
     config(dir, o, port);
-    const args = ['-X', '-d', join(dir, 'raddb')];
+    const args = [...(o.debug === false ? ['-f', '-l', 'stdout'] : ['-X']), '-d', join(dir, 'raddb')];
     child = o.netns
       ? spawnInNetns(o.netns, 'freeradius', args, { stdio: ['ignore', 'pipe', 'pipe'] })
       : spawn('freeradius', args, { stdio: ['ignore', 'pipe', 'pipe'] });

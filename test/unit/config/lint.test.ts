@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { emptyRunningConfig, lintConfig, loadConfigText, renderFindings, type Finding } from '../../../src/config/index.js';
+import { emptyRunningConfig, lintConfig, loadConfigText, renderFindings, validate, type Finding } from '../../../src/config/index.js';
 import type { RunningConfig } from '../../../src/config/running.js';
 import { samplesDir } from './helpers.js';
 
@@ -76,6 +76,26 @@ test('a group without a pool, or naming an undefined pool: 403108', () => {
   const b = only(lintConfig(cfg({ drop: ['ip local pool pptp-pool 192.168.1.1-192.168.1.50'] })), 'pool-undefined');
   assert.deepEqual(b.lines, ['vpdn group 1 client configuration address local pptp-pool']);
   assert.equal(b.fix, 'ip local pool pptp-pool A.B.C.D-A.B.C.D');
+});
+
+test('a RADIUS-authenticated group without a pool: a note (addresses from Framed-IP-Address), no load warning', () => {
+  const lines = [
+    ...BASE.filter((l) => !/client configuration address local|client authentication local|vpdn username/.test(l)),
+    'aaa-server RADIUS protocol radius',
+    'aaa-server RADIUS (inside) host 10.1.1.5 K3y-of-Radius timeout 5',
+    'vpdn group 1 client authentication aaa RADIUS',
+  ];
+  const r = loadConfigText(lines.join('\n'), emptyRunningConfig());
+  assert.deepEqual(r.errors, []);
+  const v = validate(r.config);
+  assert.ok(!v.warnings.some((w) => /no client configuration address local/.test(w)), JSON.stringify(v.warnings));
+  assert.ok(validate(cfg({ drop: ['vpdn group 1 client configuration address local pptp-pool'] })).warnings.some((w) => /no client configuration address local/.test(w)));
+  const a = only(lintConfig(r.config), 'group-no-pool');
+  assert.equal(a.severity, 'info');
+  assert.match(a.explanation, /Framed-IP-Address/);
+  // a TACACS+ group gives no address: still the error
+  const t = load([...lines.filter((l) => !/RADIUS/.test(l)), 'aaa-server T protocol tacacs+', 'aaa-server T (inside) host 10.1.1.5 K3y timeout 5', 'vpdn group 1 client authentication aaa T']);
+  assert.equal(only(lintConfig(t), 'group-no-pool').severity, 'error');
 });
 
 test('pool too small for vpdn limit sessions or for the local users', () => {

@@ -54,7 +54,8 @@ export const md5Digest: ChapDigest = {
   challengeSize: 16,
   responseSize: 16,
   authRequest: (id, challenge, username, value) =>
-    value.length === 16 ? { method: 'chap', username, id, challenge, response: value } : undefined,
+    // copies: `value` may be a view into a receive buffer the next packet overwrites before the (async) check reads it
+    value.length === 16 ? { method: 'chap', username, id, challenge, response: Buffer.from(value) } : undefined,
   successMessage: () => Buffer.from('Welcome', 'latin1'),
   failureMessage: () => Buffer.from('Authentication failed', 'latin1'),
   makeResponse: (id, challenge, _u, password) => ({ value: chapMd5Response(id, Buffer.from(password, 'utf8'), challenge) }),
@@ -75,8 +76,9 @@ export const mschapV1Digest: ChapDigest = {
       method: 'mschap',
       username,
       challenge,
-      lmResponse: value.subarray(0, 24),
-      ntResponse: value.subarray(24, 48),
+      // copies, not views into the receive buffer (see md5Digest)
+      lmResponse: Buffer.from(value.subarray(0, 24)),
+      ntResponse: Buffer.from(value.subarray(24, 48)),
     };
   },
   // The PIX's MS-CHAPv1 Success carries no message: ff03c22303010004 (seed 003).
@@ -102,8 +104,9 @@ export const mschapV2Digest: ChapDigest = {
       method: 'mschap-v2',
       username,
       authChallenge: challenge,
-      peerChallenge: value.subarray(0, 16),
-      ntResponse: value.subarray(24, 48),
+      // copies, not views into the receive buffer (see md5Digest)
+      peerChallenge: Buffer.from(value.subarray(0, 16)),
+      ntResponse: Buffer.from(value.subarray(24, 48)),
     };
   },
   successMessage: (result) =>
