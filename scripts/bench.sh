@@ -5,7 +5,7 @@
 # pptp-linux + pppd instead of Windows 10.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --test  # the benches use the tests' rigs (FreeRADIUS, PostgreSQL, namespaces)
 npm run --silent build
 status=0
 log=$(mktemp)
