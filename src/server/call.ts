@@ -14,7 +14,7 @@ import type { GrePacket } from '../proto/gre/wire.js';
 import { GreCallWindow } from '../proto/gre/window.js';
 import { PppSession, type PppUpInfo } from '../proto/ppp/session.js';
 import type { AaaAddressing } from '../proto/ppp/session-api.js';
-import type { AaaAccounting, AccountingSession, TerminateCauseName } from './aaa/group.js';
+import type { AaaAccounting, AccountingSession, SessionCounters, TerminateCauseName } from './aaa/group.js';
 import { ipToNumber } from '../proto/ip/ipv4.js';
 import type { DhcpCounters } from './dhcp.js';
 
@@ -42,13 +42,27 @@ export interface ServerCallOptions {
   onUp(call: ServerCall, info: PppUpInfo): void;
   onDown(call: ServerCall, reason: string): void;
   onIpPacket(call: ServerCall, packet: Buffer): void;
-  /** `client accounting GROUP`: Start/Interim/Stop for this call. */
+  /** `client accounting GROUP`: Start/Interim/Stop for this call, and GROUP's tag. */
   accounting?: AaaAccounting;
+  accountingGroup?: string;
   interimSeconds?: number;
   /** 'RADIUS' when the user came from an aaa-server group. */
   authentic: 'RADIUS' | 'Local' | 'Remote';
   /** `vpdn limit setup-timeout`: PPP must be up within this many ms. */
   setupTimeoutMs?: number;
+}
+
+/**
+ * A call's accounting as plain data: what another process needs to send
+ * the call's Stop (src/server/workers/: the worker that held it died).
+ */
+export interface AccountingSnapshot {
+  /** The `client accounting` group's tag. */
+  group: string;
+  session: Omit<AccountingSession, 'counters' | 'startedAt'>;
+  counters: SessionCounters;
+  /** Epoch milliseconds of the Start: clocks of two processes do not compare. */
+  startedAtWall: number;
 }
 
 /**
@@ -100,6 +114,7 @@ export class ServerCall {
   private ended = false;
   private cause: TerminateCauseName | undefined;
   private acct: AccountingSession | undefined;
+  private startedAtWall = 0;
   private readonly timers: Timer[] = [];
   private sessionTimer: Timer | undefined;
 
@@ -203,6 +218,7 @@ export class ServerCall {
           return { inputOctets: p.bytesIn, outputOctets: p.bytesOut, inputPackets: p.packetsIn, outputPackets: p.packetsOut };
         },
       };
+      this.startedAtWall = o.wallNow();
       o.accounting.start(this.acct);
       // RFC 2869 5.16: the server's Acct-Interim-Interval wins; below 60 s it SHOULD NOT be.
       const interim = auth?.acctInterimInterval !== undefined ? Math.max(60, auth.acctInterimInterval) : o.interimSeconds;
@@ -229,6 +245,14 @@ export class ServerCall {
         else this.watchIdle(ms);
       }),
     );
+  }
+
+  /** This call's accounting as plain data, while it is accounted and up. */
+  accountingSnapshot(): AccountingSnapshot | undefined {
+    const group = this.options.accountingGroup;
+    if (!this.acct || this.ended || !group) return undefined;
+    const { counters, startedAt: _, ...session } = this.acct;
+    return { group, session, counters: counters(), startedAtWall: this.startedAtWall };
   }
 
   /** A GRE packet whose key is our call id, from the right peer. */

@@ -35,10 +35,10 @@ import { CiscoPppDebug } from '../debug/cisco-ppp-session.js';
 import { CiscoGreDebug } from '../debug/cisco-gre.js';
 import { CiscoRadiusDebug } from '../debug/cisco-radius.js';
 import { OcrpResult, GeneralErrorCode } from '../proto/pptp/wire.js';
-import { newAcctSessionId, ServerCall } from './call.js';
+import { newAcctSessionId, ServerCall, type AccountingSnapshot } from './call.js';
 import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';
 import { CaptureManager, type CaptureContext } from './capture.js';
-import { AaaRegistry, dynAuthClients, type AaaGroupStats, type AaaObservation } from './aaa/group.js';
+import { AaaRegistry, dynAuthClients, type AaaGroupStats, type AaaObservation, type TerminateCauseName } from './aaa/group.js';
 import type { AuthRequest } from '../proto/authenticator.js';
 import { DynAuthServer } from '../proto/radius/dynauth.js';
 import { nodeUdp, type UdpStack } from '../proto/radius/udp.js';
@@ -440,6 +440,7 @@ export class PptpServer implements VpnServerApi {
       onDown: (c, reason) => this.callDown(tunnel, c, reason),
       onIpPacket: (c, pkt) => this.fromClient(c, pkt),
       accounting: acctGroup?.accounting,
+      accountingGroup: group.clientAccounting,
       interimSeconds: acctGroup?.config.interimSeconds,
       authentic: authGroup?.protocol === 'radius' ? 'RADIUS' : authGroup ? 'Remote' : 'Local',
       setupTimeoutMs: this.cfg.limits?.setupTimeoutSeconds !== undefined ? this.cfg.limits.setupTimeoutSeconds * 1000 : undefined,
@@ -792,6 +793,34 @@ export class PptpServer implements VpnServerApi {
 
   capturePcap(name: string): Buffer | undefined {
     return this.capture.pcapng(name);
+  }
+
+  /** The accounted calls' accounting as plain data (a worker pushes it to the primary). */
+  accountingSnapshots(): AccountingSnapshot[] {
+    const out: AccountingSnapshot[] = [];
+    for (const { call } of this.calls.values()) {
+      const a = call.accountingSnapshot();
+      if (a) out.push(a);
+    }
+    return out;
+  }
+
+  /**
+   * The Stops of calls another process held (a worker that died), with
+   * the counters it last reported; how many were queued.
+   */
+  accountOrphans(records: readonly AccountingSnapshot[], cause: TerminateCauseName): number {
+    const wallNow = this.options.wallNow ?? Date.now;
+    let n = 0;
+    for (const r of records) {
+      const accounting = this.aaa.get(r.group)?.accounting;
+      if (!accounting) continue;
+      const counters = { ...r.counters };
+      const session = r.session.class ? { ...r.session, class: Buffer.from(r.session.class) } : r.session;
+      accounting.stop({ ...session, startedAt: this.clock.now() - (wallNow() - r.startedAtWall), counters: () => counters }, cause);
+      n++;
+    }
+    return n;
   }
 
   clearTunnels(id: number | 'all'): number {

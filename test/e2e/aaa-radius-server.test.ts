@@ -21,7 +21,7 @@ import { DialError } from '../../src/client/failure.js';
 import { DebugBus } from '../../src/debug/bus.js';
 import { createSocket } from 'node:dgram';
 import type { PptpClient } from '../../src/client/dial.js';
-import { radclientAvailable, startFreeRadius, type FreeRadius, type RadiusUser } from '../../src/lab/rig/freeradius.js';
+import { radclientAvailable, startFreeRadius, type FreeRadius, type RadiusUser, detailRecords, type DetailRecord } from '../../src/lab/rig/freeradius.js';
 import { settle, startRig, until, TUNNEL_IP, type Rig } from './inprocess-harness.js';
 
 const cap = radclientAvailable();
@@ -87,22 +87,6 @@ function pixConfig(g: GroupSpec): VpnConfig {
   assert.deepEqual(r.errors, [], 'every config line loads');
   assert.equal(r.config.vpn.vpdnUsers.length, 0, 'no local users: keys can only come from RADIUS');
   return r.config.vpn;
-}
-
-/** One record of FreeRADIUS's detail file: attribute -> value (quotes removed). */
-type DetailRecord = Record<string, string>;
-
-function detailRecords(text: string): DetailRecord[] {
-  const out: DetailRecord[] = [];
-  for (const block of text.split(/\n\s*\n/)) {
-    const rec: DetailRecord = {};
-    for (const line of block.split('\n')) {
-      const m = /^\s+([A-Za-z0-9-]+) = (.*)$/.exec(line);
-      if (m) rec[m[1]] = m[2].replace(/^"(.*)"$/, '$1');
-    }
-    if (rec['Acct-Status-Type']) out.push(rec);
-  }
-  return out;
 }
 
 /**
@@ -179,7 +163,6 @@ async function ping3(client: PptpClient): Promise<void> {
   const p = await client.ping(TUNNEL_IP, { count: 3, size: 56 });
   assert.deepEqual([p.sent, p.received], [3, 3], 'ping 3/3');
 }
-
 
 /** The client's own debug lines (what it saw on the wire). */
 function clientBus(): { bus: DebugBus; lines: string[] } {

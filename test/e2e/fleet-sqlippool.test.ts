@@ -15,6 +15,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Fleet, fleetAvailable, FLEET_SECRET, poolAddress, userName, userPassword, type Instance } from '../harness/fleet.js';
+import { detailRecords } from '../../src/lab/rig/freeradius.js';
 
 const cap = fleetAvailable();
 if (!cap.ok) console.log(`# fleet-sqlippool: SKIP: ${cap.reason}`);
@@ -27,20 +28,6 @@ interface Up {
   id: string;
   clientAddress: string;
   server: string;
-}
-
-/** FreeRADIUS detail file -> records (attribute -> value, quotes removed). */
-function detailRecords(text: string): Record<string, string>[] {
-  const out: Record<string, string>[] = [];
-  for (const block of text.split(/\n\s*\n/)) {
-    const rec: Record<string, string> = {};
-    for (const line of block.split('\n')) {
-      const m = /^\s+([A-Za-z0-9-]+) = (.*)$/.exec(line);
-      if (m) rec[m[1]!] = m[2]!.replace(/^"(.*)"$/, '$1');
-    }
-    if (rec['Acct-Status-Type']) out.push(rec);
-  }
-  return out;
 }
 
 async function until(cond: () => Promise<boolean> | boolean, what: string, ms: number, stepMs = 250): Promise<void> {

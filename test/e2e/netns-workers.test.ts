@@ -14,7 +14,9 @@
  * local pool` counts them, `clear vpdn tunnel N` ends exactly that
  * tunnel; `kill -9` of one worker: the shell says so, its calls end, the
  * other worker's keep passing traffic, its addresses go back to the pool,
- * it is forked again and takes calls again.
+ * it is forked again and takes calls again. With RADIUS accounting, the
+ * Stops of a killed worker's calls come from a running worker (NAS-Error),
+ * and only one Accounting-On is sent for the whole NAS.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +26,7 @@ import { createNetns, deleteNetns, LineReader, runInNetns, uniqueNetnsName, veth
 import { startProduct, type Product } from '../../src/lab/rig/product.js';
 import { canRoot } from '../../src/lab/rig/capability.js';
 import { spawnNodeInNetns } from '../harness/node-child.js';
+import { freeRadiusAvailable, startFreeRadius, type FreeRadius } from '../../src/lab/rig/freeradius.js';
 
 const SERVER = '10.98.0.1';
 const CLIENT = '10.98.0.2';
@@ -69,6 +72,29 @@ function workerPids(primary: number): Map<number, number> {
 
 const cap = canRoot();
 
+/** Dial (more, bounded) until calls are on both workers; every dial must come up. */
+async function dialOnBoth(clients: ChildProcess, r: LineReader): Promise<Up[]> {
+  const ups = new Map<number, Up>();
+  const collect = () => {
+    for (const u of r.json<Up>(/^UP /)) ups.set(u.index, u);
+  };
+  await r.waitFor(/^DIALLED$/, 60_000);
+  // The kernel picks which worker accepts a connection.
+  for (let round = 0; round < 3; round++) {
+    collect();
+    const ids = [...ups.values()].map((u) => u.callId);
+    if (ids.some((id) => id <= LOW_RANGE_END) && ids.some((id) => id > LOW_RANGE_END)) break;
+    const at = r.lines.length;
+    clients.stdin!.write('dial 4\n');
+    await r.waitFor(/^DIALLED$/, 60_000, at);
+  }
+  collect();
+  assert.deepEqual(r.lines.filter((l) => l.startsWith('FAIL')), [], 'every dial came up');
+  const calls = [...ups.values()];
+  assert.ok(calls.some((u) => u.callId <= LOW_RANGE_END) && calls.some((u) => u.callId > LOW_RANGE_END), `calls on both workers: ${JSON.stringify(calls)}`);
+  return calls;
+}
+
 test('--workers 2: calls on both workers behind one address, one shell view, clear and kill -9 of a worker', { skip: cap.ok ? false : cap.reason, timeout: 240_000 }, async () => {
   const nsA = await createNetns(uniqueNetnsName('wrkA'));
   const nsC = await createNetns(uniqueNetnsName('wrkC'));
@@ -92,27 +118,10 @@ test('--workers 2: calls on both workers behind one address, one shell view, cle
 
     clients = spawnNodeInNetns(nsC, 'multi-client-child', [SERVER, CLIENT, USER, PASSWORD, '6'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const r = new LineReader(clients.stdout!);
-    const ups = new Map<number, Up>();
-    const collect = () => {
-      for (const u of r.json<Up>(/^UP /)) ups.set(u.index, u);
-    };
-    await r.waitFor(/^DIALLED$/, 60_000);
-    // The kernel picks which worker accepts a connection: dial more until both have calls (bounded).
-    for (let round = 0; round < 3; round++) {
-      collect();
-      const ids = [...ups.values()].map((u) => u.callId);
-      if (ids.some((id) => id <= LOW_RANGE_END) && ids.some((id) => id > LOW_RANGE_END)) break;
-      const at = r.lines.length;
-      clients.stdin!.write('dial 4\n');
-      await r.waitFor(/^DIALLED$/, 60_000, at);
-    }
-    collect();
-    assert.deepEqual(r.lines.filter((l) => l.startsWith('FAIL')), [], 'every dial came up');
-    const calls = [...ups.values()];
+    const calls = await dialOnBoth(clients, r);
     const onLow = calls.filter((u) => u.callId <= LOW_RANGE_END);
     const onHigh = calls.filter((u) => u.callId > LOW_RANGE_END);
     process.stdout.write(`# ${calls.length} calls: ${onLow.length} on worker 0, ${onHigh.length} on worker 1\n`);
-    assert.ok(onLow.length > 0 && onHigh.length > 0, `calls on both workers: ${JSON.stringify(calls)}`);
 
     const opened = product.lines.filter((l) => /PPP virtual access open/.test(l)).length;
     assert.ok(opened >= calls.length, `a debug vpdn event line per call from both workers (${opened} for ${calls.length} calls)`);
@@ -248,6 +257,71 @@ test('--workers 2: a commit one worker refuses is undone on the other, the runni
   } finally {
     clients?.kill('SIGKILL');
     await product?.stop();
+    await deleteNetns(nsC);
+    await deleteNetns(nsA);
+  }
+});
+
+const radiusCap = cap.ok ? freeRadiusAvailable() : cap;
+
+test('--workers 2 with RADIUS accounting: one Accounting-On for the NAS; kill -9 of a worker: a running worker sends its calls\' Stops (NAS-Error)', { skip: radiusCap.ok ? false : radiusCap.reason, timeout: 180_000 }, async () => {
+  const nsA = await createNetns(uniqueNetnsName('wrkA'));
+  const nsC = await createNetns(uniqueNetnsName('wrkC'));
+  let product: Product | undefined;
+  let clients: ChildProcess | undefined;
+  let radius: FreeRadius | undefined;
+  try {
+    await vethPair(nsA, nsC, `${SERVER}/24`, `${CLIENT}/24`);
+    assert.equal((await runInNetns(nsA, 'ip', ['addr', 'add', `${INSIDE}/24`, 'dev', 'lo'])).code, 0);
+    radius = await startFreeRadius({ netns: nsA, address: INSIDE, clients: [INSIDE], users: [{ name: USER, password: PASSWORD }] });
+    const config = CONFIG.replace(`vpdn username ${USER} password ${PASSWORD}`, '').replace(
+      'vpdn group 1 client authentication local',
+      [
+        'aaa-server RADIUS protocol radius',
+        `aaa-server RADIUS (inside) host ${INSIDE} ${radius.secret} timeout 2 authentication-port ${radius.authPort} accounting-port ${radius.acctPort}`,
+        'vpdn group 1 client authentication aaa RADIUS',
+        'vpdn group 1 client accounting RADIUS',
+      ].join('\n'),
+    );
+    product = await startProduct({ netns: nsA, configText: config, args: ['--workers', '2'] });
+    await product.enable();
+    clients = spawnNodeInNetns(nsC, 'multi-client-child', [SERVER, CLIENT, USER, PASSWORD, '6'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const r = new LineReader(clients.stdout!);
+    const calls = await dialOnBoth(clients, r);
+    const records = () => radius!.accountingRecords();
+    const ofKind = (kind: string) => records().filter((x) => x['Acct-Status-Type'] === kind);
+    // the call id is the Acct-Session-Id's last four hex digits (src/server/call.ts newAcctSessionId)
+    const callIdOf = (x: Record<string, string>) => parseInt(x['Acct-Session-Id'].slice(-4), 16);
+    const deadline = Date.now() + 20_000;
+    while (ofKind('Start').length < calls.length && Date.now() < deadline) await new Promise((res) => setTimeout(res, 200));
+    assert.equal(ofKind('Start').length, calls.length, 'a Start for every call');
+    // traffic, then a status push (every second) carries its counters to the primary
+    clients.stdin!.write(`ping ${INSIDE}\n`);
+    await r.waitFor(/^PINGED$/, 30_000);
+    await new Promise((res) => setTimeout(res, 1500));
+
+    const onHigh = calls.filter((u) => u.callId > LOW_RANGE_END);
+    const consoleAt = product.lines.length;
+    process.kill(workerPids(product.child.pid!).get(1)!, 'SIGKILL');
+    await product.waitFor(new RegExp(`worker 1 \\(pid \\d+\\) died \\(signal SIGKILL\\): its ${onHigh.length} call\\(s\\) dropped, accounting Stop for ${onHigh.length}`), 15_000, consoleAt);
+    const stopsBy = Date.now() + 20_000;
+    while (ofKind('Stop').length < onHigh.length && Date.now() < stopsBy) await new Promise((res) => setTimeout(res, 200));
+    const stops = ofKind('Stop');
+    assert.deepEqual(stops.map(callIdOf).sort((a, b) => a - b), onHigh.map((u) => u.callId).sort((a, b) => a - b), "a Stop for exactly worker 1's calls");
+    for (const x of stops) {
+      assert.equal(x['Acct-Terminate-Cause'], 'NAS-Error', JSON.stringify(x));
+      assert.equal(x['User-Name'], USER);
+      assert.equal(x['NAS-IP-Address'], INSIDE);
+      assert.ok(Number(x['Acct-Input-Packets']) > 0 && Number(x['Acct-Output-Packets']) > 0, `the counters of the last push: ${JSON.stringify(x)}`);
+      assert.ok(Number(x['Acct-Session-Time']) >= 1, JSON.stringify(x));
+    }
+    await product.waitFor(/worker 1 \(pid \d+\) restarted and serving/, 30_000, consoleAt);
+    assert.equal(ofKind('Accounting-On').length, 1, 'one Accounting-On for the NAS, none from the restarted worker');
+    clients.stdin!.write('stop\n');
+  } finally {
+    clients?.kill('SIGKILL');
+    await product?.stop();
+    await radius?.stop();
     await deleteNetns(nsC);
     await deleteNetns(nsA);
   }

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canRoot } from '../../src/lab/rig/capability.js';
 import { LineReader, spawnInNetns, stopChild, vethPair, waitExit, withNetns } from '../../src/lab/rig/netns.js';
-import { freeRadiusAvailable, startFreeRadius, type FreeRadius } from '../../src/lab/rig/freeradius.js';
+import { freeRadiusAvailable, startFreeRadius, type FreeRadius, detailRecords } from '../../src/lab/rig/freeradius.js';
 import { DEFAULT_CONFIG_TEXT } from '../../src/cli/default-config.js';
 import { spawnNodeInNetns } from '../harness/node-child.js';
 import { cliCommand } from './cli-command.js';
@@ -193,20 +193,6 @@ const ACCT_CONFIG = [
   'vpdn enable outside',
   '',
 ].join('\n');
-
-/** FreeRADIUS detail file -> records (attribute -> value, quotes removed). */
-function detailRecords(text: string): Record<string, string>[] {
-  const out: Record<string, string>[] = [];
-  for (const block of text.split(/\n\s*\n/)) {
-    const rec: Record<string, string> = {};
-    for (const line of block.split('\n')) {
-      const m = /^\s+([A-Za-z0-9-]+) = (.*)$/.exec(line);
-      if (m) rec[m[1]!] = m[2]!.replace(/^"(.*)"$/, '$1');
-    }
-    if (rec['Acct-Status-Type']) out.push(rec);
-  }
-  return out;
-}
 
 async function until(cond: () => boolean, what: string, ms: number): Promise<void> {
   const end = Date.now() + ms;

@@ -15,7 +15,7 @@
 import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { linuxVmAvailable } from '../../src/lab/rig/linux-vm-client.js';
-import { freeRadiusAvailable, startFreeRadius, type FreeRadius, type RadiusUser } from '../../src/lab/rig/freeradius.js';
+import { freeRadiusAvailable, startFreeRadius, type FreeRadius, type RadiusUser, detailRecords } from '../../src/lab/rig/freeradius.js';
 import { ADDR, dial, explain, startRig, stopRig, syslogLines, type Rig } from '../../src/lab/rig/vm-rig.js';
 
 const vm = linuxVmAvailable();
@@ -59,22 +59,6 @@ function radiusConfig(): string {
 
 /** pppd: MS-CHAPv2 only, MPPE-128 demanded. */
 const PPP_OPTIONS = ['refuse-pap', 'refuse-chap', 'refuse-mschap', 'require-mppe-128'];
-
-type DetailRecord = Record<string, string>;
-
-/** FreeRADIUS detail file -> records (attribute -> value, quotes removed). */
-function detailRecords(text: string): DetailRecord[] {
-  const out: DetailRecord[] = [];
-  for (const block of text.split(/\n\s*\n/)) {
-    const rec: DetailRecord = {};
-    for (const line of block.split('\n')) {
-      const m = /^\s+([A-Za-z0-9-]+) = (.*)$/.exec(line);
-      if (m) rec[m[1]!] = m[2]!.replace(/^"(.*)"$/, '$1');
-    }
-    if (rec['Acct-Status-Type']) out.push(rec);
-  }
-  return out;
-}
 
 async function until(cond: () => boolean, what: string, ms: number): Promise<void> {
   const end = Date.now() + ms;

@@ -169,8 +169,32 @@ export interface FreeRadius {
   log(): string;
   /** The accounting detail file ('' before the first record). */
   accounting(): string;
+  /** The detail file's records, each attribute -> value (quotes removed). */
+  accountingRecords(): DetailRecord[];
   /** SIGTERM (SIGKILL after 5 s), then removes the directory. */
   stop(): Promise<void>;
+}
+
+/** One record of FreeRADIUS's detail file: attribute -> value. */
+export type DetailRecord = Record<string, string>;
+
+/** The records of a detail file (blocks of `\tName = value` lines under a date). */
+export function detailRecords(text: string): DetailRecord[] {
+  const out: DetailRecord[] = [];
+  for (const block of text.split(/\n\s*\n/)) {
+    const rec: DetailRecord = {};
+    for (const line of block.split('\n')) {
+      const m = /^\s+([A-Za-z0-9-]+) = (.*)$/.exec(line);
+      if (m) rec[m[1]] = m[2].replace(/^"(.*)"$/, '$1');
+    }
+    if (rec['Acct-Status-Type']) out.push(rec);
+  }
+  return out;
+}
+
+function detailText(dir: string): string {
+  const f = join(dir, 'radacct', 'detail');
+  return existsSync(f) ? readFileSync(f, 'utf8') : '';
 }
 
 export function freeRadiusAvailable(): Capability {
@@ -536,10 +560,8 @@ export async function startFreeRadius(opts: FreeRadiusOptions): Promise<FreeRadi
       dir,
       pid: c.pid!,
       log: () => [...out.lines, ...err.lines].join('\n'),
-      accounting: () => {
-        const f = join(dir, 'radacct', 'detail');
-        return existsSync(f) ? readFileSync(f, 'utf8') : '';
-      },
+      accounting: () => detailText(dir),
+      accountingRecords: () => detailRecords(detailText(dir)),
       async stop() {
         process.off('exit', onExit);
         await stopChild(c, 5000);

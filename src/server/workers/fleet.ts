@@ -21,8 +21,9 @@
  *   current (the pools are the primary's own) while status() stays synchronous for the
  *   dashboard and the service.
  * - A worker that dies is forked again; its calls are gone (their TCP
- *   connections and GRE went with the process), its leases are freed and
- *   the shell prints a line saying so.
+ *   connections and GRE went with the process), its leases are freed, a
+ *   running worker sends their accounting Stops (NAS-Error, the counters
+ *   of the last push) and the shell prints a line saying so.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { DebugBus } from '../../debug/bus.js';
@@ -35,6 +36,7 @@ import { encodeSpec, type FromWorker, type ToWorker, type WorkerSpec } from './p
 import { workerOfId } from '../../proto/gre/bpf.js';
 import type { ServerCensus } from '../totals.js';
 import { mergeCensus } from './census.js';
+import type { AccountingSnapshot } from '../call.js';
 
 export interface WorkerFleetOptions {
   bus: DebugBus;
@@ -60,6 +62,8 @@ interface Slot {
   started: Promise<void>;
   pending: Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>;
   status?: ServerStatus;
+  /** Its accounted calls, as last pushed: their Stops if it dies. */
+  accounting?: AccountingSnapshot[];
   bornAt: number;
   /** The wait before this fork: the next one after a quick death waits twice as long. */
   restartDelay: number;
@@ -84,6 +88,8 @@ export class WorkerFleet implements VpnServerApi {
   private committed = false;
   private closed = false;
   private nextRequest = 1;
+  /** Accounting of dead workers' calls waiting for a worker to send their Stops. */
+  private readonly orphans: AccountingSnapshot[] = [];
   /** A line for every shell (a worker died or was restarted); App sets it. */
   onNotice: ((line: string) => void) | undefined;
   /** Each RADIUS/TACACS+ authentication a worker answered or gave up (the metrics endpoint sets it). */
@@ -153,6 +159,7 @@ export class WorkerFleet implements VpnServerApi {
   private async reload(slot: Slot, announce = true): Promise<void> {
     try {
       await this.configure(slot, { before: slot.applied ?? emptyVpnConfig(), after: this.cfg });
+      this.sendOrphans();
       if (announce) this.notice(`worker ${slot.index} (pid ${slot.worker.process.pid}) restarted and serving`);
     } catch (e) {
       this.notice(`worker ${slot.index} restarted but refused the running config: ${(e as Error).message}`);
@@ -187,6 +194,7 @@ export class WorkerFleet implements VpnServerApi {
         return;
       case 'status-push':
         slot.status = m.status;
+        slot.accounting = m.accounting;
         return;
       case 'aaa-result':
         this.onAaaResult?.(m.o);
@@ -207,7 +215,8 @@ export class WorkerFleet implements VpnServerApi {
     }
     slot.pending.clear();
     const calls = slot.status?.sessions.length ?? 0;
-    slot.status = undefined;
+    const orphans = slot.accounting ?? [];
+    slot.status = slot.accounting = undefined;
     let freed = 0;
     for (const [address, owner] of this.leaseOwner) {
       if (owner !== slot.index) continue;
@@ -216,7 +225,10 @@ export class WorkerFleet implements VpnServerApi {
     }
     if (this.closed) return;
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    this.notice(`worker ${slot.index} (pid ${slot.worker.process.pid}) died (${how}): its ${calls} call(s) dropped, ${freed} address(es) back in the pool; restarting`);
+    const stops = orphans.length ? `, accounting Stop for ${orphans.length}` : '';
+    this.notice(`worker ${slot.index} (pid ${slot.worker.process.pid}) died (${how}): its ${calls} call(s) dropped${stops}, ${freed} address(es) back in the pool; restarting`);
+    this.orphans.push(...orphans);
+    this.sendOrphans();
     const base = this.opts.restartDelayMs ?? 500;
     const delay = Date.now() - slot.bornAt < QUICK_DEATH_MS ? Math.min(slot.restartDelay * 2, MAX_RESTART_DELAY_MS) : base;
     const timer = setTimeout(() => {
@@ -224,6 +236,19 @@ export class WorkerFleet implements VpnServerApi {
       this.slots[slot.index] = this.fork(slot.index, false, delay);
     }, delay);
     timer.unref();
+  }
+
+  /**
+   * The Stops of dead workers' calls go through a running worker with the
+   * config (each has the same aaa-server groups); kept until there is one.
+   */
+  private sendOrphans(): void {
+    const slot = this.slots.find((s) => s.ready && s.applied);
+    if (!slot || this.orphans.length === 0) return;
+    const records = this.orphans.splice(0);
+    this.request(slot, { t: 'account-orphans', records }).catch(() => {
+      this.orphans.push(...records);
+    });
   }
 
   private notice(text: string): void {

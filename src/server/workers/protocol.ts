@@ -8,6 +8,7 @@ import type { ConfigDiff } from '../../config/model.js';
 import type { DebugCategory, LogLine } from '../../debug/bus.js';
 import type { AaaObservation, ServerStatus } from '../api.js';
 import type { LeaseAnswer, LeaseRequest } from '../lease.js';
+import type { AccountingSnapshot } from '../call.js';
 
 /** The primary to a worker. */
 export type ToWorker =
@@ -18,6 +19,8 @@ export type ToWorker =
   | { t: 'clear'; id: number; target: number | 'all' }
   | { t: 'debug'; categories: DebugCategory[] }
   | { t: 'lease-answer'; id: number; answer: LeaseAnswer }
+  /** Send the Stops of a dead worker's calls (the counters it last pushed). */
+  | { t: 'account-orphans'; id: number; records: AccountingSnapshot[] }
   | { t: 'close'; id: number };
 
 /** A worker to the primary. */
@@ -28,7 +31,7 @@ export type FromWorker =
   | { t: 'log'; line: LogLine }
   | { t: 'lease'; id: number; req: LeaseRequest }
   | { t: 'release'; address: string }
-  | { t: 'status-push'; status: ServerStatus }
+  | { t: 'status-push'; status: ServerStatus; accounting: AccountingSnapshot[] }
   | { t: 'aaa-result'; o: AaaObservation };
 
 /** What the primary tells a worker at fork (environment variables). */

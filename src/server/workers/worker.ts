@@ -45,7 +45,9 @@ export function runWorker(spec: WorkerSpec): void {
   });
   server.onAaaResult = (o) => send({ t: 'aaa-result', o });
   const statusNow = () => ({ ...server.status(), pools: [] });
-  const push = setInterval(() => send({ t: 'status-push', status: statusNow() }), STATUS_PUSH_MS);
+  // with each call's accounting: if this worker dies, another sends the Stops from it
+  const pushStatus = () => send({ t: 'status-push', status: statusNow(), accounting: server.accountingSnapshots() });
+  const push = setInterval(pushStatus, STATUS_PUSH_MS);
   push.unref();
 
   const reply = async (id: number, work: () => unknown | Promise<unknown>) => {
@@ -61,7 +63,7 @@ export function runWorker(spec: WorkerSpec): void {
         // the listeners it opened are in the primary's mirror before the commit returns
         return void reply(m.id, async () => {
           await server.reconfigure(m.diff);
-          send({ t: 'status-push', status: statusNow() });
+          pushStatus();
         });
       case 'status':
         return void reply(m.id, statusNow);
@@ -69,6 +71,9 @@ export function runWorker(spec: WorkerSpec): void {
         return void reply(m.id, () => server.authenticateConsole(m.tag, m.user, m.password));
       case 'census':
         return void reply(m.id, async () => ({ ...(await server.census(m.perUser)), pools: [] }));
+      case 'account-orphans':
+        // a worker's crash is the NAS's error, not the user's (RFC 2866 5.10: NAS-Error)
+        return void reply(m.id, () => server.accountOrphans(m.records, 'NAS-Error'));
       case 'clear':
         return void reply(m.id, () => server.clearTunnels(m.target));
       case 'debug':
