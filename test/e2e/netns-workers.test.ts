@@ -299,6 +299,10 @@ test('--workers 2 with RADIUS accounting: one Accounting-On for the NAS; kill -9
     clients.stdin!.write(`ping ${INSIDE}\n`);
     await r.waitFor(/^PINGED$/, 30_000);
     await new Promise((res) => setTimeout(res, 1500));
+    // show aaa-server: both workers' counters as one (each worker has its own RADIUS socket)
+    const aaa = (await product.command('show aaa-server RADIUS')).join('\n');
+    assert.match(aaa, new RegExp(`Number of accepts\\s+${calls.length}$`, 'm'), aaa);
+    assert.match(aaa, new RegExp(`Number of authentication requests\\s+${calls.length}$`, 'm'), aaa);
 
     const onHigh = calls.filter((u) => u.callId > LOW_RANGE_END);
     const consoleAt = product.lines.length;

@@ -37,6 +37,8 @@ import { workerOfId } from '../../proto/gre/bpf.js';
 import type { ServerCensus } from '../totals.js';
 import { mergeCensus } from './census.js';
 import type { AccountingSnapshot } from '../call.js';
+import type { AaaGroupStats } from '../aaa/group.js';
+import { mergeAaaStats } from './aaa-stats.js';
 
 export interface WorkerFleetOptions {
   bus: DebugBus;
@@ -64,6 +66,8 @@ interface Slot {
   status?: ServerStatus;
   /** Its accounted calls, as last pushed: their Stops if it dies. */
   accounting?: AccountingSnapshot[];
+  /** Its aaa-server counters, as last pushed. */
+  aaa?: AaaGroupStats[];
   bornAt: number;
   /** The wait before this fork: the next one after a quick death waits twice as long. */
   restartDelay: number;
@@ -195,6 +199,7 @@ export class WorkerFleet implements VpnServerApi {
       case 'status-push':
         slot.status = m.status;
         slot.accounting = m.accounting;
+        slot.aaa = m.aaa;
         return;
       case 'aaa-result':
         this.onAaaResult?.(m.o);
@@ -343,6 +348,11 @@ export class WorkerFleet implements VpnServerApi {
     } catch {
       return 'unreachable';
     }
+  }
+
+  /** `show aaa-server`: every running worker's counters (at most a second old), as one. */
+  aaaStatus(): AaaGroupStats[] {
+    return mergeAaaStats(this.slots.flatMap((s) => (s.ready && s.aaa ? [s.aaa] : [])));
   }
 
   status(): ServerStatus {

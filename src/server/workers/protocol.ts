@@ -7,6 +7,7 @@
 import type { ConfigDiff } from '../../config/model.js';
 import type { DebugCategory, LogLine } from '../../debug/bus.js';
 import type { AaaObservation, ServerStatus } from '../api.js';
+import type { AaaGroupStats } from '../aaa/group.js';
 import type { LeaseAnswer, LeaseRequest } from '../lease.js';
 import type { AccountingSnapshot } from '../call.js';
 
@@ -31,7 +32,7 @@ export type FromWorker =
   | { t: 'log'; line: LogLine }
   | { t: 'lease'; id: number; req: LeaseRequest }
   | { t: 'release'; address: string }
-  | { t: 'status-push'; status: ServerStatus; accounting: AccountingSnapshot[] }
+  | { t: 'status-push'; status: ServerStatus; accounting: AccountingSnapshot[]; aaa: AaaGroupStats[] }
   | { t: 'aaa-result'; o: AaaObservation };
 
 /** What the primary tells a worker at fork (environment variables). */

@@ -46,7 +46,7 @@ export function runWorker(spec: WorkerSpec): void {
   server.onAaaResult = (o) => send({ t: 'aaa-result', o });
   const statusNow = () => ({ ...server.status(), pools: [] });
   // with each call's accounting: if this worker dies, another sends the Stops from it
-  const pushStatus = () => send({ t: 'status-push', status: statusNow(), accounting: server.accountingSnapshots() });
+  const pushStatus = () => send({ t: 'status-push', status: statusNow(), accounting: server.accountingSnapshots(), aaa: server.aaaStatus() });
   const push = setInterval(pushStatus, STATUS_PUSH_MS);
   push.unref();
 
