@@ -30,6 +30,8 @@ export interface TunnelStatus {
 export interface SessionStatus {
   callId: number;
   tunnelId: number;
+  /** RADIUS Acct-Session-Id (what a Disconnect-Request names). */
+  acctSessionId?: string;
   remoteAddress: string;
   username: string; // '' before authentication
   state: string; // 'estabd', 'wt-vacc', ...

@@ -286,6 +286,7 @@ export class ServerCall {
     return {
       callId: o.callId,
       tunnelId: o.tunnelId,
+      acctSessionId: this.acctSessionId,
       remoteAddress: tunnelRemote,
       username: p.peerName ?? this.username,
       state: this.state,

@@ -33,16 +33,15 @@ import { PptpControlConnection } from '../proto/pptp/server-control.js';
 import { CiscoPptpDebug } from '../debug/cisco-pptp.js';
 import { CiscoPppDebug } from '../debug/cisco-ppp-session.js';
 import { CiscoGreDebug } from '../debug/cisco-gre.js';
-import { CiscoRadiusDebug } from '../debug/cisco-radius.js';
 import { OcrpResult, GeneralErrorCode } from '../proto/pptp/wire.js';
 import { newAcctSessionId, ServerCall, type AccountingSnapshot } from './call.js';
 import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';
 import { CaptureManager, type CaptureContext } from './capture.js';
-import { AaaRegistry, dynAuthClients, type AaaGroupStats, type AaaObservation, type TerminateCauseName } from './aaa/group.js';
+import { AaaRegistry, nasAddress, type AaaGroupStats, type AaaObservation, type TerminateCauseName } from './aaa/group.js';
 import type { AuthRequest } from '../proto/authenticator.js';
-import { DynAuthServer } from '../proto/radius/dynauth.js';
 import { nodeUdp, type UdpStack } from '../proto/radius/udp.js';
 import { SourceGuard } from './source-guard.js';
+import { DynAuthListeners } from './dynauth-listeners.js';
 import { CallCensus, callTotals, emptyTotals, setupFailureOf, type ServerCensus, type ServerTotals } from './totals.js';
 import { informSettingsOf, isDhcpForServer, serveDhcp } from './dhcp.js';
 
@@ -124,8 +123,8 @@ export class PptpServer implements VpnServerApi {
   readonly capture = new CaptureManager();
   private readonly aaa: AaaRegistry;
   private readonly guard: SourceGuard;
-  /** RFC 5176 listeners per aaa-server group with `dynamic-authorization` */
-  private readonly dynAuth = new Map<string, { key: string; server: DynAuthServer<ServerCall> }>();
+  /** RFC 5176 listeners per aaa-server group with `dynamic-authorization` (a worker has none: the primary's act for it) */
+  private readonly dynAuth: DynAuthListeners<ServerCall>;
 
   constructor(private readonly options: PptpServerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -140,6 +139,25 @@ export class PptpServer implements VpnServerApi {
     this.greDebug = new CiscoGreDebug(options.bus);
     this.listeners = new Listeners((sock, spec) => this.accept(sock, spec));
     this.guard = new SourceGuard(this.clock, () => this.cfg.limits);
+    this.dynAuth = new DynAuthListeners<ServerCall>({
+      udp: options.udp ?? nodeUdp,
+      bindAddress: options.listen?.address,
+      clock: this.clock,
+      bus: this.bus,
+      nasIdentifier: (cfg) => options.hostName ?? cfg.hostname,
+      nasIp: nasAddress,
+      callbacks: {
+        findSessions: (q) => this.findCalls(q),
+        disconnect: (c) => {
+          c.terminate('Admin-Reset', 'RADIUS Disconnect-Request');
+          return true;
+        },
+        changeSession: (c, change) => {
+          if (change.sessionTimeout !== undefined) c.setSessionTimeout(change.sessionTimeout);
+          return change.idleTimeout === undefined;
+        },
+      },
+    });
     this.aaa = new AaaRegistry({
       clock: this.clock,
       debug: this.bus,
@@ -158,7 +176,7 @@ export class PptpServer implements VpnServerApi {
     const wanted = wantedListeners(next, { port: this.options.port ?? 1723, override: this.options.listen });
     if (!wanted.ok) throw new Error(wanted.error);
     if (wanted.specs.length) await this.openDataPlane(next, wanted.specs[0]);
-    await this.reconcileDynAuth(next);
+    if (!this.options.worker) await this.dynAuth.reconcile(next);
     await this.listeners.reconcile(wanted.specs);
     this.cfg = next;
     this.pools.configure(next.pools);
@@ -251,48 +269,6 @@ export class PptpServer implements VpnServerApi {
         return r;
       },
     };
-  }
-
-  /** `aaa-server G dynamic-authorization [port N]`: one RFC 5176 listener per group. */
-  private async reconcileDynAuth(cfg: VpnConfig): Promise<void> {
-    const wanted = new Map(cfg.aaaServerGroups.filter((g) => g.protocol === 'radius' && g.dynamicAuthorization).map((g) => [g.tag, g]));
-    for (const [tag, d] of this.dynAuth) {
-      const g = wanted.get(tag);
-      if (!g || d.key !== String(g.dynamicAuthorization!.port)) {
-        d.server.close();
-        this.dynAuth.delete(tag);
-      } else d.server.engine.setClients(dynAuthClients(g));
-    }
-    for (const [tag, g] of wanted) {
-      if (this.dynAuth.has(tag)) continue;
-      const port = g.dynamicAuthorization!.port;
-      try {
-        const server = await DynAuthServer.listen<ServerCall>({
-          udp: this.options.udp ?? nodeUdp,
-          bindAddress: this.options.listen?.address,
-          port,
-          clients: dynAuthClients(g),
-          clock: this.clock,
-          debug: new CiscoRadiusDebug(this.bus),
-          nasIdentifier: this.options.hostName ?? cfg.hostname,
-          nasIp: nasAddress(cfg, g),
-          callbacks: {
-            findSessions: (q) => this.findCalls(q),
-            disconnect: (c) => {
-              c.terminate('Admin-Reset', 'RADIUS Disconnect-Request');
-              return true;
-            },
-            changeSession: (c, change) => {
-              if (change.sessionTimeout !== undefined) c.setSessionTimeout(change.sessionTimeout);
-              return change.idleTimeout === undefined;
-            },
-          },
-        });
-        this.dynAuth.set(tag, { key: String(port), server });
-      } catch (err) {
-        throw new Error(`aaa-server ${tag} dynamic-authorization: cannot listen on UDP ${port}: ${(err as Error).message}`);
-      }
-    }
   }
 
   private findCalls(q: { acctSessionId?: string; userName?: string; framedIp?: string; callingStationId?: string }): ServerCall[] {
@@ -774,8 +750,8 @@ export class PptpServer implements VpnServerApi {
 
   aaaStatus(): AaaGroupStats[] {
     return this.aaa.stats().map((g) => {
-      const d = this.dynAuth.get(g.tag);
-      return d ? { ...g, dynamicAuthorization: { port: d.server.port, ...d.server.stats() } } : g;
+      const d = this.dynAuth.statsOf(g.tag);
+      return d ? { ...g, dynamicAuthorization: d } : g;
     });
   }
 
@@ -823,6 +799,20 @@ export class PptpServer implements VpnServerApi {
     return n;
   }
 
+  /** RFC 5176 Disconnect-Request for call `callId` (a worker's, from the primary's listener); false if unknown. */
+  disconnectCall(callId: number): boolean {
+    const c = this.calls.get(callId)?.call;
+    c?.terminate('Admin-Reset', 'RADIUS Disconnect-Request');
+    return c !== undefined;
+  }
+
+  /** RFC 5176 CoA: a new Session-Timeout for call `callId`; false if unknown. */
+  setCallSessionTimeout(callId: number, seconds: number): boolean {
+    const c = this.calls.get(callId)?.call;
+    c?.setSessionTimeout(seconds);
+    return c !== undefined;
+  }
+
   clearTunnels(id: number | 'all'): number {
     const targets = id === 'all' ? [...this.tunnels.values()] : [this.tunnels.get(id)].filter((t): t is Tunnel => !!t);
     for (const t of targets) t.control.stop();
@@ -852,19 +842,9 @@ export class PptpServer implements VpnServerApi {
     await drain(3000);
     this.aaa.stopAccounting(this.nasSessionId());
     await drain(2000);
-    for (const d of this.dynAuth.values()) d.server.close();
-    this.dynAuth.clear();
+    this.dynAuth.close();
     this.aaa.close();
     this.gre?.close();
     this.tun?.close();
   }
-}
-
-/**
- * NAS-IP-Address toward an aaa-server group: the address of the interface
- * its hosts are on (`aaa-server G (IF) host ...`, inside when not named).
- */
-function nasAddress(cfg: VpnConfig, group: AaaServerGroup): string | undefined {
-  const ifName = group.hosts[0]?.interfaceName ?? 'inside';
-  return cfg.interfaces.find((i) => i.name === ifName)?.address;
 }

@@ -72,18 +72,21 @@ function workerPids(primary: number): Map<number, number> {
 
 const cap = canRoot();
 
-/** Dial (more, bounded) until calls are on both workers; every dial must come up. */
-async function dialOnBoth(clients: ChildProcess, r: LineReader): Promise<Up[]> {
+/** Dial (more, bounded) until each worker has `atLeast` calls; every dial must come up. */
+async function dialOnBoth(clients: ChildProcess, r: LineReader, atLeast = 1): Promise<Up[]> {
   const ups = new Map<number, Up>();
   const collect = () => {
     for (const u of r.json<Up>(/^UP /)) ups.set(u.index, u);
   };
   await r.waitFor(/^DIALLED$/, 60_000);
   // The kernel picks which worker accepts a connection.
-  for (let round = 0; round < 3; round++) {
-    collect();
+  const enough = () => {
     const ids = [...ups.values()].map((u) => u.callId);
-    if (ids.some((id) => id <= LOW_RANGE_END) && ids.some((id) => id > LOW_RANGE_END)) break;
+    return ids.filter((id) => id <= LOW_RANGE_END).length >= atLeast && ids.filter((id) => id > LOW_RANGE_END).length >= atLeast;
+  };
+  for (let round = 0; round < 4; round++) {
+    collect();
+    if (enough()) break;
     const at = r.lines.length;
     clients.stdin!.write('dial 4\n');
     await r.waitFor(/^DIALLED$/, 60_000, at);
@@ -91,7 +94,7 @@ async function dialOnBoth(clients: ChildProcess, r: LineReader): Promise<Up[]> {
   collect();
   assert.deepEqual(r.lines.filter((l) => l.startsWith('FAIL')), [], 'every dial came up');
   const calls = [...ups.values()];
-  assert.ok(calls.some((u) => u.callId <= LOW_RANGE_END) && calls.some((u) => u.callId > LOW_RANGE_END), `calls on both workers: ${JSON.stringify(calls)}`);
+  assert.ok(enough(), `${atLeast} call(s) on each worker: ${JSON.stringify(calls)}`);
   return calls;
 }
 
@@ -264,7 +267,7 @@ test('--workers 2: a commit one worker refuses is undone on the other, the runni
 
 const radiusCap = cap.ok ? freeRadiusAvailable() : cap;
 
-test('--workers 2 with RADIUS accounting: one Accounting-On for the NAS; kill -9 of a worker: a running worker sends its calls\' Stops (NAS-Error)', { skip: radiusCap.ok ? false : radiusCap.reason, timeout: 180_000 }, async () => {
+test('--workers 2 with RADIUS: show aaa-server adds up the workers, a Disconnect-Request reaches the worker holding the call, one Accounting-On; kill -9 of a worker: a running worker sends its calls\' Stops (NAS-Error)', { skip: radiusCap.ok ? false : radiusCap.reason, timeout: 180_000 }, async () => {
   const nsA = await createNetns(uniqueNetnsName('wrkA'));
   const nsC = await createNetns(uniqueNetnsName('wrkC'));
   let product: Product | undefined;
@@ -279,6 +282,7 @@ test('--workers 2 with RADIUS accounting: one Accounting-On for the NAS; kill -9
       [
         'aaa-server RADIUS protocol radius',
         `aaa-server RADIUS (inside) host ${INSIDE} ${radius.secret} timeout 2 authentication-port ${radius.authPort} accounting-port ${radius.acctPort}`,
+        'aaa-server RADIUS dynamic-authorization',
         'vpdn group 1 client authentication aaa RADIUS',
         'vpdn group 1 client accounting RADIUS',
       ].join('\n'),
@@ -287,7 +291,8 @@ test('--workers 2 with RADIUS accounting: one Accounting-On for the NAS; kill -9
     await product.enable();
     clients = spawnNodeInNetns(nsC, 'multi-client-child', [SERVER, CLIENT, USER, PASSWORD, '6'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const r = new LineReader(clients.stdout!);
-    const calls = await dialOnBoth(clients, r);
+    // two on worker 1: one for the Disconnect-Request, one to die with it
+    const calls = await dialOnBoth(clients, r, 2);
     const records = () => radius!.accountingRecords();
     const ofKind = (kind: string) => records().filter((x) => x['Acct-Status-Type'] === kind);
     // the call id is the Acct-Session-Id's last four hex digits (src/server/call.ts newAcctSessionId)
@@ -304,13 +309,28 @@ test('--workers 2 with RADIUS accounting: one Accounting-On for the NAS; kill -9
     assert.match(aaa, new RegExp(`Number of accepts\\s+${calls.length}$`, 'm'), aaa);
     assert.match(aaa, new RegExp(`Number of authentication requests\\s+${calls.length}$`, 'm'), aaa);
 
-    const onHigh = calls.filter((u) => u.callId > LOW_RANGE_END);
+    // a Disconnect-Request to the NAS (the primary listens) ends exactly the call it names, on the worker that holds it
+    const [cut, ...onHigh] = calls.filter((u) => u.callId > LOW_RANGE_END).sort((a, b) => a.callId - b.callId);
+    const cutSid = ofKind('Start').find((x) => callIdOf(x) === cut!.callId)!['Acct-Session-Id'];
+    const atCut = r.lines.length;
+    const dm = await runInNetns(nsA, 'radclient', ['-x', '-r', '1', '-t', '3', `${INSIDE}:3799`, 'disconnect', radius.secret], {
+      input: `Acct-Session-Id = "${cutSid}"\nNAS-IP-Address = ${INSIDE}\n`,
+      timeoutMs: 15_000,
+    });
+    assert.match(dm.stdout, /Received Disconnect-ACK/, dm.stdout + dm.stderr);
+    const gone = JSON.parse((await r.waitFor(/^DOWN /, 15_000, atCut)).slice(5)) as { index: number };
+    assert.equal(gone.index, cut!.index, 'the call the Disconnect-Request named went down');
+    const adminStop = Date.now() + 10_000;
+    while (!ofKind('Stop').length && Date.now() < adminStop) await new Promise((res) => setTimeout(res, 200));
+    assert.deepEqual(ofKind('Stop').map((x) => [callIdOf(x), x['Acct-Terminate-Cause']]), [[cut!.callId, 'Admin-Reset']]);
+    await new Promise((res) => setTimeout(res, 1500)); // the next push no longer holds it
+
     const consoleAt = product.lines.length;
     process.kill(workerPids(product.child.pid!).get(1)!, 'SIGKILL');
     await product.waitFor(new RegExp(`worker 1 \\(pid \\d+\\) died \\(signal SIGKILL\\): its ${onHigh.length} call\\(s\\) dropped, accounting Stop for ${onHigh.length}`), 15_000, consoleAt);
     const stopsBy = Date.now() + 20_000;
-    while (ofKind('Stop').length < onHigh.length && Date.now() < stopsBy) await new Promise((res) => setTimeout(res, 200));
-    const stops = ofKind('Stop');
+    while (ofKind('Stop').length < onHigh.length + 1 && Date.now() < stopsBy) await new Promise((res) => setTimeout(res, 200));
+    const stops = ofKind('Stop').filter((x) => callIdOf(x) !== cut!.callId);
     assert.deepEqual(stops.map(callIdOf).sort((a, b) => a - b), onHigh.map((u) => u.callId).sort((a, b) => a - b), "a Stop for exactly worker 1's calls");
     for (const x of stops) {
       assert.equal(x['Acct-Terminate-Cause'], 'NAS-Error', JSON.stringify(x));

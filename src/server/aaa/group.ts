@@ -9,7 +9,7 @@
  * Defaults (PIX 6.3): timeout 5 s, 4 tries, RADIUS ports 1645/1646,
  * max-failed-attempts 3, deadtime 10 minutes; TACACS+ on TCP 49.
  */
-import type { AaaServerGroup, VpdnUser } from '../../config/model.js';
+import type { AaaServerGroup, VpdnUser, VpnConfig } from '../../config/model.js';
 import type { DebugBus } from '../../debug/bus.js';
 import { CiscoAaaDebug } from '../../debug/cisco-aaa.js';
 import { CiscoRadiusDebug } from '../../debug/cisco-radius.js';
@@ -409,4 +409,13 @@ export class AaaRegistry {
 
 function sameGroup(a: AaaServerGroup, b: AaaServerGroup): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * NAS-IP-Address toward an aaa-server group: the address of the interface
+ * its hosts are on (`aaa-server G (IF) host ...`, inside when not named).
+ */
+export function nasAddress(cfg: VpnConfig, group: AaaServerGroup): string | undefined {
+  const ifName = group.hosts[0]?.interfaceName ?? 'inside';
+  return cfg.interfaces.find((i) => i.name === ifName)?.address;
 }

@@ -20,6 +20,8 @@
  *   refresh() before `show vpdn` and `clear vpdn`, so what it prints is
  *   current (the pools are the primary's own) while status() stays synchronous for the
  *   dashboard and the service.
+ * - RFC 5176: the primary listens, finds the call in the mirror and hands
+ *   the request to the worker that holds it.
  * - A worker that dies is forked again; its calls are gone (their TCP
  *   connections and GRE went with the process), its leases are freed, a
  *   running worker sends their accounting Stops (NAS-Error, the counters
@@ -39,6 +41,12 @@ import { mergeCensus } from './census.js';
 import type { AccountingSnapshot } from '../call.js';
 import type { AaaGroupStats } from '../aaa/group.js';
 import { mergeAaaStats } from './aaa-stats.js';
+import { nasAddress } from '../aaa/group.js';
+import { DynAuthListeners } from '../dynauth-listeners.js';
+import { parseListen } from '../linux-server.js';
+import type { DynAuthQuery } from '../../proto/radius/dynauth.js';
+import { nodeUdp } from '../../proto/radius/udp.js';
+import { systemClock } from '../../util/clock.js';
 
 export interface WorkerFleetOptions {
   bus: DebugBus;
@@ -52,6 +60,12 @@ export interface WorkerFleetOptions {
   tunPrefix?: string;
   /** Wait before forking a dead worker again (default 500 ms; doubled, up to 30 s, while it keeps dying within 10 s of its start). */
   restartDelayMs?: number;
+}
+
+/** A call of the mirror: the worker that holds it, and its call id. */
+interface CallRef {
+  slot: Slot;
+  callId: number;
 }
 
 type Request = ToWorker extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
@@ -94,12 +108,35 @@ export class WorkerFleet implements VpnServerApi {
   private nextRequest = 1;
   /** Accounting of dead workers' calls waiting for a worker to send their Stops. */
   private readonly orphans: AccountingSnapshot[] = [];
+  /**
+   * RFC 5176 listeners in the primary: a worker's own would share its UDP
+   * port with the others (node:cluster), and a request would reach a worker
+   * that may not hold the call. These find the call in the mirror (at most
+   * a second old) and hand the request to the worker that holds it.
+   */
+  private readonly dynAuth: DynAuthListeners<CallRef>;
   /** A line for every shell (a worker died or was restarted); App sets it. */
   onNotice: ((line: string) => void) | undefined;
   /** Each RADIUS/TACACS+ authentication a worker answered or gave up (the metrics endpoint sets it). */
   onAaaResult: ((o: AaaObservation) => void) | undefined;
 
   constructor(private readonly opts: WorkerFleetOptions) {
+    this.dynAuth = new DynAuthListeners<CallRef>({
+      udp: nodeUdp,
+      bindAddress: parseListen(opts.listen)?.address,
+      clock: systemClock,
+      bus: opts.bus,
+      nasIdentifier: (cfg) => cfg.hostname,
+      nasIp: nasAddress,
+      callbacks: {
+        findSessions: (q) => this.findCalls(q),
+        disconnect: (ref) => this.send(ref.slot, { t: 'disconnect', callId: ref.callId }),
+        changeSession: (ref, change) => {
+          if (change.idleTimeout !== undefined) return false;
+          return change.sessionTimeout === undefined || this.send(ref.slot, { t: 'session-timeout', callId: ref.callId, seconds: change.sessionTimeout });
+        },
+      },
+    });
     cluster.schedulingPolicy = cluster.SCHED_NONE;
     for (let i = 0; i < opts.count; i++) this.slots.push(this.fork(i, true));
     opts.bus.watchSwitches((active) => this.broadcast({ t: 'debug', categories: active }));
@@ -299,12 +336,14 @@ export class WorkerFleet implements VpnServerApi {
     await Promise.all(this.slots.map((s) => s.started));
     const live = this.slots.filter((s) => s.ready);
     if (live.length === 0) throw new Error('no data-plane worker is running');
+    await this.dynAuth.reconcile(diff.after);
     const results = await Promise.allSettled(live.map((s) => this.configure(s, diff)));
     const failed = results.map((r, i) => ({ r, s: live[i] })).filter((x) => x.r.status === 'rejected');
     if (failed.length) {
       const back: ConfigDiff = { before: diff.after, after: diff.before };
       await Promise.allSettled(live.filter((_, i) => results[i].status === 'fulfilled').map((s) => this.configure(s, back)));
       const why = failed.map((x) => `worker ${x.s.index}: ${((x.r as PromiseRejectedResult).reason as Error).message}`).join('; ');
+      await this.dynAuth.reconcile(diff.before).catch(() => {});
       throw new Error(why);
     }
     this.cfg = diff.after;
@@ -350,9 +389,28 @@ export class WorkerFleet implements VpnServerApi {
     }
   }
 
-  /** `show aaa-server`: every running worker's counters (at most a second old), as one. */
+  /** `show aaa-server`: every running worker's counters (at most a second old), as one; the RFC 5176 listeners' are the primary's. */
   aaaStatus(): AaaGroupStats[] {
-    return mergeAaaStats(this.slots.flatMap((s) => (s.ready && s.aaa ? [s.aaa] : [])));
+    return mergeAaaStats(this.slots.flatMap((s) => (s.ready && s.aaa ? [s.aaa] : []))).map((g) => {
+      const d = this.dynAuth.statsOf(g.tag);
+      return d ? { ...g, dynamicAuthorization: d } : g;
+    });
+  }
+
+  /** The mirror's calls a Disconnect- or CoA-Request names. */
+  private findCalls(q: DynAuthQuery): CallRef[] {
+    const out: CallRef[] = [];
+    for (const slot of this.slots) {
+      if (!slot.ready) continue;
+      for (const c of slot.status?.sessions ?? []) {
+        if (q.acctSessionId !== undefined && c.acctSessionId !== q.acctSessionId) continue;
+        if (q.userName !== undefined && c.username !== q.userName) continue;
+        if (q.framedIp !== undefined && c.clientAddress !== q.framedIp) continue;
+        if (q.callingStationId !== undefined && c.remoteAddress !== q.callingStationId) continue;
+        out.push({ slot, callId: c.callId });
+      }
+    }
+    return out;
   }
 
   status(): ServerStatus {
@@ -397,6 +455,7 @@ export class WorkerFleet implements VpnServerApi {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.dynAuth.close();
     await Promise.allSettled(this.slots.filter((s) => s.ready).map((s) => this.request(s, { t: 'close' }, 10_000)));
     const deadline = Date.now() + 3000;
     for (const s of this.slots) {

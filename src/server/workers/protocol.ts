@@ -18,6 +18,9 @@ export type ToWorker =
   | { t: 'census'; id: number; perUser: boolean }
   | { t: 'authenticate-console'; id: number; tag: string; user: string; password: string }
   | { t: 'clear'; id: number; target: number | 'all' }
+  /** RFC 5176 from the primary's listener: end a call, or give it a new Session-Timeout. */
+  | { t: 'disconnect'; callId: number }
+  | { t: 'session-timeout'; callId: number; seconds: number }
   | { t: 'debug'; categories: DebugCategory[] }
   | { t: 'lease-answer'; id: number; answer: LeaseAnswer }
   /** Send the Stops of a dead worker's calls (the counters it last pushed). */

@@ -74,6 +74,12 @@ export function runWorker(spec: WorkerSpec): void {
       case 'account-orphans':
         // a worker's crash is the NAS's error, not the user's (RFC 2866 5.10: NAS-Error)
         return void reply(m.id, () => server.accountOrphans(m.records, 'NAS-Error'));
+      case 'disconnect':
+        server.disconnectCall(m.callId);
+        return;
+      case 'session-timeout':
+        server.setCallSessionTimeout(m.callId, m.seconds);
+        return;
       case 'clear':
         return void reply(m.id, () => server.clearTunnels(m.target));
       case 'debug':
