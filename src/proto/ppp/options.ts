@@ -32,10 +32,21 @@ export interface OptionHandler {
   onRej?(): NakRejOutcome;
 }
 
+const NOTHING_BUILT = Buffer.alloc(0);
+
+/** Whether our option data `built` (well formed: we encoded it) names an option of this type. */
+function names(built: Buffer, type: number): boolean {
+  for (let off = 0; off + 1 < built.length; off += built[off + 1]) if (built[off] === type) return true;
+  return false;
+}
+
 export class OptionNegotiator {
-  private lastBuilt: Buffer = Buffer.alloc(0);
-  /** Option types in our last Configure-Request (a few: an array costs less than a Set per layer). */
-  private requested: number[] = [];
+  /**
+   * Our last Configure-Request's option data. The option types we asked for
+   * are read from it (no array of them per layer: three layers per session,
+   * bench/sessions.bench.ts).
+   */
+  private lastBuilt: Buffer = NOTHING_BUILT;
 
   constructor(private readonly handlers: readonly OptionHandler[]) {}
 
@@ -55,12 +66,10 @@ export class OptionNegotiator {
 
   buildConfReq(): Buffer {
     const parts: Buffer[] = [];
-    this.requested = [];
     for (const h of this.handlers) {
       const v = h.buildReq?.();
       if (v === undefined) continue;
       parts.push(encodeOption(h.type, v));
-      this.requested.push(h.type);
     }
     // Kept for the whole session (Fsm.lastReq too): its own memory, not a
     // slice that pins an 8 KB Buffer pool slab (bench/sessions.bench.ts).
@@ -115,7 +124,7 @@ export class OptionNegotiator {
     if (!dec.ok) return 'bad';
     for (const o of dec.value) {
       // Options we did not ask for are the peer's hints; we do not add any.
-      if (!this.requested.includes(o.type)) continue;
+      if (!names(this.lastBuilt, o.type)) continue;
       const h = this.byType(o.type);
       const r = h?.onNak ? h.onNak(o.value, treatAsReject) : 'ok';
       if (r !== 'ok') return r;
@@ -127,7 +136,7 @@ export class OptionNegotiator {
     const dec = decodeOptions(data);
     if (!dec.ok) return 'bad';
     // A Reject may only name options we sent (RFC 1661 5.4).
-    if (dec.value.some((o: CpOption) => !this.requested.includes(o.type))) return 'bad';
+    if (dec.value.some((o: CpOption) => !names(this.lastBuilt, o.type))) return 'bad';
     for (const o of dec.value) {
       const r = this.byType(o.type)?.onRej?.() ?? 'ok';
       if (r !== 'ok') return r;
