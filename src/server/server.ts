@@ -29,13 +29,15 @@ import { AddressPools } from './pool.js';
 import { unusableClientAddress } from './address-check.js';
 import type { AaaAddressing } from '../proto/ppp/session-api.js';
 import { CallIdAllocator } from '../proto/pptp/call-id.js';
-import { PptpControlConnection } from '../proto/pptp/server-control.js';
+import { PptpControlConnection, type OutgoingCallDecision, type PptpControlCallbacks, type PptpControlOptions } from '../proto/pptp/server-control.js';
+import type { PptpDebugSink } from '../proto/pptp/debug-events.js';
 import { CiscoPptpDebug } from '../debug/cisco-pptp.js';
 import { CiscoPppDebug } from '../debug/cisco-ppp-session.js';
 import { CiscoGreDebug } from '../debug/cisco-gre.js';
 import { CiscoRadiusDebug } from '../debug/cisco-radius.js';
-import { OcrpResult, GeneralErrorCode } from '../proto/pptp/wire.js';
-import { newAcctSessionId, ServerCall } from './call.js';
+import { OcrpResult, GeneralErrorCode, type OutgoingCallRequest } from '../proto/pptp/wire.js';
+import { newAcctSessionId, ServerCall, type ServerCallHooks } from './call.js';
+import type { PppUpInfo } from '../proto/ppp/session.js';
 import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';
 import { CaptureManager, type CaptureContext } from './capture.js';
 import { AaaRegistry, dynAuthClients, type AaaGroupStats, type AaaObservation } from './aaa/group.js';
@@ -64,6 +66,116 @@ export interface PptpServerOptions {
   udp?: UdpStack;
   hostName?: string;
 }
+
+/**
+ * What one call asks of the server (ServerCallHooks), as prototype methods
+ * of one object per call instead of six closures and their context.
+ */
+class CallLink implements ServerCallHooks {
+  call: ServerCall | undefined;
+
+  constructor(
+    private readonly server: PptpServer,
+    private readonly tunnel: Tunnel,
+    private readonly gre: GreSocket,
+    private readonly serverAddress: string,
+    private readonly pool: string | undefined,
+  ) {}
+
+  sendGre(pkt: Buffer): void {
+    const s = this.server;
+    if (s.capture.active) s.capture.gre(s.captureCtx(this.tunnel, this.call), this.serverAddress, this.tunnel.peerAddress, pkt);
+    this.gre.send(this.tunnel.peerAddress, pkt);
+  }
+  allocateAddress(user: string, aaa?: AaaAddressing): string | undefined {
+    return this.server.clientAddressFor(this.tunnel, user, aaa, this.pool);
+  }
+  releaseAddress(address: string): void {
+    this.server.releaseAddress(address);
+  }
+  onUp(call: ServerCall, info: PppUpInfo): void {
+    this.server.callUp(this.tunnel, call, info.username, info.clientAddress, info.mppe?.bits);
+  }
+  onDown(call: ServerCall, reason: string): void {
+    this.server.callDown(this.tunnel, call, reason);
+  }
+  onIpPacket(call: ServerCall, pkt: Buffer): void {
+    this.server.fromClient(call, pkt);
+  }
+}
+
+/**
+ * One tunnel's control connection options and callbacks, and the ends of
+ * its TCP connection (for captures): one object per tunnel with its methods
+ * on the prototype, the socket's listeners module functions that find it
+ * on the socket, instead of nine closures per tunnel.
+ */
+class TunnelLink implements PptpControlOptions, PptpControlCallbacks {
+  readonly tunnelId: number;
+  readonly clock: Clock;
+  readonly debug: PptpDebugSink;
+  readonly ifName: string;
+  readonly peerAddress: string;
+  readonly localHostName: string;
+  readonly vendor: string;
+  readonly echoIntervalSeconds: number;
+  readonly sccrqTimeoutSeconds: number | undefined;
+  readonly callbacks: PptpControlCallbacks = this;
+  private readonly remote: { address: string; port: number };
+  private readonly local: { address: string; port: number };
+
+  constructor(
+    private readonly server: PptpServer,
+    readonly tunnel: Tunnel,
+    o: Omit<PptpControlOptions, 'send' | 'callbacks'>,
+  ) {
+    this.tunnelId = o.tunnelId;
+    this.clock = o.clock;
+    this.debug = o.debug;
+    this.ifName = o.ifName;
+    this.peerAddress = o.peerAddress;
+    this.localHostName = o.localHostName;
+    this.vendor = o.vendor;
+    this.echoIntervalSeconds = o.echoIntervalSeconds;
+    this.sccrqTimeoutSeconds = o.sccrqTimeoutSeconds;
+    const socket = tunnel.socket;
+    this.remote = { address: tunnel.peerAddress, port: socket.remotePort ?? 0 };
+    this.local = { address: (socket.localAddress ?? tunnel.spec.address).replace(/^::ffff:/, ''), port: socket.localPort ?? tunnel.spec.port };
+  }
+
+  send(bytes: Buffer): void {
+    const s = this.server;
+    if (s.capture.active) s.capture.control(s.captureCtx(this.tunnel), this.local, this.remote, bytes);
+    if (!this.tunnel.socket.destroyed) this.tunnel.socket.write(bytes);
+  }
+  /** Bytes from the TCP connection. */
+  data(chunk: Buffer): void {
+    const s = this.server;
+    if (s.capture.active) s.capture.control(s.captureCtx(this.tunnel), this.remote, this.local, chunk);
+    this.tunnel.control.receive(chunk);
+  }
+  onOutgoingCallRequest(req: OutgoingCallRequest): OutgoingCallDecision {
+    return this.server.openCall(this.tunnel, req.callId, req.packetRecvWindowSize);
+  }
+  onCallClear(callId: number, reason: string): void {
+    this.server.callOf(callId)?.abort(reason);
+  }
+  onSetLinkInfo(): void {}
+  onWanError(): void {}
+  onClosed(): void {
+    this.server.tunnelClosed(this.tunnel);
+  }
+}
+
+const TUNNEL_LINK = Symbol('tunnel link');
+type LinkedSocket = net.Socket & { [TUNNEL_LINK]: TunnelLink };
+function onTunnelData(this: LinkedSocket, chunk: Buffer): void {
+  this[TUNNEL_LINK].data(chunk);
+}
+function onTunnelClose(this: LinkedSocket): void {
+  this[TUNNEL_LINK].tunnel.control.close('tcp-closed');
+}
+function ignoreSocketError(): void {}
 
 interface Tunnel {
   id: number;
@@ -95,6 +207,8 @@ export class PptpServer implements VpnServerApi {
   private readonly bus: DebugBus;
   private readonly pppDebug: CiscoPppDebug;
   private readonly greDebug: CiscoGreDebug;
+  /** Stateless: one for every tunnel. */
+  private readonly pptpDebug: CiscoPptpDebug;
   private readonly listeners: Listeners;
   private readonly pools = new AddressPools();
   private readonly callIds = new CallIdAllocator();
@@ -128,6 +242,7 @@ export class PptpServer implements VpnServerApi {
     this.bus = options.bus;
     this.pppDebug = new CiscoPppDebug(options.bus);
     this.greDebug = new CiscoGreDebug(options.bus);
+    this.pptpDebug = new CiscoPptpDebug(options.bus);
     this.listeners = new Listeners((sock, spec) => this.accept(sock, spec));
     this.guard = new SourceGuard(this.clock, () => this.cfg.limits);
     this.aaa = new AaaRegistry({
@@ -312,8 +427,6 @@ export class PptpServer implements VpnServerApi {
     this.guard.tunnelOpened(peerAddress);
     const id = this.allocateTunnelId();
     const group = this.groupForDialin();
-    const remote = { address: peerAddress, port: socket.remotePort ?? 0 };
-    const local = { address: (socket.localAddress ?? spec.address).replace(/^::ffff:/, ''), port: socket.localPort ?? spec.port };
     const tunnel: Tunnel = {
       id,
       socket,
@@ -324,36 +437,24 @@ export class PptpServer implements VpnServerApi {
       reported: false,
       control: undefined as unknown as PptpControlConnection,
     };
-    tunnel.control = new PptpControlConnection({
+    const link = new TunnelLink(this, tunnel, {
       tunnelId: id,
-      send: (bytes) => {
-        if (this.capture.active) this.capture.control(this.captureCtx(tunnel), local, remote, bytes);
-        if (!socket.destroyed) socket.write(bytes);
-      },
       clock: this.clock,
-      debug: new CiscoPptpDebug(this.bus),
+      debug: this.pptpDebug,
       ifName: spec.interfaceName,
       peerAddress,
       localHostName: this.options.hostName ?? this.cfg.hostname,
       vendor: PIX_VENDOR,
       echoIntervalSeconds: group?.pptpEcho ?? 60,
       sccrqTimeoutSeconds: this.cfg.limits?.setupTimeoutSeconds,
-      callbacks: {
-        onOutgoingCallRequest: (req) => this.openCall(tunnel, req.callId, req.packetRecvWindowSize),
-        onCallClear: (callId, reason) => this.calls.get(callId)?.call.abort(reason),
-        onSetLinkInfo: () => {},
-        onWanError: () => {},
-        onClosed: () => this.tunnelClosed(tunnel),
-      },
     });
+    tunnel.control = new PptpControlConnection(link);
     this.tunnels.set(id, tunnel);
     socket.setNoDelay(true);
-    socket.on('data', (chunk) => {
-      if (this.capture.active) this.capture.control(this.captureCtx(tunnel), remote, local, chunk);
-      tunnel.control.receive(chunk);
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => tunnel.control.close('tcp-closed'));
+    (socket as LinkedSocket)[TUNNEL_LINK] = link;
+    socket.on('data', onTunnelData);
+    socket.on('error', ignoreSocketError);
+    socket.on('close', onTunnelClose);
   }
 
   private allocateTunnelId(): number {
@@ -377,7 +478,8 @@ export class PptpServer implements VpnServerApi {
     if (this.pppIfIds.delete(id) && id < this.pppIfLow) this.pppIfLow = id;
   }
 
-  private openCall(tunnel: Tunnel, peerCallId: number, peerRecvWindow: number) {
+  /** @internal TunnelLink */
+  openCall(tunnel: Tunnel, peerCallId: number, peerRecvWindow: number) {
     const group = this.groupForDialin();
     const max = this.cfg.limits?.maxSessions;
     if (max !== undefined && this.calls.size >= max) {
@@ -402,6 +504,7 @@ export class PptpServer implements VpnServerApi {
     const pool = group.addressPool;
     const acctGroup = group.clientAccounting ? this.aaa.get(group.clientAccounting) : undefined;
     const authGroup = group.clientAuthentication?.kind === 'aaa' ? this.aaa.get(group.clientAuthentication.group) : undefined;
+    const hooks = new CallLink(this, tunnel, gre, serverAddress, pool);
     call = new ServerCall({
       tunnelId: tunnel.id,
       callId,
@@ -417,20 +520,13 @@ export class PptpServer implements VpnServerApi {
       wallNow: this.options.wallNow ?? Date.now,
       pppDebug: this.pppDebug,
       greDebug: this.greDebug,
-      sendGre: (pkt) => {
-        if (this.capture.active) this.capture.gre(this.captureCtx(tunnel, call), serverAddress, tunnel.peerAddress, pkt);
-        gre.send(tunnel.peerAddress, pkt);
-      },
-      allocateAddress: (user, aaa) => this.clientAddressFor(tunnel, user, aaa, pool),
-      releaseAddress: (a) => this.pools.release(a),
-      onUp: (c, info) => this.callUp(tunnel, c, info.username, info.clientAddress, info.mppe?.bits),
-      onDown: (c, reason) => this.callDown(tunnel, c, reason),
-      onIpPacket: (c, pkt) => this.fromClient(c, pkt),
+      hooks,
       accounting: acctGroup?.accounting,
       interimSeconds: acctGroup?.config.interimSeconds,
       authentic: authGroup?.protocol === 'radius' ? 'RADIUS' : authGroup ? 'Remote' : 'Local',
       setupTimeoutMs: this.cfg.limits?.setupTimeoutSeconds !== undefined ? this.cfg.limits.setupTimeoutSeconds * 1000 : undefined,
     });
+    hooks.call = call;
     tunnel.stopTimer?.cancel();
     tunnel.stopTimer = undefined;
     tunnel.calls.set(callId, call);
@@ -450,7 +546,18 @@ export class PptpServer implements VpnServerApi {
    * the server cannot give refuses the call (PPP then logs 403108): counted,
    * and the reason said in `debug vpdn error`.
    */
-  private clientAddressFor(tunnel: Tunnel, user: string, aaa: AaaAddressing | undefined, groupPool: string | undefined): string | undefined {
+  /** @internal TunnelLink */
+  callOf(callId: number): ServerCall | undefined {
+    return this.calls.get(callId)?.call;
+  }
+
+  /** @internal CallLink */
+  releaseAddress(address: string): void {
+    this.pools.release(address);
+  }
+
+  /** @internal CallLink */
+  clientAddressFor(tunnel: Tunnel, user: string, aaa: AaaAddressing | undefined, groupPool: string | undefined): string | undefined {
     const refuse = (counter: string, why: string): undefined => {
       this.count(counter);
       if (this.bus.on('vpdn error')) this.bus.debug('vpdn error', `PPTP: ${why}: no address for ${user}`, { tunnel: tunnel.id, user });
@@ -469,7 +576,8 @@ export class PptpServer implements VpnServerApi {
     return groupPool ? this.pools.allocate(groupPool) : undefined;
   }
 
-  private callUp(tunnel: Tunnel, call: ServerCall, username: string, clientAddress: string, bits: number | undefined): void {
+  /** @internal CallLink */
+  callUp(tunnel: Tunnel, call: ServerCall, username: string, clientAddress: string, bits: number | undefined): void {
     if (call.clientAddressNumber !== undefined) this.byAddress.set(call.clientAddressNumber, call);
     this.upCalls.add(call);
     this.ended.setups++;
@@ -499,7 +607,8 @@ export class PptpServer implements VpnServerApi {
     );
   }
 
-  private callDown(tunnel: Tunnel, call: ServerCall, reason: string): void {
+  /** @internal CallLink */
+  callDown(tunnel: Tunnel, call: ServerCall, reason: string): void {
     const callId = call.options.callId;
     if (!this.calls.has(callId)) return;
     this.calls.delete(callId);
@@ -551,7 +660,8 @@ export class PptpServer implements VpnServerApi {
     });
   }
 
-  private tunnelClosed(tunnel: Tunnel): void {
+  /** @internal TunnelLink */
+  tunnelClosed(tunnel: Tunnel): void {
     tunnel.stopTimer?.cancel();
     tunnel.stopTimer = undefined;
     for (const call of [...tunnel.calls.values()]) call.abort('tunnel closed');
@@ -594,7 +704,8 @@ export class PptpServer implements VpnServerApi {
   }
 
   /** An IP packet the client sent: only from its own address (no spoofing). */
-  private fromClient(call: ServerCall, pkt: Buffer): void {
+  /** @internal CallLink */
+  fromClient(call: ServerCall, pkt: Buffer): void {
     if (pkt.length < 20 || (pkt[0] >> 4) !== 4 || pkt.readUInt16BE(2) !== pkt.length) {
       this.count('ip-not-ipv4');
       return;
@@ -652,7 +763,8 @@ export class PptpServer implements VpnServerApi {
     call.ppp.sendIp(pkt);
   }
 
-  private captureCtx(tunnel: Tunnel, call?: ServerCall): CaptureContext {
+  /** @internal CallLink */
+  captureCtx(tunnel: Tunnel, call?: ServerCall): CaptureContext {
     const user = call?.username || [...tunnel.calls.values()].find((c) => c.username)?.username || '';
     return { interfaceName: tunnel.spec.interfaceName, tunnel: tunnel.id, user };
   }

@@ -56,7 +56,8 @@ export abstract class ControlChannel {
   /** The sum of `errors` (a server with 10,000 connections reads only the ones with any). */
   rejections = 0;
 
-  private readonly sendBytes: (bytes: Buffer) => void;
+  /** Its send() writes to the TCP connection (called as a method: the options may be a class instance). */
+  private readonly out: Pick<ControlChannelOptions, 'send'>;
   private readonly framer: PptpFramer;
   private firstChunk = true;
   private closed = false;
@@ -74,7 +75,7 @@ export abstract class ControlChannel {
     this.clock = opts.clock;
     this.debug = opts.debug;
     this.fd = opts.socketFd ?? 1;
-    this.sendBytes = opts.send;
+    this.out = opts;
     this.echoIntervalMs = Math.max(0, opts.echoIntervalSeconds) * 1000;
     this.echoTimeoutMs = (opts.echoTimeoutSeconds ?? 60) * 1000;
     this.lastActivity = this.clock.now();
@@ -142,7 +143,7 @@ export abstract class ControlChannel {
     if (this.debug.on('vpdn packet')) this.emit({ kind: 'message-out', fd: this.fd, bytes });
     this.counters.packetsSent++;
     this.counters.bytesSent += bytes.length;
-    this.sendBytes(bytes);
+    this.out.send(bytes);
   }
 
   /** End the connection once: timers off, calls reported, then the subclass's onClosed. */
