@@ -14,6 +14,7 @@
  * each piece is short and its own module, the wiring between them is here.
  */
 import net from 'node:net';
+import { SmallMap } from '../util/small-map.js';
 import { systemClock, type Clock, type Timer } from '../util/clock.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { AaaServerGroup, ConfigDiff, VpdnGroup, VpnConfig } from '../config/model.js';
@@ -41,7 +42,7 @@ import type { PppUpInfo } from '../proto/ppp/session.js';
 import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';
 import { CaptureManager, type CaptureContext } from './capture.js';
 import { AaaRegistry, dynAuthClients, type AaaGroupStats, type AaaObservation } from './aaa/group.js';
-import type { AuthRequest } from '../proto/authenticator.js';
+import type { AuthRequest, AuthResult } from '../proto/authenticator.js';
 import { DynAuthServer } from '../proto/radius/dynauth.js';
 import { nodeUdp, type UdpStack } from '../proto/radius/udp.js';
 import { SourceGuard } from './source-guard.js';
@@ -177,6 +178,25 @@ function onTunnelClose(this: LinkedSocket): void {
 }
 function ignoreSocketError(): void {}
 
+type AuthBackend = { authenticate(req: AuthRequest, c?: object): Promise<AuthResult> };
+
+/** One call's Authenticator: the backend and the call it asks for, the work in PptpServer.authenticateCall (no closures per call). */
+class CallAuthenticator implements Authenticator {
+  call: ServerCall | undefined;
+
+  constructor(
+    private readonly server: PptpServer,
+    private readonly tunnel: Tunnel,
+    readonly backend: AuthBackend,
+    /** MPPE required and the backend cannot supply its keys (TACACS+): refuse. */
+    readonly noMppeKeys: boolean,
+  ) {}
+
+  authenticate(req: AuthRequest): Promise<AuthResult> {
+    return this.server.authenticateCall(this, this.tunnel, req);
+  }
+}
+
 interface Tunnel {
   id: number;
   socket: net.Socket;
@@ -184,7 +204,8 @@ interface Tunnel {
   spec: ListenerSpec;
   peerAddress: string;
   peerPort: number;
-  calls: Map<number, ServerCall>;
+  /** A PIX tunnel carries one call: a SmallMap, not a Map per tunnel. */
+  calls: SmallMap<number, ServerCall>;
   /** 603104 already reported (at PPP up, or at teardown if never up) */
   reported: boolean;
   /** The peer cleared its last call: waiting for its StopCCRQ. */
@@ -234,6 +255,8 @@ export class PptpServer implements VpnServerApi {
   readonly capture = new CaptureManager();
   private readonly aaa: AaaRegistry;
   private readonly guard: SourceGuard;
+  /** `client authentication local`: one for every call (it reads the users when asked). */
+  private readonly localUsers = new LocalAuthenticator(() => this.cfg.vpdnUsers);
   /** RFC 5176 listeners per aaa-server group with `dynamic-authorization` */
   private readonly dynAuth = new Map<string, { key: string; server: DynAuthServer<ServerCall> }>();
 
@@ -320,40 +343,36 @@ export class PptpServer implements VpnServerApi {
    * the call's Calling-Station-Id, Acct-Session-Id and NAS-Port). Failed
    * attempts feed the per-source back-off.
    */
-  private authenticatorFor(g: VpdnGroup, tunnel: Tunnel, ctx: () => { acctSessionId: string; nasPort: number }): Authenticator | undefined {
+  private authenticatorFor(g: VpdnGroup, tunnel: Tunnel): CallAuthenticator | undefined {
     const ca = g.clientAuthentication;
-    let backend: { authenticate(req: AuthRequest, c?: object): Promise<import('../proto/authenticator.js').AuthResult> };
-    let noMppeKeys = false;
-    if (!ca || ca.kind === 'local') backend = new LocalAuthenticator(() => this.cfg.vpdnUsers);
-    else {
-      const group = this.aaa.get(ca.group);
-      if (!group) return undefined;
-      backend = group;
-      noMppeKeys = !!g.mppe?.required && !group.suppliesMppeKeys;
-    }
-    return {
-      authenticate: async (req) => {
-        const c = ctx();
-        if (noMppeKeys) {
-          // Seed 003: "TACACS+ authentication does not work with encryption because
-          // TACACS+ servers are not capable of returning special MPPE keys". With MPPE
-          // required the call cannot come up: refuse before the password goes anywhere.
-          this.bus.syslog(403106, 4, `PPP virtual interface ${c.nasPort} requires RADIUS aaa server for MPPE`, { tunnel: tunnel.id, user: req.username });
-          return { ok: false, reason: 'unsupported' };
-        }
-        const r = await backend.authenticate(req, { callingStationId: tunnel.peerAddress, ...c });
-        if (r.ok) {
-          this.guard.authSucceeded(tunnel.peerAddress);
-          // Seed 003: "109011: Authen Session Start: user 'john', sid 3"
-          this.bus.syslog(109011, 2, `Authen Session Start: user '${r.username}', sid ${++this.authSessions}`, {
-            tunnel: tunnel.id,
-            user: r.username,
-          });
-        } else if (r.reason === 'denied') this.guard.authFailed(tunnel.peerAddress);
-        return r;
-      },
-    };
+    if (!ca || ca.kind === 'local') return new CallAuthenticator(this, tunnel, this.localUsers, false);
+    const group = this.aaa.get(ca.group);
+    if (!group) return undefined;
+    return new CallAuthenticator(this, tunnel, group, !!g.mppe?.required && !group.suppliesMppeKeys);
   }
+
+  /** @internal CallAuthenticator: one call's authentication, through its backend. */
+  async authenticateCall(a: CallAuthenticator, tunnel: Tunnel, req: AuthRequest): Promise<AuthResult> {
+    const c = { acctSessionId: a.call!.acctSessionId, nasPort: a.call!.options.pppIfId };
+    if (a.noMppeKeys) {
+      // Seed 003: "TACACS+ authentication does not work with encryption because
+      // TACACS+ servers are not capable of returning special MPPE keys". With MPPE
+      // required the call cannot come up: refuse before the password goes anywhere.
+      this.bus.syslog(403106, 4, `PPP virtual interface ${c.nasPort} requires RADIUS aaa server for MPPE`, { tunnel: tunnel.id, user: req.username });
+      return { ok: false, reason: 'unsupported' };
+    }
+    const r = await a.backend.authenticate(req, { callingStationId: tunnel.peerAddress, ...c });
+    if (r.ok) {
+      this.guard.authSucceeded(tunnel.peerAddress);
+      // Seed 003: "109011: Authen Session Start: user 'john', sid 3"
+      this.bus.syslog(109011, 2, `Authen Session Start: user '${r.username}', sid ${++this.authSessions}`, {
+        tunnel: tunnel.id,
+        user: r.username,
+      });
+    } else if (r.reason === 'denied') this.guard.authFailed(tunnel.peerAddress);
+    return r;
+  }
+
 
   /** `aaa-server G dynamic-authorization [port N]`: one RFC 5176 listener per group. */
   private async reconcileDynAuth(cfg: VpnConfig): Promise<void> {
@@ -433,7 +452,7 @@ export class PptpServer implements VpnServerApi {
       spec,
       peerAddress,
       peerPort: socket.remotePort ?? 0,
-      calls: new Map(),
+      calls: new SmallMap(),
       reported: false,
       control: undefined as unknown as PptpControlConnection,
     };
@@ -488,7 +507,7 @@ export class PptpServer implements VpnServerApi {
       return { accept: false as const, resultCode: OcrpResult.GeneralError, errorCode: GeneralErrorCode.NoResource };
     }
     let call: ServerCall | undefined;
-    const authenticator = group && this.authenticatorFor(group, tunnel, () => ({ acctSessionId: call!.acctSessionId, nasPort: call!.options.pppIfId }));
+    const authenticator = group && this.authenticatorFor(group, tunnel);
     const serverAddress = this.tunnelAddress(this.cfg, tunnel.spec.interfaceName) ?? tunnel.spec.address;
     if (!group || !authenticator || !this.gre) {
       this.count(group ? 'call-no-aaa' : 'call-no-group');
@@ -527,6 +546,7 @@ export class PptpServer implements VpnServerApi {
       setupTimeoutMs: this.cfg.limits?.setupTimeoutSeconds !== undefined ? this.cfg.limits.setupTimeoutSeconds * 1000 : undefined,
     });
     hooks.call = call;
+    authenticator.call = call;
     tunnel.stopTimer?.cancel();
     tunnel.stopTimer = undefined;
     tunnel.calls.set(callId, call);

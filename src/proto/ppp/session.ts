@@ -54,6 +54,11 @@ export type { PppGroupSettings, PppPhase, PppSessionOptions, PppStatus, PppTraff
 
 const AUTH_LABEL: Record<AuthProtocol, string> = { pap: 'PAP', chap: 'CHAP', mschap: 'MSCHAP', 'mschap-v2': 'MSCHAP-V2' };
 
+/** The default random source: one function for every session. */
+function systemRandom(n: number): Buffer {
+  return randomBytes(n);
+}
+
 export class PppSession {
   // The events of LCP, IPCP and CCP: one small object per layer whose
   // methods call the session, instead of an object of closures (one per
@@ -229,7 +234,7 @@ export class PppSession {
     this.debug = opts.debug;
     this.debugLink = new PppSession.DebugLinkOf(this);
     this.data = new PppDataPath(new PppSession.DataPathLinkOf(this), this.debug, this.debugLink);
-    this.random = opts.random ?? ((n) => randomBytes(n));
+    this.random = opts.random ?? systemRandom;
     const profile = opts.role === 'client' ? (opts.clientProfile ?? BASIC_PPP_PROFILE) : undefined;
     this.profile = profile;
     if (profile?.identifiers === 'shared') {
