@@ -17,8 +17,10 @@ test('systemClock timers fire in due order, equal times in arming order, cancell
   });
   c.cancel();
   c.cancel();
-  await sleep(80);
-  assert.deepEqual(fired, ['0', '10a', '10b', '30', '30+5', '40']);
+  await sleep(100);
+  // a timer armed by a callback is due after that callback ran, whenever the machine let it run
+  assert.deepEqual(fired.filter((f) => f !== '30+5'), ['0', '10a', '10b', '30', '40']);
+  assert.ok(fired.indexOf('30+5') > fired.indexOf('30'));
 });
 
 test('systemClock: a timer fires no earlier than asked, after the earliest was cancelled', async () => {
