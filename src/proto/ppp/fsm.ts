@@ -556,15 +556,13 @@ export class Fsm {
       this.restartCount = this.maxConfigure;
       this.reqId = this.nextId();
     }
-    this.lastReq = this.layer.buildConfReq();
+    const req = this.layer.buildConfReq();
     this.seenAck = false;
     this.requestIgnored = false;
-    this.send(CP_CODE.ConfReq, this.reqId, this.lastReq);
+    this.send(CP_CODE.ConfReq, this.reqId, req);
     this.restartCount--;
     this.startTimer();
   }
-
-  private lastReq: Buffer = EMPTY;
 
   private sendTermReq(): void {
     this.send(CP_CODE.TermReq, this.nextId(), this.layer.termReqData?.() ?? EMPTY);
@@ -637,10 +635,5 @@ export class Fsm {
 
   get isOpened(): boolean {
     return this.state === 'opened';
-  }
-
-  /** For status/debug: the request data last sent. */
-  get lastRequest(): Buffer {
-    return this.lastReq;
   }
 }

@@ -32,21 +32,20 @@ export interface OptionHandler {
   onRej?(): NakRejOutcome;
 }
 
-const NOTHING_BUILT = Buffer.alloc(0);
-
-/** Whether our option data `built` (well formed: we encoded it) names an option of this type. */
-function names(built: Buffer, type: number): boolean {
-  for (let off = 0; off + 1 < built.length; off += built[off + 1]) if (built[off] === type) return true;
+/** Whether our option data `built` (latin1, well formed: we encoded it) names an option of this type. */
+function names(built: string, type: number): boolean {
+  for (let off = 0; off + 1 < built.length; off += built.charCodeAt(off + 1)) if (built.charCodeAt(off) === type) return true;
   return false;
 }
 
 export class OptionNegotiator {
   /**
-   * Our last Configure-Request's option data. The option types we asked for
-   * are read from it (no array of them per layer: three layers per session,
-   * bench/sessions.bench.ts).
+   * Our last Configure-Request's option data, as a latin1 string (kept all
+   * session long: a Buffer with its ArrayBuffer costs four times as much,
+   * three layers per session, bench/sessions.bench.ts). The option types we
+   * asked for are read from it.
    */
-  private lastBuilt: Buffer = NOTHING_BUILT;
+  private lastBuilt = '';
 
   constructor(private readonly handlers: readonly OptionHandler[]) {}
 
@@ -71,16 +70,14 @@ export class OptionNegotiator {
       if (v === undefined) continue;
       parts.push(encodeOption(h.type, v));
     }
-    // Kept for the whole session (Fsm.lastReq too): its own memory, not a
-    // slice that pins an 8 KB Buffer pool slab (bench/sessions.bench.ts).
     const out = Buffer.alloc(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
     for (const p of parts) {
       out.set(p, at);
       at += p.length;
     }
-    this.lastBuilt = out;
-    return this.lastBuilt;
+    this.lastBuilt = out.toString('latin1');
+    return out;
   }
 
   receiveConfReq(data: Buffer, rejectIfDisagree: boolean): ConfReqAnswer | undefined {
@@ -112,7 +109,7 @@ export class OptionNegotiator {
   }
 
   receiveConfAck(data: Buffer): boolean {
-    if (!data.equals(this.lastBuilt)) return false;
+    if (data.length !== this.lastBuilt.length || data.toString('latin1') !== this.lastBuilt) return false;
     const dec = decodeOptions(data);
     if (!dec.ok) return false;
     for (const o of dec.value) this.byType(o.type)?.onAck?.(o.value);
