@@ -54,6 +54,8 @@ export type { PppGroupSettings, PppPhase, PppSessionOptions, PppStatus, PppTraff
 
 const AUTH_LABEL: Record<AuthProtocol, string> = { pap: 'PAP', chap: 'CHAP', mschap: 'MSCHAP', 'mschap-v2': 'MSCHAP-V2' };
 
+const NO_ERRORS: Record<string, number> = Object.freeze({});
+
 /** The default random source: one function for every session. */
 function systemRandom(n: number): Buffer {
   return randomBytes(n);
@@ -226,7 +228,8 @@ export class PppSession {
   private ccpSettled = false;
   private closeReason: string | undefined;
   private clientAddress: string | undefined;
-  private readonly errors: Record<string, number> = {};
+  /** A shared empty object until the first error (most sessions have none). */
+  private errors: Record<string, number> = NO_ERRORS;
 
   constructor(private readonly opts: PppSessionOptions) {
     if (opts.role === 'server' && !opts.authenticator) throw new Error('a server PppSession needs an authenticator');
@@ -712,6 +715,7 @@ export class PppSession {
   }
 
   private count(reason: string): void {
+    if (this.errors === NO_ERRORS) this.errors = {};
     this.errors[reason] = (this.errors[reason] ?? 0) + 1;
   }
 }

@@ -22,6 +22,8 @@ import {
   type EchoRequest,
 } from './wire.js';
 
+const NO_ERRORS: Record<string, number> = Object.freeze({});
+
 export interface ControlChannelOptions {
   /** Our tunnel id: the `Tnl N` of debug lines and `show vpdn`. */
   tunnelId: number;
@@ -52,7 +54,11 @@ export abstract class ControlChannel {
   protected readonly fd: number;
   readonly counters: ControlCounters = { packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0 };
   /** Rejected or unexpected input, by reason (every `debug vpdn error` line is counted). */
-  readonly errors: Record<string, number> = {};
+  get errors(): Readonly<Record<string, number>> {
+    return this.errorCounts;
+  }
+  /** A shared empty object until the first rejection (most connections have none). */
+  private errorCounts: Record<string, number> = NO_ERRORS;
   /** The sum of `errors` (a server with 10,000 connections reads only the ones with any). */
   rejections = 0;
 
@@ -123,7 +129,8 @@ export abstract class ControlChannel {
 
   /** Count a rejection and report it under `debug vpdn error`. */
   protected reject(key: string, detail: string, callId?: number): void {
-    this.errors[key] = (this.errors[key] ?? 0) + 1;
+    if (this.errorCounts === NO_ERRORS) this.errorCounts = {};
+    this.errorCounts[key] = (this.errorCounts[key] ?? 0) + 1;
     this.rejections++;
     if (this.debug.on('vpdn error')) this.emit({ kind: 'rejected', detail, callId });
   }
