@@ -29,7 +29,16 @@
  * without, alternating; packets echoed with scrapes / without, median of
  * the pairs, target >= 0.9, and every packet delivered.
  *
+ * Then the same memory figures for SESSIONS_BIG_N (32,000) sessions in a
+ * second server child (issue 22 item 5: <= 20 KB each, idle with
+ * keepalives), one run (three would take 10-12 minutes): dialled at the
+ * same 200 in flight, from several loopback source addresses 127.0.0.x
+ * (at most 20,000 connections each: the ephemeral port range is 28,232),
+ * each with its GRE-in-UDP socket on the same port; RLIMIT_NOFILE raised
+ * for this process and the child (bench/harness/rlimit.ts).
+ *
  *   env: SESSIONS_N (default 10000), SESSIONS_IDLE_SECONDS (default 20),
+ *        SESSIONS_BIG_N (default 32000; 0 skips the case), SESSIONS_PER_SOURCE (20000),
  *        SESSIONS_FWD_PPS (10000), SESSIONS_FWD_PAIRS (3), SESSIONS_FWD_WINDOW_S (3),
  *        SESSIONS_SNAPSHOT=FILE (a heap snapshot of the loaded server at the end)
  */
@@ -38,11 +47,15 @@ import { numberToIp, ipToNumber } from '../src/proto/ip/ipv4.js';
 import { openUdpGre } from './harness/udp-gre.js';
 import { startServerChild, type ChildMem } from './harness/child.js';
 import { dialMany, hangupAll, PASSWORD, USER } from './harness/inproc.js';
-import { fmt, info, pct, report, sleep } from './harness/report.js';
+import { fmt, info, pct, report, skip, sleep } from './harness/report.js';
 import { udpPacket } from './harness/forwarding-inproc.js';
+import { raiseNofile } from './harness/rlimit.js';
 
 const N = Number(process.env.SESSIONS_N ?? 10_000);
 const IDLE_S = Number(process.env.SESSIONS_IDLE_SECONDS ?? 20);
+const BIG_N = Number(process.env.SESSIONS_BIG_N ?? 32_000);
+/** Connections per client source address (the ephemeral port range is 28,232 ports per address). */
+const PER_SOURCE = Number(process.env.SESSIONS_PER_SOURCE ?? 20_000);
 const SAMPLE_S = 4;
 /** After the set-up burst, at least; at most SETTLE_MAX_S more while V8's young generation is still grown. */
 const SETTLE_S = 10;
@@ -63,24 +76,9 @@ interface Scrape {
 }
 const SERVER_IP = '127.0.0.1';
 
-const gre = await openUdpGre({ address: CLIENT_IP, peerPort: 0 });
-const first = ipToNumber('10.64.0.1')!;
-const child = await startServerChild({
-  gre: 'udp',
-  clientUdpPort: gre.port,
-  tun: 'bench',
-  tunEcho: true,
-  listen: { address: SERVER_IP, port: 0 },
-  poolFirst: numberToIp(first),
-  poolLast: numberToIp(first + N + 99),
-  mppe: 'stateless',
-  maxSeconds: 900,
-});
-// the clients' GRE goes to the server's UDP port
-gre.setPeerPort(child.udpPort);
-
 let clients: PptpClient[] = [];
 let traffic: NodeJS.Timeout | undefined;
+let child: Awaited<ReturnType<typeof startServerChild>>;
 
 /** Echoed packets per second, with and without the server scraping itself, in alternating windows. */
 async function forwardingWhileScraping(n: number): Promise<void> {
@@ -141,25 +139,48 @@ async function forwardingWhileScraping(n: number): Promise<void> {
   });
 }
 
-try {
+/**
+ * Start a server child for `n` sessions, dial them from `sources` (a GRE
+ * socket each, all on one UDP port), and report the memory figures; with
+ * `full`, the scrape and forwarding figures too. Leaves the clients up
+ * (`clients`, `child`) for the caller to hang up.
+ */
+async function memoryCase(n: number, sources: string[], full: boolean, runNote: string, targetKb: number): Promise<PptpClient[]> {
+  const gres = [await openUdpGre({ address: sources[0], peerPort: 0 })];
+  for (const a of sources.slice(1)) gres.push(await openUdpGre({ address: a, port: gres[0].port, peerPort: 0 }));
+  const first = ipToNumber('10.64.0.1')!;
+  child = await startServerChild({
+    gre: 'udp',
+    clientUdpPort: gres[0].port,
+    tun: 'bench',
+    tunEcho: true,
+    listen: { address: SERVER_IP, port: 0 },
+    poolFirst: numberToIp(first),
+    poolLast: numberToIp(first + n + 99),
+    mppe: 'stateless',
+    maxSeconds: 900,
+  });
+  // the clients' GRE goes to the server's UDP port
+  for (const g of gres) g.setPeerPort(child.udpPort);
+  closeGre = () => gres.forEach((g) => g.close());
   // let start-up garbage (config load, grammar) go before the baseline
   await sleep(SETTLE_S * 1000);
   const base = await child.ask<ChildMem>('mem', 'mem');
-  const emptyScrape = await child.ask<Scrape>(`metrics ${SCRAPES} ${SCRAPE_GAP_MS}`, 'metrics');
+  const emptyScrape = full ? await child.ask<Scrape>(`metrics ${SCRAPES} ${SCRAPE_GAP_MS}`, 'metrics') : undefined;
   info(`empty server: RSS ${fmt(base.rss / 1048576, 1)} MB, heap ${fmt(base.heapUsed / 1048576, 1)} MB`);
   const r = await dialMany(
-    () =>
+    (i) =>
       dialPptp({
         server: SERVER_IP,
         port: child.port,
-        localAddress: CLIENT_IP,
-        gre,
+        localAddress: sources[i % sources.length],
+        gre: gres[i % sources.length],
         username: USER,
         password: PASSWORD,
         profile: 'windows10',
         timeoutMs: 60_000,
       }),
-    N,
+    n,
     200,
     240_000,
     (_c, _ms) => {},
@@ -167,7 +188,7 @@ try {
   clients = r.clients;
   const st = await child.ask<{ established: number; tunnels: number }>('status', 'status');
   info(
-    `${r.clients.length}/${N} sessions up in ${fmt(r.elapsedMs / 1000, 1)} s (${fmt((r.clients.length * 1000) / r.elapsedMs)} /s, set-up p50 ${pct(r.setupMs, 50).toFixed(0)} ms p99 ${pct(r.setupMs, 99).toFixed(0)} ms)` +
+    `${r.clients.length}/${n} sessions up in ${fmt(r.elapsedMs / 1000, 1)} s from ${sources.join(', ')} (${fmt((r.clients.length * 1000) / r.elapsedMs)} /s, set-up p50 ${pct(r.setupMs, 50).toFixed(0)} ms p99 ${pct(r.setupMs, 99).toFixed(0)} ms)` +
       `; server: ${st.established} established, ${st.tunnels} tunnels` +
       (Object.keys(r.failed).length ? `; failed ${JSON.stringify(r.failed)}` : ''),
   );
@@ -189,63 +210,96 @@ try {
     samples.push({ at: (performance.now() - t0) / 1000, mem: await child.ask<ChildMem>('mem', 'mem') });
   }
   const st2 = await child.ask<{ established: number }>('status', 'status');
-  const n = st.established;
+  const held = st.established;
   const median = (f: (m: ChildMem) => number) => pct(samples.map((s) => f(s.mem)), 50);
-  const perSession = (median((m) => m.rss) - base.rss) / n;
+  // V8 returns the young generation the set-up burst grew some 15-100 s
+  // later (sooner on an idle machine); what it still holds above the idle
+  // server's is not counted. The RSS as measured is printed beside.
+  const settledRss = (m: ChildMem) => m.rss - Math.max(0, m.newSpace - base.newSpace);
+  const perSession = (median(settledRss) - base.rss) / held;
+  const rawPerSession = (median((m) => m.rss) - base.rss) / held;
   const idleSeconds = samples[samples.length - 1].at;
   const growth = (f: (m: ChildMem) => number) => slope(samples.map((s) => [s.at, f(s.mem)])) * idleSeconds;
   info(
     `young generation back to ${fmt(young.newSpace / 1048576, 1)} MB (idle server ${fmt(base.newSpace / 1048576, 1)} MB) ${fmt(settled)} s after set-up; ` +
       `then RSS (heap) every ${SAMPLE_S} s, MB: ` +
       samples.map((s) => `${fmt(s.mem.rss / 1048576, 1)} (${fmt(s.mem.heapUsed / 1048576, 1)}, young ${fmt(s.mem.newSpace / 1048576, 1)})`).join(' ') +
-      `; external ${fmt(samples[samples.length - 1].mem.external / 1048576, 1)} MB; ${st2.established} still established`,
+      `; last: heap committed ${fmt(samples[samples.length - 1].mem.heapTotal / 1048576, 1)} MB (idle server ${fmt(base.heapTotal / 1048576, 1)}), external ${fmt(samples[samples.length - 1].mem.external / 1048576, 1)} MB (idle server ${fmt(base.external / 1048576, 1)}); ${st2.established} still established`,
   );
   report({
-    name: `memory per session, ${n} concurrent sessions in one server process (median over ${fmt(idleSeconds)} s idle)`,
+    name: `memory per session, ${held} concurrent sessions in one server process (median over ${fmt(idleSeconds)} s idle${runNote})`,
     value: perSession / 1024,
     unit: 'KB/session',
     baseline: { value: base.rss / 1048576, unit: 'MB', what: 'empty server RSS' },
-    ratio: median((m) => m.rss) / base.rss,
-    target: { op: '<=', value: 20 },
-    note: `heap ${fmt((median((m) => m.heapUsed) - base.heapUsed) / n / 1024, 1)} KB/session; ratio = RSS loaded / empty`,
+    ratio: median(settledRss) / base.rss,
+    target: { op: '<=', value: targetKb },
+    note:
+      `${fmt(perSession / 1024, 2)} KB/session; heap ${fmt((median((m) => m.heapUsed) - base.heapUsed) / held / 1024, 1)} KB/session; ` +
+      `RSS as measured ${fmt(rawPerSession / 1024, 1)} KB/session (young generation ${fmt(median((m) => m.newSpace) / 1048576, 1)} MB, idle server ${fmt(base.newSpace / 1048576, 1)}); ratio = RSS loaded / empty`,
   });
   report({
     name: `concurrent sessions held`,
     value: st2.established,
     unit: 'sessions',
-    baseline: { value: N, unit: 'sessions', what: 'dialled' },
-    target: { op: '>=', value: N },
+    baseline: { value: n, unit: 'sessions', what: 'dialled' },
+    target: { op: '>=', value: n },
   });
   // V8's young generation is scratch space of bounded size (bin/node-flags.ts);
   // it refills and empties with each round of keepalives, several MB at a
   // time. Growth is judged on the rest of the RSS; the raw slope is printed.
   const outsideYoung = (m: ChildMem) => m.rss - m.newSpace;
   report({
-    name: `RSS growth outside V8's young generation while ${n} sessions idle ${fmt(idleSeconds)} s, keepalives running (slope through ${samples.length} samples)`,
-    value: growth(outsideYoung) / n / 1024,
+    name: `RSS growth outside V8's young generation while ${held} sessions idle ${fmt(idleSeconds)} s, keepalives running (slope through ${samples.length} samples)`,
+    value: growth(outsideYoung) / held / 1024,
     unit: 'KB/session',
     baseline: { value: perSession / 1024, unit: 'KB/session', what: 'memory per session' },
     target: { op: '<=', value: 0.5 },
-    note: `whole RSS ${fmt(growth((m) => m.rss) / n / 1024, 2)} KB/session; heap ${fmt(growth((m) => m.heapUsed) / 1024, 0)} KB in total`,
+    note: `whole RSS ${fmt(growth((m) => m.rss) / held / 1024, 2)} KB/session; heap ${fmt(growth((m) => m.heapUsed) / 1024, 0)} KB in total`,
   });
+  if (!full) return clients;
   // after the memory figures, so scraping does not move them
   const scrape = await child.ask<Scrape>(`metrics ${SCRAPES} ${SCRAPE_GAP_MS}`, 'metrics', 120_000);
   report({
-    name: `metrics scrape (Prometheus exposition of every series, in the server's event loop, HTTP excluded) with ${n} sessions, median of ${SCRAPES}`,
+    name: `metrics scrape (Prometheus exposition of every series, in the server's event loop, HTTP excluded) with ${held} sessions, median of ${SCRAPES}`,
     value: pct(scrape.ms, 50),
     unit: 'ms',
-    baseline: { value: pct(emptyScrape.ms, 50), unit: 'ms', what: 'empty server, same run' },
+    baseline: { value: pct(emptyScrape!.ms, 50), unit: 'ms', what: 'empty server, same run' },
     target: { op: '<=', value: 50 },
     note: `min ${fmt(Math.min(...scrape.ms), 1)} max ${fmt(Math.max(...scrape.ms), 1)} ms; ${scrape.series} series, ${fmt(scrape.bytes / 1024, 0)} KB`,
   });
-  await forwardingWhileScraping(n);
+  await forwardingWhileScraping(held);
   // SESSIONS_SNAPSHOT=FILE: a V8 heap snapshot of the loaded server, after the figures (profiling)
   if (process.env.SESSIONS_SNAPSHOT) info(`heap snapshot: ${(await child.ask<{ file: string }>(`snap ${process.env.SESSIONS_SNAPSHOT}`, 'snap', 600_000)).file}`);
-} finally {
+  return clients;
+}
+
+let closeGre = () => {};
+async function endCase(): Promise<void> {
   clearInterval(traffic);
   await hangupAll(clients);
-  await child.stop();
-  gre.close();
+  clients = [];
+  await child?.stop();
+  closeGre();
+  closeGre = () => {};
+}
+
+try {
+  // issue 24 item 5: 10,000 sessions at <= 15 KB each
+  await memoryCase(N, [CLIENT_IP], true, '', 15);
+  await endCase();
+  if (BIG_N > 0) {
+    // Both processes hold a socket per session: the limit must be raised
+    // (root) or the case runs at what the limit allows, and says so.
+    const nofile = raiseNofile(BIG_N + 4096);
+    const n = nofile >= BIG_N + 1024 ? BIG_N : Math.floor((nofile - 1024) / 1000) * 1000;
+    if (n < BIG_N)
+      skip(`memory per session, ${fmt(BIG_N)} concurrent sessions in one server process`, `RLIMIT_NOFILE is ${fmt(nofile)} and cannot be raised here (no CAP_SYS_RESOURCE); the case runs below at ${fmt(n)}`);
+    const sources = Array.from({ length: Math.ceil(n / PER_SOURCE) }, (_, k) => `127.0.0.${2 + k}`);
+    // issue 22 item 5: 32,000 sessions at <= 20 KB each
+    await memoryCase(n, sources, false, `; one run: dial, settle and idle take 3-4 minutes`, 20);
+  }
+} finally {
+  await endCase();
 }
 process.exit(0);
 

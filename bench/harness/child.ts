@@ -121,6 +121,8 @@ export async function startServerChild(opts: ServerChildOptions, o: { netns?: st
 export interface ChildMem {
   rss: number;
   heapUsed: number;
+  /** V8's committed heap (used + free space in its pages). */
+  heapTotal: number;
   external: number;
   arrayBuffers: number;
   /** Committed size of V8's young generation (it grows under allocation and is returned later). */

@@ -219,7 +219,7 @@ async function answer(cmd: string | undefined, args: string[]): Promise<boolean>
     gcNow();
     const m = process.memoryUsage();
     const newSpace = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.physical_space_size ?? 0;
-    out('mem', { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, newSpace });
+    out('mem', { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, newSpace });
   } else if (cmd === 'status') {
     const s = server.status();
     out('status', {

@@ -14,6 +14,7 @@
  * each piece is short and its own module, the wiring between them is here.
  */
 import net from 'node:net';
+import { SmallMap } from '../util/small-map.js';
 import { systemClock, type Clock, type Timer } from '../util/clock.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { AaaServerGroup, ConfigDiff, VpdnGroup, VpnConfig } from '../config/model.js';
@@ -29,16 +30,18 @@ import { AddressPools } from './pool.js';
 import { chooseAddress, type LeaseAnswer, type RemoteLeases } from './lease.js';
 import type { AaaAddressing } from '../proto/ppp/session-api.js';
 import { CallIdAllocator } from '../proto/pptp/call-id.js';
-import { PptpControlConnection } from '../proto/pptp/server-control.js';
+import { PptpControlConnection, type OutgoingCallDecision, type PptpControlCallbacks, type PptpControlOptions } from '../proto/pptp/server-control.js';
+import type { PptpDebugSink } from '../proto/pptp/debug-events.js';
 import { CiscoPptpDebug } from '../debug/cisco-pptp.js';
 import { CiscoPppDebug } from '../debug/cisco-ppp-session.js';
 import { CiscoGreDebug } from '../debug/cisco-gre.js';
-import { OcrpResult, GeneralErrorCode } from '../proto/pptp/wire.js';
-import { newAcctSessionId, ServerCall, type AccountingSnapshot } from './call.js';
+import { OcrpResult, GeneralErrorCode, type OutgoingCallRequest } from '../proto/pptp/wire.js';
+import { newAcctSessionId, ServerCall, type AccountingSnapshot, type ServerCallHooks } from './call.js';
+import type { PppUpInfo } from '../proto/ppp/session.js';
 import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';
 import { CaptureManager, type CaptureContext } from './capture.js';
 import { AaaRegistry, nasAddress, type AaaGroupStats, type AaaObservation, type TerminateCauseName } from './aaa/group.js';
-import type { AuthRequest } from '../proto/authenticator.js';
+import type { AuthRequest, AuthResult } from '../proto/authenticator.js';
 import { nodeUdp, type UdpStack } from '../proto/radius/udp.js';
 import { SourceGuard } from './source-guard.js';
 import { DynAuthListeners } from './dynauth-listeners.js';
@@ -67,6 +70,135 @@ export interface PptpServerOptions {
   leases?: RemoteLeases;
 }
 
+/**
+ * What one call asks of the server (ServerCallHooks), as prototype methods
+ * of one object per call instead of six closures and their context.
+ */
+class CallLink implements ServerCallHooks {
+  call: ServerCall | undefined;
+
+  constructor(
+    private readonly server: PptpServer,
+    private readonly tunnel: Tunnel,
+    private readonly gre: GreSocket,
+    private readonly serverAddress: string,
+    private readonly pool: string | undefined,
+  ) {}
+
+  sendGre(pkt: Buffer): void {
+    const s = this.server;
+    if (s.capture.active) s.capture.gre(s.captureCtx(this.tunnel, this.call), this.serverAddress, this.tunnel.peerAddress, pkt);
+    this.gre.send(this.tunnel.peerAddress, pkt);
+  }
+  allocateAddress(user: string, aaa?: AaaAddressing): string | undefined | Promise<string | undefined> {
+    return this.server.clientAddressFor(this.tunnel, user, aaa, this.pool);
+  }
+  releaseAddress(address: string): void {
+    this.server.releaseAddress(address);
+  }
+  onUp(call: ServerCall, info: PppUpInfo): void {
+    this.server.callUp(this.tunnel, call, info.username, info.clientAddress, info.mppe?.bits);
+  }
+  onDown(call: ServerCall, reason: string): void {
+    this.server.callDown(this.tunnel, call, reason);
+  }
+  onIpPacket(call: ServerCall, pkt: Buffer): void {
+    this.server.fromClient(call, pkt);
+  }
+}
+
+/**
+ * One tunnel's control connection options and callbacks, and the ends of
+ * its TCP connection (for captures): one object per tunnel with its methods
+ * on the prototype, the socket's listeners module functions that find it
+ * on the socket, instead of nine closures per tunnel.
+ */
+class TunnelLink implements PptpControlOptions, PptpControlCallbacks {
+  readonly tunnelId: number;
+  readonly clock: Clock;
+  readonly debug: PptpDebugSink;
+  readonly ifName: string;
+  readonly peerAddress: string;
+  readonly localHostName: string;
+  readonly vendor: string;
+  readonly echoIntervalSeconds: number;
+  readonly sccrqTimeoutSeconds: number | undefined;
+  readonly callbacks: PptpControlCallbacks = this;
+  private readonly remote: { address: string; port: number };
+  private readonly local: { address: string; port: number };
+
+  constructor(
+    private readonly server: PptpServer,
+    readonly tunnel: Tunnel,
+    o: Omit<PptpControlOptions, 'send' | 'callbacks'>,
+  ) {
+    this.tunnelId = o.tunnelId;
+    this.clock = o.clock;
+    this.debug = o.debug;
+    this.ifName = o.ifName;
+    this.peerAddress = o.peerAddress;
+    this.localHostName = o.localHostName;
+    this.vendor = o.vendor;
+    this.echoIntervalSeconds = o.echoIntervalSeconds;
+    this.sccrqTimeoutSeconds = o.sccrqTimeoutSeconds;
+    const socket = tunnel.socket;
+    this.remote = { address: tunnel.peerAddress, port: socket.remotePort ?? 0 };
+    this.local = { address: (socket.localAddress ?? tunnel.spec.address).replace(/^::ffff:/, ''), port: socket.localPort ?? tunnel.spec.port };
+  }
+
+  send(bytes: Buffer): void {
+    const s = this.server;
+    if (s.capture.active) s.capture.control(s.captureCtx(this.tunnel), this.local, this.remote, bytes);
+    if (!this.tunnel.socket.destroyed) this.tunnel.socket.write(bytes);
+  }
+  /** Bytes from the TCP connection. */
+  data(chunk: Buffer): void {
+    const s = this.server;
+    if (s.capture.active) s.capture.control(s.captureCtx(this.tunnel), this.remote, this.local, chunk);
+    this.tunnel.control.receive(chunk);
+  }
+  onOutgoingCallRequest(req: OutgoingCallRequest): OutgoingCallDecision {
+    return this.server.openCall(this.tunnel, req.callId, req.packetRecvWindowSize);
+  }
+  onCallClear(callId: number, reason: string): void {
+    this.server.callOf(callId)?.abort(reason);
+  }
+  onSetLinkInfo(): void {}
+  onWanError(): void {}
+  onClosed(): void {
+    this.server.tunnelClosed(this.tunnel);
+  }
+}
+
+const TUNNEL_LINK = Symbol('tunnel link');
+type LinkedSocket = net.Socket & { [TUNNEL_LINK]: TunnelLink };
+function onTunnelData(this: LinkedSocket, chunk: Buffer): void {
+  this[TUNNEL_LINK].data(chunk);
+}
+function onTunnelClose(this: LinkedSocket): void {
+  this[TUNNEL_LINK].tunnel.control.close('tcp-closed');
+}
+function ignoreSocketError(): void {}
+
+type AuthBackend = { authenticate(req: AuthRequest, c?: object): Promise<AuthResult> };
+
+/** One call's Authenticator: the backend and the call it asks for, the work in PptpServer.authenticateCall (no closures per call). */
+class CallAuthenticator implements Authenticator {
+  call: ServerCall | undefined;
+
+  constructor(
+    private readonly server: PptpServer,
+    private readonly tunnel: Tunnel,
+    readonly backend: AuthBackend,
+    /** MPPE required and the backend cannot supply its keys (TACACS+): refuse. */
+    readonly noMppeKeys: boolean,
+  ) {}
+
+  authenticate(req: AuthRequest): Promise<AuthResult> {
+    return this.server.authenticateCall(this, this.tunnel, req);
+  }
+}
+
 interface Tunnel {
   id: number;
   socket: net.Socket;
@@ -74,7 +206,8 @@ interface Tunnel {
   spec: ListenerSpec;
   peerAddress: string;
   peerPort: number;
-  calls: Map<number, ServerCall>;
+  /** A PIX tunnel carries one call: a SmallMap, not a Map per tunnel. */
+  calls: SmallMap<number, ServerCall>;
   /** 603104 already reported (at PPP up, or at teardown if never up) */
   reported: boolean;
   /** The peer cleared its last call: waiting for its StopCCRQ. */
@@ -97,6 +230,8 @@ export class PptpServer implements VpnServerApi {
   private readonly bus: DebugBus;
   private readonly pppDebug: CiscoPppDebug;
   private readonly greDebug: CiscoGreDebug;
+  /** Stateless: one for every tunnel. */
+  private readonly pptpDebug: CiscoPptpDebug;
   private readonly listeners: Listeners;
   private readonly pools = new AddressPools();
   private readonly callIds: CallIdAllocator;
@@ -123,6 +258,8 @@ export class PptpServer implements VpnServerApi {
   readonly capture = new CaptureManager();
   private readonly aaa: AaaRegistry;
   private readonly guard: SourceGuard;
+  /** `client authentication local`: one for every call (it reads the users when asked). */
+  private readonly localUsers = new LocalAuthenticator(() => this.cfg.vpdnUsers);
   /** RFC 5176 listeners per aaa-server group with `dynamic-authorization` (a worker has none: the primary's act for it) */
   private readonly dynAuth: DynAuthListeners<ServerCall>;
 
@@ -137,6 +274,7 @@ export class PptpServer implements VpnServerApi {
     this.bus = options.bus;
     this.pppDebug = new CiscoPppDebug(options.bus);
     this.greDebug = new CiscoGreDebug(options.bus);
+    this.pptpDebug = new CiscoPptpDebug(options.bus);
     this.listeners = new Listeners((sock, spec) => this.accept(sock, spec));
     this.guard = new SourceGuard(this.clock, () => this.cfg.limits);
     this.dynAuth = new DynAuthListeners<ServerCall>({
@@ -236,39 +374,34 @@ export class PptpServer implements VpnServerApi {
    * the call's Calling-Station-Id, Acct-Session-Id and NAS-Port). Failed
    * attempts feed the per-source back-off.
    */
-  private authenticatorFor(g: VpdnGroup, tunnel: Tunnel, ctx: () => { acctSessionId: string; nasPort: number }): Authenticator | undefined {
+  private authenticatorFor(g: VpdnGroup, tunnel: Tunnel): CallAuthenticator | undefined {
     const ca = g.clientAuthentication;
-    let backend: { authenticate(req: AuthRequest, c?: object): Promise<import('../proto/authenticator.js').AuthResult> };
-    let noMppeKeys = false;
-    if (!ca || ca.kind === 'local') backend = new LocalAuthenticator(() => this.cfg.vpdnUsers);
-    else {
-      const group = this.aaa.get(ca.group);
-      if (!group) return undefined;
-      backend = group;
-      noMppeKeys = !!g.mppe?.required && !group.suppliesMppeKeys;
+    if (!ca || ca.kind === 'local') return new CallAuthenticator(this, tunnel, this.localUsers, false);
+    const group = this.aaa.get(ca.group);
+    if (!group) return undefined;
+    return new CallAuthenticator(this, tunnel, group, !!g.mppe?.required && !group.suppliesMppeKeys);
+  }
+
+  /** @internal CallAuthenticator: one call's authentication, through its backend. */
+  async authenticateCall(a: CallAuthenticator, tunnel: Tunnel, req: AuthRequest): Promise<AuthResult> {
+    const c = { acctSessionId: a.call!.acctSessionId, nasPort: a.call!.options.pppIfId };
+    if (a.noMppeKeys) {
+      // Seed 003: "TACACS+ authentication does not work with encryption because
+      // TACACS+ servers are not capable of returning special MPPE keys". With MPPE
+      // required the call cannot come up: refuse before the password goes anywhere.
+      this.bus.syslog(403106, 4, `PPP virtual interface ${c.nasPort} requires RADIUS aaa server for MPPE`, { tunnel: tunnel.id, user: req.username });
+      return { ok: false, reason: 'unsupported' };
     }
-    return {
-      authenticate: async (req) => {
-        const c = ctx();
-        if (noMppeKeys) {
-          // Seed 003: "TACACS+ authentication does not work with encryption because
-          // TACACS+ servers are not capable of returning special MPPE keys". With MPPE
-          // required the call cannot come up: refuse before the password goes anywhere.
-          this.bus.syslog(403106, 4, `PPP virtual interface ${c.nasPort} requires RADIUS aaa server for MPPE`, { tunnel: tunnel.id, user: req.username });
-          return { ok: false, reason: 'unsupported' };
-        }
-        const r = await backend.authenticate(req, { callingStationId: tunnel.peerAddress, ...c });
-        if (r.ok) {
-          this.guard.authSucceeded(tunnel.peerAddress);
-          // Seed 003: "109011: Authen Session Start: user 'john', sid 3"
-          this.bus.syslog(109011, 2, `Authen Session Start: user '${r.username}', sid ${++this.authSessions}`, {
-            tunnel: tunnel.id,
-            user: r.username,
-          });
-        } else if (r.reason === 'denied') this.guard.authFailed(tunnel.peerAddress);
-        return r;
-      },
-    };
+    const r = await a.backend.authenticate(req, { callingStationId: tunnel.peerAddress, ...c });
+    if (r.ok) {
+      this.guard.authSucceeded(tunnel.peerAddress);
+      // Seed 003: "109011: Authen Session Start: user 'john', sid 3"
+      this.bus.syslog(109011, 2, `Authen Session Start: user '${r.username}', sid ${++this.authSessions}`, {
+        tunnel: tunnel.id,
+        user: r.username,
+      });
+    } else if (r.reason === 'denied') this.guard.authFailed(tunnel.peerAddress);
+    return r;
   }
 
   private findCalls(q: { acctSessionId?: string; userName?: string; framedIp?: string; callingStationId?: string }): ServerCall[] {
@@ -301,48 +434,34 @@ export class PptpServer implements VpnServerApi {
     this.guard.tunnelOpened(peerAddress);
     const id = this.allocateTunnelId();
     const group = this.groupForDialin();
-    const remote = { address: peerAddress, port: socket.remotePort ?? 0 };
-    const local = { address: (socket.localAddress ?? spec.address).replace(/^::ffff:/, ''), port: socket.localPort ?? spec.port };
     const tunnel: Tunnel = {
       id,
       socket,
       spec,
       peerAddress,
       peerPort: socket.remotePort ?? 0,
-      calls: new Map(),
+      calls: new SmallMap(),
       reported: false,
       control: undefined as unknown as PptpControlConnection,
     };
-    tunnel.control = new PptpControlConnection({
+    const link = new TunnelLink(this, tunnel, {
       tunnelId: id,
-      send: (bytes) => {
-        if (this.capture.active) this.capture.control(this.captureCtx(tunnel), local, remote, bytes);
-        if (!socket.destroyed) socket.write(bytes);
-      },
       clock: this.clock,
-      debug: new CiscoPptpDebug(this.bus),
+      debug: this.pptpDebug,
       ifName: spec.interfaceName,
       peerAddress,
       localHostName: this.options.hostName ?? this.cfg.hostname,
       vendor: PIX_VENDOR,
       echoIntervalSeconds: group?.pptpEcho ?? 60,
       sccrqTimeoutSeconds: this.cfg.limits?.setupTimeoutSeconds,
-      callbacks: {
-        onOutgoingCallRequest: (req) => this.openCall(tunnel, req.callId, req.packetRecvWindowSize),
-        onCallClear: (callId, reason) => this.calls.get(callId)?.call.abort(reason),
-        onSetLinkInfo: () => {},
-        onWanError: () => {},
-        onClosed: () => this.tunnelClosed(tunnel),
-      },
     });
+    tunnel.control = new PptpControlConnection(link);
     this.tunnels.set(id, tunnel);
     socket.setNoDelay(true);
-    socket.on('data', (chunk) => {
-      if (this.capture.active) this.capture.control(this.captureCtx(tunnel), remote, local, chunk);
-      tunnel.control.receive(chunk);
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => tunnel.control.close('tcp-closed'));
+    (socket as LinkedSocket)[TUNNEL_LINK] = link;
+    socket.on('data', onTunnelData);
+    socket.on('error', ignoreSocketError);
+    socket.on('close', onTunnelClose);
   }
 
   private allocateTunnelId(): number {
@@ -366,7 +485,8 @@ export class PptpServer implements VpnServerApi {
     if (this.pppIfIds.delete(id) && id < this.pppIfLow) this.pppIfLow = id;
   }
 
-  private openCall(tunnel: Tunnel, peerCallId: number, peerRecvWindow: number) {
+  /** @internal TunnelLink */
+  openCall(tunnel: Tunnel, peerCallId: number, peerRecvWindow: number) {
     const group = this.groupForDialin();
     const max = this.cfg.limits?.maxSessions;
     if (max !== undefined && this.calls.size >= max) {
@@ -375,7 +495,7 @@ export class PptpServer implements VpnServerApi {
       return { accept: false as const, resultCode: OcrpResult.GeneralError, errorCode: GeneralErrorCode.NoResource };
     }
     let call: ServerCall | undefined;
-    const authenticator = group && this.authenticatorFor(group, tunnel, () => ({ acctSessionId: call!.acctSessionId, nasPort: call!.options.pppIfId }));
+    const authenticator = group && this.authenticatorFor(group, tunnel);
     const serverAddress = this.tunnelAddress(this.cfg, tunnel.spec.interfaceName) ?? tunnel.spec.address;
     if (!group || !authenticator || !this.gre) {
       this.count(group ? 'call-no-aaa' : 'call-no-group');
@@ -391,6 +511,7 @@ export class PptpServer implements VpnServerApi {
     const pool = group.addressPool;
     const acctGroup = group.clientAccounting ? this.aaa.get(group.clientAccounting) : undefined;
     const authGroup = group.clientAuthentication?.kind === 'aaa' ? this.aaa.get(group.clientAuthentication.group) : undefined;
+    const hooks = new CallLink(this, tunnel, gre, serverAddress, pool);
     call = new ServerCall({
       tunnelId: tunnel.id,
       callId,
@@ -406,21 +527,15 @@ export class PptpServer implements VpnServerApi {
       wallNow: this.options.wallNow ?? Date.now,
       pppDebug: this.pppDebug,
       greDebug: this.greDebug,
-      sendGre: (pkt) => {
-        if (this.capture.active) this.capture.gre(this.captureCtx(tunnel, call), serverAddress, tunnel.peerAddress, pkt);
-        gre.send(tunnel.peerAddress, pkt);
-      },
-      allocateAddress: (user, aaa) => this.clientAddressFor(tunnel, user, aaa, pool),
-      releaseAddress: (a) => this.releaseAddress(a),
-      onUp: (c, info) => this.callUp(tunnel, c, info.username, info.clientAddress, info.mppe?.bits),
-      onDown: (c, reason) => this.callDown(tunnel, c, reason),
-      onIpPacket: (c, pkt) => this.fromClient(c, pkt),
+      hooks,
       accounting: acctGroup?.accounting,
       accountingGroup: group.clientAccounting,
       interimSeconds: acctGroup?.config.interimSeconds,
       authentic: authGroup?.protocol === 'radius' ? 'RADIUS' : authGroup ? 'Remote' : 'Local',
       setupTimeoutMs: this.cfg.limits?.setupTimeoutSeconds !== undefined ? this.cfg.limits.setupTimeoutSeconds * 1000 : undefined,
     });
+    hooks.call = call;
+    authenticator.call = call;
     tunnel.stopTimer?.cancel();
     tunnel.stopTimer = undefined;
     tunnel.calls.set(callId, call);
@@ -440,7 +555,13 @@ export class PptpServer implements VpnServerApi {
    * cannot give refuses the call (PPP then logs 403108): counted, and the
    * reason said in `debug vpdn error`.
    */
-  private clientAddressFor(tunnel: Tunnel, user: string, aaa: AaaAddressing | undefined, groupPool: string | undefined): string | undefined | Promise<string | undefined> {
+  /** @internal TunnelLink */
+  callOf(callId: number): ServerCall | undefined {
+    return this.calls.get(callId)?.call;
+  }
+
+  /** @internal CallLink */
+  clientAddressFor(tunnel: Tunnel, user: string, aaa: AaaAddressing | undefined, groupPool: string | undefined): string | undefined | Promise<string | undefined> {
     const settle = (a: LeaseAnswer): string | undefined => {
       if (a.refused) {
         this.count(a.refused.counter);
@@ -453,12 +574,14 @@ export class PptpServer implements VpnServerApi {
     return remote ? remote.lease(req).then(settle, () => settle({})) : settle(chooseAddress(this.pools, this.cfg.interfaces, req));
   }
 
-  private releaseAddress(address: string): void {
+  /** @internal CallLink */
+  releaseAddress(address: string): void {
     if (this.options.leases) this.options.leases.release(address);
     else this.pools.release(address);
   }
 
-  private callUp(tunnel: Tunnel, call: ServerCall, username: string, clientAddress: string, bits: number | undefined): void {
+  /** @internal CallLink */
+  callUp(tunnel: Tunnel, call: ServerCall, username: string, clientAddress: string, bits: number | undefined): void {
     if (call.clientAddressNumber !== undefined) this.byAddress.set(call.clientAddressNumber, call);
     this.upCalls.add(call);
     this.ended.setups++;
@@ -488,7 +611,8 @@ export class PptpServer implements VpnServerApi {
     );
   }
 
-  private callDown(tunnel: Tunnel, call: ServerCall, reason: string): void {
+  /** @internal CallLink */
+  callDown(tunnel: Tunnel, call: ServerCall, reason: string): void {
     const callId = call.options.callId;
     if (!this.calls.has(callId)) return;
     this.calls.delete(callId);
@@ -540,7 +664,8 @@ export class PptpServer implements VpnServerApi {
     });
   }
 
-  private tunnelClosed(tunnel: Tunnel): void {
+  /** @internal TunnelLink */
+  tunnelClosed(tunnel: Tunnel): void {
     tunnel.stopTimer?.cancel();
     tunnel.stopTimer = undefined;
     for (const call of [...tunnel.calls.values()]) call.abort('tunnel closed');
@@ -583,7 +708,8 @@ export class PptpServer implements VpnServerApi {
   }
 
   /** An IP packet the client sent: only from its own address (no spoofing). */
-  private fromClient(call: ServerCall, pkt: Buffer): void {
+  /** @internal CallLink */
+  fromClient(call: ServerCall, pkt: Buffer): void {
     if (pkt.length < 20 || (pkt[0] >> 4) !== 4 || pkt.readUInt16BE(2) !== pkt.length) {
       this.count('ip-not-ipv4');
       return;
@@ -641,7 +767,8 @@ export class PptpServer implements VpnServerApi {
     call.ppp.sendIp(pkt);
   }
 
-  private captureCtx(tunnel: Tunnel, call?: ServerCall): CaptureContext {
+  /** @internal CallLink */
+  captureCtx(tunnel: Tunnel, call?: ServerCall): CaptureContext {
     const user = call?.username || [...tunnel.calls.values()].find((c) => c.username)?.username || '';
     return { interfaceName: tunnel.spec.interfaceName, tunnel: tunnel.id, user };
   }

@@ -41,8 +41,9 @@ export function mppeKeyLength(bits: MppeBits): 8 | 16 {
  * key change only writes the session key in. Not a pool slice: a
  * rekeyer keeps it as long as the session.
  */
-function shaLayout(startKey: Uint8Array, n: number): Buffer {
-  const layout = Buffer.alloc(128);
+function shaLayout(startKey: Uint8Array, n: number, into?: Buffer): Buffer {
+  const layout = into ?? Buffer.alloc(128);
+  if (layout.length !== 128) throw new RangeError('the SHA-1 layout takes 128 octets');
   layout.set(startKey.subarray(0, n), 0);
   layout.set(SHS_PAD1, n);
   layout.set(SHS_PAD2, 2 * n + 40);
@@ -74,11 +75,12 @@ export function reduceKey(key: Uint8Array, bits: MppeBits): void {
   }
 }
 
-/** The first session key for a direction (RFC 3078 7.2), a new buffer. */
-export function initialSessionKey(startKey: Uint8Array, bits: MppeBits): Buffer {
+/** The first session key for a direction (RFC 3078 7.2), a new buffer or written `into` (n octets). */
+export function initialSessionKey(startKey: Uint8Array, bits: MppeBits, into?: Buffer): Buffer {
   const n = mppeKeyLength(bits);
   if (startKey.length < n) throw new RangeError(`MPPE start key needs ${n} octets`);
-  const key = Buffer.alloc(n);
+  if (into && into.length !== n) throw new RangeError(`MPPE session key takes ${n} octets`);
+  const key = into ?? Buffer.alloc(n);
   getNewKeyFromSha(startKey, startKey.subarray(0, n), key);
   reduceKey(key, bits);
   return key;
@@ -93,11 +95,12 @@ export class MppeRekeyer {
   private readonly shaInput: Buffer;
   private readonly n: number;
 
-  constructor(startKey: Uint8Array, private readonly bits: MppeBits) {
+  /** `layout`: 128 octets for the SHA-1 input (a view into a caller's larger allocation); default its own. */
+  constructor(startKey: Uint8Array, private readonly bits: MppeBits, layout?: Buffer) {
     const n = mppeKeyLength(bits);
     if (startKey.length < n) throw new RangeError(`MPPE start key needs ${n} octets`);
     this.n = n;
-    this.shaInput = shaLayout(startKey, n);
+    this.shaInput = shaLayout(startKey, n, layout);
   }
 
   /** sessionKey <- reduce(RC4_interim(interim)), interim = GetNewKeyFromSHA(start, sessionKey). */

@@ -34,11 +34,14 @@ let owner: Rc4 | undefined;
 
 /** RC4 in TypeScript; `setKey` reuses the state array. */
 export class Rc4 implements Rc4Cipher {
-  private readonly s = new Uint8Array(256);
+  private readonly s: Uint8Array;
   private i = 0;
   private j = 0;
 
-  constructor(key?: Uint8Array) {
+  /** `state`: 256 octets to park the state in (a view into a caller's larger allocation); default its own. */
+  constructor(key?: Uint8Array, state?: Uint8Array) {
+    if (state && state.length !== 256) throw new RangeError('RC4 state must be 256 octets');
+    this.s = state ?? new Uint8Array(256);
     if (key) this.setKey(key);
   }
 
@@ -185,7 +188,7 @@ export function nodeRc4Available(): boolean {
 }
 
 /** An RC4 of the requested kind; 'node' falls back to TypeScript when unavailable. */
-export function createRc4(kind: 'ts' | 'node' = 'ts', key?: Uint8Array): Rc4Cipher {
+export function createRc4(kind: 'ts' | 'node' = 'ts', key?: Uint8Array, state?: Uint8Array): Rc4Cipher {
   if (kind === 'node' && nodeRc4Available()) return new NodeRc4(key);
-  return new Rc4(key);
+  return new Rc4(key, state);
 }

@@ -122,7 +122,12 @@ export class GreCallWindow {
   // receive side
   private received = false;
   private highest = 0;
-  private readonly seen = new Uint32Array(BITMAP_BITS / 32);
+  /**
+   * Which of the last BITMAP_BITS sequence numbers arrived: 32 bits per
+   * element, as int32 numbers (an array of 4 small integers costs less than
+   * a Uint32Array with its ArrayBuffer, per call).
+   */
+  private readonly seen: number[] = [0, 0, 0, 0];
   private unacked = 0;
   private ackTimer: Timer | null = null;
   private closed = false;
@@ -366,7 +371,7 @@ export class GreCallWindow {
 
   private mark(s: number): void {
     const i = s & (BITMAP_BITS - 1);
-    this.seen[i >>> 5] |= 1 << (i & 31);
+    this.seen[i >>> 5] |= 1 << (i & 31); // int32
   }
 
   private isMarked(s: number): boolean {

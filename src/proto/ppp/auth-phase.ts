@@ -8,9 +8,9 @@
  * backend's answer and the MPPE master keys. session.ts owns the phases
  * and hands this the PAP, CHAP and CBCP packets.
  */
-import type { Timer } from '../../util/clock.js';
+import type { Clock, Timer } from '../../util/clock.js';
 import type { AuthProtocol } from '../../config/model.js';
-import type { MppeMasterKeys } from '../authenticator.js';
+import type { Authenticator, MppeMasterKeys } from '../authenticator.js';
 import { PPP_PROTO, decodeCp, pppProtocolName } from './frame.js';
 import { cbcpClientStep } from './cbcp.js';
 import type { AuthContext, AuthEngine, AuthFailureKind, AuthOutcome, AuthSuccess } from './auth/common.js';
@@ -35,6 +35,46 @@ export interface AuthPhaseLink {
   close(reason: string): void;
   /** authenticated (and CBCP done): go on to the Network phase */
   authenticated(): void;
+}
+
+/**
+ * What the PAP or CHAP engine is given: one object whose callbacks are
+ * prototype methods into the phase (not four closures per session).
+ */
+class PhaseAuthContext implements AuthContext {
+  readonly role: 'server' | 'client';
+  readonly clock: Clock;
+  readonly authenticator: Authenticator | undefined;
+  readonly credentials: { username: string; password: string } | undefined;
+  readonly localName: string | undefined;
+
+  constructor(
+    private readonly phase: PppAuthPhase,
+    private readonly wire: number,
+    opts: PppSessionOptions,
+    readonly debug: PppDebugSink,
+    readonly debugLink: PppDebugLink,
+    readonly random: (n: number) => Buffer,
+  ) {
+    this.role = opts.role;
+    this.clock = opts.clock;
+    this.authenticator = opts.authenticator;
+    this.credentials = opts.credentials;
+    this.localName = opts.chapName;
+  }
+
+  send(code: number, id: number, data: Buffer): void {
+    this.phase.sendAuth(this.wire, code, id, data);
+  }
+  review(result: AuthSuccess, protocol: AuthProtocol): AuthFailureKind | undefined {
+    return this.phase.review(result, protocol);
+  }
+  finished(outcome: AuthOutcome): void {
+    this.phase.finished(outcome);
+  }
+  malformed(what: string): void {
+    this.phase.malformed(what);
+  }
 }
 
 export class PppAuthPhase {
@@ -145,31 +185,29 @@ export class PppAuthPhase {
   }
 
   private context(protocol: AuthProtocol): AuthContext {
-    const wire = protocol === 'pap' ? PPP_PROTO.PAP : PPP_PROTO.CHAP;
-    return {
-      role: this.opts.role,
-      clock: this.opts.clock,
-      debug: this.debug,
-      debugLink: this.debugLink,
-      send: (c, i, d) => this.link.sendCp(wire, c, i, d),
-      authenticator: this.opts.authenticator,
-      credentials: this.opts.credentials,
-      localName: this.opts.chapName,
-      review: (result, p) => this.review(result, p),
-      finished: (o) => this.finished(o),
-      random: this.random,
-      malformed: (what) => this.link.drop('bad authentication packet', what),
-    };
+    return new PhaseAuthContext(this, protocol === 'pap' ? PPP_PROTO.PAP : PPP_PROTO.CHAP, this.opts, this.debug, this.debugLink, this.random);
+  }
+
+  /** @internal PhaseAuthContext: one packet of the auth protocol out. */
+  sendAuth(wire: number, code: number, id: number, data: Buffer): void {
+    this.link.sendCp(wire, code, id, data);
+  }
+
+  /** @internal PhaseAuthContext */
+  malformed(what: string): void {
+    this.link.drop('bad authentication packet', what);
   }
 
   /** MPPE required with MS-CHAP but the backend gave no keys: refuse (PIX 403110, Windows 691). */
-  private review(result: AuthSuccess, p: AuthProtocol): AuthFailureKind | undefined {
+  /** @internal PhaseAuthContext */
+  review(result: AuthSuccess, p: AuthProtocol): AuthFailureKind | undefined {
     const m = this.opts.group.mppe;
     if (m?.required && (p === 'mschap' || p === 'mschap-v2') && !result.mppe) return 'no-mppe-keys';
     return undefined;
   }
 
-  private finished(o: AuthOutcome): void {
+  /** @internal PhaseAuthContext */
+  finished(o: AuthOutcome): void {
     this.timer?.cancel();
     this.timer = undefined;
     if (this.link.ended()) return;

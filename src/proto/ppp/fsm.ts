@@ -99,6 +99,14 @@ export interface FsmOptions {
 
 const EMPTY = Buffer.alloc(0);
 
+interface FsmLimits {
+  readonly restartMs: number;
+  readonly maxConfigure: number;
+  readonly maxTerminate: number;
+  readonly maxFailure: number;
+}
+const DEFAULT_LIMITS: FsmLimits = Object.freeze({ restartMs: 3000, maxConfigure: 10, maxTerminate: 2, maxFailure: 5 });
+
 export class Fsm {
   state: FsmState = 'initial';
   readonly name: string;
@@ -111,10 +119,8 @@ export class Fsm {
   private nakLoops = 0;
   private rnakLoops = 0;
   private termReason = '';
-  private readonly restartMs: number;
-  private readonly maxConfigure: number;
-  private readonly maxTerminate: number;
-  private readonly maxFailure: number;
+  /** The restart timer and counters: one shared object for the defaults (three automata per session). */
+  private readonly limits: FsmLimits;
   private readonly clock: Clock;
   private readonly out: FsmOutput;
   private readonly sharedNextId: (() => number) | undefined;
@@ -128,10 +134,15 @@ export class Fsm {
     if (!opts.events && !opts.send) throw new TypeError('Fsm needs send or events');
     this.out = opts.events ?? (opts as FsmOutput);
     this.sharedNextId = opts.nextId;
-    this.restartMs = opts.restartMs ?? 3000;
-    this.maxConfigure = opts.maxConfigure ?? 10;
-    this.maxTerminate = opts.maxTerminate ?? 2;
-    this.maxFailure = opts.maxFailure ?? 5;
+    this.limits =
+      opts.restartMs === undefined && opts.maxConfigure === undefined && opts.maxTerminate === undefined && opts.maxFailure === undefined
+        ? DEFAULT_LIMITS
+        : {
+            restartMs: opts.restartMs ?? DEFAULT_LIMITS.restartMs,
+            maxConfigure: opts.maxConfigure ?? DEFAULT_LIMITS.maxConfigure,
+            maxTerminate: opts.maxTerminate ?? DEFAULT_LIMITS.maxTerminate,
+            maxFailure: opts.maxFailure ?? DEFAULT_LIMITS.maxFailure,
+          };
   }
 
   /** Next identifier for a request this layer originates (LCP echo shares it). */
@@ -150,7 +161,7 @@ export class Fsm {
         this.setState('closed');
         break;
       case 'starting':
-        this.initRestart(this.maxConfigure);
+        this.initRestart(this.limits.maxConfigure);
         this.sendConfReq(false);
         this.setState('reqSent');
         break;
@@ -197,7 +208,7 @@ export class Fsm {
         this.layer.thisLayerStarted();
         break;
       case 'closed':
-        this.initRestart(this.maxConfigure);
+        this.initRestart(this.limits.maxConfigure);
         this.sendConfReq(false);
         this.setState('reqSent');
         break;
@@ -227,14 +238,14 @@ export class Fsm {
       case 'reqSent':
       case 'ackRcvd':
       case 'ackSent':
-        this.initRestart(this.maxTerminate);
+        this.initRestart(this.limits.maxTerminate);
         this.sendTermReq();
         this.setState('closing');
         break;
       case 'opened':
         this.setState('closing');
         this.layer.thisLayerDown();
-        this.initRestart(this.maxTerminate);
+        this.initRestart(this.limits.maxTerminate);
         this.sendTermReq();
         break;
       default:
@@ -292,14 +303,14 @@ export class Fsm {
         this.setState('reqSent');
         break;
       case 'stopped':
-        this.initRestart(this.maxConfigure);
+        this.initRestart(this.limits.maxConfigure);
         this.sendConfReq(false);
         this.setState('reqSent');
         break;
       default:
         break;
     }
-    const answer = this.layer.receiveConfReq(data, this.nakLoops >= this.maxFailure);
+    const answer = this.layer.receiveConfReq(data, this.nakLoops >= this.limits.maxFailure);
     if (!answer) {
       this.error('bad Configure-Request dropped');
       return;
@@ -339,7 +350,7 @@ export class Fsm {
         this.send(CP_CODE.TermAck, id, EMPTY);
         break;
       case 'reqSent':
-        this.initRestart(this.maxConfigure);
+        this.initRestart(this.limits.maxConfigure);
         this.setState('ackRcvd');
         this.startTimer();
         break;
@@ -350,7 +361,7 @@ export class Fsm {
         break;
       case 'ackSent':
         this.stopTimer();
-        this.initRestart(this.maxConfigure);
+        this.initRestart(this.limits.maxConfigure);
         this.setState('opened');
         this.layer.thisLayerUp();
         break;
@@ -372,7 +383,7 @@ export class Fsm {
     let outcome: NakRejOutcome;
     if (code === CP_CODE.ConfNak) {
       this.rnakLoops++;
-      outcome = this.layer.receiveConfNak(data, this.rnakLoops >= this.maxFailure);
+      outcome = this.layer.receiveConfNak(data, this.rnakLoops >= this.limits.maxFailure);
     } else {
       outcome = this.layer.receiveConfRej(data);
     }
@@ -392,7 +403,7 @@ export class Fsm {
         break;
       case 'reqSent':
       case 'ackSent':
-        this.initRestart(this.maxConfigure);
+        this.initRestart(this.limits.maxConfigure);
         this.sendConfReq(false);
         break;
       case 'ackRcvd':
@@ -490,7 +501,7 @@ export class Fsm {
       case 'opened':
         this.setState('stopping');
         this.layer.thisLayerDown();
-        this.initRestart(this.maxTerminate);
+        this.initRestart(this.limits.maxTerminate);
         this.sendTermReq();
         break;
       default:
@@ -553,18 +564,16 @@ export class Fsm {
       this.rnakLoops = 0;
     }
     if (!retransmit) {
-      this.restartCount = this.maxConfigure;
+      this.restartCount = this.limits.maxConfigure;
       this.reqId = this.nextId();
     }
-    this.lastReq = this.layer.buildConfReq();
+    const req = this.layer.buildConfReq();
     this.seenAck = false;
     this.requestIgnored = false;
-    this.send(CP_CODE.ConfReq, this.reqId, this.lastReq);
+    this.send(CP_CODE.ConfReq, this.reqId, req);
     this.restartCount--;
     this.startTimer();
   }
-
-  private lastReq: Buffer = EMPTY;
 
   private sendTermReq(): void {
     this.send(CP_CODE.TermReq, this.nextId(), this.layer.termReqData?.() ?? EMPTY);
@@ -595,7 +604,7 @@ export class Fsm {
 
   private startTimer(): void {
     this.timer?.cancel();
-    this.timer = this.clock.setTimer(this.restartMs, () => this.onTimeout());
+    this.timer = this.clock.setTimer(this.limits.restartMs, () => this.onTimeout());
   }
 
   private stopTimer(): void {
@@ -637,10 +646,5 @@ export class Fsm {
 
   get isOpened(): boolean {
     return this.state === 'opened';
-  }
-
-  /** For status/debug: the request data last sent. */
-  get lastRequest(): Buffer {
-    return this.lastReq;
   }
 }

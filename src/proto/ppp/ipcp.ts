@@ -133,7 +133,8 @@ class ServerNameServerOption implements OptionHandler {
 
 export class Ipcp extends NegotiatingLayer {
   readonly fsm: Fsm;
-  readonly negotiated: IpcpNegotiated = { dns: [], wins: [] };
+  /** Every field from the start, so they live in the object (no property array added later per session). */
+  readonly negotiated: IpcpNegotiated = { localAddress: undefined, peerAddress: undefined, dns: [], wins: [] };
   protected readonly options: OptionNegotiator;
 
   constructor(

@@ -400,7 +400,17 @@ export class Lcp extends NegotiatingLayer {
   ) {
     super();
     const random32 = cfg.random32 ?? mathRandom32;
-    this.negotiated = { peerMru: DEFAULT_MRU, ourMagic: 0, peerMagic: 0, sendPfc: false, sendAcfc: false };
+    // every field from the start, so they live in the object (no property array added later per session)
+    this.negotiated = {
+      authProtocol: undefined,
+      peerMru: DEFAULT_MRU,
+      ourMagic: 0,
+      peerMagic: 0,
+      sendPfc: false,
+      sendAcfc: false,
+      callback: undefined,
+      peerCallback: undefined,
+    };
     this.options = new OptionNegotiator([
       new MruOption(this, cfg.mru === undefined ? 1400 : cfg.mru),
       new AccmOption(cfg.asyncMap ?? null),

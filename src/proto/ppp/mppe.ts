@@ -143,16 +143,25 @@ export function knownNetworkPayload(p: Uint8Array): boolean {
   return off === 2 && (proto === 0x2b || proto === 0x29 || proto === 0x31 || proto === 0x3d);
 }
 
-/** One direction's initial session key (RFC 3079 3.x), its rekeyer and a cipher keyed with it. */
-function startKeys(opts: MppeOptions): { sessionKey: Buffer; rekeyer: MppeRekeyer; rc4: Rc4Cipher } {
+/**
+ * One direction's initial session key (RFC 3079 3.x), its rekeyer and a
+ * cipher keyed with it, and for the decryptor a candidate key: all in one
+ * allocation (RC4 state 256 | SHA-1 input 128 | session key | candidate
+ * key), views into it, instead of an ArrayBuffer each (bench/sessions.bench.ts).
+ */
+function startKeys(opts: MppeOptions, candidate: boolean): { sessionKey: Buffer; rekeyer: MppeRekeyer; rc4: Rc4Cipher; candidateKey: Buffer } {
   const n = mppeKeyLength(opts.bits);
   if (opts.masterKey.length < n) throw new RangeError(`MPPE ${opts.bits}-bit needs a ${n}-octet key`);
+  const mem = new ArrayBuffer(256 + 128 + n + (candidate ? n : 0));
   const start = Buffer.from(opts.masterKey.subarray(0, n));
-  const sessionKey = initialSessionKey(start, opts.bits);
-  const rc4 = createRc4(opts.rc4 ?? 'ts');
+  const sessionKey = initialSessionKey(start, opts.bits, Buffer.from(mem, 384, n));
+  const rc4 = createRc4(opts.rc4 ?? 'ts', undefined, new Uint8Array(mem, 0, 256));
   rc4.setKey(sessionKey);
-  return { sessionKey, rekeyer: new MppeRekeyer(start, opts.bits), rc4 };
+  const rekeyer = new MppeRekeyer(start, opts.bits, Buffer.from(mem, 256, 128));
+  return { sessionKey, rekeyer, rc4, candidateKey: candidate ? Buffer.from(mem, 384 + n, n) : EMPTY_KEY };
 }
+
+const EMPTY_KEY = Buffer.alloc(0);
 
 export class MppeEncryptor {
   readonly bits: MppeBits;
@@ -168,7 +177,7 @@ export class MppeEncryptor {
   constructor(opts: MppeOptions) {
     this.bits = opts.bits;
     this.stateless = opts.stateless;
-    ({ sessionKey: this.sessionKey, rekeyer: this.rekeyer, rc4: this.rc4 } = startKeys(opts));
+    ({ sessionKey: this.sessionKey, rekeyer: this.rekeyer, rc4: this.rc4 } = startKeys(opts, false));
   }
 
   /** The coherency count of the last packet sent (4095 before the first). */
@@ -235,8 +244,7 @@ export class MppeDecryptor {
   constructor(opts: MppeOptions) {
     this.bits = opts.bits;
     this.stateless = opts.stateless;
-    ({ sessionKey: this.sessionKey, rekeyer: this.rekeyer, rc4: this.rc4 } = startKeys(opts));
-    this.candidateKey = Buffer.alloc(this.sessionKey.length);
+    ({ sessionKey: this.sessionKey, rekeyer: this.rekeyer, rc4: this.rc4, candidateKey: this.candidateKey } = startKeys(opts, true));
     this.maxCatchUp = Math.max(1, Math.min(opts.maxCatchUp ?? CCOUNT_SPACE / 2, CCOUNT_SPACE - 1));
   }
 

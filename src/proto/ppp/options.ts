@@ -32,10 +32,20 @@ export interface OptionHandler {
   onRej?(): NakRejOutcome;
 }
 
+/** Whether our option data `built` (latin1, well formed: we encoded it) names an option of this type. */
+function names(built: string, type: number): boolean {
+  for (let off = 0; off + 1 < built.length; off += built.charCodeAt(off + 1)) if (built.charCodeAt(off) === type) return true;
+  return false;
+}
+
 export class OptionNegotiator {
-  private lastBuilt: Buffer = Buffer.alloc(0);
-  /** Option types in our last Configure-Request (a few: an array costs less than a Set per layer). */
-  private requested: number[] = [];
+  /**
+   * Our last Configure-Request's option data, as a latin1 string (kept all
+   * session long: a Buffer with its ArrayBuffer costs four times as much,
+   * three layers per session, bench/sessions.bench.ts). The option types we
+   * asked for are read from it.
+   */
+  private lastBuilt = '';
 
   constructor(private readonly handlers: readonly OptionHandler[]) {}
 
@@ -55,23 +65,19 @@ export class OptionNegotiator {
 
   buildConfReq(): Buffer {
     const parts: Buffer[] = [];
-    this.requested = [];
     for (const h of this.handlers) {
       const v = h.buildReq?.();
       if (v === undefined) continue;
       parts.push(encodeOption(h.type, v));
-      this.requested.push(h.type);
     }
-    // Kept for the whole session (Fsm.lastReq too): its own memory, not a
-    // slice that pins an 8 KB Buffer pool slab (bench/sessions.bench.ts).
     const out = Buffer.alloc(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
     for (const p of parts) {
       out.set(p, at);
       at += p.length;
     }
-    this.lastBuilt = out;
-    return this.lastBuilt;
+    this.lastBuilt = out.toString('latin1');
+    return out;
   }
 
   receiveConfReq(data: Buffer, rejectIfDisagree: boolean): ConfReqAnswer | undefined {
@@ -103,7 +109,7 @@ export class OptionNegotiator {
   }
 
   receiveConfAck(data: Buffer): boolean {
-    if (!data.equals(this.lastBuilt)) return false;
+    if (data.length !== this.lastBuilt.length || data.toString('latin1') !== this.lastBuilt) return false;
     const dec = decodeOptions(data);
     if (!dec.ok) return false;
     for (const o of dec.value) this.byType(o.type)?.onAck?.(o.value);
@@ -115,7 +121,7 @@ export class OptionNegotiator {
     if (!dec.ok) return 'bad';
     for (const o of dec.value) {
       // Options we did not ask for are the peer's hints; we do not add any.
-      if (!this.requested.includes(o.type)) continue;
+      if (!names(this.lastBuilt, o.type)) continue;
       const h = this.byType(o.type);
       const r = h?.onNak ? h.onNak(o.value, treatAsReject) : 'ok';
       if (r !== 'ok') return r;
@@ -127,7 +133,7 @@ export class OptionNegotiator {
     const dec = decodeOptions(data);
     if (!dec.ok) return 'bad';
     // A Reject may only name options we sent (RFC 1661 5.4).
-    if (dec.value.some((o: CpOption) => !this.requested.includes(o.type))) return 'bad';
+    if (dec.value.some((o: CpOption) => !names(this.lastBuilt, o.type))) return 'bad';
     for (const o of dec.value) {
       const r = this.byType(o.type)?.onRej?.() ?? 'ok';
       if (r !== 'ok') return r;

@@ -57,6 +57,13 @@ const AUTH_LABEL: Record<AuthProtocol, string> = { pap: 'PAP', chap: 'CHAP', msc
 /** NCP packets kept while a client address is on its way (a worker asks the primary). */
 const MAX_HELD_FOR_LEASE = 16;
 
+const NO_ERRORS: Record<string, number> = Object.freeze({});
+
+/** The default random source: one function for every session. */
+function systemRandom(n: number): Buffer {
+  return randomBytes(n);
+}
+
 export class PppSession {
   // The events of LCP, IPCP and CCP: one small object per layer whose
   // methods call the session, instead of an object of closures (one per
@@ -224,10 +231,11 @@ export class PppSession {
   private ccpSettled = false;
   private closeReason: string | undefined;
   private clientAddress: string | undefined;
-  /** A lease asked of the primary (data-plane worker) is on its way. */
+  /** A lease asked of the primary (data-plane worker) is on its way; the NCP packets kept meanwhile (made when needed). */
   private leasePending = false;
-  private heldForLease: { protocol: number; payload: Buffer }[] = [];
-  private readonly errors: Record<string, number> = {};
+  private heldForLease: { protocol: number; payload: Buffer }[] | undefined;
+  /** A shared empty object until the first error (most sessions have none). */
+  private errors: Record<string, number> = NO_ERRORS;
 
   constructor(private readonly opts: PppSessionOptions) {
     if (opts.role === 'server' && !opts.authenticator) throw new Error('a server PppSession needs an authenticator');
@@ -235,7 +243,7 @@ export class PppSession {
     this.debug = opts.debug;
     this.debugLink = new PppSession.DebugLinkOf(this);
     this.data = new PppDataPath(new PppSession.DataPathLinkOf(this), this.debug, this.debugLink);
-    this.random = opts.random ?? ((n) => randomBytes(n));
+    this.random = opts.random ?? systemRandom;
     const profile = opts.role === 'client' ? (opts.clientProfile ?? BASIC_PPP_PROFILE) : undefined;
     this.profile = profile;
     if (profile?.identifiers === 'shared') {
@@ -294,7 +302,8 @@ export class PppSession {
   private dispatch(protocol: number, payload: Buffer): void {
     if (this.leasePending && (protocol === PPP_PROTO.IPCP || protocol === PPP_PROTO.CCP || protocol === PPP_PROTO.IPV6CP)) {
       // The peer's NCP requests while the address is on its way: answered once it comes, not at the peer's next retransmit.
-      if (this.heldForLease.length < MAX_HELD_FOR_LEASE) this.heldForLease.push({ protocol, payload: Buffer.from(payload) });
+      const held = (this.heldForLease ??= []);
+      if (held.length < MAX_HELD_FOR_LEASE) held.push({ protocol, payload: Buffer.from(payload) });
       return;
     }
     switch (protocol) {
@@ -478,8 +487,8 @@ export class PppSession {
         this.leasePending = true;
         void addr.then((a) => {
           this.leasePending = false;
-          const held = this.heldForLease;
-          this.heldForLease = [];
+          const held = this.heldForLease ?? [];
+          this.heldForLease = undefined;
           if (this.ended) {
             // the call ended while the lease was on its way: give it back
             if (a !== undefined) this.opts.releaseAddress?.(a);
@@ -748,6 +757,7 @@ export class PppSession {
   }
 
   private count(reason: string): void {
+    if (this.errors === NO_ERRORS) this.errors = {};
     this.errors[reason] = (this.errors[reason] ?? 0) + 1;
   }
 }

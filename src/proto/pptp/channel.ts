@@ -22,6 +22,8 @@ import {
   type EchoRequest,
 } from './wire.js';
 
+const NO_ERRORS: Record<string, number> = Object.freeze({});
+
 export interface ControlChannelOptions {
   /** Our tunnel id: the `Tnl N` of debug lines and `show vpdn`. */
   tunnelId: number;
@@ -52,11 +54,16 @@ export abstract class ControlChannel {
   protected readonly fd: number;
   readonly counters: ControlCounters = { packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0 };
   /** Rejected or unexpected input, by reason (every `debug vpdn error` line is counted). */
-  readonly errors: Record<string, number> = {};
+  get errors(): Readonly<Record<string, number>> {
+    return this.errorCounts;
+  }
+  /** A shared empty object until the first rejection (most connections have none). */
+  private errorCounts: Record<string, number> = NO_ERRORS;
   /** The sum of `errors` (a server with 10,000 connections reads only the ones with any). */
   rejections = 0;
 
-  private readonly sendBytes: (bytes: Buffer) => void;
+  /** Its send() writes to the TCP connection (called as a method: the options may be a class instance). */
+  private readonly out: Pick<ControlChannelOptions, 'send'>;
   private readonly framer: PptpFramer;
   private firstChunk = true;
   private closed = false;
@@ -74,7 +81,7 @@ export abstract class ControlChannel {
     this.clock = opts.clock;
     this.debug = opts.debug;
     this.fd = opts.socketFd ?? 1;
-    this.sendBytes = opts.send;
+    this.out = opts;
     this.echoIntervalMs = Math.max(0, opts.echoIntervalSeconds) * 1000;
     this.echoTimeoutMs = (opts.echoTimeoutSeconds ?? 60) * 1000;
     this.lastActivity = this.clock.now();
@@ -122,7 +129,8 @@ export abstract class ControlChannel {
 
   /** Count a rejection and report it under `debug vpdn error`. */
   protected reject(key: string, detail: string, callId?: number): void {
-    this.errors[key] = (this.errors[key] ?? 0) + 1;
+    if (this.errorCounts === NO_ERRORS) this.errorCounts = {};
+    this.errorCounts[key] = (this.errorCounts[key] ?? 0) + 1;
     this.rejections++;
     if (this.debug.on('vpdn error')) this.emit({ kind: 'rejected', detail, callId });
   }
@@ -142,7 +150,7 @@ export abstract class ControlChannel {
     if (this.debug.on('vpdn packet')) this.emit({ kind: 'message-out', fd: this.fd, bytes });
     this.counters.packetsSent++;
     this.counters.bytesSent += bytes.length;
-    this.sendBytes(bytes);
+    this.out.send(bytes);
   }
 
   /** End the connection once: timers off, calls reported, then the subclass's onClosed. */

@@ -26,6 +26,7 @@
  *   - No input for `pptp echo` seconds: Echo-Request; no reply within
  *     echoTimeoutSeconds (60): close.
  */
+import { SmallMap } from '../../util/small-map.js';
 import type { Clock, Timer } from '../../util/clock.js';
 import type { PptpDebugSink } from './debug-events.js';
 import { ControlChannel, type ControlCounters } from './channel.js';
@@ -146,7 +147,8 @@ export interface PptpControlStatus extends ControlCounters {
 export class PptpControlConnection extends ControlChannel {
   private state: ControlState = 'wt-sccrq';
   private changedAt: number;
-  private readonly calls = new Map<number, PptpCallInfo>();
+  /** Usually one (a PIX tunnel carries one call): a SmallMap, not a Map per tunnel. */
+  private readonly calls = new SmallMap<number, PptpCallInfo>();
   private peer: StartControlConnectionRequest | undefined;
   private sccrqTimer: Timer | null;
   private stopTimer: Timer | null = null;

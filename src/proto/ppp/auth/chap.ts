@@ -46,7 +46,13 @@ export class ChapServer implements AuthEngine {
   private transmits = 0;
   private timer: Timer | undefined;
   private disposed = false;
-  private reply: { code: number; data: Buffer } | undefined;
+  /**
+   * The Success or Failure sent, for retransmitted Responses all session
+   * long: its code and its data as a latin1 string (a Buffer with its
+   * ArrayBuffer costs about four times as much per session).
+   */
+  private replyCode = 0;
+  private replyData: string | undefined;
 
   constructor(
     private readonly ctx: AuthContext,
@@ -93,7 +99,7 @@ export class ChapServer implements AuthEngine {
     traceAuthPacket(this.ctx, this.digest.protocol, 'I', code, id, data.length + 4, username);
     if (this.state === 'checking') return;
     if (this.state === 'succeeded' || this.state === 'failed') {
-      if (this.reply) this.sendReply(this.reply.code, this.reply.data);
+      if (this.replyData !== undefined) this.sendReply(this.replyCode, Buffer.from(this.replyData, 'latin1'));
       return;
     }
     const req = this.digest.authRequest(id, this.challenge, username, vn.value);
@@ -124,15 +130,15 @@ export class ChapServer implements AuthEngine {
     this.challenge = NO_CHALLENGE;
     if (ok && result.ok) {
       this.state = 'succeeded';
-      // kept for retransmitted Responses all session long: own memory, not a slice pinning an 8 KB pool slab
-      this.reply = { code: CHAP_CODE.Success, data: Buffer.alloc(success.length, success) };
-      this.sendReply(this.reply.code, this.reply.data);
+      const data = Buffer.alloc(success.length, success);
+      this.keepReply(CHAP_CODE.Success, data);
+      this.sendReply(CHAP_CODE.Success, data);
       this.ctx.finished({ ok: true, protocol: this.digest.protocol, username: result.username, result });
     } else {
       this.state = 'failed';
       const message = !result.ok && result.message ? Buffer.from(result.message, 'latin1') : this.digest.failureMessage(this.ctx.random(this.digest.challengeSize));
-      this.reply = { code: CHAP_CODE.Failure, data: message };
-      this.sendReply(this.reply.code, this.reply.data);
+      this.keepReply(CHAP_CODE.Failure, message);
+      this.sendReply(CHAP_CODE.Failure, message);
       this.ctx.finished({
         ok: false,
         protocol: this.digest.protocol,
@@ -141,6 +147,11 @@ export class ChapServer implements AuthEngine {
         username,
       });
     }
+  }
+
+  private keepReply(code: number, data: Buffer): void {
+    this.replyCode = code;
+    this.replyData = data.toString('latin1');
   }
 
   private sendReply(code: number, data: Buffer): void {
