@@ -47,7 +47,7 @@ interface Recording {
   /** Highest sequence number the server acknowledged during the replay. */
   acked: number;
   held: Buffer[];
-  /** deferData: the server's data packets kept, and the highest sequence number acknowledged to it. */
+  /** deferData: the server's data packets kept (views into the deferral arena), and the highest sequence number acknowledged to it. */
   deferred: Buffer[];
   ackedToServer: number;
 }
@@ -71,6 +71,13 @@ export class ReplayGre implements GreSocket {
   private used = 0;
   private recording: Recording | undefined;
   private deferData = false;
+  /**
+   * deferData: where the server's packets wait, one SLOT each, made once:
+   * a copy per packet (300,000 of them retained) kept V8's collector busy
+   * enough that the socket overflowed during its pauses.
+   */
+  private deferArena: Buffer | undefined;
+  private deferUsed = 0;
 
   constructor(
     private readonly real: GreSocket,
@@ -134,6 +141,10 @@ export class ReplayGre implements GreSocket {
     const all = [...this.byCallId.values()];
     this.mode = 'replay';
     this.deferData = deferData;
+    if (deferData) {
+      this.deferArena ??= Buffer.allocUnsafeSlow(this.arena.length);
+      this.deferUsed = 0;
+    }
     let sent = 0;
     const t0 = performance.now();
     const end = t0 + seconds * 1000;
@@ -201,8 +212,13 @@ export class ReplayGre implements GreSocket {
       if (((a - r.acked) | 0) > 0) r.acked = a;
     }
     if (r && this.deferData && (p[0]! & GRE_FLAG_S) !== 0 && p.readUInt16BE(4) > 0) {
-      // the receive area is reused for the next batch: keep a copy
-      r.deferred.push(Buffer.from(p));
+      // the receive area is reused for the next batch: keep a copy (a full arena drops, as a full socket would)
+      const arena = this.deferArena!;
+      if (this.deferUsed + SLOT <= arena.length && p.length <= SLOT) {
+        p.copy(arena, this.deferUsed);
+        r.deferred.push(arena.subarray(this.deferUsed, this.deferUsed + p.length));
+        this.deferUsed += SLOT;
+      }
       const seq = p.readUInt32BE(8);
       if (((seq - r.ackedToServer) >>> 0) >= ACK_EVERY) {
         this.real.send(r.server, ackOnly(r.peerCallId, seq));
