@@ -12,7 +12,7 @@ import { createSocket } from 'node:dgram';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LineReader, spawnInNetns, stopChild } from './netns.js';
+import { LineReader, spawnInNetns, stopChild, killAtExit } from './netns.js';
 import { canRootWith, hasTool, type Capability } from './capability.js';
 
 export interface RadiusUser {
@@ -541,17 +541,7 @@ export async function startFreeRadius(opts: FreeRadiusOptions): Promise<FreeRadi
     );
     exited.catch(() => {});
     await Promise.race([out.waitFor(/Ready to process requests/, 30_000), exited]);
-    const onExit = () => {
-      if (c.exitCode === null && c.pid) {
-        try {
-          process.kill(c.pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
-      rmSync(dir, { recursive: true, force: true });
-    };
-    process.once('exit', onExit);
+    const forgetAtExit = killAtExit(c, dir);
     return {
       host: o.address,
       authPort: port,
@@ -563,7 +553,7 @@ export async function startFreeRadius(opts: FreeRadiusOptions): Promise<FreeRadi
       accounting: () => detailText(dir),
       accountingRecords: () => detailRecords(detailText(dir)),
       async stop() {
-        process.off('exit', onExit);
+        forgetAtExit();
         await stopChild(c, 5000);
         rmSync(dir, { recursive: true, force: true });
       },

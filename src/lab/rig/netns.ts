@@ -9,6 +9,7 @@
  * Nothing here touches the root namespace's addresses or routes.
  */
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 const NAME_PREFIX = 'pt-';
 const namespaces = new Set<string>();
@@ -308,4 +309,23 @@ export function waitExit(c: ChildProcess, timeoutMs: number): Promise<number | n
       resolve(code);
     });
   });
+}
+
+/**
+ * If this process exits first (a test that failed or was interrupted),
+ * SIGKILL `c` and remove `dir`; the result forgets it (after a clean stop).
+ */
+export function killAtExit(c: ChildProcess, dir: string): () => void {
+  const onExit = () => {
+    if (c.exitCode === null && c.pid) {
+      try {
+        process.kill(c.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
+  return () => process.off('exit', onExit);
 }

@@ -16,7 +16,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LineReader, runInNetns, spawnInNetns, stopChild, type RunResult } from './netns.js';
+import { LineReader, runInNetns, spawnInNetns, stopChild, type RunResult, killAtExit } from './netns.js';
 import { canRootWith, type Capability } from './capability.js';
 
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
@@ -153,17 +153,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
       return r.stdout;
     };
     await psql(`CREATE DATABASE ${database};`, 'postgres');
-    const onExit = () => {
-      if (c.exitCode === null && c.pid) {
-        try {
-          process.kill(c.pid, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
-      rmSync(dir, { recursive: true, force: true });
-    };
-    process.once('exit', onExit);
+    const forgetAtExit = killAtExit(c, dir);
     return {
       dir,
       socketDir,
@@ -179,7 +169,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
           .map((l) => l.split('|')),
       log: () => [...(out?.lines ?? []), ...e.lines].join('\n'),
       async stop() {
-        process.off('exit', onExit);
+        forgetAtExit();
         if (c.exitCode === null && c.signalCode === null) {
           const t = setTimeout(() => c.kill('SIGKILL'), 10_000);
           await new Promise<void>((resolve) => {
