@@ -395,6 +395,9 @@ describe('AAA end to end: product server + FreeRADIUS + our client', { skip: cap
       await ping3(client);
       rig.fake!.advance(60_000);
       await waitRecords(radius, sid, ['Start', 'Interim-Update'], 'Interim-Update', mark);
+      // FreeRADIUS writes the record before it answers: the clock may move on only once the answer is in,
+      // else the Interim-Update's retransmission timers run out and the queue (the Stop behind it) pauses
+      await until(() => radiusQueue(rig).acknowledged === 3, 'Interim-Update acknowledged');
       rig.fake!.advance(30_000);
       await ping3(client);
       await client.hangup();
