@@ -29,6 +29,7 @@ import { createApp } from '../../src/cli/app.js';
 import { BoxMetrics } from '../../src/cli/metrics/collectors.js';
 import { openUdpGre } from './udp-gre.js';
 import { BenchTun, SSH_PASSWORD, TUNNEL_IP } from './inproc.js';
+import { benchVpdnLines } from './bench-config.js';
 
 export interface ServerChildOptions {
   /** udp: GRE over loopback UDP (no root); raw: the product's raw GRE socket. */
@@ -110,17 +111,8 @@ const app = createApp({ server, bus, version: 'bench', management: o.sshShells ?
 const shell = app.createSession({ interactive: false });
 const configText = [
   'hostname pixfirewall',
-  'nameif ethernet0 outside security0',
-  `ip address outside ${TUNNEL_IP} 255.255.255.0`,
-  `ip local pool bench-pool ${o.poolFirst}-${o.poolLast}`,
   'sysopt connection permit-pptp',
-  'vpdn group 1 accept dialin pptp',
-  'vpdn group 1 ppp authentication mschap-v2',
-  `vpdn group 1 ppp encryption mppe 128 required${o.mppe === 'stateful' ? ' stateful' : ''}`,
-  'vpdn group 1 client configuration address local bench-pool',
-  'vpdn group 1 client authentication local',
-  'vpdn username bench password bench-Passw0rd',
-  'vpdn enable outside',
+  ...benchVpdnLines({ outside: TUNNEL_IP, ...o }),
   ...(o.sshShells
     ? ['nameif ethernet1 inside security100', 'ip address inside 127.0.0.1 255.255.255.255', `passwd ${SSH_PASSWORD}`, 'ssh 127.0.0.1 255.255.255.255 inside']
     : []),

@@ -18,6 +18,7 @@ import { DebugBus } from '../../src/debug/bus.js';
 import { createApp } from '../../src/cli/app.js';
 import { WorkerFleet } from '../../src/server/workers/fleet.js';
 import { workerIdRange } from '../../src/proto/gre/bpf.js';
+import { benchVpdnLines } from './bench-config.js';
 
 interface Options {
   workers: number;
@@ -37,18 +38,7 @@ const bus = new DebugBus();
 const fleet = new WorkerFleet({ bus, count: o.workers, exec: join(here, '..', '..', 'bin', 'pix-pptpd-worker.js'), listen: o.listen });
 const app = createApp({ server: fleet, bus, version: 'bench' });
 const loaded = await app.loadText(
-  [
-    'nameif ethernet0 outside security0',
-    `ip address outside ${o.listen} 255.255.255.0`,
-    `ip local pool bench-pool ${o.poolFirst}-${o.poolLast}`,
-    'vpdn group 1 accept dialin pptp',
-    'vpdn group 1 ppp authentication mschap-v2',
-    `vpdn group 1 ppp encryption mppe 128 required${o.mppe === 'stateful' ? ' stateful' : ''}`,
-    'vpdn group 1 client configuration address local bench-pool',
-    'vpdn group 1 client authentication local',
-    'vpdn username bench password bench-Passw0rd',
-    'vpdn enable outside',
-  ].join('\n'),
+  benchVpdnLines({ outside: o.listen, ...o }).join('\n'),
   app.emptyConfig(),
 );
 if (loaded.rejected > 0 || loaded.messages.some((m) => m.startsWith('ERROR'))) {

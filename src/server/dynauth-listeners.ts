@@ -9,7 +9,7 @@
 import type { AaaServerGroup, VpnConfig } from '../config/model.js';
 import type { DebugBus } from '../debug/bus.js';
 import { CiscoRadiusDebug } from '../debug/cisco-radius.js';
-import { DynAuthServer, type DynAuthCallbacks, type DynAuthStats } from '../proto/radius/dynauth.js';
+import { DynAuthServer, type DynAuthCallbacks, type DynAuthQuery, type DynAuthStats } from '../proto/radius/dynauth.js';
 import type { UdpStack } from '../proto/radius/udp.js';
 import type { Clock } from '../util/clock.js';
 import { dynAuthClients } from './aaa/group.js';
@@ -73,4 +73,14 @@ export class DynAuthListeners<H> {
     for (const d of this.listeners.values()) d.server.close();
     this.listeners.clear();
   }
+}
+
+/** Does a call with these attributes match what a Disconnect- or CoA-Request names? */
+export function namedBy(q: DynAuthQuery, c: { acctSessionId?: string; username: string; clientAddress?: string; peerAddress: string }): boolean {
+  return (
+    (q.acctSessionId === undefined || c.acctSessionId === q.acctSessionId) &&
+    (q.userName === undefined || c.username === q.userName) &&
+    (q.framedIp === undefined || c.clientAddress === q.framedIp) &&
+    (q.callingStationId === undefined || c.peerAddress === q.callingStationId)
+  );
 }

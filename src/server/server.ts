@@ -44,7 +44,7 @@ import { AaaRegistry, nasAddress, type AaaGroupStats, type AaaObservation, type 
 import type { AuthRequest, AuthResult } from '../proto/authenticator.js';
 import { nodeUdp, type UdpStack } from '../proto/radius/udp.js';
 import { SourceGuard } from './source-guard.js';
-import { DynAuthListeners } from './dynauth-listeners.js';
+import { DynAuthListeners, namedBy } from './dynauth-listeners.js';
 import { CallCensus, callTotals, emptyTotals, setupFailureOf, type ServerCensus, type ServerTotals } from './totals.js';
 import { informSettingsOf, isDhcpForServer, serveDhcp } from './dhcp.js';
 
@@ -407,11 +407,7 @@ export class PptpServer implements VpnServerApi {
   private findCalls(q: { acctSessionId?: string; userName?: string; framedIp?: string; callingStationId?: string }): ServerCall[] {
     const out: ServerCall[] = [];
     for (const { call } of this.calls.values()) {
-      if (q.acctSessionId !== undefined && call.acctSessionId !== q.acctSessionId) continue;
-      if (q.userName !== undefined && call.username !== q.userName) continue;
-      if (q.framedIp !== undefined && call.clientAddress !== q.framedIp) continue;
-      if (q.callingStationId !== undefined && call.options.peerAddress !== q.callingStationId) continue;
-      out.push(call);
+      if (namedBy(q, { acctSessionId: call.acctSessionId, username: call.username, clientAddress: call.clientAddress, peerAddress: call.options.peerAddress })) out.push(call);
     }
     return out;
   }

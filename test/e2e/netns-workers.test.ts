@@ -72,6 +72,26 @@ function workerPids(primary: number): Map<number, number> {
 
 const cap = canRoot();
 
+/** The product's namespace A (outside SERVER, inside INSIDE on its loopback) and the clients' C, joined by a veth. */
+async function workerNamespaces(): Promise<{ nsA: string; nsC: string }> {
+  const nsA = await createNetns(uniqueNetnsName('wrkA'));
+  const nsC = await createNetns(uniqueNetnsName('wrkC'));
+  try {
+    await vethPair(nsA, nsC, `${SERVER}/24`, `${CLIENT}/24`);
+    const lo = await runInNetns(nsA, 'ip', ['addr', 'add', `${INSIDE}/24`, 'dev', 'lo']);
+    assert.equal(lo.code, 0, lo.stderr);
+    return { nsA, nsC };
+  } catch (err) {
+    await removeNamespaces({ nsA, nsC });
+    throw err;
+  }
+}
+
+async function removeNamespaces(n: { nsA: string; nsC: string }): Promise<void> {
+  await deleteNetns(n.nsC);
+  await deleteNetns(n.nsA);
+}
+
 /** Dial (more, bounded) until each worker has `atLeast` calls; every dial must come up. */
 async function dialOnBoth(clients: ChildProcess, r: LineReader, atLeast = 1): Promise<Up[]> {
   const ups = new Map<number, Up>();
@@ -99,14 +119,10 @@ async function dialOnBoth(clients: ChildProcess, r: LineReader, atLeast = 1): Pr
 }
 
 test('--workers 2: calls on both workers behind one address, one shell view, clear and kill -9 of a worker', { skip: cap.ok ? false : cap.reason, timeout: 240_000 }, async () => {
-  const nsA = await createNetns(uniqueNetnsName('wrkA'));
-  const nsC = await createNetns(uniqueNetnsName('wrkC'));
+  const { nsA, nsC } = await workerNamespaces();
   let product: Product | undefined;
   let clients: ChildProcess | undefined;
   try {
-    await vethPair(nsA, nsC, `${SERVER}/24`, `${CLIENT}/24`);
-    const lo = await runInNetns(nsA, 'ip', ['addr', 'add', `${INSIDE}/24`, 'dev', 'lo']);
-    assert.equal(lo.code, 0, lo.stderr);
 
     product = await startProduct({ netns: nsA, configText: CONFIG, args: ['--workers', '2'] });
     await product.enable();
@@ -216,19 +232,15 @@ test('--workers 2: calls on both workers behind one address, one shell view, cle
   } finally {
     clients?.kill('SIGKILL');
     await product?.stop();
-    await deleteNetns(nsC);
-    await deleteNetns(nsA);
+    await removeNamespaces({ nsA, nsC });
   }
 });
 
 test('--workers 2: a commit one worker refuses is undone on the other, the running-config untouched', { skip: cap.ok ? false : cap.reason, timeout: 180_000 }, async () => {
-  const nsA = await createNetns(uniqueNetnsName('wrkA'));
-  const nsC = await createNetns(uniqueNetnsName('wrkC'));
+  const { nsA, nsC } = await workerNamespaces();
   let product: Product | undefined;
   let clients: ChildProcess | undefined;
   try {
-    await vethPair(nsA, nsC, `${SERVER}/24`, `${CLIENT}/24`);
-    assert.equal((await runInNetns(nsA, 'ip', ['addr', 'add', `${INSIDE}/24`, 'dev', 'lo'])).code, 0);
     // worker 1's TUN name taken by another kind of link: its data plane cannot open
     const block = await runInNetns(nsA, 'ip', ['link', 'add', 'pptpw1', 'type', 'veth', 'peer', 'name', 'pptpwx']);
     assert.equal(block.code, 0, block.stderr);
@@ -260,22 +272,18 @@ test('--workers 2: a commit one worker refuses is undone on the other, the runni
   } finally {
     clients?.kill('SIGKILL');
     await product?.stop();
-    await deleteNetns(nsC);
-    await deleteNetns(nsA);
+    await removeNamespaces({ nsA, nsC });
   }
 });
 
 const radiusCap = cap.ok ? freeRadiusAvailable() : cap;
 
 test('--workers 2 with RADIUS: show aaa-server adds up the workers, a Disconnect-Request reaches the worker holding the call, one Accounting-On; kill -9 of a worker: a running worker sends its calls\' Stops (NAS-Error)', { skip: radiusCap.ok ? false : radiusCap.reason, timeout: 180_000 }, async () => {
-  const nsA = await createNetns(uniqueNetnsName('wrkA'));
-  const nsC = await createNetns(uniqueNetnsName('wrkC'));
+  const { nsA, nsC } = await workerNamespaces();
   let product: Product | undefined;
   let clients: ChildProcess | undefined;
   let radius: FreeRadius | undefined;
   try {
-    await vethPair(nsA, nsC, `${SERVER}/24`, `${CLIENT}/24`);
-    assert.equal((await runInNetns(nsA, 'ip', ['addr', 'add', `${INSIDE}/24`, 'dev', 'lo'])).code, 0);
     radius = await startFreeRadius({ netns: nsA, address: INSIDE, clients: [INSIDE], users: [{ name: USER, password: PASSWORD }] });
     const config = CONFIG.replace(`vpdn username ${USER} password ${PASSWORD}`, '').replace(
       'vpdn group 1 client authentication local',
@@ -346,7 +354,6 @@ test('--workers 2 with RADIUS: show aaa-server adds up the workers, a Disconnect
     clients?.kill('SIGKILL');
     await product?.stop();
     await radius?.stop();
-    await deleteNetns(nsC);
-    await deleteNetns(nsA);
+    await removeNamespaces({ nsA, nsC });
   }
 });

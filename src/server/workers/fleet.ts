@@ -42,7 +42,7 @@ import type { AccountingSnapshot } from '../call.js';
 import type { AaaGroupStats } from '../aaa/group.js';
 import { mergeAaaStats } from './aaa-stats.js';
 import { nasAddress } from '../aaa/group.js';
-import { DynAuthListeners } from '../dynauth-listeners.js';
+import { DynAuthListeners, namedBy } from '../dynauth-listeners.js';
 import { parseListen } from '../linux-server.js';
 import type { DynAuthQuery } from '../../proto/radius/dynauth.js';
 import { nodeUdp } from '../../proto/radius/udp.js';
@@ -403,11 +403,7 @@ export class WorkerFleet implements VpnServerApi {
     for (const slot of this.slots) {
       if (!slot.ready) continue;
       for (const c of slot.status?.sessions ?? []) {
-        if (q.acctSessionId !== undefined && c.acctSessionId !== q.acctSessionId) continue;
-        if (q.userName !== undefined && c.username !== q.userName) continue;
-        if (q.framedIp !== undefined && c.clientAddress !== q.framedIp) continue;
-        if (q.callingStationId !== undefined && c.remoteAddress !== q.callingStationId) continue;
-        out.push({ slot, callId: c.callId });
+        if (namedBy(q, { ...c, peerAddress: c.remoteAddress })) out.push({ slot, callId: c.callId });
       }
     }
     return out;
