@@ -747,6 +747,9 @@ export class ShellSession implements LogSink {
           ...(st.dhcp && st.dhcp.informsAnswered + st.dhcp.dropped > 0
             ? ['', `Split tunnelling: ${st.dhcp.informsAnswered} DHCPINFORM answered, ${st.dhcp.dropped} DHCP packets dropped (dhcp-* above)`]
             : []),
+          ...(st.fastPath
+            ? ['', `Fast path: ${st.fastPath.calls} call${st.fastPath.calls === 1 ? '' : 's'} in it, ${st.fastPath.forwarded} packets forwarded, calls taken ${st.fastPath.engaged}, given back ${st.fastPath.released}`]
+            : []),
         ];
       }
     }

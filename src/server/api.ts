@@ -83,6 +83,15 @@ export interface ServerStatus {
   errors: ErrorCounters;
   /** Since start, every call ended and live: DHCPINFORMs answered, DHCP packets dropped (by reason in `errors`). */
   dhcp?: { informsAnswered: number; dropped: number };
+  /** The native receive fast path (src/server/fast-path.ts), when it runs: calls in it now, packets it forwarded, calls taken and given back since start. */
+  fastPath?: FastPathStatus;
+}
+
+export interface FastPathStatus {
+  calls: number;
+  forwarded: number;
+  engaged: number;
+  released: number;
 }
 
 /** `show vpdn` as it is printed: the counts for its head, then the blocks, read as they are iterated. */

@@ -36,6 +36,7 @@ import { CiscoPptpDebug } from '../debug/cisco-pptp.js';
 import { CiscoPppDebug } from '../debug/cisco-ppp-session.js';
 import { CiscoGreDebug } from '../debug/cisco-gre.js';
 import { OcrpResult, GeneralErrorCode, type OutgoingCallRequest } from '../proto/pptp/wire.js';
+import { FastPath, fastPathAddon } from './fast-path.js';
 import { newAcctSessionId, ServerCall, type AccountingSnapshot, type ServerCallHooks } from './call.js';
 import type { PppUpInfo } from '../proto/ppp/session.js';
 import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';
@@ -104,6 +105,9 @@ class CallLink implements ServerCallHooks {
   }
   onIpPacket(call: ServerCall, pkt: Buffer): void {
     this.server.fromClient(call, pkt);
+  }
+  leaveFastPath(call: ServerCall): void {
+    this.server.fastPath?.release(call);
   }
 }
 
@@ -250,6 +254,8 @@ export class PptpServer implements VpnServerApi {
   private readonly upCalls = new WeakSet<ServerCall>();
   private gre: GreSocket | undefined;
   private tun: TunDevice | undefined;
+  /** @internal CallLink: the native receive fast path, with a Linux GRE socket and TUN and the addon built */
+  fastPath: FastPath | undefined;
   private nextTunnelId: number;
   /** sid of syslog 109011 */
   private authSessions = 0;
@@ -347,6 +353,17 @@ export class PptpServer implements VpnServerApi {
         throw new Error(`cannot open the TUN device (needs CAP_NET_ADMIN): ${(err as Error).message}`);
       }
       this.tun.onPacket((pkt) => this.receiveTun(pkt));
+    }
+    const addon = fastPathAddon();
+    if (!this.fastPath && addon && this.gre.setBatchHook && this.tun.fastPathTarget) {
+      const fast = new FastPath(addon, {
+        allowed: () => !this.capture.active && !this.bus.on('vpdn packet') && !this.bus.on('ppp io') && !this.bus.on('ppp mppe'),
+        callOf: (callId) => this.calls.get(callId)?.call,
+        tun: () => this.tun?.fastPathTarget?.(),
+        activity: (call) => this.calls.get(call.options.callId)?.tunnel.control.noteActivity(),
+      });
+      this.gre.setBatchHook((headers, count, slots) => fast.batch(headers, count, slots));
+      this.fastPath = fast;
     }
   }
 
@@ -726,6 +743,7 @@ export class PptpServer implements VpnServerApi {
       return;
     }
     this.tun?.write(pkt);
+    this.fastPath?.passed(call);
   }
 
   /** Split tunnelling: the DHCPINFORM answered with the routes of the call's group, other DHCP dropped. */
@@ -788,7 +806,9 @@ export class PptpServer implements VpnServerApi {
       dhcp.informsAnswered += call.dhcp.informsAnswered;
       dhcp.dropped += call.dhcp.dropped;
     }
-    return { tunnels, sessions, pools: this.pools.status(), listening: this.listeners.list(), errors: this.errorCounts(), dhcp };
+    const fast = this.fastPath;
+    const fastPath = fast && { calls: fast.size, ...fast.stats };
+    return { tunnels, sessions, pools: this.pools.status(), listening: this.listeners.list(), errors: this.errorCounts(), dhcp, fastPath };
   }
 
   vpdnBlocks(): VpdnBlocks {

@@ -421,6 +421,10 @@ export class WorkerFleet implements VpnServerApi {
       for (const k in st.errors) errors[k] = (errors[k] ?? 0) + st.errors[k];
       out.dhcp!.informsAnswered += st.dhcp?.informsAnswered ?? 0;
       out.dhcp!.dropped += st.dhcp?.dropped ?? 0;
+      if (st.fastPath) {
+        const f = (out.fastPath ??= { calls: 0, forwarded: 0, engaged: 0, released: 0 });
+        for (const k of ['calls', 'forwarded', 'engaged', 'released'] as const) f[k] += st.fastPath[k];
+      }
     }
     out.tunnels.sort((a, b) => a.id - b.id);
     out.sessions.sort((a, b) => a.tunnelId - b.tunnelId || a.callId - b.callId);
