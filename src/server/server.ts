@@ -19,7 +19,7 @@ import { systemClock, type Clock, type Timer } from '../util/clock.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { AaaServerGroup, ConfigDiff, VpdnGroup, VpnConfig } from '../config/model.js';
 import { emptyVpnConfig } from '../config/model.js';
-import type { ErrorCounters, ServerStatus, SessionStatus, TunnelStatus, VpdnBlocks, VpnServerApi } from './api.js';
+import type { CaptureInfo, CaptureSelect, ErrorCounters, ServerStatus, SessionStatus, TunnelStatus, VpdnBlocks, VpnServerApi } from './api.js';
 import type { Authenticator } from '../proto/authenticator.js';
 import { LocalAuthenticator } from './aaa/local.js';
 import type { GreSocket } from '../proto/gre/socket.js';
@@ -898,19 +898,23 @@ export class PptpServer implements VpnServerApi {
     });
   }
 
-  startCapture(spec: { name: string; interfaceName?: string; user?: string; tunnel?: number }): void {
+  async startCapture(spec: CaptureSelect): Promise<void> {
     this.capture.start(spec);
   }
 
-  stopCapture(name: string): boolean {
+  async stopCapture(name: string): Promise<boolean> {
     return this.capture.stop(name);
   }
 
-  captures() {
+  async captures(): Promise<CaptureInfo[]> {
     return this.capture.list();
   }
 
-  capturePcap(name: string): Buffer | undefined {
+  captureNames(): string[] {
+    return this.capture.list().map((c) => c.name);
+  }
+
+  async capturePcap(name: string): Promise<Buffer | undefined> {
     return this.capture.pcapng(name);
   }
 

@@ -20,6 +20,11 @@
  *   refresh() before `show vpdn` and `clear vpdn`, so what it prints is
  *   current (the pools are the primary's own) while status() stays synchronous for the
  *   dashboard and the service.
+ * - Captures: `capture NAME` starts on every worker or on none (as a
+ *   commit); each worker records its own calls, `show capture` adds up
+ *   their counts and `copy capture` merges their records by timestamp
+ *   into one pcapng file. The primary keeps the captures' filters: a
+ *   worker forked again is given them with the running config.
  * - RFC 5176: the primary listens, finds the call in the mirror and hands
  *   the request to the worker that holds it.
  * - A worker that dies is forked again; its calls are gone (their TCP
@@ -31,7 +36,8 @@ import cluster, { type Worker } from 'node:cluster';
 import type { DebugBus } from '../../debug/bus.js';
 import type { ConfigDiff, VpnConfig } from '../../config/model.js';
 import { emptyVpnConfig } from '../../config/model.js';
-import type { AaaObservation, ErrorCounters, ServerStatus, VpnServerApi } from '../api.js';
+import type { AaaObservation, CaptureInfo, CaptureSelect, ErrorCounters, ServerStatus, VpnServerApi } from '../api.js';
+import { capturePcapng, mergeRecords, type CaptureRecord, type CaptureSpec } from '../capture.js';
 import { AddressPools } from '../pool.js';
 import { chooseAddress } from '../lease.js';
 import { encodeSpec, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.js';
@@ -93,6 +99,8 @@ interface Slot {
 
 const REQUEST_TIMEOUT_MS = 20_000;
 const REFRESH_TIMEOUT_MS = 2_000;
+/** Starting, stopping and listing captures is a map operation in the worker: a worker this slow is stuck. */
+const CAPTURE_TIMEOUT_MS = 5_000;
 /** A worker that dies this soon after its start is in a crash loop: restarts back off. */
 const QUICK_DEATH_MS = 10_000;
 const MAX_RESTART_DELAY_MS = 30_000;
@@ -106,6 +114,8 @@ export class WorkerFleet implements VpnServerApi {
   private committed = false;
   private closed = false;
   private nextRequest = 1;
+  /** The running captures (`capture NAME ...`), by name: every running worker has them. */
+  private readonly captureSpecs = new Map<string, CaptureSpec>();
   /** Accounting of dead workers' calls waiting for a worker to send their Stops. */
   private readonly orphans: AccountingSnapshot[] = [];
   /**
@@ -196,10 +206,11 @@ export class WorkerFleet implements VpnServerApi {
     return run;
   }
 
-  /** A restarted worker: the running config. */
+  /** A restarted worker: the running config and the running captures. */
   private async reload(slot: Slot, announce = true): Promise<void> {
     try {
       await this.configure(slot, { before: slot.applied ?? emptyVpnConfig(), after: this.cfg });
+      for (const spec of this.captureSpecs.values()) await this.request(slot, { t: 'capture-start', spec });
       this.sendOrphans();
       if (announce) this.notice(`worker ${slot.index} (pid ${slot.worker.process.pid}) restarted and serving`);
     } catch (e) {
@@ -331,26 +342,116 @@ export class WorkerFleet implements VpnServerApi {
 
   // ---------------------------------------------------------------- VpnServerApi
 
-  /** All or nothing: every running worker takes the change, or those that did are given the previous config back. */
-  async reconfigure(diff: ConfigDiff): Promise<void> {
+  /** The running workers, once every first fork has answered; rejects when none runs. */
+  private async liveWorkers(): Promise<Slot[]> {
     await Promise.all(this.slots.map((s) => s.started));
     const live = this.slots.filter((s) => s.ready);
     if (live.length === 0) throw new Error('no data-plane worker is running');
+    return live;
+  }
+
+  /**
+   * One change on every worker of `live` or on none: when one refuses,
+   * those that took it are given `undo` (with `undoRefused`, those that
+   * refused or did not answer too: an undo that is harmless where the
+   * change was not made, and cancels it where it is made late), and this
+   * rejects naming each refusal (`worker N: why`).
+   */
+  private async onEveryWorker(live: Slot[], run: (s: Slot) => Promise<unknown>, undo: (s: Slot) => Promise<unknown>, undoRefused = false): Promise<void> {
+    const results = await Promise.allSettled(live.map(run));
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`worker ${live[i].index}: ${(r.reason as Error).message}`] : []));
+    if (failed.length === 0) return;
+    await Promise.allSettled(live.filter((_, i) => undoRefused || results[i].status === 'fulfilled').map(undo));
+    throw new Error(failed.join('; '));
+  }
+
+  /** All or nothing: every running worker takes the change, or those that did are given the previous config back. */
+  async reconfigure(diff: ConfigDiff): Promise<void> {
+    const live = await this.liveWorkers();
     await this.dynAuth.reconcile(diff.after);
-    const results = await Promise.allSettled(live.map((s) => this.configure(s, diff)));
-    const failed = results.map((r, i) => ({ r, s: live[i] })).filter((x) => x.r.status === 'rejected');
-    if (failed.length) {
-      const back: ConfigDiff = { before: diff.after, after: diff.before };
-      await Promise.allSettled(live.filter((_, i) => results[i].status === 'fulfilled').map((s) => this.configure(s, back)));
-      const why = failed.map((x) => `worker ${x.s.index}: ${((x.r as PromiseRejectedResult).reason as Error).message}`).join('; ');
+    try {
+      await this.onEveryWorker(
+        live,
+        (s) => this.configure(s, diff),
+        (s) => this.configure(s, { before: diff.after, after: diff.before }),
+      );
+    } catch (e) {
       await this.dynAuth.reconcile(diff.before).catch(() => {});
-      throw new Error(why);
+      throw e;
     }
     this.cfg = diff.after;
     this.committed = true;
     this.pools.configure(diff.after.pools);
     // a worker forked again while this commit ran was given the config before it
     for (const s of this.slots) if (s.ready && !live.includes(s)) void this.reload(s, false);
+  }
+
+  /** On every running worker or on none; a capture of the same name is replaced (its packets kept), and put back if a worker refuses. */
+  async startCapture(spec: CaptureSelect): Promise<void> {
+    const live = await this.liveWorkers();
+    const before = this.captureSpecs.get(spec.name);
+    // in the map first: a worker forked again meanwhile is given it with the others
+    this.captureSpecs.set(spec.name, spec);
+    try {
+      await this.onEveryWorker(
+        live,
+        (s) => this.request(s, { t: 'capture-start', spec }, CAPTURE_TIMEOUT_MS),
+        (s) => this.request(s, before ? { t: 'capture-start', spec: before } : { t: 'capture-stop', name: spec.name }, CAPTURE_TIMEOUT_MS),
+        true,
+      );
+    } catch (e) {
+      if (before) this.captureSpecs.set(spec.name, before);
+      else this.captureSpecs.delete(spec.name);
+      throw e;
+    }
+  }
+
+  /** On every running worker or on none (if one refuses, the capture is started again everywhere: the packets of those that had stopped are gone). */
+  async stopCapture(name: string): Promise<boolean> {
+    const spec = this.captureSpecs.get(name);
+    if (!spec) return false;
+    await Promise.all(this.slots.map((s) => s.started));
+    this.captureSpecs.delete(name);
+    try {
+      await this.onEveryWorker(
+        this.slots.filter((s) => s.ready),
+        (s) => this.request(s, { t: 'capture-stop', name }, CAPTURE_TIMEOUT_MS),
+        (s) => this.request(s, { t: 'capture-start', spec }, CAPTURE_TIMEOUT_MS),
+        true,
+      );
+    } catch (e) {
+      this.captureSpecs.set(name, spec);
+      throw e;
+    }
+    return true;
+  }
+
+  captureNames(): string[] {
+    return [...this.captureSpecs.keys()];
+  }
+
+  /** Every running worker's packets and bytes of each capture, added up; rejects if a worker does not answer. */
+  async captures(): Promise<CaptureInfo[]> {
+    const lists = await Promise.all(this.slots.filter((s) => s.ready).map((s) => this.request<CaptureInfo[]>(s, { t: 'capture-list' }, CAPTURE_TIMEOUT_MS)));
+    return [...this.captureSpecs.values()].map((spec) => {
+      const out: CaptureInfo = { name: spec.name, spec, packets: 0, bytes: 0 };
+      for (const c of lists.flatMap((l) => l.filter((x) => x.name === spec.name))) {
+        out.packets += c.packets;
+        out.bytes += c.bytes;
+      }
+      return out;
+    });
+  }
+
+  /** One pcapng file: every running worker's records of the capture, merged by timestamp; rejects if a worker does not answer. */
+  async capturePcap(name: string): Promise<Buffer | undefined> {
+    if (!this.captureSpecs.has(name)) return undefined;
+    const parts = await Promise.all(this.slots.filter((s) => s.ready).map((s) => this.request<CaptureRecord[] | null>(s, { t: 'capture-records', name })));
+    return capturePcapng(mergeRecords(parts.map((p) => p ?? [])));
+  }
+
+  dataPlaneWorkers(): number {
+    return this.slots.length;
   }
 
   /** Fresh statuses from every running worker into the mirror (bounded wait: a stuck worker keeps its last push). */

@@ -10,6 +10,7 @@ import type { AaaObservation, ServerStatus } from '../api.js';
 import type { AaaGroupStats } from '../aaa/group.js';
 import type { LeaseAnswer, LeaseRequest } from '../lease.js';
 import type { AccountingSnapshot } from '../call.js';
+import type { CaptureSpec } from '../capture.js';
 
 /** The primary to a worker. */
 export type ToWorker =
@@ -25,6 +26,11 @@ export type ToWorker =
   | { t: 'lease-answer'; id: number; answer: LeaseAnswer }
   /** Send the Stops of a dead worker's calls (the counters it last pushed). */
   | { t: 'account-orphans'; id: number; records: AccountingSnapshot[] }
+  /** `capture NAME ...` and `no capture NAME` on this worker's calls; the list and records of its captures (replies: CaptureInfo[], CaptureRecord[] or null). */
+  | { t: 'capture-start'; id: number; spec: CaptureSpec }
+  | { t: 'capture-stop'; id: number; name: string }
+  | { t: 'capture-list'; id: number }
+  | { t: 'capture-records'; id: number; name: string }
   | { t: 'close'; id: number };
 
 /** A worker to the primary. */

@@ -82,6 +82,14 @@ export function runWorker(spec: WorkerSpec): void {
         return;
       case 'clear':
         return void reply(m.id, () => server.clearTunnels(m.target));
+      case 'capture-start':
+        return void reply(m.id, () => server.capture.start(m.spec));
+      case 'capture-stop':
+        return void reply(m.id, () => server.capture.stop(m.name));
+      case 'capture-list':
+        return void reply(m.id, () => server.capture.list());
+      case 'capture-records':
+        return void reply(m.id, () => server.capture.records(m.name) ?? null);
       case 'debug':
         setDebug(bus, m.categories);
         return;
