@@ -44,7 +44,7 @@ import { CaptureManager, type CaptureContext } from './capture.js';
 import { AaaRegistry, nasAddress, type AaaGroupStats, type AaaObservation, type TerminateCauseName } from './aaa/group.js';
 import type { AuthRequest, AuthResult } from '../proto/authenticator.js';
 import { nodeUdp, type UdpStack } from '../proto/radius/udp.js';
-import { SourceGuard } from './source-guard.js';
+import { SourceGuard, type SourceAdmission } from './source-guard.js';
 import { DynAuthListeners, namedBy } from './dynauth-listeners.js';
 import { CallCensus, callTotals, emptyTotals, setupFailureOf, type ServerCensus, type ServerTotals } from './totals.js';
 import { informSettingsOf, isDhcpForServer, serveDhcp } from './dhcp.js';
@@ -69,6 +69,8 @@ export interface PptpServerOptions {
   /** A data-plane worker (src/server/workers/): its share of the tunnel and call ids, and the leases the primary owns. */
   worker?: { ids: { low: number; high: number }; nasAccounting: boolean };
   leases?: RemoteLeases;
+  /** A data-plane worker: the primary's per-source limits (default: this server's own SourceGuard). */
+  admission?: SourceAdmission;
 }
 
 /**
@@ -263,7 +265,8 @@ export class PptpServer implements VpnServerApi {
   /** `capture NAME ...` */
   readonly capture = new CaptureManager();
   private readonly aaa: AaaRegistry;
-  private readonly guard: SourceGuard;
+  /** `vpdn limit per-source` and `auth-failures`: this server's own, or (a worker) the primary's. */
+  private readonly guard: SourceAdmission;
   /** `client authentication local`: one for every call (it reads the users when asked). */
   private readonly localUsers = new LocalAuthenticator(() => this.cfg.vpdnUsers);
   /** RFC 5176 listeners per aaa-server group with `dynamic-authorization` (a worker has none: the primary's act for it) */
@@ -282,7 +285,7 @@ export class PptpServer implements VpnServerApi {
     this.greDebug = new CiscoGreDebug(options.bus);
     this.pptpDebug = new CiscoPptpDebug(options.bus);
     this.listeners = new Listeners((sock, spec) => this.accept(sock, spec));
-    this.guard = new SourceGuard(this.clock, () => this.cfg.limits);
+    this.guard = options.admission ?? new SourceGuard(this.clock, () => this.cfg.limits);
     this.dynAuth = new DynAuthListeners<ServerCall>({
       udp: options.udp ?? nodeUdp,
       bindAddress: options.listen?.address,
@@ -436,15 +439,27 @@ export class PptpServer implements VpnServerApi {
       socket.destroy();
       return;
     }
+    socket.on('error', ignoreSocketError);
     const peerAddress = (socket.remoteAddress ?? '0.0.0.0').replace(/^::ffff:/, '');
-    const refused = this.guard.refuse(peerAddress);
+    const verdict = this.guard.admit(peerAddress);
+    // a worker waits for the primary's answer; until a 'data' listener is on, what the peer sends waits in the socket
+    if (typeof verdict === 'object') verdict.then((why) => this.admitted(socket, spec, peerAddress, why), () => this.admitted(socket, spec, peerAddress, 'admission unavailable'));
+    else this.admitted(socket, spec, peerAddress, verdict);
+  }
+
+  private admitted(socket: net.Socket, spec: ListenerSpec, peerAddress: string, refused: string | undefined): void {
     if (refused) {
       this.count(`tunnel-refused-${refused.replace(/ /g, '-')}`);
       if (this.bus.on('vpdn error')) this.bus.debug('vpdn error', `PPTP: connection from ${peerAddress} refused: ${refused}`);
       socket.destroy();
       return;
     }
-    this.guard.tunnelOpened(peerAddress);
+    if (this.closed || socket.destroyed) {
+      // gone while the primary answered
+      this.guard.closed(peerAddress);
+      socket.destroy();
+      return;
+    }
     const id = this.allocateTunnelId();
     const group = this.groupForDialin();
     const tunnel: Tunnel = {
@@ -473,7 +488,6 @@ export class PptpServer implements VpnServerApi {
     socket.setNoDelay(true);
     (socket as LinkedSocket)[TUNNEL_LINK] = link;
     socket.on('data', onTunnelData);
-    socket.on('error', ignoreSocketError);
     socket.on('close', onTunnelClose);
   }
 
@@ -683,7 +697,7 @@ export class PptpServer implements VpnServerApi {
     tunnel.stopTimer = undefined;
     for (const call of [...tunnel.calls.values()]) call.abort('tunnel closed');
     this.tunnels.delete(tunnel.id);
-    this.guard.tunnelClosed(tunnel.peerAddress);
+    this.guard.closed(tunnel.peerAddress);
     // Keep the control connection's rejections (e.g. sccrq-timeout) once it is gone.
     for (const [k, v] of Object.entries(tunnel.control.errors)) this.errors[`pptp-${k}`] = (this.errors[`pptp-${k}`] ?? 0) + v;
     if (!tunnel.socket.destroyed) tunnel.socket.end();

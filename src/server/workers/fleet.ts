@@ -15,6 +15,9 @@
  *   untouched).
  * - Addresses: the primary owns every lease (one AddressPools); a worker
  *   asks for each address and gives it back, so none is handed out twice.
+ * - Per-source limits (`vpdn limit per-source`, `auth-failures`) are the
+ *   NAS's: a worker asks the primary (FleetSources) before it takes a
+ *   tunnel, and tells it when one ends and when a login fails.
  * - One view: debug and syslog lines come back to the primary's bus. The
  *   status is a mirror each worker pushes every second; the shell awaits
  *   refresh() before `show vpdn` and `clear vpdn`, so what it prints is
@@ -47,6 +50,7 @@ import { mergeCensus } from './census.js';
 import type { AccountingSnapshot } from '../call.js';
 import type { AaaGroupStats } from '../aaa/group.js';
 import { mergeAaaStats } from './aaa-stats.js';
+import { FleetSources } from './sources.js';
 import { nasAddress } from '../aaa/group.js';
 import { DynAuthListeners, namedBy } from '../dynauth-listeners.js';
 import { parseListen } from '../linux-server.js';
@@ -110,6 +114,7 @@ export class WorkerFleet implements VpnServerApi {
   private readonly pools = new AddressPools();
   /** Address -> the worker that holds it. */
   private readonly leaseOwner = new Map<string, number>();
+  private readonly sources = new FleetSources(systemClock, () => this.cfg.limits);
   private cfg: VpnConfig = emptyVpnConfig();
   private committed = false;
   private closed = false;
@@ -244,6 +249,16 @@ export class WorkerFleet implements VpnServerApi {
       case 'release':
         if (this.leaseOwner.get(m.address) === slot.index) this.freeLease(m.address);
         return;
+      case 'admit': {
+        const refused = this.sources.admit(slot.index, m.source);
+        if (!this.send(slot, { t: 'admit-answer', id: m.id, refused }) && refused === undefined) this.sources.closed(slot.index, m.source);
+        return;
+      }
+      case 'source':
+        if (m.event === 'closed') this.sources.closed(slot.index, m.source);
+        else if (m.event === 'auth-failed') this.sources.authFailed(m.source);
+        else this.sources.authSucceeded(m.source);
+        return;
       case 'status-push':
         slot.status = m.status;
         slot.accounting = m.accounting;
@@ -270,6 +285,7 @@ export class WorkerFleet implements VpnServerApi {
     const calls = slot.status?.sessions.length ?? 0;
     const orphans = slot.accounting ?? [];
     slot.status = slot.accounting = undefined;
+    this.sources.workerGone(slot.index);
     let freed = 0;
     for (const [address, owner] of this.leaseOwner) {
       if (owner !== slot.index) continue;

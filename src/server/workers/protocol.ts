@@ -24,6 +24,8 @@ export type ToWorker =
   | { t: 'session-timeout'; callId: number; seconds: number }
   | { t: 'debug'; categories: DebugCategory[] }
   | { t: 'lease-answer'; id: number; answer: LeaseAnswer }
+  /** May the worker take a tunnel from this source (the NAS's per-source limits)? `refused`: why not. */
+  | { t: 'admit-answer'; id: number; refused?: string }
   /** Send the Stops of a dead worker's calls (the counters it last pushed). */
   | { t: 'account-orphans'; id: number; records: AccountingSnapshot[] }
   /** `capture NAME ...` and `no capture NAME` on this worker's calls; the list and records of its captures (replies: CaptureInfo[], CaptureRecord[] or null). */
@@ -41,6 +43,9 @@ export type FromWorker =
   | { t: 'log'; line: LogLine }
   | { t: 'lease'; id: number; req: LeaseRequest }
   | { t: 'release'; address: string }
+  | { t: 'admit'; id: number; source: string }
+  /** A tunnel the primary admitted ended; a login from that source failed or succeeded. */
+  | { t: 'source'; event: 'closed' | 'auth-failed' | 'auth-ok'; source: string }
   | { t: 'status-push'; status: ServerStatus; accounting: AccountingSnapshot[]; aaa: AaaGroupStats[] }
   | { t: 'aaa-result'; o: AaaObservation };
 
