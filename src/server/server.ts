@@ -67,7 +67,7 @@ export interface PptpServerOptions {
   udp?: UdpStack;
   hostName?: string;
   /** A data-plane worker (src/server/workers/): its share of the tunnel and call ids, and the leases the primary owns. */
-  worker?: { ids: { low: number; high: number }; nasAccounting: boolean };
+  worker?: { ids: { low: number; high: number }; nasAccounting: boolean; reusePort?: boolean };
   leases?: RemoteLeases;
   /** A data-plane worker: the primary's per-source limits (default: this server's own SourceGuard). */
   admission?: SourceAdmission;
@@ -284,7 +284,7 @@ export class PptpServer implements VpnServerApi {
     this.pppDebug = new CiscoPppDebug(options.bus);
     this.greDebug = new CiscoGreDebug(options.bus);
     this.pptpDebug = new CiscoPptpDebug(options.bus);
-    this.listeners = new Listeners((sock, spec) => this.accept(sock, spec));
+    this.listeners = new Listeners((sock, spec) => this.accept(sock, spec), options.worker?.reusePort);
     this.guard = options.admission ?? new SourceGuard(this.clock, () => this.cfg.limits);
     this.dynAuth = new DynAuthListeners<ServerCall>({
       udp: options.udp ?? nodeUdp,

@@ -22,7 +22,8 @@
  * does not answer fails it on both), `show capture` adds up their counts,
  * `copy capture` writes one pcapng that tshark reads, in time order, with
  * the GRE, the PPTP control and the decrypted ICMP of calls on both
- * workers; a worker forked again captures again.
+ * workers; a worker forked again captures again. A second pix-pptpd on
+ * the same address cannot join the first one's SO_REUSEPORT group.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -476,6 +477,38 @@ test('--workers 2: capture on both workers; show capture adds them up; copy capt
   } finally {
     clients?.kill('SIGKILL');
     await product?.stop();
+    await removeNamespaces({ nsA, nsC });
+  }
+});
+
+test('--workers 2: a second pix-pptpd on the same address cannot join the first one\'s SO_REUSEPORT group', { skip: cap.ok ? false : cap.reason, timeout: 120_000 }, async () => {
+  const { nsA, nsC } = await workerNamespaces();
+  let first: Product | undefined;
+  let second: Product | undefined;
+  try {
+    first = await startProduct({ netns: nsA, configText: CONFIG, args: ['--workers', '2'] });
+    second = await startProduct({ netns: nsA, configText: CONFIG.replace('vpdn enable outside', ''), args: ['--workers', '2'] });
+    await second.enable();
+    await second.command('configure terminal');
+    const refused = await second.command('vpdn enable outside');
+    assert.deepEqual(refused.filter((l) => l.startsWith('ERROR')), [`ERROR: cannot listen on outside ${SERVER}:1723: another pix-pptpd listens there (EADDRINUSE)`], refused.join('\n'));
+    assert.ok(!(await second.command('show running-config')).includes('vpdn enable outside'), 'running-config untouched');
+    // the first one still takes every call
+    const clients = spawnNodeInNetns(nsC, 'multi-client-child', [SERVER, CLIENT, USER, PASSWORD, '4'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      const r = new LineReader(clients.stdout!);
+      await r.waitFor(/^DIALLED$/, 60_000);
+      assert.equal(r.lines.filter((l) => l.startsWith('UP ')).length, 4, r.lines.join('\n'));
+      await first.enable();
+      const vpdn = await first.command('show vpdn');
+      assert.ok(vpdn.some((l) => l.includes('(Total tunnels=4 sessions=4)')), vpdn.join('\n'));
+      clients.stdin!.write('stop\n');
+    } finally {
+      clients.kill('SIGKILL');
+    }
+  } finally {
+    await second?.stop();
+    await first?.stop();
     await removeNamespaces({ nsA, nsC });
   }
 });

@@ -2,9 +2,13 @@
  * N data-plane workers behind one outside address, as one VpnServerApi for
  * the shell of the primary process:
  *
- * - TCP 1723: node:cluster with SCHED_NONE. The primary binds the listening
- *   socket once and hands it to every worker; each worker accept()s from
- *   it and the kernel decides which one gets a connection.
+ * - TCP 1723: each worker listens on a socket of its own, all in one
+ *   SO_REUSEPORT group (src/proto/os/reuseport.ts): the kernel puts each
+ *   connection in one worker's accept queue by a hash of its addresses and
+ *   ports, so they spread evenly and no worker drains the others' queue.
+ *   The primary holds a lock per address and port (listen-locks.ts) so
+ *   that a second pix-pptpd cannot join the group. (The node:cluster
+ *   ways, 'kernel' and 'round-robin', stay for the bench's comparison.)
  * - GRE: worker i of N allocates tunnel and call ids in its own range
  *   (src/proto/gre/bpf.ts workerIdRange), and its raw GRE socket carries
  *   the socket filter of that range, so the kernel hands it only the GRE
@@ -54,9 +58,16 @@ import { FleetSources } from './sources.js';
 import { nasAddress } from '../aaa/group.js';
 import { DynAuthListeners, namedBy } from '../dynauth-listeners.js';
 import { parseListen } from '../linux-server.js';
+import { wantedListeners } from '../listeners.js';
+import { ListenLocks } from './listen-locks.js';
 import type { DynAuthQuery } from '../../proto/radius/dynauth.js';
 import { nodeUdp } from '../../proto/radius/udp.js';
 import { systemClock } from '../../util/clock.js';
+
+/** Who picks the worker of a new PPTP connection (WorkerFleetOptions.scheduling). */
+export const SCHEDULINGS = ['kernel', 'round-robin', 'reuseport'] as const;
+export type Scheduling = (typeof SCHEDULINGS)[number];
+export const DEFAULT_SCHEDULING: Scheduling = 'reuseport';
 
 export interface WorkerFleetOptions {
   bus: DebugBus;
@@ -68,6 +79,16 @@ export interface WorkerFleetOptions {
   listen?: string;
   /** TUN devices are `<tunPrefix><index>` (default 'pptpw'). */
   tunPrefix?: string;
+  /**
+   * Who picks the worker of a new PPTP connection: 'kernel' (SCHED_NONE:
+   * every worker accepts on the cluster's shared socket, the kernel wakes
+   * one), 'round-robin' (SCHED_RR: the primary accepts and hands each
+   * connection to the next free worker; node:cluster freezes it at the
+   * first fork of the process) or 'reuseport' (a socket per worker in one
+   * SO_REUSEPORT group: the kernel hashes each connection to one).
+   * Default DEFAULT_SCHEDULING.
+   */
+  scheduling?: Scheduling;
   /** Wait before forking a dead worker again (default 500 ms; doubled, up to 30 s, while it keeps dying within 10 s of its start). */
   restartDelayMs?: number;
 }
@@ -115,6 +136,8 @@ export class WorkerFleet implements VpnServerApi {
   /** Address -> the worker that holds it. */
   private readonly leaseOwner = new Map<string, number>();
   private readonly sources = new FleetSources(systemClock, () => this.cfg.limits);
+  /** With 'reuseport': the addresses and ports the workers listen on, kept from a second pix-pptpd. */
+  private readonly listenLocks: ListenLocks | undefined;
   private cfg: VpnConfig = emptyVpnConfig();
   private committed = false;
   private closed = false;
@@ -152,7 +175,9 @@ export class WorkerFleet implements VpnServerApi {
         },
       },
     });
-    cluster.schedulingPolicy = cluster.SCHED_NONE;
+    const scheduling = opts.scheduling ?? DEFAULT_SCHEDULING;
+    cluster.schedulingPolicy = scheduling === 'round-robin' ? cluster.SCHED_RR : cluster.SCHED_NONE;
+    if (scheduling === 'reuseport') this.listenLocks = new ListenLocks();
     for (let i = 0; i < opts.count; i++) this.slots.push(this.fork(i, true));
     opts.bus.watchSwitches((active) => this.broadcast({ t: 'debug', categories: active }));
   }
@@ -173,6 +198,7 @@ export class WorkerFleet implements VpnServerApi {
       tunName: `${this.opts.tunPrefix ?? 'pptpw'}${index}`,
       listen: this.opts.listen,
       nasAccounting: first && index === 0,
+      reusePort: (this.opts.scheduling ?? DEFAULT_SCHEDULING) === 'reuseport',
     };
     // cluster's settings are the process's: set before every fork (a test may run two fleets one after the other)
     cluster.setupPrimary({
@@ -384,17 +410,25 @@ export class WorkerFleet implements VpnServerApi {
   /** All or nothing: every running worker takes the change, or those that did are given the previous config back. */
   async reconfigure(diff: ConfigDiff): Promise<void> {
     const live = await this.liveWorkers();
-    await this.dynAuth.reconcile(diff.after);
+    const wanted = wantedListeners(diff.after, { port: 1723, override: parseListen(this.opts.listen) });
+    const locked = (await this.listenLocks?.acquire(wanted.ok ? wanted.specs : [])) ?? [];
     try {
-      await this.onEveryWorker(
-        live,
-        (s) => this.configure(s, diff),
-        (s) => this.configure(s, { before: diff.after, after: diff.before }),
-      );
+      await this.dynAuth.reconcile(diff.after);
+      try {
+        await this.onEveryWorker(
+          live,
+          (s) => this.configure(s, diff),
+          (s) => this.configure(s, { before: diff.after, after: diff.before }),
+        );
+      } catch (e) {
+        await this.dynAuth.reconcile(diff.before).catch(() => {});
+        throw e;
+      }
     } catch (e) {
-      await this.dynAuth.reconcile(diff.before).catch(() => {});
+      this.listenLocks?.release(locked);
       throw e;
     }
+    if (wanted.ok) this.listenLocks?.keepOnly(wanted.specs);
     this.cfg = diff.after;
     this.committed = true;
     this.pools.configure(diff.after.pools);
@@ -573,6 +607,7 @@ export class WorkerFleet implements VpnServerApi {
     if (this.closed) return;
     this.closed = true;
     this.dynAuth.close();
+    this.listenLocks?.close();
     await Promise.allSettled(this.slots.filter((s) => s.ready).map((s) => this.request(s, { t: 'close' }, 10_000)));
     const deadline = Date.now() + 3000;
     for (const s of this.slots) {

@@ -58,6 +58,8 @@ export interface WorkerSpec {
   listen?: string;
   /** Only the first start of worker 0 sends RADIUS Accounting-On (and its clean stop Accounting-Off) for the whole NAS. */
   nasAccounting: boolean;
+  /** TCP 1723 as a socket of its own in the SO_REUSEPORT group (else the cluster's shared socket). */
+  reusePort: boolean;
 }
 
 export const WORKER_ENV = 'PIX_PPTPD_WORKER';

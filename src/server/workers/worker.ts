@@ -1,8 +1,9 @@
 /**
  * A data-plane worker: a PptpServer of its own (raw GRE socket with the
  * call-id filter of its range, its own TUN device), driven by the primary
- * over IPC. It accepts PPTP connections from the listening socket the
- * cluster shares, asks the primary for every client address and whether
+ * over IPC. It accepts PPTP connections on its own socket of the
+ * SO_REUSEPORT group of 1723 (the kernel spreads them over the workers),
+ * asks the primary for every client address and whether
  * it may take each tunnel (the NAS's per-source limits), and forwards each
  * debug and syslog line to the primary, whose shells print them.
  */
@@ -42,7 +43,7 @@ export function runWorker(spec: WorkerSpec): void {
   const server = new PptpServer({
     bus,
     listen: parseListen(spec.listen),
-    worker: { ids, nasAccounting: spec.nasAccounting },
+    worker: { ids, nasAccounting: spec.nasAccounting, reusePort: spec.reusePort },
     // worker 0 also takes the GRE that is no worker's by its call id (call id 0, not PPTP, cut short): it counts it
     openGre: () => openGreSocket({ filter: spec.index === 0 ? greCallIdFilter(0, ids.high, { others: true }) : greCallIdFilter(ids.low, ids.high) }),
     openTun: (localAddress, onError) => openTun({ name: spec.tunName, localAddress, mtu: 1400, onError }),
