@@ -71,6 +71,18 @@ export interface PptpServerOptions {
   leases?: RemoteLeases;
   /** A data-plane worker: the primary's per-source limits (default: this server's own SourceGuard). */
   admission?: SourceAdmission;
+  /** A data-plane worker: the primary's count of the NAS's calls, for `vpdn limit sessions` (default: this server's calls). */
+  sessions?: RemoteSessions;
+}
+
+/** The calls of every worker, counted by the primary. */
+export interface RemoteSessions {
+  /** A call may open if the NAS has fewer than `max`: then it is counted. */
+  take(max: number): Promise<boolean>;
+  /** A call opened without a limit to check: counted. */
+  opened(): void;
+  /** A counted call ended (or took a place it did not use). */
+  closed(): void;
 }
 
 /**
@@ -163,7 +175,7 @@ class TunnelLink implements PptpControlOptions, PptpControlCallbacks {
     if (s.capture.active) s.capture.control(s.captureCtx(this.tunnel), this.remote, this.local, chunk);
     this.tunnel.control.receive(chunk);
   }
-  onOutgoingCallRequest(req: OutgoingCallRequest): OutgoingCallDecision {
+  onOutgoingCallRequest(req: OutgoingCallRequest): OutgoingCallDecision | Promise<OutgoingCallDecision> {
     return this.server.openCall(this.tunnel, req.callId, req.packetRecvWindowSize);
   }
   onCallClear(callId: number, reason: string): void {
@@ -185,6 +197,8 @@ function onTunnelClose(this: LinkedSocket): void {
   this[TUNNEL_LINK].tunnel.control.close('tcp-closed');
 }
 function ignoreSocketError(): void {}
+
+const NO_RESOURCE: OutgoingCallDecision = { accept: false, resultCode: OcrpResult.GeneralError, errorCode: GeneralErrorCode.NoResource };
 
 type AuthBackend = { authenticate(req: AuthRequest, c?: object): Promise<AuthResult> };
 
@@ -512,15 +526,36 @@ export class PptpServer implements VpnServerApi {
     if (this.pppIfIds.delete(id) && id < this.pppIfLow) this.pppIfLow = id;
   }
 
-  /** @internal TunnelLink */
-  openCall(tunnel: Tunnel, peerCallId: number, peerRecvWindow: number) {
-    const group = this.groupForDialin();
+  /**
+   * @internal TunnelLink. `vpdn limit sessions N` counts this server's
+   * calls; a worker's are counted by the primary, which it asks (the
+   * decision comes later, and the tunnel may have ended meanwhile).
+   */
+  openCall(tunnel: Tunnel, peerCallId: number, peerRecvWindow: number): OutgoingCallDecision | Promise<OutgoingCallDecision> {
     const max = this.cfg.limits?.maxSessions;
-    if (max !== undefined && this.calls.size >= max) {
-      this.count('max-sessions');
-      this.bus.syslog(403103, 4, 'PPP virtual interface max connections reached', { tunnel: tunnel.id });
-      return { accept: false as const, resultCode: OcrpResult.GeneralError, errorCode: GeneralErrorCode.NoResource };
+    const remote = this.options.sessions;
+    if (!remote) return max !== undefined && this.calls.size >= max ? this.refuseMaxSessions(tunnel) : this.openCallNow(tunnel, peerCallId, peerRecvWindow);
+    if (max === undefined) {
+      const d = this.openCallNow(tunnel, peerCallId, peerRecvWindow);
+      if (d.accept) remote.opened();
+      return d;
     }
+    return remote.take(max).then((ok) => {
+      if (!ok) return this.refuseMaxSessions(tunnel);
+      const d = this.closed || this.tunnels.get(tunnel.id) !== tunnel ? NO_RESOURCE : this.openCallNow(tunnel, peerCallId, peerRecvWindow);
+      if (!d.accept) remote.closed();
+      return d;
+    });
+  }
+
+  private refuseMaxSessions(tunnel: Tunnel): OutgoingCallDecision {
+    this.count('max-sessions');
+    this.bus.syslog(403103, 4, 'PPP virtual interface max connections reached', { tunnel: tunnel.id });
+    return NO_RESOURCE;
+  }
+
+  private openCallNow(tunnel: Tunnel, peerCallId: number, peerRecvWindow: number): OutgoingCallDecision {
+    const group = this.groupForDialin();
     let call: ServerCall | undefined;
     const authenticator = group && this.authenticatorFor(group, tunnel);
     const serverAddress = this.tunnelAddress(this.cfg, tunnel.spec.interfaceName) ?? tunnel.spec.address;
@@ -643,6 +678,7 @@ export class PptpServer implements VpnServerApi {
     const callId = call.options.callId;
     if (!this.calls.has(callId)) return;
     this.calls.delete(callId);
+    this.options.sessions?.closed();
     tunnel.calls.delete(callId);
     this.callIds.release(callId);
     this.releasePppIfId(call.options.pppIfId);

@@ -23,7 +23,8 @@
  * `copy capture` writes one pcapng that tshark reads, in time order, with
  * the GRE, the PPTP control and the decrypted ICMP of calls on both
  * workers; a worker forked again captures again. A second pix-pptpd on
- * the same address cannot join the first one's SO_REUSEPORT group.
+ * the same address cannot join the first one's SO_REUSEPORT group;
+ * `vpdn limit sessions` counts the calls of both workers.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -509,6 +510,45 @@ test('--workers 2: a second pix-pptpd on the same address cannot join the first 
   } finally {
     await second?.stop();
     await first?.stop();
+    await removeNamespaces({ nsA, nsC });
+  }
+});
+
+test('--workers 2: vpdn limit sessions counts the calls of both workers, those up before the limit too', { skip: cap.ok ? false : cap.reason, timeout: 180_000 }, async () => {
+  const { nsA, nsC } = await workerNamespaces();
+  let product: Product | undefined;
+  let clients: ChildProcess | undefined;
+  try {
+    product = await startProduct({ netns: nsA, configText: CONFIG, args: ['--workers', '2'] });
+    await product.enable();
+    clients = spawnNodeInNetns(nsC, 'multi-client-child', [SERVER, CLIENT, USER, PASSWORD, '2'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const r = new LineReader(clients.stdout!);
+    const calls = await dialOnBoth(clients, r);
+    const k = calls.length;
+    // one place left for the box; a limit per worker would leave k + 1 on each
+    await product.command('configure terminal');
+    assert.deepEqual(await product.command(`vpdn limit sessions ${k + 1}`), []);
+    let at = r.lines.length;
+    clients.stdin!.write('dial 4\n');
+    await r.waitFor(/^DIALLED$/, 60_000, at);
+    const outcome = () => r.lines.slice(at).filter((l) => /^(UP|FAIL) /.test(l)).map((l) => l.slice(0, 4)).sort();
+    assert.deepEqual(outcome(), ['FAIL', 'FAIL', 'FAIL', 'UP {'], r.lines.slice(at).join('\n'));
+    const diag = await product.command('show vpdn diagnostics');
+    assert.ok(diag.includes('  max-sessions: 3'), diag.join('\n'));
+    // a call that ends frees a place, whichever worker held it
+    const vpdn = (await product.command('show vpdn')).join('\n');
+    const tunnel = Number(new RegExp(`^Call id ${calls[0].callId} is up on tunnel id (\\d+)`, 'm').exec(vpdn)![1]);
+    at = r.lines.length;
+    await product.command(`clear vpdn tunnel id ${tunnel}`);
+    await r.waitFor(/^DOWN /, 15_000, at);
+    at = r.lines.length;
+    clients.stdin!.write('dial 2\n');
+    await r.waitFor(/^DIALLED$/, 60_000, at);
+    assert.deepEqual(outcome(), ['FAIL', 'UP {'], r.lines.slice(at).join('\n'));
+    clients.stdin!.write('stop\n');
+  } finally {
+    clients?.kill('SIGKILL');
+    await product?.stop();
     await removeNamespaces({ nsA, nsC });
   }
 });

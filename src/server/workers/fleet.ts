@@ -19,9 +19,10 @@
  *   untouched).
  * - Addresses: the primary owns every lease (one AddressPools); a worker
  *   asks for each address and gives it back, so none is handed out twice.
- * - Per-source limits (`vpdn limit per-source`, `auth-failures`) are the
- *   NAS's: a worker asks the primary (FleetSources) before it takes a
- *   tunnel, and tells it when one ends and when a login fails.
+ * - Limits (`vpdn limit per-source`, `auth-failures`, `sessions`) are the
+ *   NAS's: a worker asks the primary (FleetSources, FleetSessions) before
+ *   it takes a tunnel (and a call, while `sessions` is set), and tells it
+ *   when one ends and when a login fails.
  * - One view: debug and syslog lines come back to the primary's bus. The
  *   status is a mirror each worker pushes every second; the shell awaits
  *   refresh() before `show vpdn` and `clear vpdn`, so what it prints is
@@ -54,7 +55,7 @@ import { mergeCensus } from './census.js';
 import type { AccountingSnapshot } from '../call.js';
 import type { AaaGroupStats } from '../aaa/group.js';
 import { mergeAaaStats } from './aaa-stats.js';
-import { FleetSources } from './sources.js';
+import { FleetSessions, FleetSources } from './sources.js';
 import { nasAddress } from '../aaa/group.js';
 import { DynAuthListeners, namedBy } from '../dynauth-listeners.js';
 import { parseListen } from '../linux-server.js';
@@ -136,6 +137,7 @@ export class WorkerFleet implements VpnServerApi {
   /** Address -> the worker that holds it. */
   private readonly leaseOwner = new Map<string, number>();
   private readonly sources = new FleetSources(systemClock, () => this.cfg.limits);
+  private readonly sessions = new FleetSessions();
   /** With 'reuseport': the addresses and ports the workers listen on, kept from a second pix-pptpd. */
   private readonly listenLocks: ListenLocks | undefined;
   private cfg: VpnConfig = emptyVpnConfig();
@@ -280,6 +282,15 @@ export class WorkerFleet implements VpnServerApi {
         if (!this.send(slot, { t: 'admit-answer', id: m.id, refused }) && refused === undefined) this.sources.closed(slot.index, m.source);
         return;
       }
+      case 'session-take': {
+        const ok = this.sessions.take(slot.index, m.max);
+        if (!this.send(slot, { t: 'session-answer', id: m.id, ok }) && ok) this.sessions.closed(slot.index);
+        return;
+      }
+      case 'session':
+        if (m.event === 'opened') this.sessions.opened(slot.index);
+        else this.sessions.closed(slot.index);
+        return;
       case 'source':
         if (m.event === 'closed') this.sources.closed(slot.index, m.source);
         else if (m.event === 'auth-failed') this.sources.authFailed(m.source);
@@ -312,6 +323,7 @@ export class WorkerFleet implements VpnServerApi {
     const orphans = slot.accounting ?? [];
     slot.status = slot.accounting = undefined;
     this.sources.workerGone(slot.index);
+    this.sessions.workerGone(slot.index);
     let freed = 0;
     for (const [address, owner] of this.leaseOwner) {
       if (owner !== slot.index) continue;

@@ -26,6 +26,8 @@ export type ToWorker =
   | { t: 'lease-answer'; id: number; answer: LeaseAnswer }
   /** May the worker take a tunnel from this source (the NAS's per-source limits)? `refused`: why not. */
   | { t: 'admit-answer'; id: number; refused?: string }
+  /** May the worker open a call (`vpdn limit sessions`, the NAS's calls)? */
+  | { t: 'session-answer'; id: number; ok: boolean }
   /** Send the Stops of a dead worker's calls (the counters it last pushed). */
   | { t: 'account-orphans'; id: number; records: AccountingSnapshot[] }
   /** `capture NAME ...` and `no capture NAME` on this worker's calls; the list and records of its captures (replies: CaptureInfo[], CaptureRecord[] or null). */
@@ -46,6 +48,9 @@ export type FromWorker =
   | { t: 'admit'; id: number; source: string }
   /** A tunnel the primary admitted ended; a login from that source failed or succeeded. */
   | { t: 'source'; event: 'closed' | 'auth-failed' | 'auth-ok'; source: string }
+  | { t: 'session-take'; id: number; max: number }
+  /** A call opened (no limit to ask about) or ended. */
+  | { t: 'session'; event: 'opened' | 'closed' }
   | { t: 'status-push'; status: ServerStatus; accounting: AccountingSnapshot[]; aaa: AaaGroupStats[] }
   | { t: 'aaa-result'; o: AaaObservation };
 

@@ -1,9 +1,14 @@
 /**
- * `vpdn limit per-source` and `vpdn limit auth-failures` for the whole
- * NAS when the data plane is N workers: one SourceGuard in the primary,
- * which every worker asks before it takes a tunnel and tells when the
- * tunnel ends or a login fails. It also keeps which worker holds each
- * admitted tunnel: a worker that dies takes its tunnels with it.
+ * `vpdn limit per-source`, `vpdn limit auth-failures` and `vpdn limit
+ * sessions` for the whole NAS when the data plane is N workers, kept in
+ * the primary:
+ *
+ * - FleetSources: one SourceGuard, which every worker asks before it takes
+ *   a tunnel and tells when the tunnel ends or a login fails;
+ * - FleetSessions: every worker's calls, counted as they open and end; a
+ *   worker asks before it opens one while a limit is set.
+ *
+ * Both keep what each worker holds: a worker that dies takes it with it.
  */
 import type { Clock } from '../../util/clock.js';
 import type { VpdnLimits } from '../../config/model.js';
@@ -50,5 +55,39 @@ export class FleetSources {
   workerGone(worker: number): void {
     for (const [source, n] of this.held.get(worker) ?? []) for (let i = 0; i < n; i++) this.guard.closed(source);
     this.held.delete(worker);
+  }
+}
+
+export class FleetSessions {
+  /** Worker index -> calls it holds. */
+  private readonly held = new Map<number, number>();
+  private total = 0;
+
+  /** A call may open on `worker` if the NAS has fewer than `max`: then it is counted. */
+  take(worker: number, max: number): boolean {
+    if (this.total >= max) return false;
+    this.opened(worker);
+    return true;
+  }
+
+  opened(worker: number): void {
+    this.held.set(worker, (this.held.get(worker) ?? 0) + 1);
+    this.total++;
+  }
+
+  closed(worker: number): void {
+    const n = this.held.get(worker) ?? 0;
+    if (n === 0) return;
+    this.held.set(worker, n - 1);
+    this.total--;
+  }
+
+  workerGone(worker: number): void {
+    this.total -= this.held.get(worker) ?? 0;
+    this.held.delete(worker);
+  }
+
+  get count(): number {
+    return this.total;
   }
 }

@@ -4,7 +4,7 @@
  * over IPC. It accepts PPTP connections on its own socket of the
  * SO_REUSEPORT group of 1723 (the kernel spreads them over the workers),
  * asks the primary for every client address and whether
- * it may take each tunnel (the NAS's per-source limits), and forwards each
+ * it may take each tunnel and call (the NAS's limits), and forwards each
  * debug and syslog line to the primary, whose shells print them.
  */
 import { DebugBus, type DebugCategory } from '../../debug/bus.js';
@@ -56,6 +56,11 @@ export function runWorker(spec: WorkerSpec): void {
       closed: (source) => send({ t: 'source', event: 'closed', source }),
       authFailed: (source) => send({ t: 'source', event: 'auth-failed', source }),
       authSucceeded: (source) => send({ t: 'source', event: 'auth-ok', source }),
+    },
+    sessions: {
+      take: (max) => ask<boolean>((id) => ({ t: 'session-take', id, max })),
+      opened: () => send({ t: 'session', event: 'opened' }),
+      closed: () => send({ t: 'session', event: 'closed' }),
     },
   });
   server.onAaaResult = (o) => send({ t: 'aaa-result', o });
@@ -112,6 +117,8 @@ export function runWorker(spec: WorkerSpec): void {
         return answered(m.id, m.answer);
       case 'admit-answer':
         return answered(m.id, m.refused);
+      case 'session-answer':
+        return answered(m.id, m.ok);
       case 'close':
         clearInterval(push);
         return void reply(m.id, () => server.close()).then(() => process.exit(0));

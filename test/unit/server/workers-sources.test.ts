@@ -1,12 +1,13 @@
 /**
  * The NAS's per-source limits over several workers (src/server/workers/sources.ts):
  * one count for every worker's tunnels, one back-off for every worker's
- * failed logins, and a dead worker's tunnels given back.
+ * failed logins, one count of every worker's calls (vpdn limit sessions),
+ * and what a dead worker held given back.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../../src/util/clock.js';
-import { FleetSources } from '../../../src/server/workers/sources.js';
+import { FleetSessions, FleetSources } from '../../../src/server/workers/sources.js';
 
 test('vpdn limit per-source 3 over two workers: 3 tunnels from one address in all, whichever worker takes them', () => {
   const s = new FleetSources(new FakeClock(), () => ({ maxPerSource: 3 }));
@@ -47,4 +48,21 @@ test('vpdn limit auth-failures 3: failed logins on different workers add up to o
   clock.advance(61_000);
   assert.equal(s.admit(0, '10.0.0.9'), undefined);
   s.authSucceeded('10.0.0.8');
+});
+
+test('vpdn limit sessions 3 over two workers: 3 calls in all; calls opened without a limit count too; a dead worker\'s are given back', () => {
+  const s = new FleetSessions();
+  s.opened(0); // before the limit was set
+  assert.equal(s.take(1, 3), true);
+  assert.equal(s.take(0, 3), true);
+  assert.equal(s.take(1, 3), false, 'the NAS has 3');
+  assert.equal(s.count, 3);
+  s.closed(1);
+  assert.equal(s.take(0, 3), true, 'a call that ended frees its place');
+  s.closed(1);
+  s.closed(1);
+  assert.equal(s.count, 3, 'worker 1 holds none: it cannot close worker 0\'s');
+  s.workerGone(0);
+  assert.equal(s.count, 0);
+  assert.equal(s.take(1, 3), true);
 });
