@@ -24,11 +24,14 @@
  * the GRE, the PPTP control and the decrypted ICMP of calls on both
  * workers; a worker forked again captures again. A second pix-pptpd on
  * the same address cannot join the first one's SO_REUSEPORT group;
- * `vpdn limit sessions` counts the calls of both workers.
+ * `vpdn limit sessions` counts the calls of both workers. Without
+ * `--workers` the product runs one worker per core, and `show version`
+ * says how many.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { createNetns, deleteNetns, LineReader, runInNetns, uniqueNetnsName, vethPair } from '../../src/lab/rig/netns.js';
@@ -100,6 +103,40 @@ async function workerNamespaces(): Promise<{ nsA: string; nsC: string }> {
 async function removeNamespaces(n: { nsA: string; nsC: string }): Promise<void> {
   await deleteNetns(n.nsC);
   await deleteNetns(n.nsA);
+}
+
+interface WorkersRig {
+  nsA: string;
+  /** The product in namespace A (default: two workers, CONFIG); stopped at the end. */
+  product(opts?: { args?: string[]; configText?: string }): Promise<Product>;
+  /** multi-client-child in namespace C dialling `count` calls; killed at the end. */
+  clients(count: number): { clients: ChildProcess; r: LineReader };
+}
+
+/** The namespaces and what a test starts in them, all stopped and removed after `fn`, even when it fails. */
+async function withWorkersRig(fn: (rig: WorkersRig) => Promise<void>): Promise<void> {
+  const { nsA, nsC } = await workerNamespaces();
+  const products: Product[] = [];
+  const children: ChildProcess[] = [];
+  try {
+    await fn({
+      nsA,
+      product: async ({ args = ['--workers', '2'], configText = CONFIG } = {}) => {
+        const p = await startProduct({ netns: nsA, configText, args });
+        products.push(p);
+        return p;
+      },
+      clients: (count) => {
+        const c = spawnNodeInNetns(nsC, 'multi-client-child', [SERVER, CLIENT, USER, PASSWORD, String(count)], { stdio: ['pipe', 'pipe', 'inherit'] });
+        children.push(c);
+        return { clients: c, r: new LineReader(c.stdout!) };
+      },
+    });
+  } finally {
+    for (const c of children) c.kill('SIGKILL');
+    for (const p of products.reverse()) await p.stop();
+    await removeNamespaces({ nsA, nsC });
+  }
 }
 
 /** Dial (more, bounded) until each worker has `atLeast` calls; every dial must come up. */
@@ -368,6 +405,23 @@ test('--workers 2 with RADIUS: show aaa-server adds up the workers, a Disconnect
   }
 });
 
+test('no --workers: one data-plane worker per core, and show version says so', { skip: cap.ok ? false : cap.reason, timeout: 120_000 }, () =>
+  withWorkersRig(async (rig) => {
+    const product = await rig.product({ args: [] });
+    const cores = availableParallelism();
+    const coreText = `${cores} CPU core${cores === 1 ? '' : 's'}`;
+    const version = await product.command('show version');
+    if (cores === 1) {
+      assert.ok(version.includes(`Data plane: this process (${coreText})`), version.join('\n'));
+      assert.equal(workerPids(product.child.pid!).size, 0, 'one core: no worker process');
+      return;
+    }
+    assert.ok(version.includes(`Data plane: ${cores} worker processes (${coreText})`), version.join('\n'));
+    assert.deepEqual([...workerPids(product.child.pid!).keys()].sort((a, b) => a - b), [...Array(cores).keys()], `${cores} worker processes`);
+    const links = (await runInNetns(rig.nsA, 'ip', ['-o', 'link'])).stdout;
+    for (let i = 0; i < cores; i++) assert.match(links, new RegExp(`pptpw${i}[:@]`), links);
+  }));
+
 /** `show capture`: NAME -> packets and bytes. */
 async function showCapture(product: Product): Promise<Map<string, { packets: number; bytes: number }>> {
   const out = new Map<string, { packets: number; bytes: number }>();
@@ -380,12 +434,9 @@ async function showCapture(product: Product): Promise<Map<string, { packets: num
 
 const tsharkCap = cap.ok ? tsharkAvailable() : cap;
 
-test('--workers 2: capture on both workers; show capture adds them up; copy capture writes one pcapng tshark reads, with the calls of both; a restarted worker captures again', { skip: tsharkCap.ok ? false : tsharkCap.reason, timeout: 240_000 }, async () => {
-  const { nsA, nsC } = await workerNamespaces();
-  let product: Product | undefined;
-  let clients: ChildProcess | undefined;
-  try {
-    product = await startProduct({ netns: nsA, configText: CONFIG, args: ['--workers', '2'] });
+test('--workers 2: capture on both workers; show capture adds them up; copy capture writes one pcapng tshark reads, with the calls of both; a restarted worker captures again', { skip: tsharkCap.ok ? false : tsharkCap.reason, timeout: 240_000 }, () =>
+  withWorkersRig(async (rig) => {
+    const product = await rig.product();
     await product.enable();
     const primaryPid = product.child.pid!;
     assert.deepEqual(await product.command('capture all'), []);
@@ -412,12 +463,11 @@ test('--workers 2: capture on both workers; show capture adds them up; copy capt
     assert.deepEqual(refused, ['ERROR: capture late: worker 1: worker 1 did not answer (capture-start)']);
     assert.ok(!(await showCapture(product)).has('late'), 'no capture late on any worker');
 
-    clients = spawnNodeInNetns(nsC, 'multi-client-child', [SERVER, CLIENT, USER, PASSWORD, '4'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const r = new LineReader(clients.stdout!);
+    const { clients, r } = rig.clients(4);
     const calls = await dialOnBoth(clients, r);
     const ping = async () => {
       const at = r.lines.length;
-      clients!.stdin!.write(`ping ${INSIDE}\n`);
+      clients.stdin!.write(`ping ${INSIDE}\n`);
       await r.waitFor(/^PINGED$/, 30_000, at);
     };
     await ping();
@@ -475,54 +525,32 @@ test('--workers 2: capture on both workers; show capture adds them up; copy capt
     assert.deepEqual(await product.command('no capture all'), []);
     assert.deepEqual([...(await showCapture(product)).keys()], ['mine', 'nobody']);
     assert.deepEqual(await product.command(`copy capture:all ${path}`), ['ERROR: capture all does not exist']);
-  } finally {
-    clients?.kill('SIGKILL');
-    await product?.stop();
-    await removeNamespaces({ nsA, nsC });
-  }
-});
+  }));
 
-test('--workers 2: a second pix-pptpd on the same address cannot join the first one\'s SO_REUSEPORT group', { skip: cap.ok ? false : cap.reason, timeout: 120_000 }, async () => {
-  const { nsA, nsC } = await workerNamespaces();
-  let first: Product | undefined;
-  let second: Product | undefined;
-  try {
-    first = await startProduct({ netns: nsA, configText: CONFIG, args: ['--workers', '2'] });
-    second = await startProduct({ netns: nsA, configText: CONFIG.replace('vpdn enable outside', ''), args: ['--workers', '2'] });
+test('--workers 2: a second pix-pptpd on the same address cannot join the first one\'s SO_REUSEPORT group', { skip: cap.ok ? false : cap.reason, timeout: 120_000 }, () =>
+  withWorkersRig(async (rig) => {
+    const first = await rig.product();
+    const second = await rig.product({ configText: CONFIG.replace('vpdn enable outside', '') });
     await second.enable();
     await second.command('configure terminal');
     const refused = await second.command('vpdn enable outside');
     assert.deepEqual(refused.filter((l) => l.startsWith('ERROR')), [`ERROR: cannot listen on outside ${SERVER}:1723: another pix-pptpd listens there (EADDRINUSE)`], refused.join('\n'));
     assert.ok(!(await second.command('show running-config')).includes('vpdn enable outside'), 'running-config untouched');
     // the first one still takes every call
-    const clients = spawnNodeInNetns(nsC, 'multi-client-child', [SERVER, CLIENT, USER, PASSWORD, '4'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    try {
-      const r = new LineReader(clients.stdout!);
-      await r.waitFor(/^DIALLED$/, 60_000);
-      assert.equal(r.lines.filter((l) => l.startsWith('UP ')).length, 4, r.lines.join('\n'));
-      await first.enable();
-      const vpdn = await first.command('show vpdn');
-      assert.ok(vpdn.some((l) => l.includes('(Total tunnels=4 sessions=4)')), vpdn.join('\n'));
-      clients.stdin!.write('stop\n');
-    } finally {
-      clients.kill('SIGKILL');
-    }
-  } finally {
-    await second?.stop();
-    await first?.stop();
-    await removeNamespaces({ nsA, nsC });
-  }
-});
+    const { clients, r } = rig.clients(4);
+    await r.waitFor(/^DIALLED$/, 60_000);
+    assert.equal(r.lines.filter((l) => l.startsWith('UP ')).length, 4, r.lines.join('\n'));
+    await first.enable();
+    const vpdn = await first.command('show vpdn');
+    assert.ok(vpdn.some((l) => l.includes('(Total tunnels=4 sessions=4)')), vpdn.join('\n'));
+    clients.stdin!.write('stop\n');
+  }));
 
-test('--workers 2: vpdn limit sessions counts the calls of both workers, those up before the limit too', { skip: cap.ok ? false : cap.reason, timeout: 180_000 }, async () => {
-  const { nsA, nsC } = await workerNamespaces();
-  let product: Product | undefined;
-  let clients: ChildProcess | undefined;
-  try {
-    product = await startProduct({ netns: nsA, configText: CONFIG, args: ['--workers', '2'] });
+test('--workers 2: vpdn limit sessions counts the calls of both workers, those up before the limit too', { skip: cap.ok ? false : cap.reason, timeout: 180_000 }, () =>
+  withWorkersRig(async (rig) => {
+    const product = await rig.product();
     await product.enable();
-    clients = spawnNodeInNetns(nsC, 'multi-client-child', [SERVER, CLIENT, USER, PASSWORD, '2'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const r = new LineReader(clients.stdout!);
+    const { clients, r } = rig.clients(2);
     const calls = await dialOnBoth(clients, r);
     const k = calls.length;
     // one place left for the box; a limit per worker would leave k + 1 on each
@@ -546,9 +574,4 @@ test('--workers 2: vpdn limit sessions counts the calls of both workers, those u
     await r.waitFor(/^DIALLED$/, 60_000, at);
     assert.deepEqual(outcome(), ['FAIL', 'UP {'], r.lines.slice(at).join('\n'));
     clients.stdin!.write('stop\n');
-  } finally {
-    clients?.kill('SIGKILL');
-    await product?.stop();
-    await removeNamespaces({ nsA, nsC });
-  }
-});
+  }));

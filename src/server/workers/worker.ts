@@ -124,6 +124,9 @@ export function runWorker(spec: WorkerSpec): void {
         return void reply(m.id, () => server.close()).then(() => process.exit(0));
     }
   });
+  // Ctrl-C, a terminal hang-up and systemd's stop signal the whole process group: the
+  // primary stops this worker (its tunnels cleared, their accounting sent), not the signal.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => {});
   // The primary gone (crashed or killed): nothing drives this worker any more.
   process.on('disconnect', () => {
     void server.close().finally(() => process.exit(0));
