@@ -285,7 +285,7 @@ export class ShellSession implements LogSink {
       aaaGroups: v.aaaServerGroups.map((g) => g.tag),
       interfaces: v.interfaces.map((i) => i.name),
       users: v.vpdnUsers.map((u) => u.name),
-      captures: (this.host.captureControl?.()?.captures?.() ?? []).map((c) => c.name),
+      captures: this.host.captureControl?.()?.captureNames?.() ?? [],
     };
   }
 
@@ -667,6 +667,7 @@ export class ShellSession implements LogSink {
           pixVersion: PIX_VERSION,
           hostname: this.hostname(),
           uptimeMs: this.host.now() - this.host.startedAt,
+          dataPlane: this.host.dataPlane?.(),
         });
       case 'history':
         return this.hist.map((h) => `  ${h}`);

@@ -14,7 +14,7 @@
  * DF is never set (IP_MTU_DISCOVER = IP_PMTUDISC_DONT): like pptp-linux and
  * Poptop, packets larger than the path MTU are fragmented, not dropped.
  */
-import { EAGAIN, EINTR, MSG_DONTWAIT, MSG_TRUNC, O_CLOEXEC, O_NONBLOCK, addressOf, errno, errnoError, libc } from '../os/libc.js';
+import { EAGAIN, EINTR, MSG_DONTWAIT, MSG_TRUNC, O_CLOEXEC, O_NONBLOCK, addressOf, errno, errnoError, libc, setIntOption, trySetIntOption } from '../os/libc.js';
 import { ReadLoop, type DrainResult } from '../os/read-loop.js';
 import type { GreBatchHook, GreSocket } from './socket.js';
 import { encodeBpf, type BpfInstruction } from './bpf.js';
@@ -88,16 +88,6 @@ export function openGreSocket(opts: OpenGreSocketOptions = {}): LinuxGreSocket {
     c.close(fd);
     throw err;
   }
-}
-
-function trySetIntOption(fd: number, level: number, name: number, value: number): boolean {
-  const v = Buffer.alloc(4);
-  v.writeInt32LE(value);
-  return libc().setsockopt(fd, level, name, v, 4) === 0;
-}
-
-function setIntOption(fd: number, level: number, name: number, value: number): void {
-  if (!trySetIntOption(fd, level, name, value)) throw errnoError(`setsockopt(${level}, ${name})`);
 }
 
 /** SO_ATTACH_FILTER with struct sock_fprog { u16 len; u8 pad[6]; sock_filter *filter } (LP64); the kernel copies the program. */
