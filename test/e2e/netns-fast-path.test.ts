@@ -81,7 +81,8 @@ test('fast path: datagrams through the real product all arrive, in order and int
     client = spawnNodeInNetns(nsC, 'split-client-child', [SERVER, CLIENT, USER, PASSWORD], { stdio: ['pipe', 'pipe', 'pipe'] });
     let err = '';
     client.stderr!.on('data', (d) => (err += d));
-    const up = await new LineReader(client.stdout!).waitFor(/^(UP|FAIL|TIMEOUT)/, 30_000);
+    const fromClient = new LineReader(client.stdout!);
+    const up = await fromClient.waitFor(/^(UP|FAIL|TIMEOUT)/, 30_000);
     assert.match(up, /^UP /, `${up}\n${err}`);
 
     receiver = spawnNodeInNetns(nsA, 'udp-count-child', ['recv', INSIDE, String(PORT)], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -97,7 +98,13 @@ test('fast path: datagrams through the real product all arrive, in order and int
       const from = received.lines.length;
       receiver!.stdin!.write('report\n');
       const r = JSON.parse((await received.waitFor(/^REPORT /, 5_000, from)).slice(7)) as { count: number; inOrder: boolean; sha1: string; missing: number[] };
-      assert.equal(r.count, count, `datagrams ${first}..${first + count - 1} received; missing ${r.missing.join(' ')}; ${JSON.stringify(await fastPath(product!))}`);
+      if (r.count !== count) {
+        const at = fromClient.lines.length;
+        client!.stdin!.write('status\n');
+        const window = await fromClient.waitFor(/^STATUS /, 5_000, at);
+        const shown = [window, ...(await product!.command('show vpdn diagnostics')), ...(await product!.command('show vpdn session'))];
+        assert.fail(`datagrams ${first}..${first + count - 1}: ${r.count} received; missing ${r.missing.join(' ')}\n${shown.join('\n')}`);
+      }
       assert.ok(r.inOrder, 'in the order sent');
       assert.equal(r.sha1, sent.sha1, 'the octets sent');
     };

@@ -6,7 +6,8 @@
  * address IPCP gave, waits for the DHCPACK to its DHCPINFORM and installs
  * the routes through the adapter, then prints
  *   UP {"clientAddress","serverAddress","adapter","routes","domainName"}
- * and keeps the tunnel until "stop" on stdin (DOWN <reason>). Exits by
+ * and keeps the tunnel until "stop" on stdin (DOWN <reason>); "status"
+ * prints STATUS {its GRE window's status}. Exits by
  * itself after MAX_RUN_MS whatever happens.
  */
 import { createInterface } from 'node:readline';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     out(`UP ${JSON.stringify({ clientAddress: c.clientAddress, serverAddress: c.serverAddress, adapter: adapter.name, routes, domainName: ack.domainName })}`);
     const rl = createInterface({ input: process.stdin });
     for await (const line of rl) {
+      if (line === 'status') out(`STATUS ${JSON.stringify(c.status().gre)}`);
       if (line !== 'stop') continue;
       const reason = await c.hangup();
       adapter.close();
