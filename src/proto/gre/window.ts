@@ -214,8 +214,12 @@ export class GreCallWindow {
     this.highest = highest;
     this.stats.packetsReceived += count;
     this.stats.bytesReceived += octets;
-    this.unacked += count - 1;
-    this.noteUnacked();
+    // receive() acks the moment half our window is unacknowledged, inside a
+    // batch; here a batch is taken whole, so a quarter: the peer's in-flight
+    // packets stay below our window, as they do with receive().
+    this.unacked += count;
+    if (this.unacked >= Math.max(1, this.immediateAckAfter >> 1)) this.flushAck();
+    else this.armAckTimer();
   }
 
   /**
@@ -364,10 +368,11 @@ export class GreCallWindow {
 
   private noteUnacked(): void {
     this.unacked++;
-    if (this.unacked >= this.immediateAckAfter) {
-      this.flushAck();
-      return;
-    }
+    if (this.unacked >= this.immediateAckAfter) this.flushAck();
+    else this.armAckTimer();
+  }
+
+  private armAckTimer(): void {
     if (!this.ackTimer && !this.closed) {
       this.ackTimer = this.options.clock.setTimer(this.ackDelayMs, () => {
         this.ackTimer = null;

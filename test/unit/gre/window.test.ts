@@ -119,6 +119,25 @@ test('ack-only at once when half our receive window is unacknowledged', () => {
   assert.deepEqual(s.out.map((p) => p.ack), [4]);
 });
 
+test('fastReceived (a batch of the native fast path) counts, marks and acks as receive() would, a quarter of the window at a time', () => {
+  const s = setup({ localRecvWindow: 64, ackDelayMs: 500 });
+  assert.equal(s.rx(1), true);
+  s.w.fastReceived(10, 10 * 1400, 11, undefined);
+  assert.equal(s.out.length, 0, '11 unacknowledged: the ack delay');
+  assert.deepEqual([s.w.ack, s.w.status().packetsReceived], [11, 11]);
+  s.w.fastReceived(5, 5 * 1400, 16, undefined);
+  assert.deepEqual(s.out.map((p) => p.ack), [16], '16 of a window of 64: acked at the end of the batch');
+  assert.equal(s.rx(12), false, 'a packet the fast path took is a duplicate afterwards');
+  assert.equal(s.w.status().duplicates, 1);
+  assert.equal(s.rx(17), true, 'and the next one in sequence is not');
+  s.clock.advance(500);
+  assert.deepEqual(s.out.map((p) => p.ack), [16, 17], 'what stays below a quarter goes with the ack delay');
+  s.w.send(Buffer.from([1]));
+  s.w.fastReceived(0, 0, 0, 1);
+  assert.equal(s.w.acknowledged, 1, 'an ack among the batch is taken');
+  assert.equal(s.clock.pending(), 0);
+});
+
 test('reordering: slightly late packets are delivered, counted, and reported with 603101', () => {
   const s = setup();
   assert.equal(s.rx(1), true);
