@@ -129,7 +129,7 @@ async function main(): Promise<void> {
       runs: rates,
       unit: 'sessions/s',
       baseline: { runs: localRuns.map((r) => r.rate), unit: 'sessions/s', what: 'the same 3 instances, local pool and local user' },
-      target: { op: '>=', value: 0.5, on: 'ratio' },
+      // issue 22 item 6 asks for the rate beside the local-pool figure, with no target
       note:
         `median run ${fmt(mid.setups)} up, ${mid.failed} failed; local median run ${fmt(lmid.setups)} up, ${lmid.failed} failed` +
         `; machine shared (2 cores, other engineers' jobs): figures under load`,

@@ -6,7 +6,7 @@
  *   node dist/bench/summary.js LOG
  *
  * A figure line (bench/harness/report.ts):
- *   figure: NAME  VALUE UNIT  | baseline B UNIT (WHAT)  ratio R  | target OP T  PASS|MISS  [N runs min/median/max a / b / c; ...]
+ *   figure: NAME  VALUE UNIT  | baseline B UNIT (WHAT)  ratio R  | target OP T  PASS|MISS|REPORTED  [N runs min/median/max a / b / c; ...]
  *   figure: NAME  SKIPPED (WHY)
  */
 import { readFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ export interface FigureRow {
   verdict: string;
 }
 
-const FIGURE = /^figure: (.+?)  (\S.*?)  \| baseline (.+?)  ratio (\S+)  \| target (.+?)  (PASS|MISS)(?:  \[(.*)\])?$/;
+const FIGURE = /^figure: (.+?)  (\S.*?)  \| baseline (.+?)  ratio (\S+)  \| target (.+?)  (PASS|MISS|REPORTED)(?:  \[(.*)\])?$/;
 const SKIPPED = /^figure: (.+?)  SKIPPED \((.*)\)$/;
 const SPREAD = /(\d+) runs min\/median\/max ([^;]+)/;
 

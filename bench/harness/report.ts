@@ -5,6 +5,9 @@
  * RESULTS.md) can grep them:
  *
  *   figure: setup rate, in process  1,234 sessions/s  | baseline 5,678 /s (...)  ratio 0.22  | target >= 1,000  PASS
+ *
+ * A figure the issues ask for without a target is REPORTED beside its
+ * baseline (`| target none  REPORTED`).
  */
 import { performance } from 'node:perf_hooks';
 
@@ -15,7 +18,8 @@ export interface Figure {
   baseline: { value: number; unit: string; what: string };
   /** value / baseline unless given (e.g. when the target is on the ratio). */
   ratio?: number;
-  target: { op: '>=' | '<=' | '<'; value: number; on?: 'value' | 'ratio' };
+  /** None: the figure is reported beside its baseline, not judged. */
+  target?: { op: '>=' | '<=' | '<'; value: number; on?: 'value' | 'ratio' };
   note?: string;
 }
 
@@ -25,6 +29,7 @@ export function fmt(n: number, digits = 0): string {
 }
 
 export function passes(f: Figure): boolean {
+  if (!f.target) return true;
   const x = f.target.on === 'ratio' ? (f.ratio ?? f.value / f.baseline.value) : f.value;
   switch (f.target.op) {
     case '>=':
@@ -45,11 +50,12 @@ export function report(f: Figure): boolean {
   const bdigits = Math.abs(f.baseline.value) < 10 ? 2 : 0;
   const ratio = f.ratio ?? f.value / f.baseline.value;
   const ok = passes(f);
-  const tgt = `${f.target.on === 'ratio' ? 'ratio ' : ''}${f.target.op} ${fmt(f.target.value, f.target.value < 10 ? 2 : 0)}`;
+  const tgt = f.target ? `${f.target.on === 'ratio' ? 'ratio ' : ''}${f.target.op} ${fmt(f.target.value, f.target.value < 10 ? 2 : 0)}` : 'none';
+  const verdict = !f.target ? 'REPORTED' : ok ? 'PASS' : 'MISS';
   console.log(
     `figure: ${f.name}  ${fmt(f.value, digits)} ${f.unit}` +
       `  | baseline ${fmt(f.baseline.value, bdigits)} ${f.baseline.unit} (${f.baseline.what})` +
-      `  ratio ${ratio.toFixed(2)}  | target ${tgt}  ${ok ? 'PASS' : 'MISS'}` +
+      `  ratio ${ratio.toFixed(2)}  | target ${tgt}  ${verdict}` +
       (f.note ? `  [${f.note}]` : ''),
   );
   return ok;

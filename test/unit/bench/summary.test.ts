@@ -26,6 +26,7 @@ test('the summary reads the figure lines report.ts prints, runs and skips includ
       target: { op: '>=', value: 1000 },
     });
     report({ name: 'memory | per session', value: 19, unit: 'KB/session', baseline: { value: 63, unit: 'MB', what: 'empty' }, target: { op: '<=', value: 15 } });
+    report({ name: 'fleet set-up rate', value: 112, unit: 'sessions/s', baseline: { value: 2022, unit: 'sessions/s', what: 'local pool' } });
     skip('forwarding in namespaces', 'not root');
     console.log('  an info line');
   });
@@ -35,10 +36,11 @@ test('the summary reads the figure lines report.ts prints, runs and skips includ
     [
       ['setup rate, in process', '1,789 sessions/s', '1,512 / 1,789 / 2,100 (3 runs)', '>= 1,000', 'PASS'],
       ['memory | per session', '19 KB/session', '', '<= 15', 'MISS'],
+      ['fleet set-up rate', '112 sessions/s', '', 'none', 'REPORTED'],
       ['forwarding in namespaces', 'skipped', '', '', 'not root'],
     ],
   );
   const table = markdownTable(rows).split('\n');
-  assert.equal(table.length, 5);
+  assert.equal(table.length, 6);
   assert.match(table[3], /^\| memory \\\| per session \| 19 KB\/session \|/);
 });
