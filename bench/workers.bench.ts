@@ -170,7 +170,7 @@ try {
       runs: two.fwd.map((r) => r.pps),
       unit: 'pkt/s',
       baseline: { runs: one.fwd.map((r) => r.pps), unit: 'pkt/s', what },
-      target: { op: '>=', value: 1, on: 'ratio' },
+      // reported (issue 22 item 2): on 2 cores the blaster takes one of them
     });
     reportRuns({
       name: 'workers: forwarding, 2 workers: share of the packets sent that reached the TUNs (nothing lost)',
@@ -185,7 +185,7 @@ try {
     runs: two.setup.map((r) => r.rate),
     unit: 'sessions/s',
     baseline: { runs: one.setup.map((r) => r.rate), unit: 'sessions/s', what },
-    target: { op: '>=', value: 1, on: 'ratio' },
+    // reported (issue 22 item 2), as the wall-clock forwarding rate
     note: `median run: ${mid(two.setup, (r) => r.rate).note}; 1 worker: ${mid(one.setup, (r) => r.rate).note}`,
   });
   const perWorker = (rs: SetupRun[]) => rs.map((r) => /calls per worker (\S+)/.exec(r.note)?.[1]).join(', ');
