@@ -23,6 +23,8 @@
  *         not the client, is the limit; every one must then decrypt.
  *         100 sessions only: one session's down rate is bound by its GRE
  *         window and the client's acks.
+ * The targets are for the up cases (issue 24 item 2); echo and both are
+ * reported beside the same baseline.
  * Each case runs BENCH_RUNS times (3), the RC4 baseline measured right
  * before each run (the machine's speed drifts within a minute). Two
  * figures per case, each the median of the runs: the packets the server
@@ -157,7 +159,8 @@ async function oneCase(mppe: 'stateful' | 'stateless', sessions: number, seconds
         runs: runs.map((r) => r.perCpuSecond),
         unit: 'pkt per CPU-second',
         baseline: { runs: runs.map((r) => r.rc4.baseline), unit: 'pkt/s', what: `raw ${runs[0].rc4.baselineName} on one core, ${PACKET_SIZE} B, just before each run` },
-        target: { op: '>=', value: mppe === 'stateless' ? 200_000 : 250_000 },
+        // issue 24 item 2's targets are for the up case; echo measures the client more than the server, both (item 3) is reported
+        target: label.startsWith('up') ? { op: '>=', value: mppe === 'stateless' ? 200_000 : 250_000 } : undefined,
       });
       reportRuns({
         name,
@@ -165,7 +168,7 @@ async function oneCase(mppe: 'stateful' | 'stateless', sessions: number, seconds
         unit: `pkt/s through the server (${fmt(gbit(mid.pps), 2)} Gbit/s)`,
         baseline: { runs: runs.map((r) => r.rc4.baseline), unit: 'pkt/s', what: `raw ${runs[0].rc4.baselineName}, ${PACKET_SIZE} B, just before each run` },
         ratio: pct(runs.map((r) => r.pps / r.rc4.baseline), 50),
-        target: { op: '>=', value: 0.4, on: 'ratio' },
+        target: label.startsWith('up') ? { op: '>=', value: 0.4, on: 'ratio' } : undefined,
         note: `median run: ${mid.note}`,
       });
     }
