@@ -26,24 +26,27 @@ export async function runNetnsSetupRate(baseline: number, sessions: number, conc
   try {
     await vethPair(nsS, nsC, '10.251.0.1/24', '10.251.0.2/24');
     const first = ipToNumber('10.64.0.1')!;
+    const warmup = Number(process.env.SETUP_WARMUP ?? 0);
     // a fresh server each run: every run starts from an empty pool and no tunnel
     const runs = await eachRun(async () => {
       server = await startServerChild(
-        { gre: 'raw', tun: process.env.SETUP_TUN === 'sink' ? 'bench' : 'linux', listen: { address: '10.251.0.1', port: 1723 }, poolFirst: numberToIp(first), poolLast: numberToIp(first + sessions + 10), mppe: 'stateless', maxSeconds: 300 },
+        { gre: 'raw', tun: process.env.SETUP_TUN === 'sink' ? 'bench' : 'linux', listen: { address: '10.251.0.1', port: 1723 }, poolFirst: numberToIp(first), poolLast: numberToIp(first + sessions + warmup + 10), mppe: 'stateless', maxSeconds: 300 },
         { netns: nsS },
       );
-      const s0 = await server.ask<{ cpu: { user: number; system: number } }>('status', 'status');
       dialer = spawnLineChild(
-        [...scriptCommand('blaster'), JSON.stringify({ server: '10.251.0.1', sessions, concurrency, dst: '10.99.0.1', seconds: 0, mppe: 'stateless', maxSeconds: 240 })],
+        [...scriptCommand('blaster'), JSON.stringify({ server: '10.251.0.1', sessions, concurrency, warmup, dst: '10.99.0.1', seconds: 0, mppe: 'stateless', maxSeconds: 240 })],
         { netns: nsC },
       );
-      const up = await dialer.next<{ sessions: number; failed: Record<string, number>; dialMs: number }>('up', 200_000);
+      if (warmup) await dialer.next('warm', 100_000);
+      const s0 = await server.ask<{ cpu: { user: number; system: number } }>('status', 'status');
+      if (warmup) dialer.send('dial');
+      const up = await dialer.next<{ sessions: number; failed: Record<string, number>; dialMs: number; dialCpuMs: number }>('up', 200_000);
       const s1 = await server.ask<{ established: number; cpu: { user: number; system: number } }>('status', 'status');
       await dialer.stop();
       await server.stop();
       dialer = server = undefined;
       const cpuS = (s1.cpu.user + s1.cpu.system - s0.cpu.user - s0.cpu.system) / 1e6;
-      return { rate: (up.sessions * 1000) / up.dialMs, up, established: s1.established, perCpuSecond: up.sessions / Math.max(cpuS, 1e-6), cpuShare: (cpuS * 1000) / up.dialMs };
+      return { rate: (up.sessions * 1000) / up.dialMs, up, established: s1.established, perCpuSecond: up.sessions / Math.max(cpuS, 1e-6), cpuShare: (cpuS * 1000) / up.dialMs, clientShare: up.dialCpuMs / up.dialMs };
     });
     const rates = runs.map((r) => r.rate);
     const mid = runs[rates.indexOf(pct(rates, 50))];
@@ -55,7 +58,7 @@ export async function runNetnsSetupRate(baseline: number, sessions: number, conc
       target: { op: '>=', value: 2000 },
       note:
         `median run: ${mid.up.sessions}/${sessions} up, ${mid.established} established at the server, ${concurrency} in flight` +
-        `; server CPU ${fmt(mid.cpuShare * 100)}% of a core (${fmt(mid.perCpuSecond)} set-ups per CPU-second)` +
+        `; server CPU ${fmt(mid.cpuShare * 100)}% of a core (${fmt(mid.perCpuSecond)} set-ups per CPU-second), client CPU ${fmt(mid.clientShare * 100)}% of a core (${fmt(mid.rate / Math.max(mid.clientShare, 1e-6))} per CPU-second)` +
         (Object.keys(mid.up.failed).length ? `; failed ${JSON.stringify(mid.up.failed)}` : ''),
     });
   } catch (err) {
