@@ -35,7 +35,6 @@
  * place. The next seam, if it grows, is the Network phase (IPCP, CCP,
  * IPv6CP and their events) as its own object, as auth-phase.ts is.
  */
-import { randomBytes } from 'node:crypto';
 import type { Timer } from '../../util/clock.js';
 import type { PppDebugLink, PppDebugSink } from './debug-events.js';
 import type { AuthProtocol } from '../../config/model.js';
@@ -49,6 +48,7 @@ import { BASIC_PPP_PROFILE, type NcpName, type PppClientProfile } from './client
 import { PppAuthPhase, type AuthPhaseLink } from './auth-phase.js';
 import { PppDataPath, type DataPathLink } from './data-path.js';
 import type { PppPhase, PppSessionOptions, PppStatus, PppTraffic } from './session-api.js';
+import { randomOctets } from '../crypto/random.js';
 
 export type { PppGroupSettings, PppPhase, PppSessionOptions, PppStatus, PppTraffic, PppUpInfo } from './session-api.js';
 
@@ -61,7 +61,7 @@ const NO_ERRORS: Record<string, number> = Object.freeze({});
 
 /** The default random source: one function for every session. */
 function systemRandom(n: number): Buffer {
-  return randomBytes(n);
+  return randomOctets(n);
 }
 
 export class PppSession {
