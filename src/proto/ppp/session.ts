@@ -748,7 +748,8 @@ export class PppSession {
   private trace(protocol: number, t: FsmTrace): void {
     if (t.kind === 'packet' && protocol === PPP_PROTO.LCP && t.dir === 'O' && t.code === CP_CODE.ProtRej) this.count('protocol rejects sent');
     if (t.kind === 'error') this.count(`${pppProtocolName(protocol)} packet discarded`);
-    this.debug.emit(this.debugLink, { kind: 'automaton', protocol, trace: t });
+    // an automaton's packets, states and timeouts print under `debug ppp negotiation`, its errors under `debug ppp error`
+    if (this.debug.on(t.kind === 'error' ? 'ppp error' : 'ppp negotiation')) this.debug.emit(this.debugLink, { kind: 'automaton', protocol, trace: t });
   }
 
   private drop(reason: string, detail: string): void {
