@@ -59,6 +59,14 @@ const MAX_HELD_FOR_LEASE = 16;
 
 const NO_ERRORS: Record<string, number> = Object.freeze({});
 
+/** Frame compression by ACFC (1) | PFC (2). */
+const COMPRESSION: readonly FrameCompression[] = [
+  Object.freeze({ acfc: false, pfc: false }),
+  Object.freeze({ acfc: true, pfc: false }),
+  Object.freeze({ acfc: false, pfc: true }),
+  Object.freeze({ acfc: true, pfc: true }),
+];
+
 /** The default random source: one function for every session. */
 function systemRandom(n: number): Buffer {
   return randomOctets(n);
@@ -738,9 +746,10 @@ export class PppSession {
     this.data.sendFrame(protocol, payload, lcpFollowsAcfc);
   }
 
+  /** What the peer lets us compress: one of four shared objects (it is asked for every frame sent). */
   private compression(): FrameCompression {
-    if (!this.lcp.fsm.isOpened) return { acfc: false, pfc: false };
-    return { acfc: this.lcp.negotiated.sendAcfc, pfc: this.lcp.negotiated.sendPfc };
+    if (!this.lcp.fsm.isOpened) return COMPRESSION[0]!;
+    return COMPRESSION[(this.lcp.negotiated.sendAcfc ? 1 : 0) | (this.lcp.negotiated.sendPfc ? 2 : 0)]!;
   }
 
   // ---- counters ---------------------------------------------------------
