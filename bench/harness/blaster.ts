@@ -50,6 +50,7 @@ const raw = openGreSocket();
 const replay = o.packets ? new ReplayGre(raw, o.packets) : undefined;
 const gre = replay ?? raw;
 const mppe = { strength: 128 as const, required: true, stateful: o.mppe === 'stateful' };
+const profile = benchProfile();
 const rl = readline.createInterface({ input: process.stdin });
 const lines = rl[Symbol.asyncIterator]();
 
@@ -62,7 +63,7 @@ async function dialAll(n: number, failed: Record<string, number>): Promise<PptpC
       while (next < n) {
         next++;
         try {
-          up.push(await dialPptp({ server: o.server, gre, username: 'bench', password: 'bench-Passw0rd', profile: benchProfile(), mppe, timeoutMs: 30_000 }));
+          up.push(await dialPptp({ server: o.server, gre, username: 'bench', password: 'bench-Passw0rd', profile, mppe, timeoutMs: 30_000 }));
         } catch (err) {
           const r = (err as { reason?: string }).reason ?? 'error';
           failed[r] = (failed[r] ?? 0) + 1;
