@@ -37,7 +37,7 @@ interface BlasterOptions {
   deferData?: boolean;
   /** Dials in flight at once (default: all). */
   concurrency?: number;
-  /** Sessions dialled and hung up first (JIT both ends); then `warm {sessions, failed}` and a `dial` line on stdin starts the timed dial. */
+  /** Sessions dialled and hung up first (JIT both ends); then `warm {sessions, failed, dialMs}` and a `dial` line on stdin starts the timed dial. */
   warmup?: number;
   maxSeconds?: number;
 }
@@ -77,10 +77,12 @@ async function dialAll(n: number, failed: Record<string, number>): Promise<PptpC
 if (o.warmup) {
   // both ends' code compiled before the timed dial, as in a server that has run a while
   const failedWarm: Record<string, number> = {};
+  const warmStart = performance.now();
   const warm = await dialAll(o.warmup, failedWarm);
+  const warmMs = performance.now() - warmStart;
   await Promise.all(warm.map((c) => c.hangup()));
   await new Promise((r) => setTimeout(r, 300));
-  out('warm', { sessions: warm.length, failed: failedWarm });
+  out('warm', { sessions: warm.length, failed: failedWarm, dialMs: warmMs });
   const go = await lines.next();
   if (go.done || go.value !== 'dial') process.exit(0);
 }
