@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, extname, join } from 'node:path';
-import { availableParallelism } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { DebugBus } from '../src/debug/bus.js';
 import type { VpnServerApi } from '../src/server/api.js';
@@ -19,13 +18,14 @@ import { runService } from '../src/cli/service/run.js';
 import { journalLine } from '../src/cli/service/journal.js';
 import { createLinuxServer } from '../src/server/linux-server.js';
 import { WorkerFleet } from '../src/server/workers/fleet.js';
+import { resolveWorkers, thisHost, type WorkersArg } from '../src/server/workers/count.js';
 
 export interface ServerFactoryOptions {
   bus: DebugBus;
   /** `--listen ADDR`: bind here instead of the `vpdn enable` interface address. */
   listen?: string;
-  /** `--workers N`: data-plane worker processes (1: the server runs in this process). */
-  workers?: number;
+  /** `--workers N|auto`: data-plane worker processes (1: the server runs in this process; default auto). */
+  workers?: WorkersArg;
 }
 
 export interface MainDeps {
@@ -47,8 +47,8 @@ export interface CliArgs {
   /** `--ssh-port N`, `--telnet-port N` (PIX: 22 and 23). */
   sshPort?: number;
   telnetPort?: number;
-  /** `--workers N|auto` (default 1). */
-  workers?: number;
+  /** `--workers N|auto` (undefined: auto). */
+  workers?: WorkersArg;
   help: boolean;
   version: boolean;
 }
@@ -71,8 +71,9 @@ Options:
   --listen ADDR    bind the PPTP listener to ADDR instead of the address of
                    the interface named by 'vpdn enable'
   --workers N      run the data plane in N worker processes behind the one
-                   outside address (default 1: in this process; 'auto': one
-                   per core)
+                   outside address; 1: in this process (default 'auto': one
+                   per core, or this process when it has no CAP_NET_RAW,
+                   CAP_NET_ADMIN or /dev/net/tun)
   --ssh-port N     port of the SSH shells (default 22; 'ssh A.B.C.D M IF' lines
                    allow hosts, the listener is on the interface's address)
   --telnet-port N  port of the Telnet shells (default 23; 'telnet' lines)
@@ -129,7 +130,11 @@ export function parseArgs(argv: string[]): CliArgs | string {
       }
       case '--workers': {
         const v = value();
-        const n = v === 'auto' ? availableParallelism() : Number(v);
+        if (v === 'auto') {
+          a.workers = 'auto';
+          break;
+        }
+        const n = Number(v);
         if (!Number.isInteger(n) || n < 1 || n > 64) return `${flag} needs a number of worker processes (1-64) or 'auto'`;
         a.workers = n;
         break;
@@ -293,11 +298,12 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   return 0;
 }
 
-/** The real server: in this process, or `--workers N` data-plane worker processes (bin/pix-pptpd-worker). */
+/** The real server: in this process, or data-plane worker processes (bin/pix-pptpd-worker), one per core unless `--workers N`. */
 function createProductServer(opts: ServerFactoryOptions): VpnServerApi {
-  if ((opts.workers ?? 1) <= 1) return createLinuxServer(opts);
+  const count = resolveWorkers(opts.workers, thisHost());
+  if (count <= 1) return createLinuxServer(opts);
   const here = fileURLToPath(import.meta.url);
-  return new WorkerFleet({ bus: opts.bus, count: opts.workers!, listen: opts.listen, exec: join(dirname(here), `pix-pptpd-worker${extname(here)}`) });
+  return new WorkerFleet({ bus: opts.bus, count, listen: opts.listen, exec: join(dirname(here), `pix-pptpd-worker${extname(here)}`) });
 }
 
 const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];

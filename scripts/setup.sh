@@ -34,8 +34,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# Reinstall when package-lock.json's content changed, not its time stamp (a
+# checkout or merge touches it; npm ci empties node_modules first).
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -d node_modules ] || [ "$(cat node_modules/.pix-pptpd-lock 2>/dev/null)" != "$lock_sum" ]; then
   npm ci --no-audit --no-fund
+  echo "$lock_sum" > node_modules/.pix-pptpd-lock
 fi
 
 if [ "$want_test" = 1 ] && [ -x test/vm/build.sh ] && [ "$(id -u)" = 0 ]; then

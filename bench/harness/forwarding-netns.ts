@@ -53,6 +53,8 @@ interface Status {
   tunRead: number;
   established: number;
   cpu: { user: number; system: number };
+  /** The native receive fast path (absent with PIX_PPTPD_FAST_PATH=off). */
+  fastPath?: { engaged: number; released: number; forwarded: number };
 }
 
 export async function runNetnsForwarding(): Promise<void> {
@@ -144,7 +146,7 @@ async function oneCase(mppe: 'stateful' | 'stateless', sessions: number, seconds
           note:
             `${(pps / rc4.ts).toFixed(2)} of TS RC4; client sent ${fmt(done.sent / done.seconds)} pkt/s, TUN out ${fmt(tunOut / secs)}/s, TUN in ${fmt(tunIn / secs)}/s, ` +
             (offered ? `TUN side offered ${fmt(offered.sent / offered.seconds)}/s, ` : '') +
-            `client got back ${fmt(got / secs)}/s${count ? ` (decrypted after the run; ${fmt(tunIn - count.greReceived)} of the ${fmt(tunIn)} the server encrypted not delivered)` : ''}; server CPU ${fmt((cpuS / secs) * 100)}% of a core; client window drops ${done.windowFullDrops}`,
+            `client got back ${fmt(got / secs)}/s${count ? ` (decrypted after the run; ${fmt(tunIn - count.greReceived)} of the ${fmt(tunIn)} the server encrypted not delivered)` : ''}; server CPU ${fmt((cpuS / secs) * 100)}% of a core; client window drops ${done.windowFullDrops}; ${fastPathNote(s0, s1)}`,
         };
       });
       const pps = runs.map((r) => r.pps);
@@ -175,4 +177,12 @@ async function oneCase(mppe: 'stateful' | 'stateless', sessions: number, seconds
     await deleteNetns(nsC);
     await deleteNetns(nsS);
   }
+}
+
+/** How much of the run the native fast path forwarded, and how often a call moved in and out of it. */
+function fastPathNote(s0: Status, s1: Status): string {
+  if (!s1.fastPath || !s0.fastPath) return 'fast path off';
+  const fwd = s1.fastPath.forwarded - s0.fastPath.forwarded;
+  const all = s1.tunWritten - s0.tunWritten;
+  return `fast path forwarded ${fmt(fwd)} of ${fmt(all)} TUN writes (calls taken ${s1.fastPath.engaged - s0.fastPath.engaged}, given back ${s1.fastPath.released - s0.fastPath.released})`;
 }

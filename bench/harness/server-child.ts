@@ -17,6 +17,7 @@
  *   snap FILE           -> snap {file}: a V8 heap snapshot (memory profiling)
  *   quit                -> closes the server and exits
  * Exits by itself after `maxSeconds` (default 600) whatever happens.
+ * env PIX_PPTPD_FAST_PATH=off: without the native receive fast path (A/B).
  */
 import v8 from 'node:v8';
 import { performance } from 'node:perf_hooks';
@@ -222,6 +223,7 @@ async function answer(cmd: string | undefined, args: string[]): Promise<boolean>
       tunRead: linuxTun?.stats.rxPackets ?? 0,
       cpu: process.cpuUsage(),
       errors: s.errors,
+      fastPath: server.fastPath?.stats,
     });
   } else if (cmd === 'shell') {
     out('shell', await timeShell(Number(args[0] ?? 10), Number(args[1] ?? 20)));

@@ -2,7 +2,7 @@
  * The product's data plane as N worker processes (src/server/workers/),
  * alone in a process with its primary, driven by bench/workers.bench.ts:
  *
- *   node workers-child.js '{"workers":2,"listen":"10.252.0.1","poolFirst":..,"poolLast":..,"mppe":"stateless"}'
+ *   node workers-child.js '{"workers":2,"listen":"10.252.0.1","poolFirst":..,"poolLast":..,"mppe":"stateless","scheduling":"round-robin"}'
  *
  * Raw GRE sockets with the call-id filters, a Linux TUN per worker. Prints
  * `ready {pids}` once every worker listens, then answers:
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import readline from 'node:readline';
 import { DebugBus } from '../../src/debug/bus.js';
 import { createApp } from '../../src/cli/app.js';
-import { WorkerFleet } from '../../src/server/workers/fleet.js';
+import { WorkerFleet, type Scheduling } from '../../src/server/workers/fleet.js';
 import { workerIdRange } from '../../src/proto/gre/bpf.js';
 import { benchVpdnLines } from './bench-config.js';
 
@@ -26,6 +26,8 @@ interface Options {
   poolFirst: string;
   poolLast: string;
   mppe: 'stateless' | 'stateful';
+  /** Who picks the worker of a connection (WorkerFleetOptions.scheduling; default: the product's). */
+  scheduling?: Scheduling;
   maxSeconds?: number;
 }
 
@@ -35,7 +37,7 @@ const out = (kind: string, v: unknown) => process.stdout.write(`${kind} ${JSON.s
 const here = dirname(fileURLToPath(import.meta.url));
 
 const bus = new DebugBus();
-const fleet = new WorkerFleet({ bus, count: o.workers, exec: join(here, '..', '..', 'bin', 'pix-pptpd-worker.js'), listen: o.listen });
+const fleet = new WorkerFleet({ bus, count: o.workers, exec: join(here, '..', '..', 'bin', 'pix-pptpd-worker.js'), listen: o.listen, scheduling: o.scheduling });
 const app = createApp({ server: fleet, bus, version: 'bench' });
 const loaded = await app.loadText(
   benchVpdnLines({ outside: o.listen, ...o }).join('\n'),

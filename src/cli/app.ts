@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { ConfigLine } from '../../grammar/config-line.js';
 import type { Origin, RunningConfig } from '../config/running.js';
 import type { DebugBus } from '../debug/bus.js';
@@ -565,6 +566,15 @@ export class App implements ShellHost {
 
   captureControl(): CaptureControl | undefined {
     return this.server;
+  }
+
+  /** `show version`: "2 worker processes (2 CPU cores)", or "this process (...)" when the server runs here. */
+  dataPlane(): string | undefined {
+    if (!this.server) return undefined;
+    const n = this.server.dataPlaneWorkers?.();
+    const c = availableParallelism();
+    const cores = `${c} CPU core${c === 1 ? '' : 's'}`;
+    return n === undefined ? `this process (${cores})` : `${n} worker process${n === 1 ? '' : 'es'} (${cores})`;
   }
 
   async close(): Promise<void> {

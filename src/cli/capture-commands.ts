@@ -7,17 +7,20 @@
  * `packet-length` and `interface`; the user/tunnel selectors are our
  * extension. Output wording here is provisional (no source shows a PIX 6.3
  * `show capture` listing); it repeats each capture as the line that made it
- * plus what it holds.
+ * plus what it holds. With data-plane workers each command reaches every
+ * worker (a capture starts or stops on all of them or on none; the server
+ * rejects with the reason, printed as an ERROR line), `show capture` adds
+ * up their counts and `copy capture` writes one file of all their packets.
  */
 import { promises as fsp } from 'node:fs';
-import type { VpnServerApi } from '../server/api.js';
+import type { CaptureSelect, VpnServerApi } from '../server/api.js';
 
 export type CaptureCommand =
   | { kind: 'capture'; name: string; interfaceName?: string; user?: string; tunnel?: number }
   | { kind: 'no-capture'; name: string }
   | { kind: 'copy-capture'; name: string; path: string };
 
-export type CaptureControl = Pick<VpnServerApi, 'startCapture' | 'stopCapture' | 'captures' | 'capturePcap'>;
+export type CaptureControl = Pick<VpnServerApi, 'startCapture' | 'stopCapture' | 'captures' | 'captureNames' | 'capturePcap'>;
 
 const UNAVAILABLE = 'ERROR: capture is not available (no VPN server running)';
 
@@ -38,22 +41,30 @@ export async function runCaptureCommand(
   cmd: CaptureCommand,
   write: (path: string, data: Buffer) => Promise<void> = (p, d) => fsp.writeFile(p, d),
 ): Promise<string[]> {
+  try {
+    return await captureCommand(ctl, cmd, write);
+  } catch (e) {
+    return [`ERROR: capture ${cmd.name}: ${(e as Error).message}`];
+  }
+}
+
+async function captureCommand(ctl: CaptureControl | undefined, cmd: CaptureCommand, write: (path: string, data: Buffer) => Promise<void>): Promise<string[]> {
   switch (cmd.kind) {
     case 'capture': {
       if (!ctl?.startCapture) return [UNAVAILABLE];
-      const spec: { name: string; interfaceName?: string; user?: string; tunnel?: number } = { name: cmd.name };
+      const spec: CaptureSelect = { name: cmd.name };
       if (cmd.interfaceName !== undefined) spec.interfaceName = cmd.interfaceName;
       if (cmd.user !== undefined) spec.user = cmd.user;
       if (cmd.tunnel !== undefined) spec.tunnel = cmd.tunnel;
-      ctl.startCapture(spec);
+      await ctl.startCapture(spec);
       return [];
     }
     case 'no-capture':
       if (!ctl?.stopCapture) return [UNAVAILABLE];
-      return ctl.stopCapture(cmd.name) ? [] : [`ERROR: capture ${cmd.name} does not exist`];
+      return (await ctl.stopCapture(cmd.name)) ? [] : [`ERROR: capture ${cmd.name} does not exist`];
     case 'copy-capture': {
       if (!ctl?.capturePcap) return [UNAVAILABLE];
-      const data = ctl.capturePcap(cmd.name);
+      const data = await ctl.capturePcap(cmd.name);
       if (!data) return [`ERROR: capture ${cmd.name} does not exist`];
       try {
         await write(cmd.path, data);
@@ -65,8 +76,13 @@ export async function runCaptureCommand(
   }
 }
 
-export function renderShowCapture(ctl: CaptureControl | undefined, name?: string): string[] {
-  const list = ctl?.captures?.() ?? [];
+export async function renderShowCapture(ctl: CaptureControl | undefined, name?: string): Promise<string[]> {
+  let list;
+  try {
+    list = (await ctl?.captures?.()) ?? [];
+  } catch (e) {
+    return [`ERROR: show capture: ${(e as Error).message}`];
+  }
   if (name === undefined) {
     return list.map((c) => `${specText(c.name, c.spec)} (${c.packets} packets, ${c.bytes} bytes)`);
   }

@@ -285,7 +285,7 @@ export class ShellSession implements LogSink {
       aaaGroups: v.aaaServerGroups.map((g) => g.tag),
       interfaces: v.interfaces.map((i) => i.name),
       users: v.vpdnUsers.map((u) => u.name),
-      captures: (this.host.captureControl?.()?.captures?.() ?? []).map((c) => c.name),
+      captures: this.host.captureControl?.()?.captureNames?.() ?? [],
     };
   }
 
@@ -667,6 +667,7 @@ export class ShellSession implements LogSink {
           pixVersion: PIX_VERSION,
           hostname: this.hostname(),
           uptimeMs: this.host.now() - this.host.startedAt,
+          dataPlane: this.host.dataPlane?.(),
         });
       case 'history':
         return this.hist.map((h) => `  ${h}`);
@@ -746,6 +747,9 @@ export class ShellSession implements LogSink {
           ...(e.length ? e.map(([k, v]) => `  ${k}: ${v}`) : ['  none']),
           ...(st.dhcp && st.dhcp.informsAnswered + st.dhcp.dropped > 0
             ? ['', `Split tunnelling: ${st.dhcp.informsAnswered} DHCPINFORM answered, ${st.dhcp.dropped} DHCP packets dropped (dhcp-* above)`]
+            : []),
+          ...(st.fastPath
+            ? ['', `Fast path: ${st.fastPath.calls} call${st.fastPath.calls === 1 ? '' : 's'} in it, ${st.fastPath.forwarded} packets forwarded, calls taken ${st.fastPath.engaged}, given back ${st.fastPath.released}`]
             : []),
         ];
       }

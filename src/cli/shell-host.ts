@@ -132,4 +132,6 @@ export interface ShellHost {
   management?(): ManagementControl | undefined;
   /** The server's capture methods (absent without a server). */
   captureControl?(): CaptureControl | undefined;
+  /** Where the data plane runs, for `show version` (absent or undefined without a server). */
+  dataPlane?(): string | undefined;
 }

@@ -5,9 +5,19 @@
 import type { ConfigDiff } from '../config/model.js';
 import type { AaaGroupStats, AaaObservation } from './aaa/group.js';
 import type { ServerCensus } from './totals.js';
+import type { CaptureInfo } from './capture.js';
 
 export type { AaaGroupStats, AaaObservation, AaaServerStatus } from './aaa/group.js';
 export type { ServerCensus, ServerTotals, SetupFailure } from './totals.js';
+export type { CaptureInfo } from './capture.js';
+
+/** What `capture NAME [interface IF] [user U] [tunnel N]` selects. */
+export interface CaptureSelect {
+  name: string;
+  interfaceName?: string;
+  user?: string;
+  tunnel?: number;
+}
 
 export interface TunnelStatus {
   id: number;
@@ -83,6 +93,15 @@ export interface ServerStatus {
   errors: ErrorCounters;
   /** Since start, every call ended and live: DHCPINFORMs answered, DHCP packets dropped (by reason in `errors`). */
   dhcp?: { informsAnswered: number; dropped: number };
+  /** The native receive fast path (src/server/fast-path.ts), when it runs: calls in it now, packets it forwarded, calls taken and given back since start. */
+  fastPath?: FastPathStatus;
+}
+
+export interface FastPathStatus {
+  calls: number;
+  forwarded: number;
+  engaged: number;
+  released: number;
 }
 
 /** `show vpdn` as it is printed: the counts for its head, then the blocks, read as they are iterated. */
@@ -106,14 +125,20 @@ export interface VpnServerApi {
   vpdnBlocks?(): VpdnBlocks;
   /** `clear vpdn tunnel all | id N`: CDN + StopCCRQ. Returns how many. */
   clearTunnels(id: number | 'all'): number;
-  /** `capture NAME ...` (extension for PPTP sessions): start or replace a capture. */
-  startCapture?(spec: { name: string; interfaceName?: string; user?: string; tunnel?: number }): void;
-  /** `no capture NAME`; false if there was none. */
-  stopCapture?(name: string): boolean;
-  /** `show capture`: name, filter, packets and bytes held. */
-  captures?(): { name: string; spec: { interfaceName?: string; user?: string; tunnel?: number }; packets: number; bytes: number }[];
-  /** `copy capture:NAME FILE`: the capture as a pcapng file, undefined if unknown. */
-  capturePcap?(name: string): Buffer | undefined;
+  /**
+   * `capture NAME ...` (extension for PPTP sessions): start or replace a
+   * capture. With data-plane workers it starts on every worker or on none
+   * (rejects with the reason).
+   */
+  startCapture?(spec: CaptureSelect): Promise<void>;
+  /** `no capture NAME`; false if there was none. With workers: every worker or none (rejects). */
+  stopCapture?(name: string): Promise<boolean>;
+  /** `show capture`: name, filter, packets and bytes held (with workers: every worker's, added up). */
+  captures?(): Promise<CaptureInfo[]>;
+  /** The captures' names, at once (the shell's completion). */
+  captureNames?(): string[];
+  /** `copy capture:NAME FILE`: the capture as one pcapng file (with workers: theirs merged by timestamp), undefined if unknown. */
+  capturePcap?(name: string): Promise<Buffer | undefined>;
   /** For the metrics endpoint: calls by state, counters since start (set-ups, failures, traffic, drops), pools. */
   census?(perUser: boolean): Promise<ServerCensus>;
   /** Called for each RADIUS/TACACS+ authentication answered or given up (metrics). */
@@ -124,6 +149,8 @@ export interface VpnServerApi {
   authenticateConsole?(tag: string, user: string, password: string): Promise<'accept' | 'reject' | 'unreachable'>;
   /** Can a pool be removed or changed now? Returns a PIX-style error if not. */
   checkPoolChange?(diff: ConfigDiff): string | undefined;
+  /** How many data-plane worker processes run (absent: the data plane is this process). */
+  dataPlaneWorkers?(): number;
   /** Data-plane workers: bring the status mirror up to date (the shell awaits it before `show vpdn` and `clear vpdn`). */
   refresh?(): Promise<void>;
   /** Data-plane workers: a line every shell prints (a worker died, was restarted); the shell sets it. */

@@ -60,6 +60,8 @@ export interface ServerCallHooks {
   onUp(call: ServerCall, info: PppUpInfo): void;
   onDown(call: ServerCall, reason: string): void;
   onIpPacket(call: ServerCall, packet: Buffer): void;
+  /** The call changes or ends: its receive state back from the native fast path, if it is there. */
+  leaveFastPath(call: ServerCall): void;
 }
 
 /** The GRE window's options: the call names it in debug events, and its packets go to the server. */
@@ -188,6 +190,8 @@ export class ServerCall {
   clientAddress: string | undefined;
   /** clientAddress as a 32-bit number: the per-packet checks compare it with header octets. */
   clientAddressNumber: number | undefined;
+  /** Packets passed the JavaScript way since the native fast path last had the call (src/server/fast-path.ts). */
+  jsPathPackets = 0;
   username = '';
   readonly acctSessionId: string;
   /** Packets from the client waiting for its route into the TUN (server). */
@@ -227,6 +231,7 @@ export class ServerCall {
   /** End the call from our side with a known cause (LCP Terminate, then CDN). */
   terminate(cause: TerminateCauseName, reason: string): void {
     this.cause ??= cause;
+    this.options.hooks.leaveFastPath(this);
     this.ppp.close(reason);
   }
 
@@ -329,6 +334,7 @@ export class ServerCall {
   private end(reason: string): void {
     if (this.ended) return;
     this.ended = true;
+    this.options.hooks.leaveFastPath(this);
     for (const t of this.timers) t.cancel();
     this.sessionTimer?.cancel();
     this.window.close();

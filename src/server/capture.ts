@@ -8,6 +8,14 @@
  * traffic as PPP-with-direction (protocol 0x0021). Each capture keeps at
  * most `maxBytes` (a ring: the oldest packets go first).
  * Costs one boolean check per packet while no capture is active.
+ *
+ * With data-plane workers (src/server/workers/) each worker captures its
+ * own calls into a ring of its own; the primary merges the workers'
+ * records by timestamp into one file (mergeRecords, capturePcapng). The
+ * timestamps come from the monotonic clock anchored to the wall clock at
+ * process start (performance.timeOrigin): microseconds, in order within a
+ * worker even if the system clock is set back, and comparable between
+ * workers.
  */
 import { enhancedPacket, interfaceDescription, LINKTYPE_PPP_WITH_DIR, LINKTYPE_RAW, sectionHeader } from '../proto/pcapng.js';
 import { ipToNumber } from '../proto/ip/ipv4.js';
@@ -27,10 +35,19 @@ export interface CaptureContext {
   user: string;
 }
 
-interface Record {
+/** One captured packet: interface 0 (the wire) or 1 (inner PPP), microseconds since the epoch. */
+export interface CaptureRecord {
   ifId: 0 | 1;
   timeUs: number;
-  data: Buffer;
+  data: Uint8Array;
+}
+
+/** What `show capture` lists of one capture. */
+export interface CaptureInfo {
+  name: string;
+  spec: CaptureSpec;
+  packets: number;
+  bytes: number;
 }
 
 interface TcpFlow {
@@ -40,7 +57,7 @@ interface TcpFlow {
 const DEFAULT_MAX_BYTES = 1 << 20;
 
 class OneCapture {
-  readonly records: Record[] = [];
+  readonly records: CaptureRecord[] = [];
   bytes = 0;
   packets = 0;
   constructor(readonly spec: CaptureSpec) {}
@@ -54,7 +71,7 @@ class OneCapture {
     );
   }
 
-  add(r: Record): void {
+  add(r: CaptureRecord): void {
     this.records.push(r);
     this.bytes += r.data.length;
     this.packets++;
@@ -79,6 +96,40 @@ function ipv4Header(src: string, dst: string, protocol: number, payloadLength: n
   return h;
 }
 
+/** Wall-clock microseconds from the monotonic clock (see the head comment). */
+export function monotonicWallUs(): number {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+}
+
+/**
+ * Several workers' records of one capture as one list in timestamp order:
+ * each list is already in order, so a k-way merge; equal timestamps keep
+ * the order of the lists, and each list keeps its own order whatever its
+ * timestamps say.
+ */
+export function mergeRecords(parts: readonly (readonly CaptureRecord[])[]): CaptureRecord[] {
+  const at = parts.map(() => 0);
+  const out: CaptureRecord[] = [];
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < parts.length; i++) {
+      if (at[i] < parts[i].length && (best < 0 || parts[i][at[i]].timeUs < parts[best][at[best]].timeUs)) best = i;
+    }
+    if (best < 0) return out;
+    out.push(parts[best][at[best]++]);
+  }
+}
+
+/** The pcapng file of a capture's records (see the head comment for its two interfaces). */
+export function capturePcapng(records: readonly CaptureRecord[]): Buffer {
+  return Buffer.concat([
+    sectionHeader(),
+    interfaceDescription(LINKTYPE_RAW),
+    interfaceDescription(LINKTYPE_PPP_WITH_DIR),
+    ...records.map((r) => enhancedPacket(r.ifId, r.timeUs, r.data)),
+  ]);
+}
+
 export class CaptureManager {
   private readonly captures = new Map<string, OneCapture>();
   private readonly flows = new Map<string, TcpFlow>();
@@ -86,11 +137,11 @@ export class CaptureManager {
   /** Cheap guard for the per-packet path. */
   active = false;
 
-  constructor(private readonly nowUs: () => number = () => Date.now() * 1000) {}
+  constructor(private readonly nowUs: () => number = monotonicWallUs) {}
 
   start(spec: CaptureSpec): void {
     const old = this.captures.get(spec.name);
-    this.captures.set(spec.name, old ? Object.assign(new OneCapture(spec), { records: old.records }) : new OneCapture(spec));
+    this.captures.set(spec.name, old ? Object.assign(new OneCapture(spec), { records: old.records, bytes: old.bytes }) : new OneCapture(spec));
     this.active = true;
   }
 
@@ -100,20 +151,19 @@ export class CaptureManager {
     return had;
   }
 
-  list(): { name: string; spec: CaptureSpec; packets: number; bytes: number }[] {
+  list(): CaptureInfo[] {
     return [...this.captures.values()].map((c) => ({ name: c.spec.name, spec: c.spec, packets: c.records.length, bytes: c.bytes }));
+  }
+
+  /** The records one capture holds, oldest first, or undefined if there is no such capture. */
+  records(name: string): readonly CaptureRecord[] | undefined {
+    return this.captures.get(name)?.records;
   }
 
   /** The pcapng file of one capture, or undefined if there is no such capture. */
   pcapng(name: string): Buffer | undefined {
     const c = this.captures.get(name);
-    if (!c) return undefined;
-    return Buffer.concat([
-      sectionHeader(),
-      interfaceDescription(LINKTYPE_RAW),
-      interfaceDescription(LINKTYPE_PPP_WITH_DIR),
-      ...c.records.map((r) => enhancedPacket(r.ifId, r.timeUs, r.data)),
-    ]);
+    return c && capturePcapng(c.records);
   }
 
   /** Bytes of the PPTP control connection (TCP payload), either direction. */

@@ -6,9 +6,15 @@
  * address cannot listen, and the commit that asks for it fails.
  * Reconciling is all-or-nothing: if one new listener cannot bind, the ones
  * opened in the same attempt are closed again and nothing changes.
+ *
+ * With `reusePort` (a data-plane worker: src/server/workers/) each listener
+ * is a socket of this process's own in the SO_REUSEPORT group of its
+ * address and port (src/proto/os/reuseport.ts), where the kernel spreads
+ * the connections over the workers.
  */
 import net from 'node:net';
 import type { VpnConfig } from '../config/model.js';
+import { reusePortHandle } from '../proto/os/reuseport.js';
 
 export interface ListenerSpec {
   interfaceName: string;
@@ -40,7 +46,10 @@ const key = (s: ListenerSpec) => `${s.interfaceName}|${s.address}|${s.port}`;
 export class Listeners {
   private open = new Map<string, { spec: ListenerSpec; server: net.Server }>();
 
-  constructor(private readonly onConnection: (socket: net.Socket, spec: ListenerSpec) => void) {}
+  constructor(
+    private readonly onConnection: (socket: net.Socket, spec: ListenerSpec) => void,
+    private readonly reusePort = false,
+  ) {}
 
   /** Open listeners with the port actually bound (port 0 picks one). */
   list(): ListenerSpec[] {
@@ -80,11 +89,17 @@ export class Listeners {
       const fail = (err: NodeJS.ErrnoException) =>
         reject(new Error(`cannot listen on ${spec.interfaceName} ${spec.address}:${spec.port}: ${err.code ?? err.message}`));
       server.once('error', fail);
-      server.listen({ host: spec.address, port: spec.port }, () => {
+      const listening = () => {
         server.off('error', fail);
         server.on('error', () => {});
         resolve(server);
-      });
+      };
+      if (!this.reusePort || spec.port === 0) return void server.listen({ host: spec.address, port: spec.port }, listening);
+      try {
+        server.listen(reusePortHandle(spec.address, spec.port), listening);
+      } catch (err) {
+        fail(err as NodeJS.ErrnoException);
+      }
     });
   }
 }

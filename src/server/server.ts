@@ -19,7 +19,7 @@ import { systemClock, type Clock, type Timer } from '../util/clock.js';
 import type { DebugBus } from '../debug/bus.js';
 import type { AaaServerGroup, ConfigDiff, VpdnGroup, VpnConfig } from '../config/model.js';
 import { emptyVpnConfig } from '../config/model.js';
-import type { ErrorCounters, ServerStatus, SessionStatus, TunnelStatus, VpdnBlocks, VpnServerApi } from './api.js';
+import type { CaptureInfo, CaptureSelect, ErrorCounters, ServerStatus, SessionStatus, TunnelStatus, VpdnBlocks, VpnServerApi } from './api.js';
 import type { Authenticator } from '../proto/authenticator.js';
 import { LocalAuthenticator } from './aaa/local.js';
 import type { GreSocket } from '../proto/gre/socket.js';
@@ -36,6 +36,7 @@ import { CiscoPptpDebug } from '../debug/cisco-pptp.js';
 import { CiscoPppDebug } from '../debug/cisco-ppp-session.js';
 import { CiscoGreDebug } from '../debug/cisco-gre.js';
 import { OcrpResult, GeneralErrorCode, type OutgoingCallRequest } from '../proto/pptp/wire.js';
+import { FastPath, fastPathAddon } from './fast-path.js';
 import { newAcctSessionId, ServerCall, type AccountingSnapshot, type ServerCallHooks } from './call.js';
 import type { PppUpInfo } from '../proto/ppp/session.js';
 import { mppeStrengthText } from '../proto/ppp/ccp-mppe.js';
@@ -43,7 +44,7 @@ import { CaptureManager, type CaptureContext } from './capture.js';
 import { AaaRegistry, nasAddress, type AaaGroupStats, type AaaObservation, type TerminateCauseName } from './aaa/group.js';
 import type { AuthRequest, AuthResult } from '../proto/authenticator.js';
 import { nodeUdp, type UdpStack } from '../proto/radius/udp.js';
-import { SourceGuard } from './source-guard.js';
+import { SourceGuard, type SourceAdmission } from './source-guard.js';
 import { DynAuthListeners, namedBy } from './dynauth-listeners.js';
 import { CallCensus, callTotals, emptyTotals, setupFailureOf, type ServerCensus, type ServerTotals } from './totals.js';
 import { informSettingsOf, isDhcpForServer, serveDhcp } from './dhcp.js';
@@ -66,8 +67,22 @@ export interface PptpServerOptions {
   udp?: UdpStack;
   hostName?: string;
   /** A data-plane worker (src/server/workers/): its share of the tunnel and call ids, and the leases the primary owns. */
-  worker?: { ids: { low: number; high: number }; nasAccounting: boolean };
+  worker?: { ids: { low: number; high: number }; nasAccounting: boolean; reusePort?: boolean };
   leases?: RemoteLeases;
+  /** A data-plane worker: the primary's per-source limits (default: this server's own SourceGuard). */
+  admission?: SourceAdmission;
+  /** A data-plane worker: the primary's count of the NAS's calls, for `vpdn limit sessions` (default: this server's calls). */
+  sessions?: RemoteSessions;
+}
+
+/** The calls of every worker, counted by the primary. */
+export interface RemoteSessions {
+  /** A call may open if the NAS has fewer than `max`: then it is counted. */
+  take(max: number): Promise<boolean>;
+  /** A call opened without a limit to check: counted. */
+  opened(): void;
+  /** A counted call ended (or took a place it did not use). */
+  closed(): void;
 }
 
 /**
@@ -104,6 +119,9 @@ class CallLink implements ServerCallHooks {
   }
   onIpPacket(call: ServerCall, pkt: Buffer): void {
     this.server.fromClient(call, pkt);
+  }
+  leaveFastPath(call: ServerCall): void {
+    this.server.fastPath?.release(call);
   }
 }
 
@@ -170,7 +188,7 @@ class TunnelLink implements PptpControlOptions, PptpControlCallbacks {
     }
     this.tunnel.control.receive(chunk);
   }
-  onOutgoingCallRequest(req: OutgoingCallRequest): OutgoingCallDecision {
+  onOutgoingCallRequest(req: OutgoingCallRequest): OutgoingCallDecision | Promise<OutgoingCallDecision> {
     return this.server.openCall(this.tunnel, req.callId, req.packetRecvWindowSize);
   }
   onCallClear(callId: number, reason: string): void {
@@ -192,6 +210,8 @@ function onTunnelClose(this: LinkedSocket): void {
   this[TUNNEL_LINK].tunnel.control.close('tcp-closed');
 }
 function ignoreSocketError(): void {}
+
+const NO_RESOURCE: OutgoingCallDecision = { accept: false, resultCode: OcrpResult.GeneralError, errorCode: GeneralErrorCode.NoResource };
 
 type AuthBackend = { authenticate(req: AuthRequest, c?: object): Promise<AuthResult> };
 
@@ -263,6 +283,8 @@ export class PptpServer implements VpnServerApi {
   private readonly upCalls = new WeakSet<ServerCall>();
   private gre: GreSocket | undefined;
   private tun: TunDevice | undefined;
+  /** @internal CallLink: the native receive fast path, with a Linux GRE socket and TUN and the addon built */
+  fastPath: FastPath | undefined;
   private nextTunnelId: number;
   /** sid of syslog 109011 */
   private authSessions = 0;
@@ -270,7 +292,8 @@ export class PptpServer implements VpnServerApi {
   /** `capture NAME ...` */
   readonly capture = new CaptureManager();
   private readonly aaa: AaaRegistry;
-  private readonly guard: SourceGuard;
+  /** `vpdn limit per-source` and `auth-failures`: this server's own, or (a worker) the primary's. */
+  private readonly guard: SourceAdmission;
   /** `client authentication local`: one for every call (it reads the users when asked). */
   private readonly localUsers = new LocalAuthenticator(() => this.cfg.vpdnUsers);
   /** RFC 5176 listeners per aaa-server group with `dynamic-authorization` (a worker has none: the primary's act for it) */
@@ -288,8 +311,8 @@ export class PptpServer implements VpnServerApi {
     this.pppDebug = new CiscoPppDebug(options.bus);
     this.greDebug = new CiscoGreDebug(options.bus);
     this.pptpDebug = new CiscoPptpDebug(options.bus);
-    this.listeners = new Listeners((sock, spec) => this.accept(sock, spec));
-    this.guard = new SourceGuard(this.clock, () => this.cfg.limits);
+    this.listeners = new Listeners((sock, spec) => this.accept(sock, spec), options.worker?.reusePort);
+    this.guard = options.admission ?? new SourceGuard(this.clock, () => this.cfg.limits);
     this.dynAuth = new DynAuthListeners<ServerCall>({
       udp: options.udp ?? nodeUdp,
       bindAddress: options.listen?.address,
@@ -360,6 +383,17 @@ export class PptpServer implements VpnServerApi {
         throw new Error(`cannot open the TUN device (needs CAP_NET_ADMIN): ${(err as Error).message}`);
       }
       this.tun.onPacket((pkt) => this.receiveTun(pkt));
+    }
+    const addon = fastPathAddon();
+    if (!this.fastPath && addon && this.gre.setBatchHook && this.tun.fastPathTarget) {
+      const fast = new FastPath(addon, {
+        allowed: () => !this.capture.active && !this.bus.on('vpdn packet') && !this.bus.on('ppp io') && !this.bus.on('ppp mppe'),
+        callOf: (callId) => this.calls.get(callId)?.call,
+        tun: () => this.tun?.fastPathTarget?.(),
+        activity: (call) => this.calls.get(call.options.callId)?.tunnel.control.noteActivity(),
+      });
+      this.gre.setBatchHook((headers, count, slots) => fast.batch(headers, count, slots));
+      this.fastPath = fast;
     }
   }
 
@@ -432,15 +466,27 @@ export class PptpServer implements VpnServerApi {
       socket.destroy();
       return;
     }
+    socket.on('error', ignoreSocketError);
     const peerAddress = (socket.remoteAddress ?? '0.0.0.0').replace(/^::ffff:/, '');
-    const refused = this.guard.refuse(peerAddress);
+    const verdict = this.guard.admit(peerAddress);
+    // a worker waits for the primary's answer; until a 'data' listener is on, what the peer sends waits in the socket
+    if (typeof verdict === 'object') verdict.then((why) => this.admitted(socket, spec, peerAddress, why), () => this.admitted(socket, spec, peerAddress, 'admission unavailable'));
+    else this.admitted(socket, spec, peerAddress, verdict);
+  }
+
+  private admitted(socket: net.Socket, spec: ListenerSpec, peerAddress: string, refused: string | undefined): void {
     if (refused) {
       this.count(`tunnel-refused-${refused.replace(/ /g, '-')}`);
       if (this.bus.on('vpdn error')) this.bus.debug('vpdn error', `PPTP: connection from ${peerAddress} refused: ${refused}`);
       socket.destroy();
       return;
     }
-    this.guard.tunnelOpened(peerAddress);
+    if (this.closed || socket.destroyed) {
+      // gone while the primary answered
+      this.guard.closed(peerAddress);
+      socket.destroy();
+      return;
+    }
     const id = this.allocateTunnelId();
     const group = this.groupForDialin();
     const tunnel: Tunnel = {
@@ -469,7 +515,6 @@ export class PptpServer implements VpnServerApi {
     socket.setNoDelay(true);
     (socket as LinkedSocket)[TUNNEL_LINK] = link;
     socket.on('data', onTunnelData);
-    socket.on('error', ignoreSocketError);
     socket.on('close', onTunnelClose);
   }
 
@@ -494,15 +539,36 @@ export class PptpServer implements VpnServerApi {
     if (this.pppIfIds.delete(id) && id < this.pppIfLow) this.pppIfLow = id;
   }
 
-  /** @internal TunnelLink */
-  openCall(tunnel: Tunnel, peerCallId: number, peerRecvWindow: number) {
-    const group = this.groupForDialin();
+  /**
+   * @internal TunnelLink. `vpdn limit sessions N` counts this server's
+   * calls; a worker's are counted by the primary, which it asks (the
+   * decision comes later, and the tunnel may have ended meanwhile).
+   */
+  openCall(tunnel: Tunnel, peerCallId: number, peerRecvWindow: number): OutgoingCallDecision | Promise<OutgoingCallDecision> {
     const max = this.cfg.limits?.maxSessions;
-    if (max !== undefined && this.calls.size >= max) {
-      this.count('max-sessions');
-      this.bus.syslog(403103, 4, 'PPP virtual interface max connections reached', { tunnel: tunnel.id });
-      return { accept: false as const, resultCode: OcrpResult.GeneralError, errorCode: GeneralErrorCode.NoResource };
+    const remote = this.options.sessions;
+    if (!remote) return max !== undefined && this.calls.size >= max ? this.refuseMaxSessions(tunnel) : this.openCallNow(tunnel, peerCallId, peerRecvWindow);
+    if (max === undefined) {
+      const d = this.openCallNow(tunnel, peerCallId, peerRecvWindow);
+      if (d.accept) remote.opened();
+      return d;
     }
+    return remote.take(max).then((ok) => {
+      if (!ok) return this.refuseMaxSessions(tunnel);
+      const d = this.closed || this.tunnels.get(tunnel.id) !== tunnel ? NO_RESOURCE : this.openCallNow(tunnel, peerCallId, peerRecvWindow);
+      if (!d.accept) remote.closed();
+      return d;
+    });
+  }
+
+  private refuseMaxSessions(tunnel: Tunnel): OutgoingCallDecision {
+    this.count('max-sessions');
+    this.bus.syslog(403103, 4, 'PPP virtual interface max connections reached', { tunnel: tunnel.id });
+    return NO_RESOURCE;
+  }
+
+  private openCallNow(tunnel: Tunnel, peerCallId: number, peerRecvWindow: number): OutgoingCallDecision {
+    const group = this.groupForDialin();
     let call: ServerCall | undefined;
     const authenticator = group && this.authenticatorFor(group, tunnel);
     const serverAddress = this.tunnelAddress(this.cfg, tunnel.spec.interfaceName) ?? tunnel.spec.address;
@@ -625,6 +691,7 @@ export class PptpServer implements VpnServerApi {
     const callId = call.options.callId;
     if (!this.calls.has(callId)) return;
     this.calls.delete(callId);
+    this.options.sessions?.closed();
     tunnel.calls.delete(callId);
     this.callIds.release(callId);
     this.releasePppIfId(call.options.pppIfId);
@@ -679,7 +746,7 @@ export class PptpServer implements VpnServerApi {
     tunnel.stopTimer = undefined;
     for (const call of [...tunnel.calls.values()]) call.abort('tunnel closed');
     this.tunnels.delete(tunnel.id);
-    this.guard.tunnelClosed(tunnel.peerAddress);
+    this.guard.closed(tunnel.peerAddress);
     // Keep the control connection's rejections (e.g. sccrq-timeout) once it is gone.
     for (const [k, v] of Object.entries(tunnel.control.errors)) this.errors[`pptp-${k}`] = (this.errors[`pptp-${k}`] ?? 0) + v;
     if (!tunnel.socket.destroyed) tunnel.socket.end();
@@ -739,6 +806,7 @@ export class PptpServer implements VpnServerApi {
       return;
     }
     this.tun?.write(pkt);
+    this.fastPath?.passed(call);
   }
 
   /** Split tunnelling: the DHCPINFORM answered with the routes of the call's group, other DHCP dropped. */
@@ -801,7 +869,9 @@ export class PptpServer implements VpnServerApi {
       dhcp.informsAnswered += call.dhcp.informsAnswered;
       dhcp.dropped += call.dhcp.dropped;
     }
-    return { tunnels, sessions, pools: this.pools.status(), listening: this.listeners.list(), errors: this.errorCounts(), dhcp };
+    const fast = this.fastPath;
+    const fastPath = fast && { calls: fast.size, ...fast.stats };
+    return { tunnels, sessions, pools: this.pools.status(), listening: this.listeners.list(), errors: this.errorCounts(), dhcp, fastPath };
   }
 
   vpdnBlocks(): VpdnBlocks {
@@ -891,19 +961,23 @@ export class PptpServer implements VpnServerApi {
     });
   }
 
-  startCapture(spec: { name: string; interfaceName?: string; user?: string; tunnel?: number }): void {
+  async startCapture(spec: CaptureSelect): Promise<void> {
     this.capture.start(spec);
   }
 
-  stopCapture(name: string): boolean {
+  async stopCapture(name: string): Promise<boolean> {
     return this.capture.stop(name);
   }
 
-  captures() {
+  async captures(): Promise<CaptureInfo[]> {
     return this.capture.list();
   }
 
-  capturePcap(name: string): Buffer | undefined {
+  captureNames(): string[] {
+    return this.capture.list().map((c) => c.name);
+  }
+
+  async capturePcap(name: string): Promise<Buffer | undefined> {
     return this.capture.pcapng(name);
   }
 

@@ -3,13 +3,26 @@
  * how many tunnels one address may hold, and a back-off for addresses
  * that keep failing authentication (brute force). Bounded: at most
  * MAX_TRACKED failing sources are remembered (oldest forgotten first).
+ *
+ * The limits are the NAS's: with data-plane workers (src/server/workers/)
+ * one guard in the primary counts every worker's tunnels and failures, and
+ * a worker asks it (SourceAdmission over IPC) before it takes a tunnel.
  */
 import type { Clock } from '../util/clock.js';
 import type { VpdnLimits } from '../config/model.js';
 
 const MAX_TRACKED = 10_000;
 
-export class SourceGuard {
+/** What a server asks of the per-source limits: its own SourceGuard, or the primary's for a worker. */
+export interface SourceAdmission {
+  /** Why a new tunnel from `source` is refused, or undefined: it is then counted as open until closed(). */
+  admit(source: string): string | undefined | Promise<string | undefined>;
+  closed(source: string): void;
+  authFailed(source: string): void;
+  authSucceeded(source: string): void;
+}
+
+export class SourceGuard implements SourceAdmission {
   private readonly tunnels = new Map<string, number>();
   private readonly failures = new Map<string, { count: number; until: number }>();
 
@@ -28,6 +41,16 @@ export class SourceGuard {
     }
     if (l?.maxPerSource !== undefined && (this.tunnels.get(source) ?? 0) >= l.maxPerSource) return 'per-source limit';
     return undefined;
+  }
+
+  admit(source: string): string | undefined {
+    const why = this.refuse(source);
+    if (why === undefined) this.tunnelOpened(source);
+    return why;
+  }
+
+  closed(source: string): void {
+    this.tunnelClosed(source);
   }
 
   tunnelOpened(source: string): void {

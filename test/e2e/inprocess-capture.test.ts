@@ -17,20 +17,20 @@ test('capture of a live MPPE session: control, GRE and decrypted ICMP, clean in 
     vpnConfig({ auth: ['mschap-v2'], mppe: { strength: 128, required: true, stateful: false }, users: { john: 'secret' } }),
   );
   try {
-    rig.server.startCapture({ name: 'john', user: 'john' });
-    rig.server.startCapture({ name: 'mary', user: 'mary' });
-    rig.server.startCapture({ name: 'all' });
+    await rig.server.startCapture({ name: 'john', user: 'john' });
+    await rig.server.startCapture({ name: 'mary', user: 'mary' });
+    await rig.server.startCapture({ name: 'all' });
     const client = await rig.dial({ localAddress: '127.0.0.2', username: 'john', password: 'secret', profile: 'windows10', authProtocols: ['mschap-v2'] });
     const ping = await client.ping(client.serverAddress, { count: 3, timeoutMs: 2000 });
     assert.equal(ping.received, 3);
     await client.hangup();
 
-    const byName = Object.fromEntries(rig.server.captures().map((c) => [c.name, c]));
+    const byName = Object.fromEntries((await rig.server.captures()).map((c) => [c.name, c]));
     assert.equal(byName.mary.packets, 0, 'a capture for another user records nothing');
     assert.ok(byName.all.packets > byName.john.packets, 'the unfiltered capture also holds what came before authentication');
     assert.ok(byName.john.packets >= 12, `john: ${byName.john.packets} packets`);
 
-    const pcap = rig.server.capturePcap('all')!;
+    const pcap = (await rig.server.capturePcap('all'))!;
     assert.equal(pcap.readUInt32LE(0), 0x0a0d0d0a, 'pcapng section header');
     const cap = tsharkAvailable();
     if (!cap.ok) return t.skip(cap.reason);

@@ -17,16 +17,29 @@
  * it is forked again and takes calls again. With RADIUS accounting, the
  * Stops of a killed worker's calls come from a running worker (NAS-Error),
  * and only one Accounting-On is sent for the whole NAS.
+ *
+ * Captures over two workers: `capture NAME` reaches both (a worker that
+ * does not answer fails it on both), `show capture` adds up their counts,
+ * `copy capture` writes one pcapng that tshark reads, in time order, with
+ * the GRE, the PPTP control and the decrypted ICMP of calls on both
+ * workers; a worker forked again captures again. A second pix-pptpd on
+ * the same address cannot join the first one's SO_REUSEPORT group;
+ * `vpdn limit sessions` counts the calls of both workers. Without
+ * `--workers` the product runs one worker per core, and `show version`
+ * says how many.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { createNetns, deleteNetns, LineReader, runInNetns, uniqueNetnsName, vethPair } from '../../src/lab/rig/netns.js';
 import { startProduct, type Product } from '../../src/lab/rig/product.js';
 import { canRoot } from '../../src/lab/rig/capability.js';
 import { spawnNodeInNetns } from '../harness/node-child.js';
 import { freeRadiusAvailable, startFreeRadius, type FreeRadius } from '../../src/lab/rig/freeradius.js';
+import { pcapTempDir, tsharkAvailable, tsharkCheck, tsharkFields } from '../../src/lab/rig/tshark.js';
 
 const SERVER = '10.98.0.1';
 const CLIENT = '10.98.0.2';
@@ -90,6 +103,40 @@ async function workerNamespaces(): Promise<{ nsA: string; nsC: string }> {
 async function removeNamespaces(n: { nsA: string; nsC: string }): Promise<void> {
   await deleteNetns(n.nsC);
   await deleteNetns(n.nsA);
+}
+
+interface WorkersRig {
+  nsA: string;
+  /** The product in namespace A (default: two workers, CONFIG); stopped at the end. */
+  product(opts?: { args?: string[]; configText?: string }): Promise<Product>;
+  /** multi-client-child in namespace C dialling `count` calls; killed at the end. */
+  clients(count: number): { clients: ChildProcess; r: LineReader };
+}
+
+/** The namespaces and what a test starts in them, all stopped and removed after `fn`, even when it fails. */
+async function withWorkersRig(fn: (rig: WorkersRig) => Promise<void>): Promise<void> {
+  const { nsA, nsC } = await workerNamespaces();
+  const products: Product[] = [];
+  const children: ChildProcess[] = [];
+  try {
+    await fn({
+      nsA,
+      product: async ({ args = ['--workers', '2'], configText = CONFIG } = {}) => {
+        const p = await startProduct({ netns: nsA, configText, args });
+        products.push(p);
+        return p;
+      },
+      clients: (count) => {
+        const c = spawnNodeInNetns(nsC, 'multi-client-child', [SERVER, CLIENT, USER, PASSWORD, String(count)], { stdio: ['pipe', 'pipe', 'inherit'] });
+        children.push(c);
+        return { clients: c, r: new LineReader(c.stdout!) };
+      },
+    });
+  } finally {
+    for (const c of children) c.kill('SIGKILL');
+    for (const p of products.reverse()) await p.stop();
+    await removeNamespaces({ nsA, nsC });
+  }
 }
 
 /** Dial (more, bounded) until each worker has `atLeast` calls; every dial must come up. */
@@ -357,3 +404,174 @@ test('--workers 2 with RADIUS: show aaa-server adds up the workers, a Disconnect
     await removeNamespaces({ nsA, nsC });
   }
 });
+
+test('no --workers: one data-plane worker per core, and show version says so', { skip: cap.ok ? false : cap.reason, timeout: 120_000 }, () =>
+  withWorkersRig(async (rig) => {
+    const product = await rig.product({ args: [] });
+    const cores = availableParallelism();
+    const coreText = `${cores} CPU core${cores === 1 ? '' : 's'}`;
+    const version = await product.command('show version');
+    if (cores === 1) {
+      assert.ok(version.includes(`Data plane: this process (${coreText})`), version.join('\n'));
+      assert.equal(workerPids(product.child.pid!).size, 0, 'one core: no worker process');
+      return;
+    }
+    assert.ok(version.includes(`Data plane: ${cores} worker processes (${coreText})`), version.join('\n'));
+    assert.deepEqual([...workerPids(product.child.pid!).keys()].sort((a, b) => a - b), [...Array(cores).keys()], `${cores} worker processes`);
+    const links = (await runInNetns(rig.nsA, 'ip', ['-o', 'link'])).stdout;
+    for (let i = 0; i < cores; i++) assert.match(links, new RegExp(`pptpw${i}[:@]`), links);
+  }));
+
+/** `show capture`: NAME -> packets and bytes. */
+async function showCapture(product: Product): Promise<Map<string, { packets: number; bytes: number }>> {
+  const out = new Map<string, { packets: number; bytes: number }>();
+  for (const l of await product.command('show capture')) {
+    const m = /^capture (\S+).* \((\d+) packets, (\d+) bytes\)$/.exec(l);
+    if (m) out.set(m[1], { packets: Number(m[2]), bytes: Number(m[3]) });
+  }
+  return out;
+}
+
+const tsharkCap = cap.ok ? tsharkAvailable() : cap;
+
+test('--workers 2: capture on both workers; show capture adds them up; copy capture writes one pcapng tshark reads, with the calls of both; a restarted worker captures again', { skip: tsharkCap.ok ? false : tsharkCap.reason, timeout: 240_000 }, () =>
+  withWorkersRig(async (rig) => {
+    const product = await rig.product();
+    await product.enable();
+    const primaryPid = product.child.pid!;
+    assert.deepEqual(await product.command('capture all'), []);
+    assert.deepEqual(await product.command(`capture mine user ${USER}`), []);
+    assert.deepEqual(await product.command('capture nobody user nobody'), []);
+    assert.deepEqual(
+      [...(await showCapture(product))],
+      [
+        ['all', { packets: 0, bytes: 0 }],
+        ['mine', { packets: 0, bytes: 0 }],
+        ['nobody', { packets: 0, bytes: 0 }],
+      ],
+    );
+
+    // all or nothing: worker 1 stopped (SIGSTOP) cannot answer; worker 0 is given the capture and it is taken back
+    const stopped = workerPids(primaryPid).get(1)!;
+    process.kill(stopped, 'SIGSTOP');
+    let refused: string[];
+    try {
+      refused = await product.command('capture late');
+    } finally {
+      process.kill(stopped, 'SIGCONT');
+    }
+    assert.deepEqual(refused, ['ERROR: capture late: worker 1: worker 1 did not answer (capture-start)']);
+    assert.ok(!(await showCapture(product)).has('late'), 'no capture late on any worker');
+
+    const { clients, r } = rig.clients(4);
+    const calls = await dialOnBoth(clients, r);
+    const ping = async () => {
+      const at = r.lines.length;
+      clients.stdin!.write(`ping ${INSIDE}\n`);
+      await r.waitFor(/^PINGED$/, 30_000, at);
+    };
+    await ping();
+    const mid = await showCapture(product);
+    assert.ok(mid.get('all')!.packets > 0 && mid.get('mine')!.packets > 0, JSON.stringify([...mid]));
+    assert.equal(mid.get('nobody')!.packets, 0, 'a capture for another user records nothing');
+
+    // worker 1 killed: its packets are gone with it; forked again, it is given the captures and records its new calls
+    const atKill = product.lines.length;
+    process.kill(workerPids(primaryPid).get(1)!, 'SIGKILL');
+    await product.waitFor(/worker 1 \(pid \d+\) restarted and serving/, 30_000, atKill);
+    assert.deepEqual([...(await showCapture(product)).keys()], ['all', 'mine', 'nobody'], 'the captures outlive the worker');
+    let onNew: Up | undefined;
+    for (let round = 0; round < 4 && !onNew; round++) {
+      const at = r.lines.length;
+      clients.stdin!.write('dial 3\n');
+      await r.waitFor(/^DIALLED$/, 60_000, at);
+      onNew = r.json<Up>(/^UP /).slice(-3).find((u) => u.callId > LOW_RANGE_END);
+    }
+    assert.ok(onNew, 'a call on the restarted worker');
+    await ping();
+    const low = calls.filter((u) => u.callId <= LOW_RANGE_END);
+    const live = [...low, onNew];
+
+    // quiet: every call hung up, so the counts and the file hold the same packets
+    clients.stdin!.write('stop\n');
+    const deadline = Date.now() + 20_000;
+    while (!(await product.command('show vpdn')).includes('% No active PPTP tunnels') && Date.now() < deadline) await new Promise((res) => setTimeout(res, 300));
+    const counts = await showCapture(product);
+    const path = join(pcapTempDir(), 'all.pcapng');
+    const copied = await product.command(`copy capture:all ${path}`);
+    assert.deepEqual(copied, [`Copying capture all to ${path}`, `${statSync(path).size} bytes copied`]);
+
+    const report = await tsharkCheck(path);
+    assert.deepEqual(report.malformed, []);
+    assert.equal(report.frames, counts.get('all')!.packets, 'show capture counts every worker\'s packets: the file holds them all');
+    for (const p of ['pptp', 'gre', 'ppp', 'lcp', 'chap', 'ccp', 'ipcp', 'icmp']) assert.ok(report.protocols.has(p), `${p} in ${[...report.protocols]}`);
+    const frames = await tsharkFields(path, ['frame.time_epoch', 'frame.cap_len', 'frame.interface_id', 'gre.key.call_id']);
+    const times = frames.map(([t]) => Number(t));
+    assert.deepEqual(times, [...times].sort((a, b) => a - b), 'one file in time order');
+    // tshark takes the direction octet of PPP-with-direction (interface 1) out of the frame: one more byte each in the file
+    const bytes = frames.reduce((n, [, len, ifId]) => n + Number(len) + (ifId === '1' ? 1 : 0), 0);
+    assert.equal(bytes, counts.get('all')!.bytes, 'show capture bytes: every worker\'s');
+    const greCallIds = new Set(frames.map(([, , , id]) => Number(id)).filter((id) => id > 0));
+    for (const u of live) assert.ok(greCallIds.has(u.callId), `GRE of call ${u.callId} (worker ${u.callId > LOW_RANGE_END ? 1 : 0}) in the file: ${[...greCallIds].join(' ')}`);
+    // the decrypted inner ICMP of calls on both workers
+    const inner = await tsharkFields(path, ['ip.src'], { filter: 'frame.interface_id == 1 && icmp.type == 8' });
+    const pinged = new Set(inner.map(([src]) => src));
+    for (const u of live) assert.ok(pinged.has(u.clientAddress), `the echo requests of ${u.clientAddress} decrypted: ${[...pinged].join(' ')}`);
+
+    const minePath = join(pcapTempDir(), 'mine.pcapng');
+    await product.command(`copy capture:mine ${minePath}`);
+    assert.equal((await tsharkCheck(minePath)).frames, counts.get('mine')!.packets);
+
+    assert.deepEqual(await product.command('no capture all'), []);
+    assert.deepEqual([...(await showCapture(product)).keys()], ['mine', 'nobody']);
+    assert.deepEqual(await product.command(`copy capture:all ${path}`), ['ERROR: capture all does not exist']);
+  }));
+
+test('--workers 2: a second pix-pptpd on the same address cannot join the first one\'s SO_REUSEPORT group', { skip: cap.ok ? false : cap.reason, timeout: 120_000 }, () =>
+  withWorkersRig(async (rig) => {
+    const first = await rig.product();
+    const second = await rig.product({ configText: CONFIG.replace('vpdn enable outside', '') });
+    await second.enable();
+    await second.command('configure terminal');
+    const refused = await second.command('vpdn enable outside');
+    assert.deepEqual(refused.filter((l) => l.startsWith('ERROR')), [`ERROR: cannot listen on outside ${SERVER}:1723: another pix-pptpd listens there (EADDRINUSE)`], refused.join('\n'));
+    assert.ok(!(await second.command('show running-config')).includes('vpdn enable outside'), 'running-config untouched');
+    // the first one still takes every call
+    const { clients, r } = rig.clients(4);
+    await r.waitFor(/^DIALLED$/, 60_000);
+    assert.equal(r.lines.filter((l) => l.startsWith('UP ')).length, 4, r.lines.join('\n'));
+    await first.enable();
+    const vpdn = await first.command('show vpdn');
+    assert.ok(vpdn.some((l) => l.includes('(Total tunnels=4 sessions=4)')), vpdn.join('\n'));
+    clients.stdin!.write('stop\n');
+  }));
+
+test('--workers 2: vpdn limit sessions counts the calls of both workers, those up before the limit too', { skip: cap.ok ? false : cap.reason, timeout: 180_000 }, () =>
+  withWorkersRig(async (rig) => {
+    const product = await rig.product();
+    await product.enable();
+    const { clients, r } = rig.clients(2);
+    const calls = await dialOnBoth(clients, r);
+    const k = calls.length;
+    // one place left for the box; a limit per worker would leave k + 1 on each
+    await product.command('configure terminal');
+    assert.deepEqual(await product.command(`vpdn limit sessions ${k + 1}`), []);
+    let at = r.lines.length;
+    clients.stdin!.write('dial 4\n');
+    await r.waitFor(/^DIALLED$/, 60_000, at);
+    const outcome = () => r.lines.slice(at).filter((l) => /^(UP|FAIL) /.test(l)).map((l) => l.slice(0, 4)).sort();
+    assert.deepEqual(outcome(), ['FAIL', 'FAIL', 'FAIL', 'UP {'], r.lines.slice(at).join('\n'));
+    const diag = await product.command('show vpdn diagnostics');
+    assert.ok(diag.includes('  max-sessions: 3'), diag.join('\n'));
+    // a call that ends frees a place, whichever worker held it
+    const vpdn = (await product.command('show vpdn')).join('\n');
+    const tunnel = Number(new RegExp(`^Call id ${calls[0].callId} is up on tunnel id (\\d+)`, 'm').exec(vpdn)![1]);
+    at = r.lines.length;
+    await product.command(`clear vpdn tunnel id ${tunnel}`);
+    await r.waitFor(/^DOWN /, 15_000, at);
+    at = r.lines.length;
+    clients.stdin!.write('dial 2\n');
+    await r.waitFor(/^DIALLED$/, 60_000, at);
+    assert.deepEqual(outcome(), ['FAIL', 'UP {'], r.lines.slice(at).join('\n'));
+    clients.stdin!.write('stop\n');
+  }));

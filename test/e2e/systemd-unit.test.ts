@@ -45,6 +45,7 @@ test('the unit runs the product as a service from /etc/pix-pptpd/pix.cfg with ex
   assert.deepEqual(setting('Restart'), ['on-failure']);
   assert.deepEqual(setting('RestartPreventExitStatus'), ['2 78']);
   assert.deepEqual(setting('KillSignal'), ['SIGTERM']);
+  assert.deepEqual(setting('KillMode'), ['mixed'], 'SIGTERM to the primary, which stops its workers');
   assert.equal(setting('TimeoutStopSec').length, 1);
 });
 

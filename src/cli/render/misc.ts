@@ -91,6 +91,8 @@ export interface VersionInfo {
   pixVersion: string;
   hostname: string;
   uptimeMs: number;
+  /** Where the data plane runs ("2 worker processes (2 CPU cores)"); no line without a server. */
+  dataPlane?: string;
 }
 
 /** A PIX 6.3-style banner naming pix-pptpd (licence lines per seed 003 / A7b). */
@@ -101,6 +103,7 @@ export function renderShowVersion(v: VersionInfo): string[] {
     `pix-pptpd Version ${v.version} (PPTP/PPP/MPPE server in TypeScript)`,
     '',
     `Running on Node ${process.version} (${process.platform} ${process.arch})`,
+    ...(v.dataPlane ? [`Data plane: ${v.dataPlane}`] : []),
     `${v.hostname} up ${uptime(v.uptimeMs)}`,
     '',
     'Licensed Features:',

@@ -39,10 +39,10 @@ export interface ServiceOptions {
   configPath: string | undefined;
   noServer?: boolean;
   listen?: string;
-  /** `--workers N`: data-plane worker processes. */
-  workers?: number;
+  /** `--workers N|auto`: data-plane worker processes (undefined: auto). */
+  workers?: number | 'auto';
   version: string;
-  createServer?: (opts: { bus: DebugBus; listen?: string; workers?: number }) => VpnServerApi;
+  createServer?: (opts: { bus: DebugBus; listen?: string; workers?: number | 'auto' }) => VpnServerApi;
   stderr: Writable;
   signals?: SignalSource;
   /** SSH and Telnet shells on the config's ssh/telnet hosts (ports, PIX default 22 and 23). */
@@ -152,6 +152,7 @@ export async function runService(o: ServiceOptions): Promise<number> {
       if (!stop) await new Promise<void>((resolve) => (wake = resolve));
       clearInterval(keepAlive);
 
+      await app.refreshStatus();
       const st = app.status();
       log(LOG_NOTICE, `pix-pptpd stopping on ${stop}: clearing ${st.tunnels.length} tunnel${st.tunnels.length === 1 ? '' : 's'}, ${st.sessions.length} session${st.sessions.length === 1 ? '' : 's'}`);
       await app.close();

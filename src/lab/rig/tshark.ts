@@ -80,6 +80,13 @@ async function tshark(args: string[]): Promise<string> {
   return stdout;
 }
 
+/** tshark's `-T fields` of every frame (optionally only those matching the display filter `filter`): one array of field values per frame. */
+export async function tsharkFields(pcapPath: string, fields: string[], opts: { decodeAs?: string[]; filter?: string } = {}): Promise<string[][]> {
+  const args = ['-n', '-r', pcapPath, ...(opts.decodeAs ?? []).flatMap((d) => ['-d', d]), ...(opts.filter ? ['-Y', opts.filter] : [])];
+  const out = await tshark([...args, '-T', 'fields', '-E', 'separator=/t', ...fields.flatMap((f) => ['-e', f])]);
+  return out.split('\n').filter((l) => l.trim()).map((l) => l.split('\t'));
+}
+
 /** Expert info severity "Error" (PI_ERROR in epan/proto.h). */
 const EXPERT_ERROR = 0x800000;
 

@@ -103,6 +103,11 @@ export class MppeRekeyer {
     this.shaInput = shaLayout(startKey, n, layout);
   }
 
+  /** The start key (a view of the SHA-1 input). */
+  get startKey(): Uint8Array {
+    return this.shaInput.subarray(0, this.n);
+  }
+
   /** sessionKey <- reduce(RC4_interim(interim)), interim = GetNewKeyFromSHA(start, sessionKey). */
   rekey(sessionKey: Uint8Array): void {
     const interim = this.n === 16 ? interim16 : interim8;

@@ -75,6 +75,20 @@ export class Rc4 implements Rc4Cipher {
     this.j = 0;
   }
 
+  /** The state as 258 octets (S-box, i, j) at `into[at..]`: the layout the native fast path works in. */
+  exportState(into: Uint8Array, at = 0): void {
+    into.set(owner === this ? S : this.s, at);
+    into[at + 256] = this.i;
+    into[at + 257] = this.j;
+  }
+
+  /** The state back from exportState's layout. */
+  importState(from: Uint8Array, at = 0): void {
+    (owner === this ? S : this.s).set(from.subarray(at, at + 256));
+    this.i = from[at + 256]!;
+    this.j = from[at + 257]!;
+  }
+
   /**
    * Four octets a turn: TurboFan checks each array's map and reloads its
    * data pointer once a turn, not once an octet (1,400 octets 1.95 ->

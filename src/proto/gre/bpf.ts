@@ -16,8 +16,11 @@
  * struct sock_filter { u16 code; u8 jt; u8 jf; u32 k; }   (8 bytes, host order: little-endian here)
  * struct sock_fprog  { u16 len; u8 pad[6]; struct sock_filter *filter; }   (LP64)
  *
- * A load past the end of the packet makes the kernel return 0 (drop), so a
- * truncated header needs no length check of its own.
+ * The program first checks that the GRE header is there up to the call id
+ * (packet length - X >= 8). What is not enhanced GRE for PPTP, or too short
+ * to carry a call id, is no worker's by its call id: with `others` the
+ * filter accepts it (worker 0: it counts it, as one server would), else it
+ * drops it.
  */
 
 export interface BpfInstruction {
@@ -39,12 +42,15 @@ export const BPF = {
   B: 0x10,
   ABS: 0x20,
   IND: 0x40,
+  LEN: 0x80,
   MSH: 0xa0,
+  SUB: 0x10,
   AND: 0x50,
   JEQ: 0x10,
   JGT: 0x20,
   JGE: 0x30,
   K: 0x00,
+  X: 0x08,
 } as const;
 
 /** What an accepting filter returns: the number of bytes kept (all of them). */
@@ -56,24 +62,33 @@ const GRE_KEY_VERSION_1 = 0x2001;
 
 const op = (code: number, k: number, jt = 0, jf = 0): BpfInstruction => ({ code, jt, jf, k });
 
-/** The filter program accepting GRE call ids low..high (1 <= low <= high <= 65535). */
-export function greCallIdFilter(low: number, high: number): BpfInstruction[] {
+/**
+ * The filter program accepting GRE call ids low..high (0 <= low <= high <=
+ * 65535) and, with `others`, every GRE packet that carries no call id.
+ */
+export function greCallIdFilter(low: number, high: number, opts: { others?: boolean } = {}): BpfInstruction[] {
   if (!(Number.isInteger(low) && Number.isInteger(high) && low >= 0 && low <= high && high <= 0xffff)) {
     throw new RangeError(`call id range ${low}-${high}`);
   }
-  // Jump offsets count instructions after the jump; DROP is index 9, ACCEPT 10.
+  // Jump offsets count instructions after the jump; DROP is index 12, ACCEPT 13.
+  const DROP = 12;
+  const ACCEPT = 13;
+  const other = opts.others ? ACCEPT : DROP;
   return [
     /* 0 */ op(BPF.LDX | BPF.B | BPF.MSH, 0), // X = 4 * (pkt[0] & 0xf)
-    /* 1 */ op(BPF.LD | BPF.H | BPF.IND, 2), // A = protocol type
-    /* 2 */ op(BPF.JMP | BPF.JEQ | BPF.K, GRE_PPTP_PROTOCOL, 0, 6),
-    /* 3 */ op(BPF.LD | BPF.H | BPF.IND, 0), // A = flags and version
-    /* 4 */ op(BPF.ALU | BPF.AND | BPF.K, GRE_KEY_VERSION_MASK),
-    /* 5 */ op(BPF.JMP | BPF.JEQ | BPF.K, GRE_KEY_VERSION_1, 0, 3),
-    /* 6 */ op(BPF.LD | BPF.H | BPF.IND, 6), // A = call id
-    /* 7 */ op(BPF.JMP | BPF.JGE | BPF.K, low, 0, 1), // below low: drop
-    /* 8 */ op(BPF.JMP | BPF.JGT | BPF.K, high, 0, 1), // above high: drop
-    /* 9 */ op(BPF.RET | BPF.K, 0),
-    /* 10 */ op(BPF.RET | BPF.K, BPF_ACCEPT),
+    /* 1 */ op(BPF.LD | BPF.W | BPF.LEN, 0), // A = packet length
+    /* 2 */ op(BPF.ALU | BPF.SUB | BPF.X, 0), // A = length of the GRE part
+    /* 3 */ op(BPF.JMP | BPF.JGE | BPF.K, 8, 0, other - 4), // too short for a call id
+    /* 4 */ op(BPF.LD | BPF.H | BPF.IND, 2), // A = protocol type
+    /* 5 */ op(BPF.JMP | BPF.JEQ | BPF.K, GRE_PPTP_PROTOCOL, 0, other - 6),
+    /* 6 */ op(BPF.LD | BPF.H | BPF.IND, 0), // A = flags and version
+    /* 7 */ op(BPF.ALU | BPF.AND | BPF.K, GRE_KEY_VERSION_MASK),
+    /* 8 */ op(BPF.JMP | BPF.JEQ | BPF.K, GRE_KEY_VERSION_1, 0, other - 9),
+    /* 9 */ op(BPF.LD | BPF.H | BPF.IND, 6), // A = call id
+    /* 10 */ op(BPF.JMP | BPF.JGE | BPF.K, low, 0, DROP - 11), // below low: drop
+    /* 11 */ op(BPF.JMP | BPF.JGT | BPF.K, high, DROP - 12, ACCEPT - 12), // above high: drop
+    /* 12 */ op(BPF.RET | BPF.K, 0),
+    /* 13 */ op(BPF.RET | BPF.K, BPF_ACCEPT),
   ];
 }
 
@@ -91,7 +106,8 @@ export function encodeBpf(prog: readonly BpfInstruction[]): Buffer {
 
 /**
  * Call ids of worker `index` of `count`: 1..65535 cut into `count`
- * consecutive ranges (0 is never a call id). Tunnel ids are cut the same way.
+ * consecutive ranges (0 is never a call id: worker 0's socket filter takes
+ * it with the others, see greCallIdFilter). Tunnel ids are cut the same way.
  */
 export function workerIdRange(index: number, count: number): { low: number; high: number } {
   if (!(Number.isInteger(count) && count >= 1 && count <= 64 && Number.isInteger(index) && index >= 0 && index < count)) {

@@ -14,9 +14,9 @@
  * DF is never set (IP_MTU_DISCOVER = IP_PMTUDISC_DONT): like pptp-linux and
  * Poptop, packets larger than the path MTU are fragmented, not dropped.
  */
-import { EAGAIN, EINTR, MSG_DONTWAIT, MSG_TRUNC, O_CLOEXEC, O_NONBLOCK, addressOf, errno, errnoError, libc } from '../os/libc.js';
+import { EAGAIN, EINTR, MSG_DONTWAIT, MSG_TRUNC, O_CLOEXEC, O_NONBLOCK, addressOf, errno, errnoError, libc, setIntOption, trySetIntOption } from '../os/libc.js';
 import { ReadLoop, type DrainResult } from '../os/read-loop.js';
-import type { GreSocket } from './socket.js';
+import type { GreBatchHook, GreSocket } from './socket.js';
 import { encodeBpf, type BpfInstruction } from './bpf.js';
 
 const AF_INET = 2;
@@ -90,16 +90,6 @@ export function openGreSocket(opts: OpenGreSocketOptions = {}): LinuxGreSocket {
   }
 }
 
-function trySetIntOption(fd: number, level: number, name: number, value: number): boolean {
-  const v = Buffer.alloc(4);
-  v.writeInt32LE(value);
-  return libc().setsockopt(fd, level, name, v, 4) === 0;
-}
-
-function setIntOption(fd: number, level: number, name: number, value: number): void {
-  if (!trySetIntOption(fd, level, name, value)) throw errnoError(`setsockopt(${level}, ${name})`);
-}
-
 /** SO_ATTACH_FILTER with struct sock_fprog { u16 len; u8 pad[6]; sock_filter *filter } (LP64); the kernel copies the program. */
 function attachFilter(fd: number, prog: readonly BpfInstruction[]): void {
   const insns = encodeBpf(prog);
@@ -165,6 +155,7 @@ class RawGreSocket implements LinuxGreSocket {
   /** Dotted source addresses seen, by 32-bit value: one string per peer, not per packet. */
   private readonly names = new Map<number, string>();
   private handler: ((packet: Buffer, from: string, to: string) => void) | undefined;
+  private batchHook: GreBatchHook | undefined;
   private closed = false;
 
   constructor(
@@ -179,6 +170,10 @@ class RawGreSocket implements LinuxGreSocket {
 
   onPacket(fn: (packet: Buffer, from: string, to: string) => void): void {
     this.handler = fn;
+  }
+
+  setBatchHook(hook: GreBatchHook | undefined): void {
+    this.batchHook = hook;
   }
 
   send(peer: string, packet: Uint8Array): void {
@@ -230,14 +225,25 @@ class RawGreSocket implements LinuxGreSocket {
         this.fail('rx', errnoError('recvmmsg', e));
         return 'retry';
       }
+      const taken = this.batchHook ? this.hook(this.batchHook, n) : undefined;
       for (let i = 0; i < n && !this.closed; i++) {
-        if (area.truncated(i)) this.stats.rxMalformed++;
+        if (taken !== undefined && taken[i * 4] !== 0) this.stats.rxPackets++;
+        else if (area.truncated(i)) this.stats.rxMalformed++;
         else this.packet(area.slots[i], area.length(i));
       }
       read += n;
       if (n < RECV_BATCH) return 'empty';
     }
     return 'more';
+  }
+
+  private hook(hook: GreBatchHook, n: number): Int32Array | undefined {
+    try {
+      return hook(this.area.headers, n, this.area.slots);
+    } catch (err) {
+      this.fail('rx', err instanceof Error ? err : new Error(String(err)));
+      return undefined;
+    }
   }
 
   /**

@@ -205,6 +205,23 @@ export class GreCallWindow {
   }
 
   /**
+   * What the native fast path received for this call: `count` packets in
+   * sequence after the highest, the last one `highest`, `octets` of
+   * payload in all, and the highest ack among them (undefined: none), as
+   * receive() would have taken them one by one.
+   */
+  fastReceived(count: number, octets: number, highest: number, ack: number | undefined): void {
+    if (ack !== undefined) this.onAck(ack);
+    if (count === 0) return;
+    for (let k = 1; k <= count; k++) this.mark((this.highest + k) >>> 0);
+    this.highest = highest;
+    this.stats.packetsReceived += count;
+    this.stats.bytesReceived += octets;
+    this.unacked += count - 1;
+    this.noteUnacked();
+  }
+
+  /**
    * Send one PPP frame, or hold it until the peer's window opens. Returns
    * false (and counts it) when the window and the backlog are full.
    */

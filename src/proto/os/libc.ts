@@ -10,6 +10,7 @@ export const EINTR = 4;
 export const EBADF = 9;
 export const EAGAIN = 11;
 export const ENODEV = 19;
+export const EADDRINUSE = 98;
 /** read() on a TUN whose interface was deleted */
 export const EBADFD = 77;
 export const O_NONBLOCK = 0o4000;
@@ -24,6 +25,7 @@ export interface Libc {
   close: (fd: number) => number;
   socket: (domain: number, type: number, protocol: number) => number;
   setsockopt: (fd: number, level: number, name: number, value: Buffer, len: number) => number;
+  bind: (fd: number, addr: Buffer, len: number) => number;
   recvmmsg: (fd: number, msgvec: Buffer, vlen: number, flags: number, timeout: null) => number;
   sendto: (fd: number, buf: Uint8Array, len: number, flags: number, to: Buffer, tolen: number) => number;
   recv: (fd: number, buf: Buffer, len: number, flags: number) => number;
@@ -45,6 +47,7 @@ export function libc(): Libc {
     close: lib.func('int close(int fd)'),
     socket: lib.func('int socket(int domain, int type, int protocol)'),
     setsockopt: lib.func('int setsockopt(int fd, int level, int name, const uint8_t *value, unsigned int len)'),
+    bind: lib.func('int bind(int fd, const uint8_t *addr, unsigned int len)'),
     recvmmsg: lib.func('int recvmmsg(int fd, _Inout_ uint8_t *msgvec, unsigned int vlen, int flags, void *timeout)'),
     sendto: lib.func('long sendto(int fd, const uint8_t *buf, unsigned long len, int flags, const uint8_t *to, unsigned int tolen)'),
     recv: lib.func('long recv(int fd, _Out_ uint8_t *buf, unsigned long len, int flags)'),
@@ -61,6 +64,17 @@ export function errno(): number {
 /** The address of a buffer's memory, for pointers stored inside structs (the memory must not move: an ArrayBuffer's never does). */
 export function addressOf(buf: Buffer): bigint {
   return koffi.address(buf) as bigint;
+}
+
+/** setsockopt with an int value; false (errno set) if the kernel refused it. */
+export function trySetIntOption(fd: number, level: number, name: number, value: number): boolean {
+  const v = Buffer.alloc(4);
+  v.writeInt32LE(value);
+  return libc().setsockopt(fd, level, name, v, 4) === 0;
+}
+
+export function setIntOption(fd: number, level: number, name: number, value: number): void {
+  if (!trySetIntOption(fd, level, name, value)) throw errnoError(`setsockopt(${level}, ${name})`);
 }
 
 /** `call failed: <strerror>` with the errno attached. */

@@ -158,10 +158,29 @@ export class PppDataPath {
       if (wasDiscarding || dec.stats.gap !== gapBefore) this.debug.emit(this.debugLink, { kind: 'mppe-resynchronized', ccount: r.ccount, lost: dec.stats.gap - gapBefore });
       else if (flushed) this.debug.emit(this.debugLink, { kind: 'mppe-key-change-received', ccount: r.ccount });
     }
-    const inner = decodeFrame(r.payload);
+    this.inputDecrypted(r.payload);
+  }
+
+  /** A decrypted MPPE payload: protocol field + data. */
+  inputDecrypted(payload: Buffer): void {
+    const inner = decodeFrame(payload);
     if (!inner.ok) return this.link.drop('bad protocol inside MPPE', inner.error);
     if (inner.value.protocol === PPP_PROTO.IP) return this.inputIp(inner.value.payload, true);
     return this.link.drop('non-IP protocol inside MPPE', pppProtocolName(inner.value.protocol));
+  }
+
+  /** The receive engine, while MPPE is on (the native fast path moves its state out and back). */
+  get rxEngine(): MppeDecryptor | undefined {
+    return this.decryptor;
+  }
+
+  /** The native fast path took `frames` MPPE frames of `octets`, of which `rejected` did not decrypt to a protocol. */
+  countFast(frames: number, octets: number, rejected: number): void {
+    this.traffic.packetsIn += frames;
+    this.traffic.bytesIn += octets;
+    this.traffic.decrypted += frames - rejected;
+    this.decryptor?.countFast(frames - rejected, rejected);
+    for (let k = 0; k < rejected; k++) this.link.drop('MPPE packet rejected', 'bad-protocol');
   }
 
   /**

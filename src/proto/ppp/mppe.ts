@@ -37,7 +37,7 @@
  * RFC 6229 and each other), so the TypeScript one is the default; the `rc4`
  * option keeps OpenSSL selectable for the benchmark.
  */
-import { type Rc4Cipher, createRc4 } from '../crypto/rc4.js';
+import { type Rc4Cipher, Rc4, createRc4 } from '../crypto/rc4.js';
 import { initialSessionKey, MppeRekeyer, mppeKeyLength, type MppeBits } from '../crypto/mppe-keys.js';
 
 export type { MppeBits };
@@ -50,6 +50,8 @@ export const MPPE_BIT_D_ENCRYPTED = 0x10;
 export const MPPE_CCOUNT_MASK = 0x0fff;
 const CCOUNT_SPACE = 4096;
 export const MPPE_HEADER_LEN = 2;
+/** Octets of MppeDecryptor.exportState. */
+export const MPPE_STATE_SIZE = 320;
 
 export interface MppeOptions {
   /** The direction's 16-octet start key (RFC 3079); 40/56-bit use its first 8 octets. */
@@ -256,6 +258,47 @@ export class MppeDecryptor {
   /** True while a stateful receiver waits for a flushed packet. */
   get isDiscarding(): boolean {
     return this.discarding;
+  }
+
+  /** True when the state can move to the native fast path (exportState): the TypeScript RC4 only. */
+  get exportable(): boolean {
+    return this.rc4 instanceof Rc4;
+  }
+
+  /**
+   * The receive state in the native fast path's layout (MPPE_STATE_SIZE
+   * octets, native/fastpath/fastpath.c):
+   *     0..255 RC4 S-box | 256 i | 257 j | 258..259 coherency count (LE)
+   *   | 260 flags (1 stateless, 2 discarding) | 261 key length
+   *   | 262 reduction (0 none, 1 56-bit, 2 40-bit) | 263 0
+   *   | 264..279 session key | 280..295 start key | 296..319 0
+   */
+  exportState(into: Uint8Array): void {
+    if (!(this.rc4 instanceof Rc4)) throw new Error('MPPE state export needs the TypeScript RC4');
+    into.fill(0);
+    this.rc4.exportState(into, 0);
+    into[258] = this.ccount & 0xff;
+    into[259] = this.ccount >> 8;
+    into[260] = (this.stateless ? 1 : 0) | (this.discarding ? 2 : 0);
+    into[261] = this.sessionKey.length;
+    into[262] = this.bits === 40 ? 2 : this.bits === 56 ? 1 : 0;
+    into.set(this.sessionKey, 264);
+    into.set(this.rekeyer.startKey, 280);
+  }
+
+  /** The state back from exportState's layout. */
+  importState(from: Uint8Array): void {
+    if (!(this.rc4 instanceof Rc4)) throw new Error('MPPE state import needs the TypeScript RC4');
+    this.rc4.importState(from, 0);
+    this.ccount = from[258]! | (from[259]! << 8);
+    this.discarding = (from[260]! & 2) !== 0;
+    this.sessionKey.set(from.subarray(264, 264 + this.sessionKey.length));
+  }
+
+  /** Packets the fast path decrypted (ok) and rejected, counted as if this engine had. */
+  countFast(ok: number, badProtocol: number): void {
+    this.stats.ok += ok;
+    this.stats.badProtocol += badProtocol;
   }
 
   /** Decrypt an MPPE packet in place; the payload (protocol + data) is a view of it. */

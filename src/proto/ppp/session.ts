@@ -47,6 +47,7 @@ import { Ipv6cp } from './ipv6cp.js';
 import { BASIC_PPP_PROFILE, type NcpName, type PppClientProfile } from './client-profiles.js';
 import { PppAuthPhase, type AuthPhaseLink } from './auth-phase.js';
 import { PppDataPath, type DataPathLink } from './data-path.js';
+import type { MppeDecryptor } from './mppe.js';
 import type { PppPhase, PppSessionOptions, PppStatus, PppTraffic } from './session-api.js';
 import { randomOctets } from '../crypto/random.js';
 
@@ -342,6 +343,29 @@ export class PppSession {
       default:
         return this.protocolReject(protocol, payload);
     }
+  }
+
+  /**
+   * The MPPE receive engine, while the link is up in the network phase
+   * and nothing holds NCP packets back: the one the native fast path
+   * (src/server/fast-path.ts) may take the state of.
+   */
+  fastPathRx(): MppeDecryptor | undefined {
+    if (this.ended || this.phase !== 'network' || this.leasePending) return undefined;
+    const dec = this.data.rxEngine;
+    return dec?.exportable ? dec : undefined;
+  }
+
+  /** What the native fast path did with this link's frames: counted as input() would have. */
+  fastInput(frames: number, octets: number, rejected: number): void {
+    if (frames === 0) return;
+    this.lcp.peerActivity();
+    this.data.countFast(frames, octets, rejected);
+  }
+
+  /** A payload the native fast path decrypted (protocol + data). */
+  inputDecrypted(payload: Buffer): void {
+    if (!this.ended) this.data.inputDecrypted(payload);
   }
 
   /** Send an IP packet to the peer (encrypted when MPPE is on). false = not sent. */

@@ -62,8 +62,11 @@ export interface PptpControlCallbacks {
    * The peer's OCRQ, in estabd. Accept with our call id (free, 1..65535:
    * see CallIdAllocator) to send OCRP Connected, or refuse with OCRP codes.
    * The request carries the peer's call id and receive window for GRE.
+   * The decision may come later (a promise): the OCRP goes out then, unless
+   * the control connection has ended meanwhile (then nothing is sent: the
+   * callback must not have made the call, or undo it).
    */
-  onOutgoingCallRequest(req: OutgoingCallRequest): OutgoingCallDecision;
+  onOutgoingCallRequest(req: OutgoingCallRequest): OutgoingCallDecision | Promise<OutgoingCallDecision>;
   /** A call ended other than by our clearCall(): the peer's CCRQ or CDN, or the tunnel ending. */
   onCallClear(callId: number, reason: string): void;
   /** Set-Link-Info for one of our calls. */
@@ -367,6 +370,17 @@ export class PptpControlConnection extends ControlChannel {
       return;
     }
     const decision = this.opts.callbacks.onOutgoingCallRequest(msg);
+    if ('then' in decision) {
+      decision.then(
+        (d) => this.state === 'estabd' && this.decided(msg, d),
+        () => this.state === 'estabd' && this.decided(msg, { accept: false, resultCode: OcrpResult.GeneralError, errorCode: GeneralErrorCode.NoResource }),
+      );
+      return;
+    }
+    this.decided(msg, decision);
+  }
+
+  private decided(msg: OutgoingCallRequest, decision: OutgoingCallDecision): void {
     if (!decision.accept) {
       this.reject('call-refused', `OCRQ refused, result ${decision.resultCode}, error ${decision.errorCode}`);
       this.sendOcrpRefusal(msg.callId, decision.resultCode, decision.errorCode, decision.causeCode ?? 0);

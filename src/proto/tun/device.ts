@@ -19,4 +19,12 @@ export interface TunDevice {
   addRoute(clientAddress: string): Promise<void>;
   removeRoute(clientAddress: string): Promise<void>;
   close(): void;
+  /** Linux: where the native fast path (src/server/fast-path.ts) writes; undefined once closed. */
+  fastPathTarget?(): TunFastPathTarget | undefined;
+}
+
+/** The TUN's fd, and where the fast path counts the packets it wrote to it. */
+export interface TunFastPathTarget {
+  readonly fd: number;
+  written(packets: number): void;
 }

@@ -15,7 +15,7 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
-import type { TunDevice } from './device.js';
+import type { TunDevice, TunFastPathTarget } from './device.js';
 import { EAGAIN, EBADF, EBADFD, EINTR, ENODEV, O_CLOEXEC, O_NONBLOCK, errno, errnoError, libc } from '../os/libc.js';
 import { ReadLoop, type DrainResult } from '../os/read-loop.js';
 import { RouteSocket, interfaceIndex } from '../os/netlink-route.js';
@@ -46,6 +46,7 @@ export interface LinuxTunDevice extends TunDevice {
   readonly localAddress: string;
   readonly mtu: number;
   readonly stats: Readonly<TunStats>;
+  fastPathTarget(): TunFastPathTarget | undefined;
 }
 
 export interface OpenTunOptions {
@@ -121,7 +122,7 @@ class LinuxTun implements LinuxTunDevice {
   private ifindex = 0;
 
   constructor(
-    private readonly fd: number,
+    readonly fd: number,
     readonly name: string,
     readonly localAddress: string,
     readonly mtu: number,
@@ -148,6 +149,15 @@ class LinuxTun implements LinuxTunDevice {
     }
     if (libc().write(this.fd, packet, packet.length) < 0) this.fail('tx', this.ioError('write', errno()));
     else this.stats.txPackets++;
+  }
+
+  fastPathTarget(): TunFastPathTarget | undefined {
+    return this.closed ? undefined : this;
+  }
+
+  /** TunFastPathTarget: packets the native fast path wrote to the fd. */
+  written(packets: number): void {
+    this.stats.txPackets += packets;
   }
 
   /** `ip route replace A/32 dev NAME src LOCAL`, through rtnetlink (no `ip` process per call). */

@@ -2,9 +2,13 @@
  * N data-plane workers behind one outside address, as one VpnServerApi for
  * the shell of the primary process:
  *
- * - TCP 1723: node:cluster with SCHED_NONE. The primary binds the listening
- *   socket once and hands it to every worker; each worker accept()s from
- *   it and the kernel decides which one gets a connection.
+ * - TCP 1723: each worker listens on a socket of its own, all in one
+ *   SO_REUSEPORT group (src/proto/os/reuseport.ts): the kernel puts each
+ *   connection in one worker's accept queue by a hash of its addresses and
+ *   ports, so they spread evenly and no worker drains the others' queue.
+ *   The primary holds a lock per address and port (listen-locks.ts) so
+ *   that a second pix-pptpd cannot join the group. (The node:cluster
+ *   ways, 'kernel' and 'round-robin', stay for the bench's comparison.)
  * - GRE: worker i of N allocates tunnel and call ids in its own range
  *   (src/proto/gre/bpf.ts workerIdRange), and its raw GRE socket carries
  *   the socket filter of that range, so the kernel hands it only the GRE
@@ -15,11 +19,20 @@
  *   untouched).
  * - Addresses: the primary owns every lease (one AddressPools); a worker
  *   asks for each address and gives it back, so none is handed out twice.
+ * - Limits (`vpdn limit per-source`, `auth-failures`, `sessions`) are the
+ *   NAS's: a worker asks the primary (FleetSources, FleetSessions) before
+ *   it takes a tunnel (and a call, while `sessions` is set), and tells it
+ *   when one ends and when a login fails.
  * - One view: debug and syslog lines come back to the primary's bus. The
  *   status is a mirror each worker pushes every second; the shell awaits
  *   refresh() before `show vpdn` and `clear vpdn`, so what it prints is
  *   current (the pools are the primary's own) while status() stays synchronous for the
  *   dashboard and the service.
+ * - Captures: `capture NAME` starts on every worker or on none (as a
+ *   commit); each worker records its own calls, `show capture` adds up
+ *   their counts and `copy capture` merges their records by timestamp
+ *   into one pcapng file. The primary keeps the captures' filters: a
+ *   worker forked again is given them with the running config.
  * - RFC 5176: the primary listens, finds the call in the mirror and hands
  *   the request to the worker that holds it.
  * - A worker that dies is forked again; its calls are gone (their TCP
@@ -31,7 +44,8 @@ import cluster, { type Worker } from 'node:cluster';
 import type { DebugBus } from '../../debug/bus.js';
 import type { ConfigDiff, VpnConfig } from '../../config/model.js';
 import { emptyVpnConfig } from '../../config/model.js';
-import type { AaaObservation, ErrorCounters, ServerStatus, VpnServerApi } from '../api.js';
+import type { AaaObservation, CaptureInfo, CaptureSelect, ErrorCounters, ServerStatus, VpnServerApi } from '../api.js';
+import { capturePcapng, mergeRecords, type CaptureRecord, type CaptureSpec } from '../capture.js';
 import { AddressPools } from '../pool.js';
 import { chooseAddress } from '../lease.js';
 import { encodeSpec, type FromWorker, type ToWorker, type WorkerSpec } from './protocol.js';
@@ -41,12 +55,20 @@ import { mergeCensus } from './census.js';
 import type { AccountingSnapshot } from '../call.js';
 import type { AaaGroupStats } from '../aaa/group.js';
 import { mergeAaaStats } from './aaa-stats.js';
+import { FleetSessions, FleetSources } from './sources.js';
 import { nasAddress } from '../aaa/group.js';
 import { DynAuthListeners, namedBy } from '../dynauth-listeners.js';
 import { parseListen } from '../linux-server.js';
+import { wantedListeners } from '../listeners.js';
+import { ListenLocks } from './listen-locks.js';
 import type { DynAuthQuery } from '../../proto/radius/dynauth.js';
 import { nodeUdp } from '../../proto/radius/udp.js';
 import { systemClock } from '../../util/clock.js';
+
+/** Who picks the worker of a new PPTP connection (WorkerFleetOptions.scheduling). */
+export const SCHEDULINGS = ['kernel', 'round-robin', 'reuseport'] as const;
+export type Scheduling = (typeof SCHEDULINGS)[number];
+export const DEFAULT_SCHEDULING: Scheduling = 'reuseport';
 
 export interface WorkerFleetOptions {
   bus: DebugBus;
@@ -58,6 +80,16 @@ export interface WorkerFleetOptions {
   listen?: string;
   /** TUN devices are `<tunPrefix><index>` (default 'pptpw'). */
   tunPrefix?: string;
+  /**
+   * Who picks the worker of a new PPTP connection: 'kernel' (SCHED_NONE:
+   * every worker accepts on the cluster's shared socket, the kernel wakes
+   * one), 'round-robin' (SCHED_RR: the primary accepts and hands each
+   * connection to the next free worker; node:cluster freezes it at the
+   * first fork of the process) or 'reuseport' (a socket per worker in one
+   * SO_REUSEPORT group: the kernel hashes each connection to one).
+   * Default DEFAULT_SCHEDULING.
+   */
+  scheduling?: Scheduling;
   /** Wait before forking a dead worker again (default 500 ms; doubled, up to 30 s, while it keeps dying within 10 s of its start). */
   restartDelayMs?: number;
 }
@@ -93,6 +125,8 @@ interface Slot {
 
 const REQUEST_TIMEOUT_MS = 20_000;
 const REFRESH_TIMEOUT_MS = 2_000;
+/** Starting, stopping and listing captures is a map operation in the worker: a worker this slow is stuck. */
+const CAPTURE_TIMEOUT_MS = 5_000;
 /** A worker that dies this soon after its start is in a crash loop: restarts back off. */
 const QUICK_DEATH_MS = 10_000;
 const MAX_RESTART_DELAY_MS = 30_000;
@@ -102,10 +136,16 @@ export class WorkerFleet implements VpnServerApi {
   private readonly pools = new AddressPools();
   /** Address -> the worker that holds it. */
   private readonly leaseOwner = new Map<string, number>();
+  private readonly sources = new FleetSources(systemClock, () => this.cfg.limits);
+  private readonly sessions = new FleetSessions();
+  /** With 'reuseport': the addresses and ports the workers listen on, kept from a second pix-pptpd. */
+  private readonly listenLocks: ListenLocks | undefined;
   private cfg: VpnConfig = emptyVpnConfig();
   private committed = false;
   private closed = false;
   private nextRequest = 1;
+  /** The running captures (`capture NAME ...`), by name: every running worker has them. */
+  private readonly captureSpecs = new Map<string, CaptureSpec>();
   /** Accounting of dead workers' calls waiting for a worker to send their Stops. */
   private readonly orphans: AccountingSnapshot[] = [];
   /**
@@ -137,7 +177,9 @@ export class WorkerFleet implements VpnServerApi {
         },
       },
     });
-    cluster.schedulingPolicy = cluster.SCHED_NONE;
+    const scheduling = opts.scheduling ?? DEFAULT_SCHEDULING;
+    cluster.schedulingPolicy = scheduling === 'round-robin' ? cluster.SCHED_RR : cluster.SCHED_NONE;
+    if (scheduling === 'reuseport') this.listenLocks = new ListenLocks();
     for (let i = 0; i < opts.count; i++) this.slots.push(this.fork(i, true));
     opts.bus.watchSwitches((active) => this.broadcast({ t: 'debug', categories: active }));
   }
@@ -158,6 +200,7 @@ export class WorkerFleet implements VpnServerApi {
       tunName: `${this.opts.tunPrefix ?? 'pptpw'}${index}`,
       listen: this.opts.listen,
       nasAccounting: first && index === 0,
+      reusePort: (this.opts.scheduling ?? DEFAULT_SCHEDULING) === 'reuseport',
     };
     // cluster's settings are the process's: set before every fork (a test may run two fleets one after the other)
     cluster.setupPrimary({
@@ -196,10 +239,11 @@ export class WorkerFleet implements VpnServerApi {
     return run;
   }
 
-  /** A restarted worker: the running config. */
+  /** A restarted worker: the running config and the running captures. */
   private async reload(slot: Slot, announce = true): Promise<void> {
     try {
       await this.configure(slot, { before: slot.applied ?? emptyVpnConfig(), after: this.cfg });
+      for (const spec of this.captureSpecs.values()) await this.request(slot, { t: 'capture-start', spec });
       this.sendOrphans();
       if (announce) this.notice(`worker ${slot.index} (pid ${slot.worker.process.pid}) restarted and serving`);
     } catch (e) {
@@ -233,6 +277,25 @@ export class WorkerFleet implements VpnServerApi {
       case 'release':
         if (this.leaseOwner.get(m.address) === slot.index) this.freeLease(m.address);
         return;
+      case 'admit': {
+        const refused = this.sources.admit(slot.index, m.source);
+        if (!this.send(slot, { t: 'admit-answer', id: m.id, refused }) && refused === undefined) this.sources.closed(slot.index, m.source);
+        return;
+      }
+      case 'session-take': {
+        const ok = this.sessions.take(slot.index, m.max);
+        if (!this.send(slot, { t: 'session-answer', id: m.id, ok }) && ok) this.sessions.closed(slot.index);
+        return;
+      }
+      case 'session':
+        if (m.event === 'opened') this.sessions.opened(slot.index);
+        else this.sessions.closed(slot.index);
+        return;
+      case 'source':
+        if (m.event === 'closed') this.sources.closed(slot.index, m.source);
+        else if (m.event === 'auth-failed') this.sources.authFailed(m.source);
+        else this.sources.authSucceeded(m.source);
+        return;
       case 'status-push':
         slot.status = m.status;
         slot.accounting = m.accounting;
@@ -259,6 +322,8 @@ export class WorkerFleet implements VpnServerApi {
     const calls = slot.status?.sessions.length ?? 0;
     const orphans = slot.accounting ?? [];
     slot.status = slot.accounting = undefined;
+    this.sources.workerGone(slot.index);
+    this.sessions.workerGone(slot.index);
     let freed = 0;
     for (const [address, owner] of this.leaseOwner) {
       if (owner !== slot.index) continue;
@@ -331,26 +396,124 @@ export class WorkerFleet implements VpnServerApi {
 
   // ---------------------------------------------------------------- VpnServerApi
 
-  /** All or nothing: every running worker takes the change, or those that did are given the previous config back. */
-  async reconfigure(diff: ConfigDiff): Promise<void> {
+  /** The running workers, once every first fork has answered; rejects when none runs. */
+  private async liveWorkers(): Promise<Slot[]> {
     await Promise.all(this.slots.map((s) => s.started));
     const live = this.slots.filter((s) => s.ready);
     if (live.length === 0) throw new Error('no data-plane worker is running');
-    await this.dynAuth.reconcile(diff.after);
-    const results = await Promise.allSettled(live.map((s) => this.configure(s, diff)));
-    const failed = results.map((r, i) => ({ r, s: live[i] })).filter((x) => x.r.status === 'rejected');
-    if (failed.length) {
-      const back: ConfigDiff = { before: diff.after, after: diff.before };
-      await Promise.allSettled(live.filter((_, i) => results[i].status === 'fulfilled').map((s) => this.configure(s, back)));
-      const why = failed.map((x) => `worker ${x.s.index}: ${((x.r as PromiseRejectedResult).reason as Error).message}`).join('; ');
-      await this.dynAuth.reconcile(diff.before).catch(() => {});
-      throw new Error(why);
+    return live;
+  }
+
+  /**
+   * One change on every worker of `live` or on none: when one refuses,
+   * those that took it are given `undo` (with `undoRefused`, those that
+   * refused or did not answer too: an undo that is harmless where the
+   * change was not made, and cancels it where it is made late), and this
+   * rejects naming each refusal (`worker N: why`).
+   */
+  private async onEveryWorker(live: Slot[], run: (s: Slot) => Promise<unknown>, undo: (s: Slot) => Promise<unknown>, undoRefused = false): Promise<void> {
+    const results = await Promise.allSettled(live.map(run));
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`worker ${live[i].index}: ${(r.reason as Error).message}`] : []));
+    if (failed.length === 0) return;
+    await Promise.allSettled(live.filter((_, i) => undoRefused || results[i].status === 'fulfilled').map(undo));
+    throw new Error(failed.join('; '));
+  }
+
+  /** All or nothing: every running worker takes the change, or those that did are given the previous config back. */
+  async reconfigure(diff: ConfigDiff): Promise<void> {
+    const live = await this.liveWorkers();
+    const wanted = wantedListeners(diff.after, { port: 1723, override: parseListen(this.opts.listen) });
+    const locked = (await this.listenLocks?.acquire(wanted.ok ? wanted.specs : [])) ?? [];
+    try {
+      await this.dynAuth.reconcile(diff.after);
+      try {
+        await this.onEveryWorker(
+          live,
+          (s) => this.configure(s, diff),
+          (s) => this.configure(s, { before: diff.after, after: diff.before }),
+        );
+      } catch (e) {
+        await this.dynAuth.reconcile(diff.before).catch(() => {});
+        throw e;
+      }
+    } catch (e) {
+      this.listenLocks?.release(locked);
+      throw e;
     }
+    if (wanted.ok) this.listenLocks?.keepOnly(wanted.specs);
     this.cfg = diff.after;
     this.committed = true;
     this.pools.configure(diff.after.pools);
     // a worker forked again while this commit ran was given the config before it
     for (const s of this.slots) if (s.ready && !live.includes(s)) void this.reload(s, false);
+  }
+
+  /** On every running worker or on none; a capture of the same name is replaced (its packets kept), and put back if a worker refuses. */
+  async startCapture(spec: CaptureSelect): Promise<void> {
+    const live = await this.liveWorkers();
+    const before = this.captureSpecs.get(spec.name);
+    // in the map first: a worker forked again meanwhile is given it with the others
+    this.captureSpecs.set(spec.name, spec);
+    try {
+      await this.onEveryWorker(
+        live,
+        (s) => this.request(s, { t: 'capture-start', spec }, CAPTURE_TIMEOUT_MS),
+        (s) => this.request(s, before ? { t: 'capture-start', spec: before } : { t: 'capture-stop', name: spec.name }, CAPTURE_TIMEOUT_MS),
+        true,
+      );
+    } catch (e) {
+      if (before) this.captureSpecs.set(spec.name, before);
+      else this.captureSpecs.delete(spec.name);
+      throw e;
+    }
+  }
+
+  /** On every running worker or on none (if one refuses, the capture is started again everywhere: the packets of those that had stopped are gone). */
+  async stopCapture(name: string): Promise<boolean> {
+    const spec = this.captureSpecs.get(name);
+    if (!spec) return false;
+    await Promise.all(this.slots.map((s) => s.started));
+    this.captureSpecs.delete(name);
+    try {
+      await this.onEveryWorker(
+        this.slots.filter((s) => s.ready),
+        (s) => this.request(s, { t: 'capture-stop', name }, CAPTURE_TIMEOUT_MS),
+        (s) => this.request(s, { t: 'capture-start', spec }, CAPTURE_TIMEOUT_MS),
+        true,
+      );
+    } catch (e) {
+      this.captureSpecs.set(name, spec);
+      throw e;
+    }
+    return true;
+  }
+
+  captureNames(): string[] {
+    return [...this.captureSpecs.keys()];
+  }
+
+  /** Every running worker's packets and bytes of each capture, added up; rejects if a worker does not answer. */
+  async captures(): Promise<CaptureInfo[]> {
+    const lists = await Promise.all(this.slots.filter((s) => s.ready).map((s) => this.request<CaptureInfo[]>(s, { t: 'capture-list' }, CAPTURE_TIMEOUT_MS)));
+    return [...this.captureSpecs.values()].map((spec) => {
+      const out: CaptureInfo = { name: spec.name, spec, packets: 0, bytes: 0 };
+      for (const c of lists.flatMap((l) => l.filter((x) => x.name === spec.name))) {
+        out.packets += c.packets;
+        out.bytes += c.bytes;
+      }
+      return out;
+    });
+  }
+
+  /** One pcapng file: every running worker's records of the capture, merged by timestamp; rejects if a worker does not answer. */
+  async capturePcap(name: string): Promise<Buffer | undefined> {
+    if (!this.captureSpecs.has(name)) return undefined;
+    const parts = await Promise.all(this.slots.filter((s) => s.ready).map((s) => this.request<CaptureRecord[] | null>(s, { t: 'capture-records', name })));
+    return capturePcapng(mergeRecords(parts.map((p) => p ?? [])));
+  }
+
+  dataPlaneWorkers(): number {
+    return this.slots.length;
   }
 
   /** Fresh statuses from every running worker into the mirror (bounded wait: a stuck worker keeps its last push). */
@@ -421,6 +584,10 @@ export class WorkerFleet implements VpnServerApi {
       for (const k in st.errors) errors[k] = (errors[k] ?? 0) + st.errors[k];
       out.dhcp!.informsAnswered += st.dhcp?.informsAnswered ?? 0;
       out.dhcp!.dropped += st.dhcp?.dropped ?? 0;
+      if (st.fastPath) {
+        const f = (out.fastPath ??= { calls: 0, forwarded: 0, engaged: 0, released: 0 });
+        for (const k of ['calls', 'forwarded', 'engaged', 'released'] as const) f[k] += st.fastPath[k];
+      }
     }
     out.tunnels.sort((a, b) => a.id - b.id);
     out.sessions.sort((a, b) => a.tunnelId - b.tunnelId || a.callId - b.callId);
@@ -452,6 +619,7 @@ export class WorkerFleet implements VpnServerApi {
     if (this.closed) return;
     this.closed = true;
     this.dynAuth.close();
+    this.listenLocks?.close();
     await Promise.allSettled(this.slots.filter((s) => s.ready).map((s) => this.request(s, { t: 'close' }, 10_000)));
     const deadline = Date.now() + 3000;
     for (const s of this.slots) {

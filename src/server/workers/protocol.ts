@@ -10,6 +10,7 @@ import type { AaaObservation, ServerStatus } from '../api.js';
 import type { AaaGroupStats } from '../aaa/group.js';
 import type { LeaseAnswer, LeaseRequest } from '../lease.js';
 import type { AccountingSnapshot } from '../call.js';
+import type { CaptureSpec } from '../capture.js';
 
 /** The primary to a worker. */
 export type ToWorker =
@@ -23,8 +24,17 @@ export type ToWorker =
   | { t: 'session-timeout'; callId: number; seconds: number }
   | { t: 'debug'; categories: DebugCategory[] }
   | { t: 'lease-answer'; id: number; answer: LeaseAnswer }
+  /** May the worker take a tunnel from this source (the NAS's per-source limits)? `refused`: why not. */
+  | { t: 'admit-answer'; id: number; refused?: string }
+  /** May the worker open a call (`vpdn limit sessions`, the NAS's calls)? */
+  | { t: 'session-answer'; id: number; ok: boolean }
   /** Send the Stops of a dead worker's calls (the counters it last pushed). */
   | { t: 'account-orphans'; id: number; records: AccountingSnapshot[] }
+  /** `capture NAME ...` and `no capture NAME` on this worker's calls; the list and records of its captures (replies: CaptureInfo[], CaptureRecord[] or null). */
+  | { t: 'capture-start'; id: number; spec: CaptureSpec }
+  | { t: 'capture-stop'; id: number; name: string }
+  | { t: 'capture-list'; id: number }
+  | { t: 'capture-records'; id: number; name: string }
   | { t: 'close'; id: number };
 
 /** A worker to the primary. */
@@ -35,6 +45,12 @@ export type FromWorker =
   | { t: 'log'; line: LogLine }
   | { t: 'lease'; id: number; req: LeaseRequest }
   | { t: 'release'; address: string }
+  | { t: 'admit'; id: number; source: string }
+  /** A tunnel the primary admitted ended; a login from that source failed or succeeded. */
+  | { t: 'source'; event: 'closed' | 'auth-failed' | 'auth-ok'; source: string }
+  | { t: 'session-take'; id: number; max: number }
+  /** A call opened (no limit to ask about) or ended. */
+  | { t: 'session'; event: 'opened' | 'closed' }
   | { t: 'status-push'; status: ServerStatus; accounting: AccountingSnapshot[]; aaa: AaaGroupStats[] }
   | { t: 'aaa-result'; o: AaaObservation };
 
@@ -47,6 +63,8 @@ export interface WorkerSpec {
   listen?: string;
   /** Only the first start of worker 0 sends RADIUS Accounting-On (and its clean stop Accounting-Off) for the whole NAS. */
   nasAccounting: boolean;
+  /** TCP 1723 as a socket of its own in the SO_REUSEPORT group (else the cluster's shared socket). */
+  reusePort: boolean;
 }
 
 export const WORKER_ENV = 'PIX_PPTPD_WORKER';

@@ -23,7 +23,9 @@ function runBpf(prog: readonly BpfInstruction[], pkt: Buffer): number {
       if (at < 0 || at + n > pkt.length) return undefined;
       return n === 4 ? pkt.readUInt32BE(at) : n === 2 ? pkt.readUInt16BE(at) : pkt[at];
     };
-    if (cls === BPF.LD) {
+    if (cls === BPF.LD && mode === BPF.LEN) {
+      a = pkt.length;
+    } else if (cls === BPF.LD) {
       const v = load(mode === BPF.IND ? x + k : k);
       if (v === undefined) return 0;
       a = v;
@@ -32,6 +34,8 @@ function runBpf(prog: readonly BpfInstruction[], pkt: Buffer): number {
       x = (pkt[k] & 0xf) * 4;
     } else if (cls === BPF.ALU && (code & 0xf0) === BPF.AND) {
       a = (a & k) >>> 0;
+    } else if (cls === BPF.ALU && (code & 0xf0) === BPF.SUB) {
+      a = (a - ((code & BPF.X) !== 0 ? x : k)) >>> 0;
     } else if (cls === BPF.JMP) {
       const op = code & 0xf0;
       const taken = op === BPF.JEQ ? a === k : op === BPF.JGT ? a > k : op === BPF.JGE ? a >= k : assert.fail(`jump op ${op}`);
@@ -84,6 +88,19 @@ describe('GRE call-id socket filter', () => {
     assert.equal(runBpf(prog, packet(150, { cut: 28 })), BPF_ACCEPT, 'header complete');
   });
 
+  it('with the others (worker 0): also what carries no call id, and call id 0; never another range\'s', () => {
+    const w0 = greCallIdFilter(0, 200, { others: true });
+    for (const id of [0, 1, 150, 200]) assert.equal(runBpf(w0, packet(id)), BPF_ACCEPT, `call id ${id}`);
+    for (const id of [201, 0x8000, 0xffff]) assert.equal(runBpf(w0, packet(id)), 0, `call id ${id}: another worker's`);
+    assert.equal(runBpf(w0, packet(250, { flags: 0x1001 })), BPF_ACCEPT, 'K bit clear');
+    assert.equal(runBpf(w0, packet(250, { flags: 0x3000 })), BPF_ACCEPT, 'version 0');
+    assert.equal(runBpf(w0, packet(250, { proto: 0x0800 })), BPF_ACCEPT, 'IPv4 in GRE');
+    // cut inside the IP header: not even GRE (the kernel hands a raw socket no such packet); cut inside the GRE header: garbage, counted
+    for (let cut = 20; cut < 28; cut++) assert.equal(runBpf(w0, packet(250, { cut })), BPF_ACCEPT, `cut at ${cut}`);
+    assert.equal(runBpf(w0, packet(250, { cut: 28 })), 0, 'complete, of another range');
+    assert.equal(runBpf(prog, packet(150, { cut: 27 })), 0, 'without the others a short header is dropped');
+  });
+
   it('accepts an acknowledgement-only packet (A set, S clear) of its call', () => {
     assert.equal(runBpf(prog, packet(150, { flags: 0x2081 })), BPF_ACCEPT, 'K, A, version 1');
     assert.equal(runBpf(prog, packet(250, { flags: 0x2081 })), 0, 'of another range');
@@ -93,6 +110,9 @@ describe('GRE call-id socket filter', () => {
     const hex = encodeBpf(greCallIdFilter(1, 32767)).toString('hex');
     const want = [
       'b1000000' + '00000000', // ldxb 4*([0]&0xf)
+      '80000000' + '00000000', // ld len
+      '1c000000' + '00000000', // sub x
+      '35000008' + '08000000', // jge #8, 0, 8 (drop)
       '48000000' + '02000000', // ldh [x+2]
       '15000006' + '0b880000', // jeq #0x880b, 0, 6
       '48000000' + '00000000', // ldh [x+0]
@@ -100,11 +120,16 @@ describe('GRE call-id socket filter', () => {
       '15000003' + '01200000', // jeq #0x2001, 0, 3
       '48000000' + '06000000', // ldh [x+6]
       '35000001' + '01000000', // jge #1, 0, 1
-      '25000001' + 'ff7f0000', // jgt #32767, 0, 1
+      '25000001' + 'ff7f0000', // jgt #32767, 0 (drop), 1 (accept)
       '06000000' + '00000000', // ret #0
       '06000000' + '00000400', // ret #0x40000
     ].join('');
     assert.equal(hex, want);
+    // with the others: the not-PPTP jumps go to accept, one further
+    const others = encodeBpf(greCallIdFilter(0, 32767, { others: true })).toString('hex');
+    assert.equal(others.slice(3 * 16, 4 * 16), '35000009' + '08000000');
+    assert.equal(others.slice(5 * 16, 6 * 16), '15000007' + '0b880000');
+    assert.equal(others.slice(8 * 16, 9 * 16), '15000004' + '01200000');
   });
 
   it('refuses a range outside 0..65535', () => {

@@ -2,10 +2,11 @@
  * The call-id socket filter (src/proto/gre/bpf.ts) on the real raw GRE
  * socket: in namespace A two sockets, one per worker range of two
  * (1-32767, 32768-65535), as two processes; from namespace B GRE packets of
- * call ids in both ranges and a GRE packet that is not PPTP. Each socket
- * receives exactly the packets of its own range, in order, and neither
- * sees the other's (the kernel drops them before they are queued: the
- * receive counters say so).
+ * call ids in both ranges, a GRE packet that is not PPTP and one cut short.
+ * Each socket receives exactly the packets of its own range, in order, and
+ * neither sees the other's (the kernel drops them before they are queued:
+ * the receive counters say so); a third socket with worker 0's filter
+ * (0-32767 and the others) also gets the two that carry no call id.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,6 +37,7 @@ describe('GRE call-id socket filter on the raw socket', { skip: cap.ok ? false :
   const children: ChildProcess[] = [];
   let low: LineReader;
   let high: LineReader;
+  let lowOthers: LineReader;
   let sender: ChildProcess;
 
   before(async () => {
@@ -44,12 +46,14 @@ describe('GRE call-id socket filter on the raw socket', { skip: cap.ok ? false :
     await vethPair(nsA, nsB, `${A}/24`, `${B}/24`);
     const w0 = spawnNodeInNetns(nsA, 'gre-peer-child', [A, '1-32767'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const w1 = spawnNodeInNetns(nsA, 'gre-peer-child', [A, '32768-65535'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const w0o = spawnNodeInNetns(nsA, 'gre-peer-child', [A, '0-32767+'], { stdio: ['pipe', 'pipe', 'inherit'] });
     sender = spawnNodeInNetns(nsB, 'gre-peer-child', [B], { stdio: ['pipe', 'pipe', 'inherit'] });
-    children.push(w0, w1, sender);
+    children.push(w0, w1, sender, w0o);
     low = new LineReader(w0.stdout!);
     high = new LineReader(w1.stdout!);
+    lowOthers = new LineReader(w0o.stdout!);
     const s = new LineReader(sender.stdout!);
-    await Promise.all([low.waitFor(/^READY$/, 20_000), high.waitFor(/^READY$/, 20_000), s.waitFor(/^READY$/, 20_000)]);
+    await Promise.all([low, high, lowOthers, s].map((r) => r.waitFor(/^READY$/, 20_000)));
   });
   after(async () => {
     for (const c of children) c.kill('SIGKILL');
@@ -62,6 +66,8 @@ describe('GRE call-id socket filter on the raw socket', { skip: cap.ok ? false :
     ids.forEach((id, seq) => sender.stdin!.write(`${JSON.stringify({ peer: A, hex: greFrame(id, seq).toString('hex') })}\n`));
     // not PPTP: IPv4 in GRE (protocol 0x0800), dropped by both
     sender.stdin!.write(`${JSON.stringify({ peer: A, hex: greFrame(5, 99, 0x0800).toString('hex') })}\n`);
+    // cut short inside the GRE header: dropped by both, taken by worker 0's filter with the others
+    sender.stdin!.write(`${JSON.stringify({ peer: A, hex: '3081080b01' })}\n`);
     // a marker each, so that both have seen everything before the counts
     sender.stdin!.write(`${JSON.stringify({ peer: A, hex: greFrame(9, 100).toString('hex') })}\n`);
     sender.stdin!.write(`${JSON.stringify({ peer: A, hex: greFrame(60000, 101).toString('hex') })}\n`);
@@ -71,14 +77,16 @@ describe('GRE call-id socket filter on the raw socket', { skip: cap.ok ? false :
       for (;;) {
         const line = await r.waitFor(/^RECV /, 10_000, from);
         from = r.lines.indexOf(line, from) + 1;
-        const id = parseInt((JSON.parse(line.slice(5)) as { hex: string }).hex.slice(12, 16), 16);
+        const hex = (JSON.parse(line.slice(5)) as { hex: string }).hex;
+        const id = hex.length >= 16 ? parseInt(hex.slice(12, 16), 16) : -1;
         seen.push(id);
         if (id === marker) return seen;
       }
     };
     assert.deepEqual(await callIds(low, 9), [1, 42, 32767, 7, 9]);
     assert.deepEqual(await callIds(high, 60000), [32768, 65535, 40000, 60000]);
-    for (const [r, c, n] of [[low, children[0], 5], [high, children[1], 4]] as const) {
+    assert.deepEqual(await callIds(lowOthers, 9), [1, 42, 32767, 7, 5, -1, 9], 'not PPTP (id field 5) and cut short (-1) too');
+    for (const [r, c, n] of [[low, children[0], 5], [high, children[1], 4], [lowOthers, children[3], 7]] as const) {
       const at = r.lines.length;
       c.stdin!.write('stats\n');
       const st = JSON.parse((await r.waitFor(/^STATS /, 10_000, at)).slice(6)) as { rxPackets: number; rxMalformed: number; rxIgnored: number };

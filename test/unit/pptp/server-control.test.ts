@@ -45,7 +45,7 @@ const SEED_OCRQ: OutgoingCallRequest = {
   subaddress: Buffer.alloc(64),
 };
 
-function setup(over: Partial<PptpControlOptions> = {}, decide?: (r: OutgoingCallRequest) => OutgoingCallDecision) {
+function setup(over: Partial<PptpControlOptions> = {}, decide?: (r: OutgoingCallRequest) => OutgoingCallDecision | Promise<OutgoingCallDecision>) {
   const clock = new FakeClock();
   const bus = new DebugBus(() => clock.now());
   bus.enable('vpdn event');
@@ -87,7 +87,7 @@ function setup(over: Partial<PptpControlOptions> = {}, decide?: (r: OutgoingCall
   return { clock, bus, lines, text, sent, take, calls, conn, feed };
 }
 
-function established(over: Partial<PptpControlOptions> = {}, decide?: (r: OutgoingCallRequest) => OutgoingCallDecision) {
+function established(over: Partial<PptpControlOptions> = {}, decide?: (r: OutgoingCallRequest) => OutgoingCallDecision | Promise<OutgoingCallDecision>) {
   const s = setup(over, decide);
   s.feed(SEED_SCCRQ);
   s.take();
@@ -227,6 +227,37 @@ test('refused OCRQ: the callback decides result and error codes', () => {
   assert.deepEqual([r.callId, r.resultCode, r.errorCode], [0, 4, 4]);
   assert.deepEqual(s.conn.status().calls, []);
   assert.equal(s.conn.status().errors['call-refused'], 1);
+});
+
+test('a decision that comes later: the OCRP goes out then; a refusal or a rejection refuses', async () => {
+  let decide!: (d: OutgoingCallDecision) => void;
+  const s = established({}, () => new Promise<OutgoingCallDecision>((r) => (decide = r)));
+  s.feed(SEED_OCRQ);
+  assert.deepEqual(s.sent, [], 'nothing before the decision');
+  decide({ accept: true, callId: 7 });
+  await Promise.resolve();
+  const r = s.take()[0];
+  assert.ok(r?.type === 'OCRP' && r.callId === 7 && r.resultCode === 1, JSON.stringify(r));
+  assert.deepEqual(s.conn.status().calls.map((c) => c.callId), [7]);
+
+  const failing = established({}, () => Promise.reject(new Error('primary gone')));
+  failing.feed(SEED_OCRQ);
+  await new Promise((res) => setImmediate(res));
+  const f = failing.sent[0];
+  assert.ok(f?.type === 'OCRP' && f.resultCode !== 1, JSON.stringify(f));
+  assert.deepEqual(failing.conn.status().calls, []);
+});
+
+test('a decision that comes after the connection ended sends nothing', async () => {
+  let decide!: (d: OutgoingCallDecision) => void;
+  const s = established({}, () => new Promise<OutgoingCallDecision>((r) => (decide = r)));
+  s.feed(SEED_OCRQ);
+  s.feed({ type: 'StopCCRQ', reason: 1 });
+  s.take();
+  decide({ accept: true, callId: 7 });
+  await Promise.resolve();
+  assert.deepEqual(s.sent, []);
+  assert.deepEqual(s.conn.status().calls, []);
 });
 
 test('echo: Echo-Request after the idle interval, reply keeps it up, silence tears down', () => {
