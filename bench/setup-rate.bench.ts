@@ -4,9 +4,13 @@
  *
  * 1. In process: server and clients share this one thread, loopback TCP,
  *    memory GRE and TUN. Every set-up costs both ends here.
- * 2. When root: the product's Linux server (raw GRE socket, real TUN) in
- *    its own network namespace, clients (this process) in another, over a
- *    veth pair: each end has its own core.
+ * 2. When root: the product's Linux server (raw GRE socket, real TUN and
+ *    a kernel route per call) in its own network namespace, clients (a
+ *    blaster child) in another, over a veth pair; server and clients share
+ *    the machine's cores. Each run: a fresh server and client, two untimed
+ *    rounds of set-ups and tear-downs (SETUP_WARMUP each, default
+ *    SETUP_SESSIONS; SETUP_WARMUP_ROUNDS, default 2; the first round's
+ *    rate is in the note), then the timed dial.
  *
  * Baseline (same run): MS-CHAPv2 + MPPE key crypto of one session, both
  * ends, as sessions/s. Target: >= 1,000 sessions/s in process, >= 2,000
@@ -14,7 +18,10 @@
  * times; the figures are the medians.
  *
  *   node --openssl-legacy-provider --expose-gc dist/bench/setup-rate.bench.js
- *   env: SETUP_SESSIONS (default 3000), SETUP_CONCURRENCY (default 200)
+ *   env: SETUP_SESSIONS (default 3000), SETUP_CONCURRENCY (default 200),
+ *        SETUP_WARMUP (namespaces: untimed set-ups per round first, default SETUP_SESSIONS; 0: none),
+ *        SETUP_WARMUP_ROUNDS (default 2),
+ *        SETUP_TUN=sink (namespaces: the in-memory sink TUN, no routes)
  */
 import { benchConfig, dialMany, hangupAll, startInproc } from './harness/inproc.js';
 import { mschapV2CryptoRate } from './harness/crypto-baseline.js';

@@ -8,7 +8,7 @@
  *
  *   node blaster.js '{"server":"10.250.0.1","sessions":1,"dst":"10.99.0.1","seconds":5,"mppe":"stateful","packets":400000}'
  *
- * Prints `up {sessions, failed, addresses}` once dialled (and recorded),
+ * Prints `up {sessions, failed, dialMs, dialCpuMs, addresses}` once dialled (and recorded),
  * then waits for a `go` line, blasts, and prints `done {sent, received,
  * deferred, seconds, drops}`; `count` prints `count {received,
  * greReceived}` (IP packets decrypted and GRE data packets taken since the
@@ -37,6 +37,10 @@ interface BlasterOptions {
   deferData?: boolean;
   /** Dials in flight at once (default: all). */
   concurrency?: number;
+  /** Sessions dialled and hung up first (JIT both ends); then `warm {sessions, failed, dialMs}` (dialMs: of the first round) and a `dial` line on stdin starts the timed dial. */
+  warmup?: number;
+  /** How many times `warmup` sessions are dialled and hung up (default 1). */
+  warmupRounds?: number;
   maxSeconds?: number;
 }
 
@@ -48,24 +52,52 @@ const raw = openGreSocket();
 const replay = o.packets ? new ReplayGre(raw, o.packets) : undefined;
 const gre = replay ?? raw;
 const mppe = { strength: 128 as const, required: true, stateful: o.mppe === 'stateful' };
-const clients: PptpClient[] = [];
+const profile = benchProfile();
+const rl = readline.createInterface({ input: process.stdin });
+const lines = rl[Symbol.asyncIterator]();
+
+/** Dials n sessions, `concurrency` at a time; the failures by reason. */
+async function dialAll(n: number, failed: Record<string, number>): Promise<PptpClient[]> {
+  const up: PptpClient[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(o.concurrency ?? n, n) }, async () => {
+      while (next < n) {
+        next++;
+        try {
+          up.push(await dialPptp({ server: o.server, gre, username: 'bench', password: 'bench-Passw0rd', profile, mppe, timeoutMs: 30_000 }));
+        } catch (err) {
+          const r = (err as { reason?: string }).reason ?? 'error';
+          failed[r] = (failed[r] ?? 0) + 1;
+        }
+      }
+    }),
+  );
+  return up;
+}
+
+if (o.warmup) {
+  // both ends' code compiled before the timed dial, as in a server that has run a while
+  const failedWarm: Record<string, number> = {};
+  let warmMs = 0;
+  let warm: PptpClient[] = [];
+  for (let round = 0; round < (o.warmupRounds ?? 1); round++) {
+    const warmStart = performance.now();
+    warm = await dialAll(o.warmup, failedWarm);
+    if (round === 0) warmMs = performance.now() - warmStart;
+    await Promise.all(warm.map((c) => c.hangup()));
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  out('warm', { sessions: warm.length, failed: failedWarm, dialMs: warmMs });
+  const go = await lines.next();
+  if (go.done || go.value !== 'dial') process.exit(0);
+}
 const failed: Record<string, number> = {};
 const dialStart = performance.now();
-let next = 0;
-await Promise.all(
-  Array.from({ length: Math.min(o.concurrency ?? o.sessions, o.sessions) }, async () => {
-    while (next < o.sessions) {
-      next++;
-      try {
-        clients.push(await dialPptp({ server: o.server, gre, username: 'bench', password: 'bench-Passw0rd', profile: benchProfile(), mppe, timeoutMs: 30_000 }));
-      } catch (err) {
-        const r = (err as { reason?: string }).reason ?? 'error';
-        failed[r] = (failed[r] ?? 0) + 1;
-      }
-    }
-  }),
-);
+const cpu0 = process.cpuUsage();
+const clients = await dialAll(o.sessions, failed);
 const dialMs = performance.now() - dialStart;
+const dialCpu = process.cpuUsage(cpu0);
 let received = 0;
 for (const c of clients) c.onIp(() => received++);
 if (replay) {
@@ -78,7 +110,7 @@ if (replay) {
     replay.record({ server: o.server, callId: c.callId, peerCallId: s.peerCallId!, window: s.gre!.peerRecvWindow }, perSession, () => c.sendIp(pkt));
   }
 }
-out('up', { sessions: clients.length, failed, dialMs, addresses: clients.map((c) => c.clientAddress) });
+out('up', { sessions: clients.length, failed, dialMs, dialCpuMs: (dialCpu.user + dialCpu.system) / 1000, addresses: clients.map((c) => c.clientAddress) });
 
 /** GRE data packets the engines took from the server (before MPPE). */
 const greReceived = () => clients.reduce((n, c) => n + (c.status().gre?.packetsReceived ?? 0), 0);
@@ -123,8 +155,10 @@ async function blast(): Promise<void> {
   out('done', { sent, refused, received: received - r0, seconds, windowFullDrops: drops });
 }
 
-const rl = readline.createInterface({ input: process.stdin });
-for await (const line of rl) {
+for (;;) {
+  const next = await lines.next();
+  if (next.done) break;
+  const line = next.value;
   if (line === 'go') await blast();
   else if (line === 'count') out('count', { received: received - receivedBefore, greReceived: greReceived() - greBefore });
   else if (line === 'quit') break;

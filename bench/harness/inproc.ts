@@ -121,6 +121,7 @@ export async function startInproc(
   });
   await server.reconfigure({ before: emptyVpnConfig(), after: config });
   const port = server.status().listening[0]?.port ?? 0;
+  const profile = benchProfile();
   const endpoints = new Map<string, MemoryGreSocket>();
   const endpoint = (a: string) => {
     let ep = endpoints.get(a);
@@ -142,7 +143,7 @@ export async function startInproc(
         gre: endpoint(localAddress),
         username: USER,
         password: PASSWORD,
-        profile: benchProfile(),
+        profile,
         timeoutMs: 20_000,
         ...o,
       }),

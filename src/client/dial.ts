@@ -33,7 +33,7 @@ import { PppSession, type PppStatus, type PppUpInfo } from '../proto/ppp/session
 import { ClientGreMux } from './gre-mux.js';
 import { DialError, PeerSignals, classifyFailure } from './failure.js';
 import { IcmpHost, type PingOptions, type PingResult } from './icmp-host.js';
-import { personality, type ProfileName } from './personalities.js';
+import { personality, type ClientPersonality, type ProfileName } from './personalities.js';
 import { DhcpInformClient, type InformAck } from './dhcp-inform.js';
 
 export interface DialOptions {
@@ -113,6 +113,20 @@ const STOP_AFTER_CDN_MS = 200;
 /** GRE packets kept while waiting for the OCRP. */
 const MAX_EARLY_GRE = 16;
 
+/** The engines' debug sinks on one bus. */
+interface DebugSinks {
+  pptp: CiscoPptpDebug;
+  ppp: CiscoPppDebug;
+  gre: CiscoGreDebug;
+}
+
+function debugSinks(bus: DebugBus): DebugSinks {
+  return { pptp: new CiscoPptpDebug(bus), ppp: new CiscoPppDebug(bus), gre: new CiscoGreDebug(bus) };
+}
+
+/** Without a bus from the caller: one set for every client, on a bus nobody can enable or read. */
+const QUIET = debugSinks(new DebugBus());
+
 export function dialPptp(opts: DialOptions): Promise<PptpClient> {
   return new ClientSession(opts).dial();
 }
@@ -131,7 +145,8 @@ class ClientSession implements PptpClient {
 
   private state: SessionState = 'connecting';
   private readonly clock: Clock;
-  private readonly bus: DebugBus;
+  private readonly debug: DebugSinks;
+  private readonly persona: ClientPersonality;
   private readonly mux: ClientGreMux;
   private readonly control: PptpClientControl;
   private socket: net.Socket | undefined;
@@ -166,18 +181,18 @@ class ClientSession implements PptpClient {
   constructor(private readonly options: DialOptions) {
     this.clock = options.clock ?? systemClock;
     this.waitClock = options.waitClock ?? heldSystemClock;
-    this.bus = options.bus ?? new DebugBus(() => this.clock.now());
+    this.debug = options.bus ? debugSinks(options.bus) : QUIET;
     this.mux = ClientGreMux.of(options.gre);
     this.closed = new Promise((r) => (this.resolveClosed = r));
     this.informAck = new Promise((r) => (this.settleInform = r));
-    const persona = personality(options.profile);
+    const persona = (this.persona = personality(options.profile));
     this.control = new PptpClientControl({
       tunnelId: 0,
       send: (bytes) => {
         if (this.socket && !this.socket.destroyed) this.socket.write(bytes);
       },
       clock: this.clock,
-      debug: new CiscoPptpDebug(this.bus),
+      debug: this.debug.pptp,
       profile: persona.control,
       echoIntervalSeconds: 60,
       callbacks: {
@@ -243,10 +258,10 @@ class ClientSession implements PptpClient {
 
   private callConnected(callId: number, peerCallId: number, peerRecvWindow: number): void {
     this.peerCallId = peerCallId;
-    const persona = personality(this.options.profile);
+    const persona = this.persona;
     const window = new GreCallWindow({
       clock: this.clock,
-      debug: new CiscoGreDebug(this.bus),
+      debug: this.debug.gre,
       ifName: 'client',
       peerAddress: this.serverIp,
       tunnelId: callId,
@@ -265,7 +280,7 @@ class ClientSession implements PptpClient {
       tunnelId: callId,
       send: (frame) => window.send(frame),
       clock: this.clock,
-      debug: new CiscoPppDebug(this.bus),
+      debug: this.debug.ppp,
       ifName: 'client',
       group: { authProtocols: this.options.authProtocols ?? persona.authProtocols, mppe, dns: [], wins: [] },
       credentials: { username: this.options.username, password: this.options.password },
@@ -311,7 +326,7 @@ class ClientSession implements PptpClient {
   }
 
   private startInform(clientAddress: string): void {
-    const identity = personality(this.options.profile).dhcpInform;
+    const identity = this.persona.dhcpInform;
     if (!identity || this.options.dhcpInform === false) return this.settleInform(undefined);
     const xid = (Math.random() * 0x100000000) >>> 0;
     this.inform = new DhcpInformClient(clientAddress, identity, xid, this.clock, (p) => this.sendIp(p));

@@ -10,7 +10,7 @@
  * LCP Terminate-Request and the phase it arrived in.
  */
 import type { PppPhase } from '../proto/ppp/session.js';
-import { CP_CODE, PPP_PROTO, decodeCp, decodeFrame } from '../proto/ppp/frame.js';
+import { CP_CODE, PPP_PROTO } from '../proto/ppp/frame.js';
 import { WINDOWS_ERROR as PPP_WINDOWS_ERROR } from '../proto/ppp/windows-errors.js';
 
 export type DialFailureReason =
@@ -48,6 +48,30 @@ export class DialError extends Error {
   }
 }
 
+/**
+ * Where the control packet of an LCP, CHAP or PAP frame starts, with its
+ * protocol: protocol << 8 | offset; -1 for other protocols and for frames
+ * decodeFrame / decodeCp would refuse.
+ *   [FF 03] protocol (1 octet if odd, else 2) | code | id | length (>= 4, within the frame) | data
+ */
+function cpOffset(f: Buffer): number {
+  let off = f.length >= 2 && f[0] === 0xff && f[1] === 0x03 ? 2 : 0;
+  if (f.length < off + 1) return -1;
+  let protocol: number;
+  if (f[off]! & 1) protocol = f[off++]!;
+  else {
+    if (f.length < off + 2) return -1;
+    protocol = f.readUInt16BE(off);
+    if ((protocol & 1) === 0) return -1;
+    off += 2;
+  }
+  if (protocol !== PPP_PROTO.LCP && protocol !== PPP_PROTO.CHAP && protocol !== PPP_PROTO.PAP) return -1;
+  if (f.length - off < 4) return -1;
+  const len = f.readUInt16BE(off + 2);
+  if (len < 4 || len > f.length - off) return -1;
+  return (protocol << 8) | off;
+}
+
 const PAP_NAK = 3;
 const CHAP_FAILURE = 4;
 
@@ -58,19 +82,22 @@ export class PeerSignals {
   /** Our phase when the server's LCP Terminate-Request arrived. */
   terminatedIn: PppPhase | undefined;
 
-  /** Look at one incoming PPP frame; `phase` is ours before it is processed. Never throws. */
+  /**
+   * Look at one incoming PPP frame; `phase` is ours before it is
+   * processed. Never throws. Every frame before the link is up comes
+   * through here as well as through the session: the header octets are
+   * read in place (frame.ts's layouts), no decoded copies.
+   */
   observe(frame: Buffer, phase: () => PppPhase): void {
-    const f = decodeFrame(frame);
-    if (!f.ok) return;
-    const { protocol, payload } = f.value;
-    if (protocol !== PPP_PROTO.LCP && protocol !== PPP_PROTO.CHAP && protocol !== PPP_PROTO.PAP) return;
-    const cp = decodeCp(payload);
-    if (!cp.ok) return;
-    const { code, data } = cp.value;
+    const at = cpOffset(frame);
+    if (at < 0) return;
+    const protocol = at >>> 8;
+    const off = at & 0xff;
+    const code = frame[off]!;
     if (protocol === PPP_PROTO.CHAP && code === CHAP_FAILURE) this.authRefused = true;
     else if (protocol === PPP_PROTO.PAP && code === PAP_NAK) this.authRefused = true;
     else if (protocol === PPP_PROTO.LCP && code === CP_CODE.TermReq) this.terminatedIn ??= phase();
-    else if (protocol === PPP_PROTO.LCP && code === CP_CODE.ProtRej && data.length >= 2 && data.readUInt16BE(0) === PPP_PROTO.CCP) {
+    else if (protocol === PPP_PROTO.LCP && code === CP_CODE.ProtRej && frame.readUInt16BE(off + 2) >= 6 && frame.readUInt16BE(off + 4) === PPP_PROTO.CCP) {
       this.ccpRejected = true;
     }
   }

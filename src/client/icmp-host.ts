@@ -83,6 +83,7 @@ export class IcmpHost {
   /** Outstanding pings end as lost; no timer survives. */
   dispose(): void {
     this.disposed = true;
+    if (this.timers.size === 0) return;
     const pending = [...this.timers];
     this.timers.clear();
     for (const [t, cancelled] of pending) {

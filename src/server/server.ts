@@ -142,8 +142,8 @@ class TunnelLink implements PptpControlOptions, PptpControlCallbacks {
   readonly echoIntervalSeconds: number;
   readonly sccrqTimeoutSeconds: number | undefined;
   readonly callbacks: PptpControlCallbacks = this;
-  private readonly remote: { address: string; port: number };
-  private readonly local: { address: string; port: number };
+  /** The connection's ends as captures show them: read from the socket at the first capture (getsockname), not per connection. */
+  private ends: { remote: { address: string; port: number }; local: { address: string; port: number } } | undefined;
 
   constructor(
     private readonly server: PptpServer,
@@ -159,20 +159,33 @@ class TunnelLink implements PptpControlOptions, PptpControlCallbacks {
     this.vendor = o.vendor;
     this.echoIntervalSeconds = o.echoIntervalSeconds;
     this.sccrqTimeoutSeconds = o.sccrqTimeoutSeconds;
-    const socket = tunnel.socket;
-    this.remote = { address: tunnel.peerAddress, port: socket.remotePort ?? 0 };
-    this.local = { address: (socket.localAddress ?? tunnel.spec.address).replace(/^::ffff:/, ''), port: socket.localPort ?? tunnel.spec.port };
+  }
+
+  private endsOf(): { remote: { address: string; port: number }; local: { address: string; port: number } } {
+    if (this.ends) return this.ends;
+    const t = this.tunnel;
+    const socket = t.socket;
+    return (this.ends = {
+      remote: { address: t.peerAddress, port: t.peerPort },
+      local: { address: (socket.localAddress ?? t.spec.address).replace(/^::ffff:/, ''), port: socket.localPort ?? t.spec.port },
+    });
   }
 
   send(bytes: Buffer): void {
     const s = this.server;
-    if (s.capture.active) s.capture.control(s.captureCtx(this.tunnel), this.local, this.remote, bytes);
+    if (s.capture.active) {
+      const e = this.endsOf();
+      s.capture.control(s.captureCtx(this.tunnel), e.local, e.remote, bytes);
+    }
     if (!this.tunnel.socket.destroyed) this.tunnel.socket.write(bytes);
   }
   /** Bytes from the TCP connection. */
   data(chunk: Buffer): void {
     const s = this.server;
-    if (s.capture.active) s.capture.control(s.captureCtx(this.tunnel), this.remote, this.local, chunk);
+    if (s.capture.active) {
+      const e = this.endsOf();
+      s.capture.control(s.captureCtx(this.tunnel), e.remote, e.local, chunk);
+    }
     this.tunnel.control.receive(chunk);
   }
   onOutgoingCallRequest(req: OutgoingCallRequest): OutgoingCallDecision | Promise<OutgoingCallDecision> {

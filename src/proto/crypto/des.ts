@@ -5,7 +5,9 @@
  * offers des-ecb only behind the legacy provider; this is a few calls per
  * authentication (3 blocks per MS-CHAP response), but at 1,000 set-ups/s
  * it showed in the profile (bench/setup-rate.bench.ts): rounds use merged
- * S-box/P tables on 32-bit words; key schedule and IP/FP stay bit-wise.
+ * S-box/P tables on 32-bit words, and the permutations around them (IP,
+ * FP, PC1, PC2) are look-ups per octet or 7-bit group, their tables made
+ * from the FIPS ones when the module loads.
  */
 
 // Tables from FIPS 46-3, 1-based bit positions counted from the MSB.
@@ -46,11 +48,37 @@ const S: readonly (readonly number[])[] = [
     7, 11, 4, 1, 9, 12, 14, 2, 0, 6, 10, 13, 15, 3, 5, 8, 2, 1, 14, 7, 4, 10, 8, 13, 15, 12, 9, 0, 3, 5, 6, 11],
 ];
 
-/** Bits as a 0/1 array, MSB first (key schedule and the initial/final permutations). */
-function toBits(bytes: Uint8Array, out: Uint8Array): Uint8Array {
-  for (let i = 0; i < bytes.length * 8; i++) out[i] = (bytes[i >> 3]! >> (7 - (i & 7))) & 1;
-  return out;
+/**
+ * A permutation of `inBits` bits (MSB first, 1-based `table` entries as in
+ * FIPS 46-3) as look-up tables per `group`-bit slice of the input: entry
+ * [slice * 2^group + value] holds the output bits that slice sets, split
+ * in 32-bit words (output bit 1 is the MSB of word 0). The output is the
+ * OR of one entry per slice.
+ */
+function permutationTables(table: readonly number[], inBits: number, group: number, wordBits: number): Int32Array[] {
+  const slices = inBits / group;
+  const words = Math.ceil(table.length / wordBits);
+  const t = Array.from({ length: words }, () => new Int32Array(slices << group));
+  for (let slice = 0; slice < slices; slice++) {
+    for (let v = 0; v < 1 << group; v++) {
+      for (let o = 0; o < table.length; o++) {
+        const src = table[o]! - 1 - slice * group;
+        if (src < 0 || src >= group || ((v >> (group - 1 - src)) & 1) === 0) continue;
+        const w = Math.floor(o / wordBits);
+        t[w]![(slice << group) | v]! |= 1 << (wordBits - 1 - (o % wordBits));
+      }
+    }
+  }
+  return t;
 }
+
+const [IP_L, IP_R] = permutationTables(IP, 64, 8, 32) as [Int32Array, Int32Array];
+const [FP_HI, FP_LO] = permutationTables(FP, 64, 8, 32) as [Int32Array, Int32Array];
+/** PC1 gives C (28 bits) and D (28 bits): words of 28. */
+const [PC1_C, PC1_D] = permutationTables(PC1, 64, 8, 28) as [Int32Array, Int32Array];
+/** PC2's first 24 output bits come from C only, the last 24 from D only. */
+const PC2_C = permutationTables(PC2.slice(0, 24), 28, 7, 24)[0]!;
+const PC2_D = permutationTables(PC2.slice(24).map((p) => p - 28), 28, 7, 24)[0]!;
 
 /**
  * S-boxes and P merged (the usual "SP table" trick): SP[box * 64 + x] is
@@ -78,37 +106,34 @@ const SP = (() => {
   return t;
 })();
 
-// Scratch space: DES runs a few times per authentication on one thread.
-const keyBits = new Uint8Array(64);
-const cd = new Uint8Array(56);
-const blockBits = new Uint8Array(64);
-/** 16 rounds x 8 six-bit subkey chunks (PC2 output split per S-box). */
+/** 16 rounds x 8 six-bit subkey chunks (PC2 output split per S-box): scratch, DES runs on one thread. */
 const subkeys = new Uint8Array(16 * 8);
 
-function keySchedule(key8: Uint8Array): void {
-  toBits(key8, keyBits);
-  for (let i = 0; i < 56; i++) cd[i] = keyBits[PC1[i]! - 1]!;
-  let shifted = 0;
-  for (let round = 0; round < 16; round++) {
-    shifted += SHIFTS[round]!;
-    for (let box = 0; box < 8; box++) {
-      let chunk = 0;
-      for (let k = 0; k < 6; k++) {
-        // PC2 picks from C (1..28) and D (29..56), each rotated left `shifted` places
-        const p = PC2[box * 6 + k]! - 1;
-        const bit = p < 28 ? cd[(p + shifted) % 28]! : cd[28 + ((p - 28 + shifted) % 28)]!;
-        chunk = (chunk << 1) | bit;
-      }
-      subkeys[round * 8 + box] = chunk;
-    }
-  }
+function rotl28(x: number, n: number): number {
+  return ((x << n) | (x >>> (28 - n))) & 0x0fffffff;
 }
 
-/** Bits first..first+31 of a 0/1 array permuted by `table` (1-based), as a 32-bit word. */
-function permuteWord(bits: Uint8Array, table: readonly number[], first: number): number {
-  let w = 0;
-  for (let i = 0; i < 32; i++) w = (w << 1) | bits[table[first + i]! - 1]!;
-  return w >>> 0;
+function keySchedule(key8: Uint8Array): void {
+  let c = 0;
+  let d = 0;
+  for (let j = 0; j < 8; j++) {
+    c |= PC1_C[(j << 8) | key8[j]!]!;
+    d |= PC1_D[(j << 8) | key8[j]!]!;
+  }
+  for (let round = 0; round < 16; round++) {
+    c = rotl28(c, SHIFTS[round]!);
+    d = rotl28(d, SHIFTS[round]!);
+    let kc = 0;
+    let kd = 0;
+    for (let g = 0; g < 4; g++) {
+      kc |= PC2_C[(g << 7) | ((c >>> (21 - 7 * g)) & 0x7f)]!;
+      kd |= PC2_D[(g << 7) | ((d >>> (21 - 7 * g)) & 0x7f)]!;
+    }
+    for (let box = 0; box < 4; box++) {
+      subkeys[round * 8 + box] = (kc >>> (18 - 6 * box)) & 0x3f;
+      subkeys[round * 8 + 4 + box] = (kd >>> (18 - 6 * box)) & 0x3f;
+    }
+  }
 }
 
 /** f(R, K) without E as a table: box b reads R bits 4b .. 4b+5 (cyclic), i.e. a rotation. */
@@ -121,45 +146,79 @@ function feistel(r: number, round: number): number {
     const chunk = ((r << s) | (r >>> (32 - s))) >>> 26;
     f ^= SP[box * 64 + ((chunk ^ subkeys[base + box]!) & 0x3f)]!;
   }
-  return f >>> 0;
+  return f;
+}
+
+/** Encrypts block8 under the 8-octet key at key8 into out[at..at+8). */
+function encryptInto(key8: Uint8Array, block8: Uint8Array, out: Uint8Array, at: number): void {
+  keySchedule(key8);
+  let l = 0;
+  let r = 0;
+  for (let j = 0; j < 8; j++) {
+    l |= IP_L[(j << 8) | block8[j]!]!;
+    r |= IP_R[(j << 8) | block8[j]!]!;
+  }
+  for (let round = 0; round < 16; round++) {
+    const next = l ^ feistel(r, round);
+    l = r;
+    r = next;
+  }
+  // pre-output is R16 L16; FP maps it to the cipher text
+  let hi = 0;
+  let lo = 0;
+  for (let j = 0; j < 4; j++) {
+    const rb = (r >>> (24 - 8 * j)) & 0xff;
+    const lb = (l >>> (24 - 8 * j)) & 0xff;
+    hi |= FP_HI[(j << 8) | rb]! | FP_HI[((j + 4) << 8) | lb]!;
+    lo |= FP_LO[(j << 8) | rb]! | FP_LO[((j + 4) << 8) | lb]!;
+  }
+  for (let j = 0; j < 4; j++) {
+    out[at + j] = (hi >>> (24 - 8 * j)) & 0xff;
+    out[at + 4 + j] = (lo >>> (24 - 8 * j)) & 0xff;
+  }
 }
 
 /** Encrypt one 8-octet block under an 8-octet DES key (parity bits ignored). */
 export function desEncryptBlock(key8: Uint8Array, block8: Uint8Array): Buffer {
   if (key8.length !== 8 || block8.length !== 8) throw new RangeError('DES needs an 8-octet key and block');
-  keySchedule(key8);
-  toBits(block8, blockBits);
-  let l = permuteWord(blockBits, IP, 0);
-  let r = permuteWord(blockBits, IP, 32);
-  for (let round = 0; round < 16; round++) {
-    const next = (l ^ feistel(r, round)) >>> 0;
-    l = r;
-    r = next;
-  }
-  // pre-output is R16 L16; FP maps it to the cipher text
-  for (let i = 0; i < 32; i++) {
-    blockBits[i] = (r >>> (31 - i)) & 1;
-    blockBits[32 + i] = (l >>> (31 - i)) & 1;
-  }
   const out = Buffer.alloc(8);
-  for (let i = 0; i < 64; i++) out[i >> 3]! |= blockBits[FP[i]! - 1]! << (7 - (i & 7));
+  encryptInto(key8, block8, out, 0);
   return out;
 }
 
+/** spreadKey7's output (scratch). */
+const key8 = new Uint8Array(8);
+
 /**
- * RFC 2759 8.6 DesEncrypt key setup: spread 56 key bits over 8 octets,
- * 7 bits each in the high bits; the low (parity) bit is left 0, DES ignores it.
+ * RFC 2759 8.6 DesEncrypt key setup: spread the 56 key bits at k[at..at+7)
+ * over 8 octets, 7 bits each in the high bits; the low (parity) bit is
+ * left 0, DES ignores it.
  */
+function spreadKey7(k: Uint8Array, at: number, out: Uint8Array): void {
+  out[0] = k[at]! & 0xfe;
+  for (let i = 1; i < 7; i++) out[i] = ((k[at + i - 1]! << (8 - i)) | (k[at + i]! >> i)) & 0xfe;
+  out[7] = (k[at + 6]! << 1) & 0xfe;
+}
+
+/** RFC 2759 8.6 DesEncrypt key setup (see spreadKey7). */
 export function desKeyFrom7(key7: Uint8Array): Buffer {
   if (key7.length !== 7) throw new RangeError('expected a 7-octet key');
   const out = Buffer.alloc(8);
-  let acc = 0n;
-  for (const b of key7) acc = (acc << 8n) | BigInt(b);
-  for (let i = 0; i < 8; i++) out[i] = Number((acc >> BigInt(49 - 7 * i)) & 0x7fn) << 1;
+  spreadKey7(key7, 0, out);
   return out;
 }
 
 /** RFC 2759 8.6 DesEncrypt(Clear, Key7) -> Cypher. */
 export function desEncrypt7(clear8: Uint8Array, key7: Uint8Array): Buffer {
-  return desEncryptBlock(desKeyFrom7(key7), clear8);
+  if (key7.length !== 7) throw new RangeError('expected a 7-octet key');
+  if (clear8.length !== 8) throw new RangeError('DES needs an 8-octet key and block');
+  const out = Buffer.alloc(8);
+  desEncrypt7Into(clear8, key7, 0, out, 0);
+  return out;
+}
+
+/** DesEncrypt(clear8, key7[keyAt..keyAt+7)) into out[outAt..outAt+8), no allocation (ChallengeResponse's three blocks). */
+export function desEncrypt7Into(clear8: Uint8Array, key7: Uint8Array, keyAt: number, out: Uint8Array, outAt: number): void {
+  spreadKey7(key7, keyAt, key8);
+  encryptInto(key8, clear8, out, outAt);
 }

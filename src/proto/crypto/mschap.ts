@@ -21,16 +21,18 @@
  */
 import { createHash } from 'node:crypto';
 import type { MppeMasterKeys } from './mppe-keys.js';
-import { desEncrypt7 } from './des.js';
+import { desEncrypt7, desEncrypt7Into } from './des.js';
 import { md4 } from './md4.js';
+import { sha1Into } from './sha1.js';
 
 export type MppeRole = 'server' | 'client';
 export type { MppeMasterKeys };
 
-function sha1(...parts: Uint8Array[]): Buffer {
-  const h = createHash('sha1');
-  for (const p of parts) h.update(p);
-  return h.digest();
+/** The first n octets of SHA1(parts), a new Buffer (no OpenSSL object per hash). */
+function sha1(n: number, ...parts: Uint8Array[]): Buffer {
+  const out = Buffer.alloc(n);
+  sha1Into(parts, out);
+  return out;
 }
 
 function nameOctets(username: string | Uint8Array): Uint8Array {
@@ -62,17 +64,20 @@ export function lmPasswordHash(password: string): Buffer {
   return Buffer.concat([desEncrypt7(LM_MAGIC, pw.subarray(0, 7)), desEncrypt7(LM_MAGIC, pw.subarray(7, 14))]);
 }
 
+/** ChallengeResponse's ZPasswordHash (the hash and 5 zero octets): scratch, zeroed after use. */
+const zPasswordHash = new Uint8Array(21);
+
 /** RFC 2433 A.5 / RFC 2759 8.5 ChallengeResponse: three DES blocks under the zero-padded hash. */
 export function challengeResponse(challenge8: Uint8Array, passwordHash16: Uint8Array): Buffer {
   requireLength('challenge', challenge8, 8);
   requireLength('password hash', passwordHash16, 16);
-  const z = Buffer.alloc(21);
-  z.set(passwordHash16, 0);
-  return Buffer.concat([
-    desEncrypt7(challenge8, z.subarray(0, 7)),
-    desEncrypt7(challenge8, z.subarray(7, 14)),
-    desEncrypt7(challenge8, z.subarray(14, 21)),
-  ]);
+  zPasswordHash.set(passwordHash16, 0);
+  const out = Buffer.alloc(24);
+  desEncrypt7Into(challenge8, zPasswordHash, 0, out, 0);
+  desEncrypt7Into(challenge8, zPasswordHash, 7, out, 8);
+  desEncrypt7Into(challenge8, zPasswordHash, 14, out, 16);
+  zPasswordHash.fill(0, 0, 16);
+  return out;
 }
 
 // ---------------------------------------------------------------- MS-CHAPv1
@@ -105,7 +110,7 @@ export function stripDomain(username: string | Uint8Array): Uint8Array {
 export function challengeHash(peerChallenge16: Buffer, authChallenge16: Buffer, username: string | Uint8Array): Buffer {
   requireLength('peer challenge', peerChallenge16, 16);
   requireLength('authenticator challenge', authChallenge16, 16);
-  return sha1(peerChallenge16, authChallenge16, stripDomain(username)).subarray(0, 8);
+  return sha1(8, peerChallenge16, authChallenge16, stripDomain(username));
 }
 
 /** RFC 2759 8.1 GenerateNTResponse from a stored NT hash. */
@@ -140,9 +145,9 @@ export function mschapV2AuthenticatorResponseFromHash(
   username: string | Uint8Array,
 ): string {
   requireLength('NT-Response', ntResponse, 24);
-  const digest = sha1(ntPasswordHashHash(ntHash), ntResponse, AUTH_MAGIC1);
+  const digest = sha1(20, ntPasswordHashHash(ntHash), ntResponse, AUTH_MAGIC1);
   const ch = challengeHash(peerChallenge, authChallenge, username);
-  return 'S=' + sha1(digest, ch, AUTH_MAGIC2).toString('hex').toUpperCase();
+  return 'S=' + sha1(20, digest, ch, AUTH_MAGIC2).toString('hex').toUpperCase();
 }
 
 /** RFC 2759 8.7 GenerateAuthenticatorResponse: "S=" + 40 upper-case hex. */
@@ -170,7 +175,7 @@ const SHS_PAD2 = Buffer.alloc(40, 0xf2);
 export function getMasterKey(passwordHashHash16: Buffer, ntResponse24: Buffer): Buffer {
   requireLength('password hash hash', passwordHashHash16, 16);
   requireLength('NT-Response', ntResponse24, 24);
-  return sha1(passwordHashHash16, ntResponse24, MPPE_MAGIC1).subarray(0, 16);
+  return sha1(16, passwordHashHash16, ntResponse24, MPPE_MAGIC1);
 }
 
 /**
@@ -180,7 +185,7 @@ export function getMasterKey(passwordHashHash16: Buffer, ntResponse24: Buffer): 
  */
 export function getAsymmetricStartKey(masterKey16: Buffer, keyLength: 8 | 16, isSend: boolean, isServer: boolean): Buffer {
   const magic = isSend === isServer ? MPPE_MAGIC3 : MPPE_MAGIC2;
-  return sha1(masterKey16, SHS_PAD1, magic, SHS_PAD2).subarray(0, keyLength);
+  return sha1(keyLength, masterKey16, SHS_PAD1, magic, SHS_PAD2);
 }
 
 /** MS-CHAPv2 MPPE start keys (RFC 3079 3.3-3.5, 16 octets) from a stored NT hash, seen from `role`. */
@@ -202,7 +207,7 @@ export function mppeMasterKeysV2(password: string, ntResponse: Buffer, role: Mpp
 export function getStartKeyV1(challenge8: Buffer, passwordHashHash16: Buffer): Buffer {
   requireLength('challenge', challenge8, 8);
   requireLength('password hash hash', passwordHashHash16, 16);
-  return sha1(passwordHashHash16, passwordHashHash16, challenge8).subarray(0, 16);
+  return sha1(16, passwordHashHash16, passwordHashHash16, challenge8);
 }
 
 /**

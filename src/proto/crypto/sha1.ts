@@ -4,9 +4,12 @@
  * packet in stateless mode, of a layout it pads once per session, and OpenSSL
  * through createHash costs an object and a digest Buffer each time
  * (bench/forwarding.bench.ts: createHash + update + digest were 16% of
- * the stateless profile). Not constant-time; it hashes key material the
- * way RFC 3079 asks, nothing that needs side-channel hardening beyond
- * what MPPE itself offers.
+ * the stateless profile). `sha1Into` hashes a few short parts (MS-CHAPv2
+ * and its MPPE start keys: seven hashes of one or two blocks per
+ * authentication, each end) through one scratch buffer. Not
+ * constant-time; it hashes key material the way RFC 2759 and RFC 3079
+ * ask, nothing that needs side-channel hardening beyond what MPPE itself
+ * offers.
  */
 
 const W = new Int32Array(80);
@@ -118,4 +121,29 @@ export function sha1PaddedInto(buf: Uint8Array, padded: number, out: Uint8Array)
   init();
   for (let off = 0; off < padded; off += 64) compress(buf, off);
   digestInto(out);
+}
+
+/** sha1Into's message buffer: MS-CHAP's inputs fit (a longer one gets its own). */
+const message = new Uint8Array(512);
+const digest = new Uint8Array(20);
+
+/**
+ * SHA-1 of `parts` one after the other; the first out.length (at most 20)
+ * octets of the digest into `out`. The scratch copy of the message is
+ * zeroed afterwards (it holds password hashes).
+ */
+export function sha1Into(parts: readonly Uint8Array[], out: Uint8Array): void {
+  if (out.length > 20) throw new RangeError('SHA-1 gives 20 octets');
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const buf = len + 72 <= message.length ? message : new Uint8Array(len + 72);
+  let at = 0;
+  for (const p of parts) {
+    buf.set(p, at);
+    at += p.length;
+  }
+  const padded = sha1Pad(buf, len);
+  sha1PaddedInto(buf, padded, digest);
+  buf.fill(0, 0, padded);
+  for (let i = 0; i < out.length; i++) out[i] = digest[i]!;
 }

@@ -97,7 +97,8 @@ export function decodeDhcp(b: Uint8Array): DhcpDecode {
   if (b.length < DHCP_FIXED_OCTETS) return { ok: false, error: { code: 'short', detail: `${b.length} octets, the fixed part is ${DHCP_FIXED_OCTETS}` } };
   const view = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   if (view.readUInt32BE(236) !== COOKIE) return { ok: false, error: { code: 'bad-cookie', detail: `cookie 0x${view.readUInt32BE(236).toString(16)}` } };
-  const chunks = new Map<number, Buffer[]>();
+  // a code seen again is joined onto its first instance, which keeps its place in the Map
+  const options = new Map<number, Buffer>();
   let o = DHCP_FIXED_OCTETS;
   let ended = false;
   while (o < b.length) {
@@ -114,14 +115,12 @@ export function decodeDhcp(b: Uint8Array): DhcpDecode {
       return { ok: false, error: { code: 'option-overrun', detail: `option ${code} at offset ${o} runs past the end (${b.length} octets)` } };
     }
     const len = b[o + 1];
-    const list = chunks.get(code) ?? [];
-    list.push(Buffer.from(b.subarray(o + 2, o + 2 + len)));
-    chunks.set(code, list);
+    const data = Buffer.copyBytesFrom(b, o + 2, len);
+    const earlier = options.get(code);
+    options.set(code, earlier === undefined ? data : Buffer.concat([earlier, data]));
     o += 2 + len;
   }
   if (!ended) return { ok: false, error: { code: 'no-end', detail: 'no end option (255)' } };
-  const options = new Map<number, Buffer>();
-  for (const [code, list] of chunks) options.set(code, list.length === 1 ? list[0] : Buffer.concat(list));
   return {
     ok: true,
     message: {
@@ -136,7 +135,7 @@ export function decodeDhcp(b: Uint8Array): DhcpDecode {
       yiaddr: ipAt(b, 16),
       siaddr: ipAt(b, 20),
       giaddr: ipAt(b, 24),
-      chaddr: Buffer.from(b.subarray(28, 44)),
+      chaddr: Buffer.copyBytesFrom(b, 28, 16),
       options,
     },
   };

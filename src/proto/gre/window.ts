@@ -129,7 +129,10 @@ export class GreCallWindow {
    */
   private readonly seen: number[] = [0, 0, 0, 0];
   private unacked = 0;
+  /** The Clock timer under the ack delay, while one is pending (see noteUnacked). */
   private ackTimer: Timer | null = null;
+  /** When the ack-only packet is due (clock ms); -1: nothing waits to be acknowledged. */
+  private ackDue = -1;
   private closed = false;
 
   private readonly stats: GreWindowCounters = {
@@ -219,7 +222,7 @@ export class GreCallWindow {
     // packets stay below our window, as they do with receive().
     this.unacked += count;
     if (this.unacked >= Math.max(1, this.immediateAckAfter >> 1)) this.flushAck();
-    else this.armAckTimer();
+    else this.startAckDelay();
   }
 
   /**
@@ -366,25 +369,47 @@ export class GreCallWindow {
     }
   }
 
+  /**
+   * The ack delay starts at the first packet left unacknowledged and ends
+   * when any packet of ours carries the ack: that is every packet we send,
+   * so instead of a Clock timer made at each packet received and cancelled
+   * at each one sent, `ackDue` says when the ack-only packet is due and a
+   * Clock timer is made only when none is pending. One that fires before
+   * the due time waits on for the rest; one that fires with nothing due
+   * does nothing.
+   */
   private noteUnacked(): void {
     this.unacked++;
     if (this.unacked >= this.immediateAckAfter) this.flushAck();
-    else this.armAckTimer();
+    else this.startAckDelay();
   }
 
-  private armAckTimer(): void {
-    if (!this.ackTimer && !this.closed) {
-      this.ackTimer = this.options.clock.setTimer(this.ackDelayMs, () => {
-        this.ackTimer = null;
-        this.flushAck();
-      });
+  /** The ack-only packet falls due ackDelayMs after the first packet left unacknowledged. */
+  private startAckDelay(): void {
+    if (this.ackDue < 0 && !this.closed) {
+      this.ackDue = this.options.clock.now() + this.ackDelayMs;
+      if (!this.ackTimer) this.armAckTimer(this.ackDelayMs);
     }
+  }
+
+  private armAckTimer(ms: number): void {
+    this.ackTimer = this.options.clock.setTimer(ms, () => this.ackTimerFired());
+  }
+
+  private ackTimerFired(): void {
+    this.ackTimer = null;
+    if (this.ackDue < 0 || this.closed) return;
+    const left = this.ackDue - this.options.clock.now();
+    if (left > 0) {
+      this.armAckTimer(left);
+      return;
+    }
+    this.flushAck();
   }
 
   private ackSent(): void {
     this.unacked = 0;
-    this.ackTimer?.cancel();
-    this.ackTimer = null;
+    this.ackDue = -1;
   }
 
   private reportOutOfSeq(s: number, dropped: boolean): void {

@@ -3,26 +3,40 @@
  * the header decoder the in-memory twins and the capture filter use.
  */
 
-/** IPv4 dotted-quad <-> 32-bit unsigned number. */
+/**
+ * IPv4 dotted-quad <-> 32-bit unsigned number: four groups of one to
+ * three decimal digits, each at most 255, separated by dots, nothing
+ * else. Read character by character (it runs several times per call
+ * set-up: routes, DHCP, the call's addresses).
+ */
 export function ipToNumber(ip: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (!m) return undefined;
   let n = 0;
-  for (let i = 1; i <= 4; i++) {
-    const o = Number(m[i]);
-    if (o > 255) return undefined;
+  let at = 0;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0) {
+      if (ip.charCodeAt(at) !== 0x2e) return undefined;
+      at++;
+    }
+    let o = 0;
+    let digits = 0;
+    for (; digits < 3 && at < ip.length; digits++, at++) {
+      const c = ip.charCodeAt(at) - 0x30;
+      if (c < 0 || c > 9) break;
+      o = o * 10 + c;
+    }
+    if (digits === 0 || o > 255) return undefined;
     n = n * 256 + o;
   }
-  return n;
+  return at === ip.length ? n : undefined;
 }
 
 export function numberToIp(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
-/** RFC 1071 Internet checksum over buf[start, end). */
-export function internetChecksum(buf: Uint8Array, start = 0, end = buf.length): number {
-  let sum = 0;
+/** RFC 1071 Internet checksum over buf[start, end), added to `initial` (the unfolded sum of words before them, e.g. a pseudo-header). */
+export function internetChecksum(buf: Uint8Array, start = 0, end = buf.length, initial = 0): number {
+  let sum = initial;
   let i = start;
   for (; i + 1 < end; i += 2) sum += (buf[i] << 8) | buf[i + 1];
   if (i < end) sum += buf[i] << 8;

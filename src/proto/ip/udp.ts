@@ -14,19 +14,21 @@ const IP_HEADER = 20;
 const UDP_HEADER = 8;
 const IPPROTO_UDP = 17;
 
-/** Pseudo-header (source, destination, zero, protocol, UDP length) followed by the datagram, padded to even length. */
-function pseudoAndDatagram(p: Buffer, udpAt: number, udpLength: number): Buffer {
-  const b = Buffer.alloc(12 + udpLength + (udpLength & 1));
-  p.copy(b, 0, 12, 20);
-  b[9] = IPPROTO_UDP;
-  b.writeUInt16BE(udpLength, 10);
-  p.copy(b, 12, udpAt, udpAt + udpLength);
-  return b;
+/**
+ * The checksum over the pseudo-header (source and destination from the IP
+ * header, zero, protocol, UDP length) and the datagram, read in place;
+ * an odd last octet counts as padded with zero. 0 over a datagram that
+ * carries its right checksum.
+ */
+function pseudoChecksum(p: Buffer, udpAt: number, udpLength: number): number {
+  let pseudo = IPPROTO_UDP + udpLength;
+  for (let i = 12; i < 20; i += 2) pseudo += (p[i]! << 8) | p[i + 1]!;
+  return internetChecksum(p, udpAt, udpAt + udpLength, pseudo);
 }
 
 /** RFC 768 checksum over the pseudo-header and the datagram (its checksum field zero); 0 is sent as 0xffff. */
 function udpChecksum(p: Buffer, udpAt: number, udpLength: number): number {
-  const sum = internetChecksum(pseudoAndDatagram(p, udpAt, udpLength));
+  const sum = pseudoChecksum(p, udpAt, udpLength);
   return sum === 0 ? 0xffff : sum;
 }
 
@@ -70,7 +72,7 @@ export function parseUdpIpv4(p: Buffer): UdpParse {
   if (h.totalLength - o < UDP_HEADER) return { ok: false, error: 'bad-length' };
   const udpLength = p.readUInt16BE(o + 4);
   if (udpLength < UDP_HEADER || o + udpLength > h.totalLength) return { ok: false, error: 'bad-length' };
-  if (p.readUInt16BE(o + 6) !== 0 && internetChecksum(pseudoAndDatagram(p, o, udpLength)) !== 0) return { ok: false, error: 'bad-checksum' };
+  if (p.readUInt16BE(o + 6) !== 0 && pseudoChecksum(p, o, udpLength) !== 0) return { ok: false, error: 'bad-checksum' };
   return {
     ok: true,
     datagram: {

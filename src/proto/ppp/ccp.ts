@@ -16,7 +16,7 @@ import type { Clock, Timer } from '../../util/clock.js';
 import type { MppeSetting } from '../../config/model.js';
 import { CP_CODE, u32 } from './frame.js';
 import { Fsm, type FsmTrace, type NakRejOutcome } from './fsm.js';
-import { NegotiatingLayer, OptionNegotiator, type OptionHandler, type ReqVerdict } from './options.js';
+import { ACK, NegotiatingLayer, OptionNegotiator, REJ, type OptionHandler, type ReqVerdict } from './options.js';
 import type { MppeBits } from './mppe.js';
 import {
   CCP_OPTION_MPPE,
@@ -40,7 +40,7 @@ export interface MppeNegotiation {
   /** Bits for our Configure-Request; undefined = do not ask for MPPE. */
   offer(): number | undefined;
   /** Judge the peer's requested bits. */
-  judgePeer(bits: number): { verdict: 'ack' } | { verdict: 'nak'; bits: number } | { verdict: 'rej' };
+  judgePeer(bits: number): { readonly verdict: 'ack' } | { verdict: 'nak'; bits: number } | { readonly verdict: 'rej' };
   /** The peer's request had no MPPE option: bits to Nak it in with, or undefined. */
   missing(): number | undefined;
   /** The peer Nak'ed our offer suggesting these bits; false = encryption impossible. */
@@ -88,9 +88,9 @@ class PolicyMppeNegotiation implements MppeNegotiation {
   offer(): number | undefined {
     return this.current;
   }
-  judgePeer(bits: number): { verdict: 'ack' } | { verdict: 'nak'; bits: number } | { verdict: 'rej' } {
+  judgePeer(bits: number): { readonly verdict: 'ack' } | { verdict: 'nak'; bits: number } | { readonly verdict: 'rej' } {
     const v = judgePeerMppeRequest(this.policy, bits);
-    return v.action === 'ack' ? { verdict: 'ack' } : v.action === 'nak' ? { verdict: 'nak', bits: v.value } : { verdict: 'rej' };
+    return v.action === 'ack' ? ACK : v.action === 'nak' ? { verdict: 'nak', bits: v.value } : REJ;
   }
   missing(): number | undefined {
     const m = peerOmittedMppe(this.policy);
@@ -134,7 +134,7 @@ class MppeOption implements OptionHandler {
     return b === undefined ? undefined : u32(b);
   }
   onReq(v: Buffer): ReqVerdict {
-    if (v.length !== 4) return { verdict: 'rej' };
+    if (v.length !== 4) return REJ;
     const j = this.mppe.judgePeer(v.readUInt32BE(0));
     return j.verdict === 'nak' ? { verdict: 'nak', value: u32(j.bits) } : j;
   }

@@ -19,7 +19,7 @@
 import type { Clock } from '../../util/clock.js';
 import { ipv4Bytes, ipv4String } from './frame.js';
 import { Fsm, type FsmTrace, type NakRejOutcome } from './fsm.js';
-import { NegotiatingLayer, OptionNegotiator, type OptionHandler, type ReqVerdict } from './options.js';
+import { ACK, NegotiatingLayer, OptionNegotiator, REJ, type OptionHandler, type ReqVerdict } from './options.js';
 
 export const IPCP_OPT = {
   IpAddresses: 1,
@@ -104,8 +104,8 @@ class ServerAddressOption implements OptionHandler {
   onReq(v: Buffer): ReqVerdict {
     const ip = ipOf(v);
     const a = this.assigned();
-    if (ip === undefined || a === undefined) return { verdict: 'rej' };
-    return ip === a ? { verdict: 'ack' } : { verdict: 'nak', value: ipv4Bytes(a) };
+    if (ip === undefined || a === undefined) return REJ;
+    return ip === a ? ACK : { verdict: 'nak', value: ipv4Bytes(a) };
   }
   missing(): Buffer | undefined {
     const a = this.assigned();
@@ -126,8 +126,8 @@ class ServerNameServerOption implements OptionHandler {
     private readonly value: string | undefined,
   ) {}
   onReq(v: Buffer): ReqVerdict {
-    if (this.value === undefined || v.length !== 4) return { verdict: 'rej' };
-    return ipOf(v) === this.value ? { verdict: 'ack' } : { verdict: 'nak', value: ipv4Bytes(this.value) };
+    if (this.value === undefined || v.length !== 4) return REJ;
+    return ipOf(v) === this.value ? ACK : { verdict: 'nak', value: ipv4Bytes(this.value) };
   }
 }
 
@@ -226,7 +226,7 @@ export class Ipcp extends NegotiatingLayer {
       onAck: (v) => (this.negotiated.localAddress = ipOf(v)),
       onReq: (v): ReqVerdict => {
         const ip = ipOf(v);
-        return ip === undefined || ip === ZERO ? { verdict: 'rej' } : { verdict: 'ack' };
+        return ip === undefined || ip === ZERO ? REJ : ACK;
       },
       clearPeer: () => (this.negotiated.peerAddress = undefined),
       accepted: (v) => (this.negotiated.peerAddress = ipOf(v)),

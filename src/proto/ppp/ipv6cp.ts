@@ -14,7 +14,7 @@
  */
 import type { Clock } from '../../util/clock.js';
 import { Fsm, type FsmTrace, type NakRejOutcome } from './fsm.js';
-import { NegotiatingLayer, OptionNegotiator, type ReqVerdict } from './options.js';
+import { ACK, NegotiatingLayer, OptionNegotiator, REJ, type ReqVerdict } from './options.js';
 
 export const IPV6CP_OPT_INTERFACE_ID = 1;
 const ID_LEN = 8;
@@ -66,9 +66,9 @@ export class Ipv6cp extends NegotiatingLayer {
           return 'ok';
         },
         onReq: (v): ReqVerdict => {
-          if (v.length !== ID_LEN) return { verdict: 'rej' };
+          if (v.length !== ID_LEN) return REJ;
           if (isZero(v) || (this.want && v.equals(this.ourId))) return { verdict: 'nak', value: this.freshId() };
-          return { verdict: 'ack' };
+          return ACK;
         },
         clearPeer: () => (this.negotiated.peerId = undefined),
         accepted: (v) => (this.negotiated.peerId = Buffer.from(v)),

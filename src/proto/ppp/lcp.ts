@@ -15,7 +15,7 @@ import type { Clock, Timer } from '../../util/clock.js';
 import type { AuthProtocol } from '../../config/model.js';
 import { CP_CODE, PPP_PROTO, u16, u32 } from './frame.js';
 import { Fsm, type FsmTrace, type NakRejOutcome } from './fsm.js';
-import { NegotiatingLayer, OptionNegotiator, type OptionHandler, type ReqVerdict } from './options.js';
+import { ACK, NegotiatingLayer, OptionNegotiator, REJ, type OptionHandler, type ReqVerdict } from './options.js';
 
 export const LCP_OPT = {
   MRU: 1,
@@ -133,8 +133,6 @@ function mathRandom32(): number {
 // the prototype (closures per handler cost ~0.5 KB per handler, 10,000
 // sessions: bench/sessions.bench.ts).
 
-const ACK: ReqVerdict = { verdict: 'ack' };
-const REJ: ReqVerdict = { verdict: 'rej' };
 
 /**
  * An option we ask for with a numeric value, or not at all (null): back

@@ -10,7 +10,11 @@
 import { CP_CODE, decodeOptions, encodeOption, type CpOption } from './frame.js';
 import type { ConfReqAnswer, FsmLayer, NakRejOutcome } from './fsm.js';
 
-export type ReqVerdict = { verdict: 'ack' } | { verdict: 'nak'; value: Buffer } | { verdict: 'rej' };
+export type ReqVerdict = { readonly verdict: 'ack' } | { readonly verdict: 'nak'; readonly value: Buffer } | { readonly verdict: 'rej' };
+
+/** The verdicts without a value, one object each for every handler. */
+export const ACK = Object.freeze({ verdict: 'ack' as const });
+export const REJ = Object.freeze({ verdict: 'rej' as const });
 
 export interface OptionHandler {
   type: number;
@@ -36,6 +40,13 @@ export interface OptionHandler {
 function names(built: string, type: number): boolean {
   for (let off = 0; off + 1 < built.length; off += built.charCodeAt(off + 1)) if (built.charCodeAt(off) === type) return true;
   return false;
+}
+
+/** Whether `data` holds the octets of the latin1 string `s` (no string made of `data`). */
+function sameOctets(data: Buffer, s: string): boolean {
+  if (data.length !== s.length) return false;
+  for (let i = 0; i < data.length; i++) if (data[i] !== s.charCodeAt(i)) return false;
+  return true;
 }
 
 export class OptionNegotiator {
@@ -83,33 +94,33 @@ export class OptionNegotiator {
   receiveConfReq(data: Buffer, rejectIfDisagree: boolean): ConfReqAnswer | undefined {
     const dec = decodeOptions(data);
     if (!dec.ok) return undefined;
-    const rej: Buffer[] = [];
-    const nak: Buffer[] = [];
-    const seen = new Set<number>();
-    for (const o of dec.value) {
-      seen.add(o.type);
+    const opts = dec.value;
+    // the lists are made only when something is refused (an Ack needs neither)
+    let rej: Buffer[] | undefined;
+    let nak: Buffer[] | undefined;
+    for (const o of opts) {
       const h = this.byType(o.type);
-      let v: ReqVerdict = h?.onReq ? h.onReq(o.value, rejectIfDisagree) : { verdict: 'rej' };
-      if (v.verdict === 'nak' && rejectIfDisagree) v = { verdict: 'rej' };
-      if (v.verdict === 'rej') rej.push(encodeOption(o.type, o.value));
-      else if (v.verdict === 'nak') nak.push(encodeOption(o.type, v.value));
+      let v: ReqVerdict = h?.onReq ? h.onReq(o.value, rejectIfDisagree) : REJ;
+      if (v.verdict === 'nak' && rejectIfDisagree) v = REJ;
+      if (v.verdict === 'rej') (rej ??= []).push(encodeOption(o.type, o.value));
+      else if (v.verdict === 'nak') (nak ??= []).push(encodeOption(o.type, v.value));
     }
-    if (rej.length) return { code: CP_CODE.ConfRej, data: Buffer.concat(rej) };
+    if (rej) return { code: CP_CODE.ConfRej, data: Buffer.concat(rej) };
     if (!rejectIfDisagree) {
       for (const h of this.handlers) {
-        if (seen.has(h.type)) continue;
-        const want = h.missing?.();
-        if (want !== undefined) nak.push(encodeOption(h.type, want));
+        if (!h.missing || opts.some((o) => o.type === h.type)) continue;
+        const want = h.missing();
+        if (want !== undefined) (nak ??= []).push(encodeOption(h.type, want));
       }
     }
-    if (nak.length) return { code: CP_CODE.ConfNak, data: Buffer.concat(nak) };
+    if (nak) return { code: CP_CODE.ConfNak, data: Buffer.concat(nak) };
     for (const h of this.handlers) h.clearPeer?.();
-    for (const o of dec.value) this.byType(o.type)?.accepted?.(o.value);
+    for (const o of opts) this.byType(o.type)?.accepted?.(o.value);
     return { code: CP_CODE.ConfAck, data: Buffer.from(data) };
   }
 
   receiveConfAck(data: Buffer): boolean {
-    if (data.length !== this.lastBuilt.length || data.toString('latin1') !== this.lastBuilt) return false;
+    if (!sameOctets(data, this.lastBuilt)) return false;
     const dec = decodeOptions(data);
     if (!dec.ok) return false;
     for (const o of dec.value) this.byType(o.type)?.onAck?.(o.value);

@@ -35,7 +35,6 @@
  * place. The next seam, if it grows, is the Network phase (IPCP, CCP,
  * IPv6CP and their events) as its own object, as auth-phase.ts is.
  */
-import { randomBytes } from 'node:crypto';
 import type { Timer } from '../../util/clock.js';
 import type { PppDebugLink, PppDebugSink } from './debug-events.js';
 import type { AuthProtocol } from '../../config/model.js';
@@ -50,6 +49,7 @@ import { PppAuthPhase, type AuthPhaseLink } from './auth-phase.js';
 import { PppDataPath, type DataPathLink } from './data-path.js';
 import type { MppeDecryptor } from './mppe.js';
 import type { PppPhase, PppSessionOptions, PppStatus, PppTraffic } from './session-api.js';
+import { randomOctets } from '../crypto/random.js';
 
 export type { PppGroupSettings, PppPhase, PppSessionOptions, PppStatus, PppTraffic, PppUpInfo } from './session-api.js';
 
@@ -60,9 +60,17 @@ const MAX_HELD_FOR_LEASE = 16;
 
 const NO_ERRORS: Record<string, number> = Object.freeze({});
 
+/** Frame compression by ACFC (1) | PFC (2). */
+const COMPRESSION: readonly FrameCompression[] = [
+  Object.freeze({ acfc: false, pfc: false }),
+  Object.freeze({ acfc: true, pfc: false }),
+  Object.freeze({ acfc: false, pfc: true }),
+  Object.freeze({ acfc: true, pfc: true }),
+];
+
 /** The default random source: one function for every session. */
 function systemRandom(n: number): Buffer {
-  return randomBytes(n);
+  return randomOctets(n);
 }
 
 export class PppSession {
@@ -762,9 +770,10 @@ export class PppSession {
     this.data.sendFrame(protocol, payload, lcpFollowsAcfc);
   }
 
+  /** What the peer lets us compress: one of four shared objects (it is asked for every frame sent). */
   private compression(): FrameCompression {
-    if (!this.lcp.fsm.isOpened) return { acfc: false, pfc: false };
-    return { acfc: this.lcp.negotiated.sendAcfc, pfc: this.lcp.negotiated.sendPfc };
+    if (!this.lcp.fsm.isOpened) return COMPRESSION[0]!;
+    return COMPRESSION[(this.lcp.negotiated.sendAcfc ? 1 : 0) | (this.lcp.negotiated.sendPfc ? 2 : 0)]!;
   }
 
   // ---- counters ---------------------------------------------------------
@@ -772,7 +781,8 @@ export class PppSession {
   private trace(protocol: number, t: FsmTrace): void {
     if (t.kind === 'packet' && protocol === PPP_PROTO.LCP && t.dir === 'O' && t.code === CP_CODE.ProtRej) this.count('protocol rejects sent');
     if (t.kind === 'error') this.count(`${pppProtocolName(protocol)} packet discarded`);
-    this.debug.emit(this.debugLink, { kind: 'automaton', protocol, trace: t });
+    // an automaton's packets, states and timeouts print under `debug ppp negotiation`, its errors under `debug ppp error`
+    if (this.debug.on(t.kind === 'error' ? 'ppp error' : 'ppp negotiation')) this.debug.emit(this.debugLink, { kind: 'automaton', protocol, trace: t });
   }
 
   private drop(reason: string, detail: string): void {

@@ -779,7 +779,10 @@ export function encodedLength(msg: ControlMessage): number {
 
 /** Encode a control message into a new buffer of exactly its length. */
 export function encodeControlMessage(msg: ControlMessage): Buffer {
-  const buf = Buffer.alloc(MESSAGE_LENGTHS[msg.type]);
+  // A slice of Node's pool (encodeControlMessageInto writes every octet): a
+  // Buffer.alloc of 64 octets or fewer lives in V8's heap, and a socket write
+  // of it first moves it out (a malloc and a backing store per message).
+  const buf = Buffer.allocUnsafe(MESSAGE_LENGTHS[msg.type]);
   encodeControlMessageInto(msg, buf);
   return buf;
 }

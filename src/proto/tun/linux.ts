@@ -118,6 +118,8 @@ class LinuxTun implements LinuxTunDevice {
   private closed = false;
   private readonly routes = new Set<string>();
   private routing: RouteSocket | undefined;
+  /** The device's interface index as last looked up (0: not yet, or gone). */
+  private ifindex = 0;
 
   constructor(
     readonly fd: number,
@@ -160,23 +162,41 @@ class LinuxTun implements LinuxTunDevice {
 
   /** `ip route replace A/32 dev NAME src LOCAL`, through rtnetlink (no `ip` process per call). */
   async addRoute(clientAddress: string): Promise<void> {
-    this.routeSocket().route('replace', clientAddress, this.interfaceIndex(), this.localAddress);
+    this.route('replace', clientAddress, this.localAddress);
     this.routes.add(clientAddress);
   }
 
   async removeRoute(clientAddress: string): Promise<void> {
     this.routes.delete(clientAddress);
     if (this.closed) return; // the routes went with the device
-    this.routeSocket().route('delete', clientAddress, this.interfaceIndex());
+    this.route('delete', clientAddress);
   }
 
-  private routeSocket(): RouteSocket {
-    return (this.routing ??= new RouteSocket());
+  /**
+   * One route request with the device's index as last seen; when the
+   * kernel refuses it, the index is looked up again: gone, the request
+   * fails as device gone; changed (deleted and made again under the
+   * name), it is sent again with the new one; the same, the kernel's
+   * answer stands.
+   */
+  private route(op: 'replace' | 'delete', clientAddress: string, src?: string): void {
+    const socket = (this.routing ??= new RouteSocket());
+    const known = this.ifindex;
+    if (known !== 0) {
+      try {
+        socket.route(op, clientAddress, known, src);
+        return;
+      } catch (err) {
+        if (this.interfaceIndex() === known) throw err;
+      }
+    }
+    socket.route(op, clientAddress, this.interfaceIndex(), src);
   }
 
-  /** Looked up each time: a device deleted and made again under the name has a new index. */
+  /** The device's index now (a name lookup: a socket and an ioctl in libc), kept for the next route. */
   private interfaceIndex(): number {
     const i = interfaceIndex(this.name);
+    this.ifindex = i;
     if (i === 0) throw Object.assign(new Error(`${this.name}: device gone, route`), { deviceGone: true });
     return i;
   }

@@ -10,10 +10,11 @@ import type { VpdnUser } from '../../config/model.js';
 import type { AuthRequest, AuthResult, Authenticator } from '../../proto/authenticator.js';
 import {
   mppeMasterKeysV1,
-  mppeMasterKeysV2,
+  mppeMasterKeysV2FromHash,
   mschapV1Response,
-  mschapV2AuthenticatorResponse,
-  mschapV2NtResponse,
+  mschapV2AuthenticatorResponseFromHash,
+  mschapV2NtResponseFromHash,
+  ntPasswordHash,
 } from '../../proto/crypto/mschap.js';
 
 function same(a: Buffer, b: Buffer): boolean {
@@ -46,13 +47,14 @@ export class LocalAuthenticator implements Authenticator {
         return { ok: true, username: user.name, mppe: mppeMasterKeysV1(pw, 'server', req.challenge) };
       }
       case 'mschap-v2': {
-        const expected = mschapV2NtResponse(req.authChallenge, req.peerChallenge, req.username, pw);
+        const hash = ntPasswordHash(pw);
+        const expected = mschapV2NtResponseFromHash(req.authChallenge, req.peerChallenge, req.username, hash);
         if (!same(expected, req.ntResponse)) return { ok: false, reason: 'denied' };
         return {
           ok: true,
           username: user.name,
-          authenticatorResponse: mschapV2AuthenticatorResponse(pw, req.ntResponse, req.peerChallenge, req.authChallenge, req.username),
-          mppe: mppeMasterKeysV2(pw, req.ntResponse, 'server'),
+          authenticatorResponse: mschapV2AuthenticatorResponseFromHash(hash, req.ntResponse, req.peerChallenge, req.authChallenge, req.username),
+          mppe: mppeMasterKeysV2FromHash(hash, req.ntResponse, 'server'),
         };
       }
     }

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { createHash } from 'node:crypto';
+import { createCipheriv, createHash } from 'node:crypto';
 import { md4 } from '../../../src/proto/crypto/md4.js';
-import { desEncryptBlock, desKeyFrom7 } from '../../../src/proto/crypto/des.js';
+import { desEncrypt7, desEncrypt7Into, desEncryptBlock, desKeyFrom7 } from '../../../src/proto/crypto/des.js';
 import { Rc4, NodeRc4, nodeRc4Available, createRc4 } from '../../../src/proto/crypto/rc4.js';
 
 const H = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -44,6 +44,43 @@ test('DES: 7-to-8 octet key expansion spreads 7 bits per octet', () => {
   assert.equal(desKeyFrom7(H('FFFFFFFFFFFFFF')).toString('hex'), 'fefefefefefefefe');
   assert.equal(desKeyFrom7(H('00000000000000')).toString('hex'), '0000000000000000');
   assert.equal(desKeyFrom7(H('80000000000001')).toString('hex'), '8000000000000002');
+});
+
+test('DES: agrees with OpenSSL des-ecb on random keys and blocks', (t) => {
+  const ossl = (key8: Uint8Array, block8: Uint8Array) => {
+    const c = createCipheriv('des-ecb', key8, null);
+    c.setAutoPadding(false);
+    return c.update(block8).toString('hex');
+  };
+  try {
+    ossl(Buffer.alloc(8), Buffer.alloc(8));
+  } catch {
+    t.skip('OpenSSL des-ecb needs --openssl-legacy-provider');
+    return;
+  }
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 8, maxLength: 8 }), fc.uint8Array({ minLength: 8, maxLength: 8 }), (key, block) => {
+      assert.equal(desEncryptBlock(key, block).toString('hex'), ossl(key, block));
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('DES: DesEncrypt with a 7-octet key, from a copy or in place at an offset, is the same', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 7, maxLength: 7 }), fc.uint8Array({ minLength: 8, maxLength: 8 }), fc.nat(9), (key7, clear, at) => {
+      const want = desEncryptBlock(desKeyFrom7(key7), clear);
+      assert.deepEqual(desEncrypt7(clear, key7), want);
+      const keys = Buffer.alloc(at + 7, 0xa5);
+      keys.set(key7, at);
+      const out = Buffer.alloc(at + 8, 0x5a);
+      desEncrypt7Into(clear, keys, at, out, at);
+      assert.deepEqual(out.subarray(at), want);
+      assert.ok(out.subarray(0, at).every((b) => b === 0x5a), 'nothing written before the offset');
+    }),
+  );
+  assert.throws(() => desEncrypt7(Buffer.alloc(8), Buffer.alloc(8)), RangeError);
+  assert.throws(() => desEncrypt7(Buffer.alloc(7), Buffer.alloc(7)), RangeError);
 });
 
 // RFC 6229: keystream octets at offsets 0, 16, 240, 256, 1520 ... for the listed keys.

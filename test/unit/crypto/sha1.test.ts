@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { sha1Pad, sha1PaddedInto } from '../../../src/proto/crypto/sha1.js';
+import { sha1Into, sha1Pad, sha1PaddedInto } from '../../../src/proto/crypto/sha1.js';
 
 /** Pads a copy of `d` with room to spare (0xee) and hashes it. */
 const hex = (d: Uint8Array) => {
@@ -39,4 +39,17 @@ test('refuses a buffer too short to pad, an unpadded length and a short output',
   assert.throws(() => sha1PaddedInto(Buffer.alloc(64), 60, Buffer.alloc(20)), RangeError);
   assert.throws(() => sha1PaddedInto(Buffer.alloc(64), 128, Buffer.alloc(20)), RangeError);
   assert.throws(() => sha1PaddedInto(Buffer.alloc(64), 64, Buffer.alloc(19)), RangeError);
+});
+
+test('sha1Into: the parts one after the other, as OpenSSL hashes them, cut to the output; long messages too', () => {
+  fc.assert(
+    fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 5 }), fc.integer({ min: 0, max: 20 }), (parts, n) => {
+      const h = createHash('sha1');
+      for (const p of parts) h.update(p);
+      const out = Buffer.alloc(n);
+      sha1Into(parts, out);
+      assert.deepEqual(out, h.digest().subarray(0, n));
+    }),
+  );
+  assert.throws(() => sha1Into([Buffer.from('abc')], Buffer.alloc(21)), RangeError);
 });

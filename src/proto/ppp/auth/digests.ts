@@ -12,10 +12,11 @@ import type { AuthRequest, MppeMasterKeys } from '../../authenticator.js';
 import {
   chapMd5Response,
   mppeMasterKeysV1,
-  mppeMasterKeysV2,
+  mppeMasterKeysV2FromHash,
   mschapV1Response,
-  mschapV2AuthenticatorResponse,
-  mschapV2NtResponse,
+  mschapV2AuthenticatorResponseFromHash,
+  mschapV2NtResponseFromHash,
+  ntPasswordHash,
 } from '../../crypto/mschap.js';
 import type { AuthSuccess } from './common.js';
 
@@ -114,11 +115,12 @@ export const mschapV2Digest: ChapDigest = {
   failureMessage: (next) => Buffer.from(`E=691 R=0 C=${next.toString('hex').toUpperCase()} V=3 M=Authentication failed`, 'latin1'),
   makeResponse: (_id, challenge, username, password, random) => {
     const peer = random(16);
-    const nt = mschapV2NtResponse(challenge, peer, username, password);
+    const hash = ntPasswordHash(password);
+    const nt = mschapV2NtResponseFromHash(challenge, peer, username, hash);
     return {
       value: Buffer.concat([peer, Buffer.alloc(8), nt, Buffer.from([0])]),
-      expectSuccess: mschapV2AuthenticatorResponse(password, nt, peer, challenge, username),
-      mppe: mppeMasterKeysV2(password, nt, 'client'),
+      expectSuccess: mschapV2AuthenticatorResponseFromHash(hash, nt, peer, challenge, username),
+      mppe: mppeMasterKeysV2FromHash(hash, nt, 'client'),
     };
   },
   checkSuccess: (message, expect) => {
