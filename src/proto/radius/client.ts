@@ -60,7 +60,7 @@ export interface RadiusRequestSpec {
 
 export type RadiusOutcome =
   | { ok: true; server: RadiusServerConfig; response: RadiusPacket; requestAuthenticator: Buffer; rttMs: number }
-  | { ok: false; reason: 'timeout' | 'all-dead' | 'closed' | 'busy' | 'encode' };
+  | { ok: false; reason: 'timeout' | 'all-dead' | 'closed' | 'busy' | 'encode'; unanswered?: string[] };
 
 export interface RadiusServerStats {
   address: string;
@@ -209,8 +209,9 @@ export class RadiusClient {
     if (alive.length === 0) {
       this.allDead++;
       if (this.options.debug.on('radius')) this.options.debug.emit({ kind: 'no-active-servers', group: this.options.group, user: spec.user });
-      return { ok: false, reason: this.servers.length === 0 ? 'timeout' : 'all-dead' };
+      return { ok: false, reason: this.servers.length === 0 ? 'timeout' : 'all-dead', unanswered: [] };
     }
+    const unanswered: string[] = [];
     for (let i = 0; i < alive.length; i++) {
       const server = alive[i]!;
       if (i > 0 && this.options.debug.on('radius')) this.options.debug.emit({ kind: 'fail-over', server: serverName(server.cfg), user: spec.user });
@@ -221,6 +222,7 @@ export class RadiusClient {
         server.failures = 0;
         return { ok: true, server: server.cfg, response: r.response, requestAuthenticator: r.authenticator, rttMs: r.rttMs };
       }
+      unanswered.push(server.cfg.address);
       server.failures++;
       const max = this.options.maxFailedAttempts ?? DEFAULT_MAX_FAILED;
       if (server.failures >= max && server.deadUntil <= this.options.clock.now()) {
@@ -229,7 +231,7 @@ export class RadiusClient {
       }
       if (this.closed) return { ok: false, reason: 'closed' };
     }
-    return { ok: false, reason: 'timeout' };
+    return { ok: false, reason: 'timeout', unanswered };
   }
 
   private async tryServer(

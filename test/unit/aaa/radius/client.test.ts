@@ -72,7 +72,7 @@ describe('RadiusClient: retransmits and failover', () => {
     assert.equal(r.settled, false);
     clock.advance(1);
     await net.flush();
-    assert.deepEqual(r.value, { ok: false, reason: 'timeout' });
+    assert.deepEqual(r.value, { ok: false, reason: 'timeout', unanswered: ['10.0.0.1'] });
     const st = client.stats().servers[0]!;
     assert.equal(st.retransmits, 3);
     assert.equal(st.timeouts, 1);
@@ -103,6 +103,19 @@ describe('RadiusClient: retransmits and failover', () => {
     client.close();
   });
 
+  it('two silent servers: a timeout naming both, in the order they were tried', async () => {
+    const { net, clock, fakes, client } = await setup([S1, S2]);
+    const r = track(authRequest(client));
+    for (let i = 0; i < 8; i++) {
+      await net.flush();
+      clock.advance(5000);
+    }
+    await net.flush();
+    assert.deepEqual(r.value, { ok: false, reason: 'timeout', unanswered: ['10.0.0.1', '10.0.0.2'] });
+    assert.deepEqual(fakes.map((f) => f.received.length), [4, 4]);
+    client.close();
+  });
+
   it('honours per-host timeouts and the tries setting', async () => {
     const { net, clock, fakes, client } = await setup([{ ...S1, timeoutMs: 2000 }], { tries: 2 });
     const r = track(authRequest(client));
@@ -112,7 +125,7 @@ describe('RadiusClient: retransmits and failover', () => {
     assert.equal(fakes[0]!.received.length, 2);
     clock.advance(2000);
     await net.flush();
-    assert.deepEqual(r.value, { ok: false, reason: 'timeout' });
+    assert.deepEqual(r.value, { ok: false, reason: 'timeout', unanswered: ['10.0.0.1'] });
     client.close();
   });
 });
@@ -167,10 +180,10 @@ describe('RadiusClient: max-failed-attempts and deadtime', () => {
       clock.advance(5000);
     }
     await net.flush();
-    assert.deepEqual(r.value, { ok: false, reason: 'timeout' });
+    assert.deepEqual(r.value, { ok: false, reason: 'timeout', unanswered: ['10.0.0.1'] });
     const r2 = track(authRequest(client));
     await net.flush();
-    assert.deepEqual(r2.value, { ok: false, reason: 'all-dead' });
+    assert.deepEqual(r2.value, { ok: false, reason: 'all-dead', unanswered: [] });
     assert.equal(fakes[0]!.received.length, 4);
     assert.equal(client.stats().allDead, 1);
     client.close();
@@ -324,7 +337,7 @@ describe('RadiusClient: replies that must not count', () => {
     assert.equal(client.stats().servers[0]!.unrecognized, 1);
     clock.advance(5000);
     await net.flush();
-    assert.deepEqual(r.value, { ok: false, reason: 'timeout' });
+    assert.deepEqual(r.value, { ok: false, reason: 'timeout', unanswered: ['10.0.0.1'] });
     client.close();
   });
 });
