@@ -342,6 +342,69 @@ describe('RadiusClient: replies that must not count', () => {
   });
 });
 
+function acctRequest(client: RadiusClient): Promise<RadiusOutcome> {
+  return client.request({
+    kind: 'acct',
+    encode: (s, id) => {
+      const e = encodeAccountingRequest(id, s.secret, [['Acct-Status-Type', 'Interim-Update'], ['Acct-Session-Id', 'abc']]);
+      return e.ok ? { packet: e.packet, authenticator: e.packet.subarray(4, 20) } : undefined;
+    },
+  });
+}
+
+describe('RadiusClient: accounting and authentication fail apart', () => {
+  // FreeRADIUS whose SQL database is down: Access-Reject at once (its query
+  // timed out), and no Accounting-Response to a record it cannot store
+  it('unanswered accounting marks accounting FAILED, never logins: the server still answers them', async () => {
+    const { net, clock, fakes, client } = await setup([S1], { maxFailedAttempts: 1, deadtimeMs: 600_000 });
+    fakes[0]!.respond = () => ({ code: Code.AccessReject });
+    const acct = await FakeRadiusServer.start(net, S1.address, S1.acctPort, S1.secret);
+    const a = track(acctRequest(client));
+    for (let i = 0; i < 4; i++) {
+      await net.flush();
+      clock.advance(5000);
+    }
+    await net.flush();
+    assert.deepEqual(a.value, { ok: false, reason: 'timeout', unanswered: ['10.0.0.1'] });
+    let st = client.stats().servers[0]!;
+    assert.deepEqual([st.status, st.accountingStatus, st.timeouts], ['ACTIVE', 'FAILED', 1]);
+    const r = track(authRequest(client));
+    await net.flush();
+    assert.equal(r.value?.ok, true, 'the login is asked and answered');
+    assert.equal(fakes[0]!.received.length, 1);
+    // every server FAILED for accounting: still asked (the queue paces it), and one answer makes it ACTIVE
+    acct.respond = () => ({ code: Code.AccountingResponse });
+    const b = track(acctRequest(client));
+    await net.flush();
+    assert.equal(b.value?.ok, true);
+    assert.equal(acct.received.length, 5);
+    st = client.stats().servers[0]!;
+    assert.deepEqual([st.status, st.accountingStatus], ['ACTIVE', 'ACTIVE']);
+    assert.equal(client.stats().allDead, 0);
+    client.close();
+  });
+
+  it('a FAILED server is still skipped for accounting while another answers', async () => {
+    const { net, clock, client } = await setup([S1, S2], { maxFailedAttempts: 1, deadtimeMs: 600_000 });
+    await FakeRadiusServer.start(net, S1.address, S1.acctPort, S1.secret);
+    const second = await FakeRadiusServer.start(net, S2.address, S2.acctPort, S2.secret);
+    second.respond = () => ({ code: Code.AccountingResponse });
+    const a = track(acctRequest(client));
+    for (let i = 0; i < 4; i++) {
+      await net.flush();
+      clock.advance(5000);
+    }
+    await net.flush();
+    assert.equal(a.value?.ok, true, 'failed over to the second');
+    assert.equal(client.stats().servers[0]!.accountingStatus, 'FAILED');
+    const b = track(acctRequest(client));
+    await net.flush();
+    assert.equal(b.value?.ok, true);
+    assert.equal(second.received.length, 2, 'straight to the second: the first is skipped');
+    client.close();
+  });
+});
+
 describe('RadiusClient: accounting port, close and drain', () => {
   it('sends accounting to the accounting port', async () => {
     const net = new MemoryUdpNetwork();
