@@ -39,6 +39,15 @@ function authRequest(client: RadiusClient, user = 'cisco'): Promise<RadiusOutcom
   });
 }
 
+/** Lets `tries` timeouts of 5 s pass with no answer (the sends flushed before each). */
+async function silence(net: MemoryUdpNetwork, clock: FakeClock, tries: number): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    await net.flush();
+    clock.advance(5000);
+  }
+  await net.flush();
+}
+
 /** Records whether a promise has settled, for timeline checks. */
 function track<T>(p: Promise<T>): { settled: boolean; value?: T } {
   const t: { settled: boolean; value?: T } = { settled: false };
@@ -106,11 +115,7 @@ describe('RadiusClient: retransmits and failover', () => {
   it('two silent servers: a timeout naming both, in the order they were tried', async () => {
     const { net, clock, fakes, client } = await setup([S1, S2]);
     const r = track(authRequest(client));
-    for (let i = 0; i < 8; i++) {
-      await net.flush();
-      clock.advance(5000);
-    }
-    await net.flush();
+    await silence(net, clock, 8);
     assert.deepEqual(r.value, { ok: false, reason: 'timeout', unanswered: ['10.0.0.1', '10.0.0.2'] });
     assert.deepEqual(fakes.map((f) => f.received.length), [4, 4]);
     client.close();
@@ -175,11 +180,7 @@ describe('RadiusClient: max-failed-attempts and deadtime', () => {
   it('fails at once, without sending, when every server is dead', async () => {
     const { net, clock, fakes, client } = await setup([S1], { maxFailedAttempts: 1, deadtimeMs: 600_000 });
     const r = track(authRequest(client));
-    for (let i = 0; i < 4; i++) {
-      await net.flush();
-      clock.advance(5000);
-    }
-    await net.flush();
+    await silence(net, clock, 4);
     assert.deepEqual(r.value, { ok: false, reason: 'timeout', unanswered: ['10.0.0.1'] });
     const r2 = track(authRequest(client));
     await net.flush();
@@ -360,11 +361,7 @@ describe('RadiusClient: accounting and authentication fail apart', () => {
     fakes[0]!.respond = () => ({ code: Code.AccessReject });
     const acct = await FakeRadiusServer.start(net, S1.address, S1.acctPort, S1.secret);
     const a = track(acctRequest(client));
-    for (let i = 0; i < 4; i++) {
-      await net.flush();
-      clock.advance(5000);
-    }
-    await net.flush();
+    await silence(net, clock, 4);
     assert.deepEqual(a.value, { ok: false, reason: 'timeout', unanswered: ['10.0.0.1'] });
     let st = client.stats().servers[0]!;
     assert.deepEqual([st.status, st.accountingStatus, st.timeouts], ['ACTIVE', 'FAILED', 1]);
@@ -390,11 +387,7 @@ describe('RadiusClient: accounting and authentication fail apart', () => {
     const second = await FakeRadiusServer.start(net, S2.address, S2.acctPort, S2.secret);
     second.respond = () => ({ code: Code.AccountingResponse });
     const a = track(acctRequest(client));
-    for (let i = 0; i < 4; i++) {
-      await net.flush();
-      clock.advance(5000);
-    }
-    await net.flush();
+    await silence(net, clock, 4);
     assert.equal(a.value?.ok, true, 'failed over to the second');
     assert.equal(client.stats().servers[0]!.accountingStatus, 'FAILED');
     const b = track(acctRequest(client));
