@@ -131,7 +131,7 @@ export class CiscoRadiusDebug implements RadiusDebugSink {
         line(`RADIUS: Fail-over to ${serverText(e.server)}`);
         return;
       case 'marked-dead':
-        line(`RADIUS: Marking server ${serverText(e.server)} dead after ${e.failures} failed attempts`);
+        line(`RADIUS: Marking server ${serverText(e.server)} dead${e.accounting ? ' for accounting' : ''} after ${e.failures} failed attempts`);
         return;
       case 'request-sent': {
         const r = e.request;

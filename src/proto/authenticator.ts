@@ -45,6 +45,8 @@ export type AuthResult =
       reason: 'denied' | 'unreachable' | 'no-mppe-keys' | 'unsupported';
       /** Text for the peer (PAP/CHAP failure message, MS-CHAP "E=691 R=0 ..."). */
       message?: string;
+      /** unreachable: the servers tried that never answered, in order (none: every server was already dead). */
+      unanswered?: string[];
     };
 
 export interface Authenticator {

@@ -448,7 +448,25 @@ export class PptpServer implements VpnServerApi {
         user: r.username,
       });
     } else if (r.reason === 'denied') this.guard.authFailed(tunnel.peerAddress);
+    else if (r.reason === 'unreachable' && r.unanswered) this.aaaUnanswered(tunnel, req.username, r.unanswered);
     return r;
+  }
+
+  /**
+   * No AAA server answered a call's authentication (the call is refused):
+   * PIX 6.3's 109002 for each server asked that never answered, 109003 for
+   * the call (also when every server was already skipped as dead), and a
+   * counter in `show vpdn diagnostics`. The client's address is not held
+   * against it: the refusal was not its fault.
+   */
+  private aaaUnanswered(tunnel: Tunnel, user: string, servers: readonly string[]): void {
+    const local = `${(tunnel.socket.localAddress ?? tunnel.spec.address).replace(/^::ffff:/, '')}/${tunnel.socket.localPort ?? tunnel.spec.port}`;
+    const from = `Auth from ${tunnel.peerAddress}/${tunnel.peerPort} to ${local}`;
+    const on = `on interface ${tunnel.spec.interfaceName}`;
+    const ctx = { tunnel: tunnel.id, user };
+    for (const s of servers) this.bus.syslog(109002, 6, `${from} failed (server ${s} failed) ${on}`, ctx);
+    this.bus.syslog(109003, 6, `${from} failed (all servers failed) ${on}`, ctx);
+    this.count('aaa-no-answer');
   }
 
   private findCalls(q: { acctSessionId?: string; userName?: string; framedIp?: string; callingStationId?: string }): ServerCall[] {

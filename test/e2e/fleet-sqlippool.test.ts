@@ -14,7 +14,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Fleet, fleetAvailable, FLEET_SECRET, poolAddress, userName, userPassword, type Instance } from '../harness/fleet.js';
+import { Fleet, fleetAvailable, FLEET_SECRET, poolAddress, until, userName, userPassword, type Instance } from '../harness/fleet.js';
 import { detailRecords } from '../../src/lab/rig/freeradius.js';
 
 const cap = fleetAvailable();
@@ -30,14 +30,6 @@ interface Up {
   server: string;
 }
 
-async function until(cond: () => Promise<boolean> | boolean, what: string, ms: number, stepMs = 250): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-}
-
 describe('fleet: three pix-pptpd services, FreeRADIUS sql + sqlippool on PostgreSQL', { skip: cap.ok ? false : cap.reason, timeout: 240_000 }, () => {
   const fleet = new Fleet({ users: SESSIONS, poolSize: POOL, interimSeconds: INTERIM, simultaneousUse: 1, dialerMaxSeconds: 230 });
   /** session id -> instance, user */
@@ -47,11 +39,8 @@ describe('fleet: three pix-pptpd services, FreeRADIUS sql + sqlippool on Postgre
     return { id, server: inst.address, local: inst.clientAddress, user: userName(i), password: userPassword(i) };
   };
   const pg = () => fleet.pg!;
-  /** Active leases: address -> [NAS-IP-Address, username]. */
-  const leases = async () =>
-    new Map((await pg().rows(`SELECT host(framedipaddress), nasipaddress, username FROM radippool WHERE expiry_time > now() ORDER BY 1`)).map(([a, n, u]) => [a!, [n!, u!]]));
-  const openRows = async (nas?: string) =>
-    Number((await pg().sql(`SELECT count(*) FROM radacct WHERE acctstoptime IS NULL${nas ? ` AND nasipaddress = '${nas}'` : ''}`)).trim());
+  const leases = () => fleet.leases();
+  const openRows = (nas?: string) => fleet.openRows(nas);
   /** The live sessions as the clients see them. */
   const live = async () => fleet.ask<Up[]>({ op: 'list' }, 'list', 20_000);
   /** What FreeRADIUS and the instances said about the failed dials (for an assertion message). */

@@ -2,8 +2,9 @@
  * Faults in process: the RADIUS server dies, then answers garbage, then
  * comes back; the server is shut down (what SIGTERM does) with sessions
  * up. Established sessions keep running through AAA faults; new
- * authentications fail cleanly as 'unreachable' (603103 failed, the client
- * sees an authentication failure), every garbage reply is counted; a
+ * authentications fail cleanly as 'unreachable' (603103 failed, 109002 and
+ * 109003 naming the server that never answered, the aaa-no-answer counter;
+ * the client sees an authentication failure), every garbage reply is counted; a
  * shutdown ends every call with CDN and StopCCRQ and sends accounting Stop.
  */
 import { test } from 'node:test';
@@ -32,6 +33,13 @@ test('RADIUS dies, then answers garbage, then returns: sessions keep running, ne
     assert.ok(dead instanceof DialError && dead.reason === 'auth-failed', `login while RADIUS is dead: ${String(dead)}`);
     assert.ok(rig.texts().some((t) => /user 'cisco' status = ERROR \(unreachable\)|unreachable/.test(t)), 'the failure is reported as unreachable');
     assert.ok(rig.texts().includes('603103: PPP virtual interface 2 - user: cisco aaa authentication failed'));
+    // what the operator is told: the server that never answered, the call refused, a counter
+    const refusal = rig.texts().filter((t) => /^10900[23]: /.test(t));
+    const from = String.raw`Auth from 127\.0\.0\.3/\d+ to 127\.0\.0\.1/\d+ failed`;
+    assert.equal(refusal.length, 2, JSON.stringify(refusal));
+    assert.match(refusal[0]!, new RegExp(String.raw`^109002: ${from} \(server 172\.18\.124\.99 failed\) on interface outside$`));
+    assert.match(refusal[1]!, new RegExp(String.raw`^109003: ${from} \(all servers failed\) on interface outside$`));
+    assert.equal(rig.server.status().errors['aaa-no-answer'], 1);
     assert.equal((await a.ping(TUNNEL_IP, { count: 3 })).received, 3, 'the established session keeps running');
     const timeouts = rig.server.aaaStatus().find((g) => g.tag === 'AuthInbound')!.servers[0]!.timeouts;
     assert.ok(timeouts >= 1, 'timeouts counted');

@@ -13,6 +13,8 @@
  *   {"op":"hangup","ids":[...]}  (all live ones without ids)
  *       -> `hungup {"n","ms"}`
  *   {"op":"list"} -> `list [{"id","clientAddress","server"}]` (the live ones)
+ *   {"op":"ping","targets":[{"id","dst"}]}  (3 echoes each through that call's tunnel)
+ *       -> `pinged [{"id","sent","received"}]` (a call that is not up: sent 0)
  *   {"op":"quit"} -> hangs up everything and exits 0.
  * A call the server ends (Disconnect-Request, a killed instance) prints
  * `closed {"id","why"}`. Bounded: exits 2 after maxSeconds whatever happens.
@@ -105,13 +107,26 @@ async function hangup(ids: string[] | undefined): Promise<void> {
   out('hungup', { n: which.length, ms: performance.now() - t0 });
 }
 
+async function ping(targets: { id: string; dst: string }[]): Promise<void> {
+  const r = await Promise.all(
+    targets.map(async ({ id, dst }) => {
+      const e = live.get(id);
+      if (!e) return { id, sent: 0, received: 0 };
+      const p = await e.c.ping(dst, { count: 3, timeoutMs: 2000, intervalMs: 100 });
+      return { id, sent: p.sent, received: p.received };
+    }),
+  );
+  out('pinged', r);
+}
+
 const rl = createInterface({ input: process.stdin });
 for await (const line of rl) {
   if (!line.trim()) continue;
-  const cmd = JSON.parse(line) as { op: string; jobs?: Job[]; concurrency?: number; ids?: string[] };
+  const cmd = JSON.parse(line) as { op: string; jobs?: Job[]; concurrency?: number; ids?: string[]; targets?: { id: string; dst: string }[] };
   if (cmd.op === 'dial') await dial(cmd.jobs ?? [], cmd.concurrency ?? 50);
   else if (cmd.op === 'hangup') await hangup(cmd.ids);
   else if (cmd.op === 'list') out('list', [...live.values()].map((e) => ({ id: e.job.id, clientAddress: e.c.clientAddress, server: e.job.server })));
+  else if (cmd.op === 'ping') await ping(cmd.targets ?? []);
   else if (cmd.op === 'quit') break;
 }
 await hangup(undefined);

@@ -30,6 +30,8 @@ import { spawnNodeInNetns } from './node-child.js';
 
 export const FLEET_SECRET = 'Fleet-Rad1us-Key';
 export const FLEET_POOL = 'fleet';
+/** The instances' `passwd` when FleetOptions.management is on (SSH from the core namespace). */
+export const FLEET_MANAGEMENT_PASSWORD = 'Fleet-Ssh-Pw';
 
 /** The checkout (samples/ is read from it). */
 export function repoRoot(): string {
@@ -83,6 +85,17 @@ export interface FleetOptions {
   dialerMaxSeconds?: number;
   /** The dialer prints no `up` line per session (list gives them). */
   quietDialer?: boolean;
+  /** SSH to each instance's inside address from the core namespace (Fleet.show). */
+  management?: boolean;
+}
+
+/** Polls `cond` every stepMs until it holds; fails the test after ms. */
+export async function until(cond: () => Promise<boolean> | boolean, what: string, ms: number, stepMs = 250): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
 }
 
 export function userName(i: number): string {
@@ -96,13 +109,14 @@ export function poolAddress(i: number): string {
 }
 
 /** samples/fleet/pix-fleet.cfg for instance n: its hostname and addresses. */
-export function instanceConfig(n: number, o: { loggingLevel?: string; local?: boolean; localUsers?: number } = {}): string {
+export function instanceConfig(n: number, o: { loggingLevel?: string; local?: boolean; localUsers?: number; management?: boolean } = {}): string {
   let text = readFileSync(join(repoRoot(), 'samples', 'fleet', 'pix-fleet.cfg'), 'utf8')
     .replaceAll('pix-fleet-1', `pix-fleet-${n}`)
     .replaceAll('10.77.1.', `10.77.${n}.`)
     .replaceAll('10.78.1.', `10.78.${n}.`)
     .replace(/^aaa-server RADIUS \(inside\) host (\S+) \S+ /m, `aaa-server RADIUS (inside) host $1 ${FLEET_SECRET} `);
   if (o.loggingLevel) text = text.replace(/^logging console \S+$/m, `logging console ${o.loggingLevel}`);
+  if (o.management) text += `\npasswd ${FLEET_MANAGEMENT_PASSWORD}\nssh 10.78.${n}.2 255.255.255.255 inside\n`;
   if (o.local) {
     // the bench's baseline: the same instance with its own pool and users, no AAA
     text = text
@@ -149,6 +163,7 @@ export class Fleet {
   dialer?: ChildProcess;
   dialerOut?: LineReader;
   private dir = '';
+  private forgetDir = () => {};
   private readonly namespaces: string[] = [];
 
   constructor(readonly o: FleetOptions = {}) {}
@@ -159,7 +174,11 @@ export class Fleet {
 
   /** Namespaces, veths, PostgreSQL + schema + rows, FreeRADIUS (unless local), the instances, the dialer. */
   async start(): Promise<void> {
-    this.dir = mkdtempSync(join(tmpdir(), 'pix-fleet-'));
+    const dir = (this.dir = mkdtempSync(join(tmpdir(), 'pix-fleet-')));
+    // the namespaces and children have their exit hooks; the configs too
+    const removeDir = () => rmSync(dir, { recursive: true, force: true });
+    process.once('exit', removeDir);
+    this.forgetDir = () => process.off('exit', removeDir);
     this.clientNs = await this.ns('fltcli');
     if (!this.o.local) this.coreNs = await this.ns('fltcore');
     for (let n = 1; n <= this.size; n++) {
@@ -176,7 +195,7 @@ export class Fleet {
       };
       await vethPair(ns, this.clientNs, `${inst.address}/24`, `${inst.clientAddress}/24`);
       if (!this.o.local) await vethPair(ns, this.coreNs, `${inst.nasIp}/24`, `${inst.radiusAddress}/24`);
-      writeFileSync(inst.configPath, instanceConfig(n, { loggingLevel: this.o.loggingLevel, local: this.o.local }), { mode: 0o600 });
+      writeFileSync(inst.configPath, instanceConfig(n, { loggingLevel: this.o.loggingLevel, local: this.o.local, management: this.o.management }), { mode: 0o600 });
       this.instances.push(inst);
     }
     if (!this.o.local) {
@@ -234,6 +253,17 @@ export class Fleet {
     return code;
   }
 
+  /** radippool's active leases: address -> [NAS-IP-Address, username]. */
+  async leases(): Promise<Map<string, [string, string]>> {
+    const rows = await this.pg!.rows(`SELECT host(framedipaddress), nasipaddress, username FROM radippool WHERE expiry_time > now() ORDER BY 1`);
+    return new Map(rows.map(([a, n, u]) => [a!, [n!, u!]]));
+  }
+
+  /** radacct rows without a Stop (of one NAS-IP-Address). */
+  async openRows(nas?: string): Promise<number> {
+    return Number((await this.pg!.sql(`SELECT count(*) FROM radacct WHERE acctstoptime IS NULL${nas ? ` AND nasipaddress = '${nas}'` : ''}`)).trim());
+  }
+
   /** One command to the dialer; resolves with the line of `kind` it answers with (after `from`). */
   async ask<T>(cmd: object, kind: string, timeoutMs: number): Promise<T> {
     const from = this.dialerOut!.lines.length;
@@ -249,6 +279,21 @@ export class Fleet {
       .map((l) => JSON.parse(l.slice(kind.length + 1)) as T);
   }
 
+  /**
+   * What an operator sees on instance `i`: its shell over SSH from the core
+   * namespace (FleetOptions.management), `enable`, then `commands`; the
+   * session's output.
+   */
+  async show(i: Instance, ...commands: string[]): Promise<string> {
+    const opts = ['StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null', 'LogLevel=ERROR', 'ConnectTimeout=10', 'PreferredAuthentications=password', 'PubkeyAuthentication=no'];
+    const r = await runInNetns(this.coreNs, 'sshpass', ['-p', FLEET_MANAGEMENT_PASSWORD, 'ssh', ...opts.flatMap((o) => ['-o', o]), '-T', `pix@${i.nasIp}`], {
+      input: ['enable', '', ...commands, 'exit', 'exit', ''].join('\n'),
+      timeoutMs: 30_000,
+    });
+    if (r.code !== 0) throw new Error(`ssh to ${i.hostname} failed (${r.code}${r.timedOut ? ', timed out' : ''}): ${r.stderr.trim().slice(-500)}`);
+    return r.stdout;
+  }
+
   /** radclient in the core namespace (the instance's RADIUS server's address is the request's source). */
   async radclient(target: string, kind: 'disconnect' | 'coa', input: string): Promise<string> {
     const r = await runInNetns(this.coreNs, 'radclient', ['-x', '-t', '3', '-r', '2', target, kind, FLEET_SECRET], { input, timeoutMs: 20_000 });
@@ -256,6 +301,8 @@ export class Fleet {
   }
 
   async close(): Promise<void> {
+    // a test that failed with the database stopped: let it answer, so everything ends quickly
+    this.pg?.resume();
     if (this.dialer) {
       try {
         this.dialer.stdin!.write('{"op":"quit"}\n');
@@ -270,5 +317,6 @@ export class Fleet {
     for (const ns of this.namespaces.reverse()) await deleteNetns(ns);
     this.namespaces.length = 0;
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.forgetDir();
   }
 }

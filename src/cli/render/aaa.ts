@@ -45,6 +45,8 @@ function serverBlock(g: AaaGroupStats, s: AaaServerStatus): string[] {
     `Server Address:  ${s.address}`,
     g.protocol === 'radius' ? `Server port:     ${s.authPort}(authentication), ${s.acctPort}(accounting)` : `Server port:     ${s.authPort}`,
     `Server status:   ${s.status}${s.status === 'ACTIVE' ? `, Last transaction at ${last === undefined ? 'unknown' : ciscoTime(last)}` : ''}`,
+    // ours: accounting is counted apart (src/proto/radius/client.ts), said only when it failed
+    ...(s.radius?.accountingStatus === 'FAILED' ? ['Accounting status: FAILED, records retried until it answers'] : []),
     field('Number of pending requests', s.pending),
     field('Average round trip time', `${Math.round(s.averageRttMs)}ms`),
     field('Number of authentication requests', s.authRequests),

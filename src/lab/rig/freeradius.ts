@@ -100,6 +100,16 @@ export function sqlModuleConf(b: Omit<SqlBackend, 'leaseSeconds'>): string {
 	driver = "rlm_sql_postgresql"
 	# a libpq connection string: host may be a unix socket directory
 	radius_db = "dbname=${b.database} host=${b.server} port=${b.port} user=${b.login}"
+	# Fail fast when PostgreSQL stops answering: each query, and each new
+	# connection (libpq connect_timeout), gives up after 2 s, and the
+	# request fails: Access-Reject for a login, no Accounting-Response for
+	# a record (the NAS keeps it and sends it again). Without it a hung
+	# database holds every thread until it answers again, and the answers
+	# then come after the NAS gave up (pix-fleet.cfg: timeout 5, 4 tries),
+	# leaving radippool leases of calls that never came up. The pool
+	# reopens its connections one at a time, so a login can wait for
+	# several of these: keep it small.
+	query_timeout = 2
 	acct_table1 = "radacct"
 	acct_table2 = "radacct"
 	postauth_table = "radpostauth"

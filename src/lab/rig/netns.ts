@@ -313,13 +313,16 @@ export function waitExit(c: ChildProcess, timeoutMs: number): Promise<number | n
 
 /**
  * If this process exits first (a test that failed or was interrupted),
- * SIGKILL `c` and remove `dir`; the result forgets it (after a clean stop).
+ * SIGKILL `c` (and the pids `also` names then: processes under it that
+ * would outlive it, such as stopped ones) and remove `dir`; the result
+ * forgets it (after a clean stop).
  */
-export function killAtExit(c: ChildProcess, dir: string): () => void {
+export function killAtExit(c: ChildProcess, dir: string, also: () => readonly number[] = () => []): () => void {
   const onExit = () => {
-    if (c.exitCode === null && c.pid) {
+    const pids = [...(c.exitCode === null && c.pid ? [c.pid] : []), ...also()];
+    for (const pid of pids) {
       try {
-        process.kill(c.pid, 'SIGKILL');
+        process.kill(pid, 'SIGKILL');
       } catch {
         /* gone */
       }

@@ -13,7 +13,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LineReader, runInNetns, spawnInNetns, stopChild, type RunResult, killAtExit } from './netns.js';
@@ -44,7 +44,22 @@ export interface Postgres {
   /** Rows of a query, each a list of its columns (psql -A -t, fields split on '|'). */
   rows(query: string): Promise<string[][]>;
   log(): string;
-  /** Fast shutdown (SIGINT; SIGKILL after 10 s), then removes the directory. */
+  /**
+   * The database stops answering, as a hung host does: SIGSTOP to the
+   * postmaster, then to every process under it (backends, checkpointer...).
+   * The kernel still accepts connections on its socket; nothing is ever
+   * served on them. Returns the pids stopped.
+   */
+  pause(): number[];
+  /** SIGCONT to every process pause() stopped: it answers again. */
+  resume(): void;
+  /**
+   * The database refuses instead (true), as one shutting down does: its
+   * open connections are ended and new ones fail at once ("not currently
+   * accepting connections"); false serves again.
+   */
+  refuse(on: boolean): Promise<void>;
+  /** Fast shutdown (SIGINT; SIGKILL after 10 s; resumed first if paused), then removes the directory. */
   stop(): Promise<void>;
 }
 
@@ -97,6 +112,43 @@ function run(netns: string | undefined, cmd: string, args: string[], opts: { tim
       c.stdin!.end(opts.input);
     }
   });
+}
+
+/** The processes under `pid`, children before grandchildren (/proc/PID/task/TID/children). */
+function descendants(pid: number): number[] {
+  const out: number[] = [];
+  const walk = (p: number) => {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${p}/task`);
+    } catch {
+      return;
+    }
+    for (const t of tasks) {
+      let kids = '';
+      try {
+        kids = readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim();
+      } catch {
+        continue;
+      }
+      for (const k of kids ? kids.split(/\s+/).map(Number) : []) {
+        out.push(k);
+        walk(k);
+      }
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+function signalAll(pids: readonly number[], sig: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* gone */
+    }
+  }
 }
 
 /** Starts the cluster and resolves once it accepts connections and the database exists. */
@@ -153,7 +205,13 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
       return r.stdout;
     };
     await psql(`CREATE DATABASE ${database};`, 'postgres');
-    const forgetAtExit = killAtExit(c, dir);
+    // a stopped backend would outlive the postmaster's SIGKILL: killed by its pid too
+    let paused: number[] = [];
+    const forgetAtExit = killAtExit(c, dir, () => paused);
+    const resume = () => {
+      signalAll(paused, 'SIGCONT');
+      paused = [];
+    };
     return {
       dir,
       socketDir,
@@ -168,7 +226,21 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
           .filter((l) => l !== '')
           .map((l) => l.split('|')),
       log: () => [...(out?.lines ?? []), ...e.lines].join('\n'),
+      pause() {
+        // the postmaster first: once stopped it forks no new backend
+        signalAll([c.pid!], 'SIGSTOP');
+        const under = descendants(c.pid!);
+        signalAll(under, 'SIGSTOP');
+        paused = [...new Set([...paused, c.pid!, ...under])];
+        return [...paused];
+      },
+      resume,
+      async refuse(on) {
+        const end = on ? `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '${database}';` : '';
+        await psql(`ALTER DATABASE ${database} ALLOW_CONNECTIONS ${on ? 'false' : 'true'};${end}`, 'postgres');
+      },
       async stop() {
+        resume();
         forgetAtExit();
         if (c.exitCode === null && c.signalCode === null) {
           const t = setTimeout(() => c.kill('SIGKILL'), 10_000);

@@ -130,7 +130,9 @@ export class RadiusAuthenticator {
     });
     let result: AuthResult;
     if (!outcome.ok) {
-      result = outcome.reason === 'encode' ? { ok: false, reason: 'unsupported' } : { ok: false, reason: 'unreachable' };
+      // unanswered: no server answered (none to ask, or each timed out); not on close or a full id space
+      const unanswered = outcome.unanswered ? { unanswered: outcome.unanswered } : {};
+      result = outcome.reason === 'encode' ? { ok: false, reason: 'unsupported' } : { ok: false, reason: 'unreachable', ...unanswered };
     } else {
       result = this.interpret(req, outcome.response, outcome.server.secret, outcome.requestAuthenticator);
     }

@@ -3,7 +3,7 @@
  * group's timeout and tries (PIX: 5 s, 4 tries per server), failover across
  * the hosts in configuration order, `max-failed-attempts` and `deadtime`
  * (a server that failed that many requests in a row is skipped until its
- * deadtime passes), per-destination identifiers over several source sockets
+ * deadtime passes), counted apart for authentication and accounting, per-destination identifiers over several source sockets
  * (256 ids per socket and destination, so more than 256 requests can be in
  * flight to one server), and replies checked (source, identifier, Response
  * Authenticator, Message-Authenticator) before they count.
@@ -60,16 +60,19 @@ export interface RadiusRequestSpec {
 
 export type RadiusOutcome =
   | { ok: true; server: RadiusServerConfig; response: RadiusPacket; requestAuthenticator: Buffer; rttMs: number }
-  | { ok: false; reason: 'timeout' | 'all-dead' | 'closed' | 'busy' | 'encode' };
+  | { ok: false; reason: 'timeout' | 'all-dead' | 'closed' | 'busy' | 'encode'; unanswered?: string[] };
 
 export interface RadiusServerStats {
   address: string;
   authPort: number;
   acctPort: number;
+  /** Authentication: FAILED while skipped (max-failed-attempts, deadtime). */
   status: 'ACTIVE' | 'FAILED';
   /** Clock ms when a FAILED server is tried again. */
   deadUntil?: number;
   consecutiveFailures: number;
+  /** Accounting, counted apart: FAILED after max-failed-attempts unanswered records, until deadtime passes or it answers. */
+  accountingStatus: 'ACTIVE' | 'FAILED';
   pending: number;
   authRequests: number;
   acctRequests: number;
@@ -98,11 +101,22 @@ export interface RadiusClientStats {
   sockets: number;
 }
 
-interface ServerState {
-  cfg: RadiusServerConfig;
+/** Consecutive unanswered requests of one kind, and until when the server is skipped for that kind. */
+interface Liveness {
   failures: number;
   deadUntil: number;
-  stats: Omit<RadiusServerStats, 'address' | 'authPort' | 'acctPort' | 'status' | 'deadUntil' | 'consecutiveFailures' | 'pending' | 'averageRttMs'>;
+}
+
+interface ServerState {
+  cfg: RadiusServerConfig;
+  /**
+   * Authentication and accounting apart: they are two services (ports),
+   * and a server that cannot record accounting must not answer it (RFC
+   * 2866 section 2), as FreeRADIUS does while its SQL database is down;
+   * that silence must not make the server skipped for logins it answers.
+   */
+  live: Record<RadiusKind, Liveness>;
+  stats: Omit<RadiusServerStats, 'address' | 'authPort' | 'acctPort' | 'status' | 'deadUntil' | 'consecutiveFailures' | 'accountingStatus' | 'pending' | 'averageRttMs'>;
   rttTotal: number;
   rttCount: number;
   pending: number;
@@ -171,8 +185,7 @@ export class RadiusClient {
   constructor(private readonly options: RadiusClientOptions) {
     this.servers = options.servers.map((cfg) => ({
       cfg,
-      failures: 0,
-      deadUntil: 0,
+      live: { auth: { failures: 0, deadUntil: 0 }, acct: { failures: 0, deadUntil: 0 } },
       rttTotal: 0,
       rttCount: 0,
       pending: 0,
@@ -205,31 +218,41 @@ export class RadiusClient {
   async request(spec: RadiusRequestSpec): Promise<RadiusOutcome> {
     if (this.closed) return { ok: false, reason: 'closed' };
     const now = this.options.clock.now();
-    const alive = this.servers.filter((s) => s.deadUntil <= now);
+    let alive = this.servers.filter((s) => s.live[spec.kind].deadUntil <= now);
+    // Accounting has no caller waiting and its queue paces the retries: with
+    // every server dead it still asks them, so records go out as soon as one
+    // answers again (a login has a caller waiting: PIX refuses it at once).
+    if (alive.length === 0 && spec.kind === 'acct') alive = this.servers;
     if (alive.length === 0) {
       this.allDead++;
       if (this.options.debug.on('radius')) this.options.debug.emit({ kind: 'no-active-servers', group: this.options.group, user: spec.user });
-      return { ok: false, reason: this.servers.length === 0 ? 'timeout' : 'all-dead' };
+      return { ok: false, reason: this.servers.length === 0 ? 'timeout' : 'all-dead', unanswered: [] };
     }
+    const unanswered: string[] = [];
     for (let i = 0; i < alive.length; i++) {
       const server = alive[i]!;
       if (i > 0 && this.options.debug.on('radius')) this.options.debug.emit({ kind: 'fail-over', server: serverName(server.cfg), user: spec.user });
       const r = await this.tryServer(server, spec);
       if (r === 'closed') return { ok: false, reason: 'closed' };
       if (r === 'busy' || r === 'encode') return { ok: false, reason: r };
+      const live = server.live[spec.kind];
       if (r !== 'timeout') {
-        server.failures = 0;
+        live.failures = 0;
+        live.deadUntil = 0;
         return { ok: true, server: server.cfg, response: r.response, requestAuthenticator: r.authenticator, rttMs: r.rttMs };
       }
-      server.failures++;
+      unanswered.push(server.cfg.address);
+      live.failures++;
       const max = this.options.maxFailedAttempts ?? DEFAULT_MAX_FAILED;
-      if (server.failures >= max && server.deadUntil <= this.options.clock.now()) {
-        server.deadUntil = this.options.clock.now() + (this.options.deadtimeMs ?? DEFAULT_DEADTIME_MS);
-        if (this.options.debug.on('radius')) this.options.debug.emit({ kind: 'marked-dead', server: serverName(server.cfg), failures: server.failures, user: spec.user });
+      if (live.failures >= max && live.deadUntil <= this.options.clock.now()) {
+        live.deadUntil = this.options.clock.now() + (this.options.deadtimeMs ?? DEFAULT_DEADTIME_MS);
+        if (this.options.debug.on('radius')) {
+          this.options.debug.emit({ kind: 'marked-dead', server: serverName(server.cfg), failures: live.failures, accounting: spec.kind === 'acct', user: spec.user });
+        }
       }
       if (this.closed) return { ok: false, reason: 'closed' };
     }
-    return { ok: false, reason: 'timeout' };
+    return { ok: false, reason: 'timeout', unanswered };
   }
 
   private async tryServer(
@@ -395,9 +418,10 @@ export class RadiusClient {
         address: s.cfg.address,
         authPort: s.cfg.authPort,
         acctPort: s.cfg.acctPort,
-        status: s.deadUntil > now ? 'FAILED' : 'ACTIVE',
-        deadUntil: s.deadUntil > now ? s.deadUntil : undefined,
-        consecutiveFailures: s.failures,
+        status: s.live.auth.deadUntil > now ? 'FAILED' : 'ACTIVE',
+        deadUntil: s.live.auth.deadUntil > now ? s.live.auth.deadUntil : undefined,
+        consecutiveFailures: s.live.auth.failures,
+        accountingStatus: s.live.acct.deadUntil > now ? 'FAILED' : 'ACTIVE',
         pending: s.pending,
         averageRttMs: s.rttCount ? Math.round(s.rttTotal / s.rttCount) : 0,
         ...s.stats,

@@ -28,7 +28,7 @@ export type RadiusDebugEvent =
   // ---- the client (`user`: for per-user filters)
   | { kind: 'no-active-servers'; group: string | undefined; user?: string }
   | { kind: 'fail-over'; server: RadiusServerName; user?: string }
-  | { kind: 'marked-dead'; server: RadiusServerName; failures: number; user?: string }
+  | { kind: 'marked-dead'; server: RadiusServerName; failures: number; accounting?: boolean; user?: string }
   /** A request as sent: `packet` is the whole encoded packet. */
   | { kind: 'request-sent'; request: RadiusRequestName; to: UdpPeer; packet: Buffer; authenticator: Buffer; user?: string }
   | { kind: 'retransmit'; request: RadiusRequestName; server: RadiusServerName; user?: string }

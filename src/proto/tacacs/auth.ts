@@ -81,7 +81,7 @@ export class TacacsAuthenticator {
     const body = encodeAuthenStart({ action: AuthenAction.Login, privLvl: 1, authenType, service: AuthenService.Ppp, user, port, remAddr, data });
     if (d.on('tacacs')) d.emit({ kind: 'authen-start-created', user: req.username, method: req.method });
     const out = await this.options.client.exchange(PacketType.Authen, 1, body, req.username);
-    if (!out.ok) return { ok: false, reason: 'unreachable' };
+    if (!out.ok) return { ok: false, reason: 'unreachable', ...(out.unanswered ? { unanswered: out.unanswered } : {}) };
     const reply = decodeAuthenReply(out.body);
     if (!reply) {
       this.options.client.noteMalformed(out.server, req.username);

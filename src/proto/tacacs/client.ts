@@ -36,7 +36,7 @@ export interface TacacsClientOptions {
 
 export type TacacsOutcome =
   | { ok: true; server: TacacsServerConfig; header: Header; body: Buffer }
-  | { ok: false; reason: 'timeout' | 'all-dead' | 'closed' };
+  | { ok: false; reason: 'timeout' | 'all-dead' | 'closed'; unanswered?: string[] };
 
 export interface TacacsServerStats {
   address: string;
@@ -132,8 +132,9 @@ export class TacacsClient {
     const alive = this.servers.filter((s) => s.deadUntil <= now);
     if (alive.length === 0) {
       this.allDead++;
-      return { ok: false, reason: this.servers.length ? 'all-dead' : 'timeout' };
+      return { ok: false, reason: this.servers.length ? 'all-dead' : 'timeout', unanswered: [] };
     }
+    const unanswered: string[] = [];
     for (const s of alive) {
       const r = await this.tryServer(s, type, minor, body, user);
       if (r === 'closed') return { ok: false, reason: 'closed' };
@@ -141,6 +142,7 @@ export class TacacsClient {
         s.failures = 0;
         return { ok: true, server: s.cfg, header: r.header, body: r.body };
       }
+      unanswered.push(s.cfg.address);
       s.failures++;
       if (s.failures >= (this.options.maxFailedAttempts ?? 3) && s.deadUntil <= this.options.clock.now()) {
         s.deadUntil = this.options.clock.now() + (this.options.deadtimeMs ?? 600_000);
@@ -148,7 +150,7 @@ export class TacacsClient {
       }
       if (this.closed) return { ok: false, reason: 'closed' };
     }
-    return { ok: false, reason: 'timeout' };
+    return { ok: false, reason: 'timeout', unanswered };
   }
 
   private async tryServer(s: ServerState, type: number, minor: number, body: Buffer, user?: string): Promise<{ header: Header; body: Buffer } | 'failed' | 'closed'> {

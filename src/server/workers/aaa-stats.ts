@@ -13,6 +13,7 @@ type Stats = Record<string, unknown>;
 /** Fields that are not summed, by name. */
 const MERGE: Record<string, (values: unknown[], weights: number[]) => unknown> = {
   status: (v) => (v.every((s) => s === 'FAILED') ? 'FAILED' : 'ACTIVE'),
+  accountingStatus: (v) => (v.every((s) => s === 'FAILED') ? 'FAILED' : 'ACTIVE'),
   averageRttMs: (v, w) => {
     const total = w.reduce((a, b) => a + b, 0);
     return total > 0 ? v.reduce<number>((a, x, i) => a + (x as number) * w[i]!, 0) / total : (v[0] as number);

@@ -35,6 +35,7 @@ function radiusStats(): Parameters<typeof server>[0]['radius'] {
     acctPort: 1646,
     status: 'ACTIVE',
     consecutiveFailures: 0,
+    accountingStatus: 'ACTIVE',
     pending: 1,
     authRequests: 12,
     acctRequests: 4,
@@ -121,6 +122,16 @@ test('show aaa-server RADIUS: one PIX 7-style block per server, accounting queue
     'Number of timeouts                      3',
     'Accounting queue: 2 queued, 1 in flight, 40 acknowledged, 0 dropped, waiting to retry',
   ]);
+});
+
+test('show aaa-server: a RADIUS server whose accounting failed (answers logins, not records) says so under its status', () => {
+  const failed: AaaGroupStats = { ...GROUPS[0]!, servers: [server({ radius: { ...radiusStats()!, accountingStatus: 'FAILED' } })] };
+  const out = renderShowAaaServer([failed], 'RADIUS');
+  assert.deepEqual(out.slice(4, 6), [
+    'Server status:   ACTIVE, Last transaction at 10:03:11 UTC Wed Feb 25 2009',
+    'Accounting status: FAILED, records retried until it answers',
+  ]);
+  assert.ok(!renderShowAaaServer(GROUPS, 'RADIUS').some((l) => l.startsWith('Accounting status')), 'not said while it answers');
 });
 
 test('TACACS+ and LOCAL blocks; unknown group', () => {

@@ -104,7 +104,7 @@ test('RADIUS: garbage replies are counted, never throw, and end as unreachable',
         clock.advance(1000);
       }
       await net.flush();
-      assert.deepEqual(result, { ok: false, reason: 'unreachable' });
+      assert.deepEqual(result, { ok: false, reason: 'unreachable', unanswered: ['172.18.124.99'] });
       const s = g.stats().servers[0]!.radius!;
       const counted = s.malformed + s.badAuthenticators + s.unrecognized + s.duplicates;
       assert.equal(counted, sentGarbage, `every garbage reply counted (${JSON.stringify(s)})`);
@@ -203,7 +203,10 @@ test('TACACS+: garbage replies are counted as malformed, never throw, and end as
         clock.advance(1000);
       }
       for (let j = 0; j < 5; j++) await new Promise((r) => setImmediate(r));
-      assert.deepEqual(result, { ok: false, reason: 'unreachable' });
+      // a reply that breaks the connection leaves the server unanswered; one read whole but undecodable does not
+      const { unanswered, ...rest } = result as { unanswered?: string[] };
+      assert.deepEqual(rest, { ok: false, reason: 'unreachable' });
+      assert.ok(unanswered === undefined || (unanswered.length === 1 && unanswered[0] === '172.18.124.99'), JSON.stringify(unanswered));
       const st = client.stats()[0]!;
       assert.equal(st.malformed, server.sent(), `every garbage reply counted as malformed (${g.kind}: ${JSON.stringify(st)})`);
       client.close();

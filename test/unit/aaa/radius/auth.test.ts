@@ -200,7 +200,7 @@ describe('RadiusAuthenticator: requests', () => {
       clock.advance(5000);
     }
     await net.flush();
-    assert.deepEqual(result, { ok: false, reason: 'unreachable' });
+    assert.deepEqual(result, { ok: false, reason: 'unreachable', unanswered: ['10.0.0.1'] });
     assert.match(lines.join('\n'), /status = ERROR/);
     client.close();
   });

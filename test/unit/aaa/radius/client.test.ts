@@ -39,6 +39,15 @@ function authRequest(client: RadiusClient, user = 'cisco'): Promise<RadiusOutcom
   });
 }
 
+/** Lets `tries` timeouts of 5 s pass with no answer (the sends flushed before each). */
+async function silence(net: MemoryUdpNetwork, clock: FakeClock, tries: number): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    await net.flush();
+    clock.advance(5000);
+  }
+  await net.flush();
+}
+
 /** Records whether a promise has settled, for timeline checks. */
 function track<T>(p: Promise<T>): { settled: boolean; value?: T } {
   const t: { settled: boolean; value?: T } = { settled: false };
@@ -72,7 +81,7 @@ describe('RadiusClient: retransmits and failover', () => {
     assert.equal(r.settled, false);
     clock.advance(1);
     await net.flush();
-    assert.deepEqual(r.value, { ok: false, reason: 'timeout' });
+    assert.deepEqual(r.value, { ok: false, reason: 'timeout', unanswered: ['10.0.0.1'] });
     const st = client.stats().servers[0]!;
     assert.equal(st.retransmits, 3);
     assert.equal(st.timeouts, 1);
@@ -103,6 +112,15 @@ describe('RadiusClient: retransmits and failover', () => {
     client.close();
   });
 
+  it('two silent servers: a timeout naming both, in the order they were tried', async () => {
+    const { net, clock, fakes, client } = await setup([S1, S2]);
+    const r = track(authRequest(client));
+    await silence(net, clock, 8);
+    assert.deepEqual(r.value, { ok: false, reason: 'timeout', unanswered: ['10.0.0.1', '10.0.0.2'] });
+    assert.deepEqual(fakes.map((f) => f.received.length), [4, 4]);
+    client.close();
+  });
+
   it('honours per-host timeouts and the tries setting', async () => {
     const { net, clock, fakes, client } = await setup([{ ...S1, timeoutMs: 2000 }], { tries: 2 });
     const r = track(authRequest(client));
@@ -112,7 +130,7 @@ describe('RadiusClient: retransmits and failover', () => {
     assert.equal(fakes[0]!.received.length, 2);
     clock.advance(2000);
     await net.flush();
-    assert.deepEqual(r.value, { ok: false, reason: 'timeout' });
+    assert.deepEqual(r.value, { ok: false, reason: 'timeout', unanswered: ['10.0.0.1'] });
     client.close();
   });
 });
@@ -162,15 +180,11 @@ describe('RadiusClient: max-failed-attempts and deadtime', () => {
   it('fails at once, without sending, when every server is dead', async () => {
     const { net, clock, fakes, client } = await setup([S1], { maxFailedAttempts: 1, deadtimeMs: 600_000 });
     const r = track(authRequest(client));
-    for (let i = 0; i < 4; i++) {
-      await net.flush();
-      clock.advance(5000);
-    }
-    await net.flush();
-    assert.deepEqual(r.value, { ok: false, reason: 'timeout' });
+    await silence(net, clock, 4);
+    assert.deepEqual(r.value, { ok: false, reason: 'timeout', unanswered: ['10.0.0.1'] });
     const r2 = track(authRequest(client));
     await net.flush();
-    assert.deepEqual(r2.value, { ok: false, reason: 'all-dead' });
+    assert.deepEqual(r2.value, { ok: false, reason: 'all-dead', unanswered: [] });
     assert.equal(fakes[0]!.received.length, 4);
     assert.equal(client.stats().allDead, 1);
     client.close();
@@ -324,7 +338,62 @@ describe('RadiusClient: replies that must not count', () => {
     assert.equal(client.stats().servers[0]!.unrecognized, 1);
     clock.advance(5000);
     await net.flush();
-    assert.deepEqual(r.value, { ok: false, reason: 'timeout' });
+    assert.deepEqual(r.value, { ok: false, reason: 'timeout', unanswered: ['10.0.0.1'] });
+    client.close();
+  });
+});
+
+function acctRequest(client: RadiusClient): Promise<RadiusOutcome> {
+  return client.request({
+    kind: 'acct',
+    encode: (s, id) => {
+      const e = encodeAccountingRequest(id, s.secret, [['Acct-Status-Type', 'Interim-Update'], ['Acct-Session-Id', 'abc']]);
+      return e.ok ? { packet: e.packet, authenticator: e.packet.subarray(4, 20) } : undefined;
+    },
+  });
+}
+
+describe('RadiusClient: accounting and authentication fail apart', () => {
+  // FreeRADIUS whose SQL database is down: Access-Reject at once (its query
+  // timed out), and no Accounting-Response to a record it cannot store
+  it('unanswered accounting marks accounting FAILED, never logins: the server still answers them', async () => {
+    const { net, clock, fakes, client } = await setup([S1], { maxFailedAttempts: 1, deadtimeMs: 600_000 });
+    fakes[0]!.respond = () => ({ code: Code.AccessReject });
+    const acct = await FakeRadiusServer.start(net, S1.address, S1.acctPort, S1.secret);
+    const a = track(acctRequest(client));
+    await silence(net, clock, 4);
+    assert.deepEqual(a.value, { ok: false, reason: 'timeout', unanswered: ['10.0.0.1'] });
+    let st = client.stats().servers[0]!;
+    assert.deepEqual([st.status, st.accountingStatus, st.timeouts], ['ACTIVE', 'FAILED', 1]);
+    const r = track(authRequest(client));
+    await net.flush();
+    assert.equal(r.value?.ok, true, 'the login is asked and answered');
+    assert.equal(fakes[0]!.received.length, 1);
+    // every server FAILED for accounting: still asked (the queue paces it), and one answer makes it ACTIVE
+    acct.respond = () => ({ code: Code.AccountingResponse });
+    const b = track(acctRequest(client));
+    await net.flush();
+    assert.equal(b.value?.ok, true);
+    assert.equal(acct.received.length, 5);
+    st = client.stats().servers[0]!;
+    assert.deepEqual([st.status, st.accountingStatus], ['ACTIVE', 'ACTIVE']);
+    assert.equal(client.stats().allDead, 0);
+    client.close();
+  });
+
+  it('a FAILED server is still skipped for accounting while another answers', async () => {
+    const { net, clock, client } = await setup([S1, S2], { maxFailedAttempts: 1, deadtimeMs: 600_000 });
+    await FakeRadiusServer.start(net, S1.address, S1.acctPort, S1.secret);
+    const second = await FakeRadiusServer.start(net, S2.address, S2.acctPort, S2.secret);
+    second.respond = () => ({ code: Code.AccountingResponse });
+    const a = track(acctRequest(client));
+    await silence(net, clock, 4);
+    assert.equal(a.value?.ok, true, 'failed over to the second');
+    assert.equal(client.stats().servers[0]!.accountingStatus, 'FAILED');
+    const b = track(acctRequest(client));
+    await net.flush();
+    assert.equal(b.value?.ok, true);
+    assert.equal(second.received.length, 2, 'straight to the second: the first is skipped');
     client.close();
   });
 });

@@ -40,13 +40,13 @@ describe('createAaaAuthenticator (RADIUS)', () => {
         clock.advance(5000);
       }
       await net.flush();
-      assert.deepEqual(result, { ok: false, reason: 'unreachable' });
+      assert.deepEqual(result, { ok: false, reason: 'unreachable', unanswered: ['172.18.124.99'] });
       assert.equal(fake.received.length, 4 * n);
     }
     const st = g.stats().servers[0]!;
     assert.equal(st.status, 'FAILED');
     assert.equal(st.radius?.deadUntil, clock.now() + 10 * 60_000);
-    assert.deepEqual(await g.authenticate(PAP), { ok: false, reason: 'unreachable' });
+    assert.deepEqual(await g.authenticate(PAP), { ok: false, reason: 'unreachable', unanswered: [] });
     assert.equal(fake.received.length, 12, 'dead: not asked');
     assert.equal(fake.received[0]!.from.address, '172.18.124.152', 'source address of the (IF)');
     assert.deepEqual(dynAuthClients(GROUP), [{ address: '172.18.124.99', secret: 'cisco' }]);
@@ -72,7 +72,7 @@ describe('createAaaAuthenticator (RADIUS)', () => {
     clock.advance(6000); // tries 3 and 4, then the last 2 s wait
     await net.flush();
     assert.equal(fake.received.length, 4);
-    assert.deepEqual(result, { ok: false, reason: 'unreachable' });
+    assert.deepEqual(result, { ok: false, reason: 'unreachable', unanswered: ['172.18.124.99'] });
     assert.equal(g.stats().servers[0]!.status, 'FAILED');
     clock.advance(60_000);
     assert.equal(g.stats().servers[0]!.status, 'ACTIVE', 'deadtime is in minutes');
