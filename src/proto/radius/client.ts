@@ -87,6 +87,7 @@ export interface RadiusServerStats {
   duplicates: number;
   unrecognized: number;
   averageRttMs: number;
+  /** Epoch ms of the last answer (`show aaa-server`): the Clock's monotonic time on the timeline of performance.timeOrigin, so that workers' figures compare. */
   lastTransaction?: number;
 }
 
@@ -401,7 +402,7 @@ export class RadiusClient {
     const rtt = this.options.clock.now() - p.sentAt;
     server.rttTotal += rtt;
     server.rttCount++;
-    server.stats.lastTransaction = this.options.clock.now();
+    server.stats.lastTransaction = performance.timeOrigin + this.options.clock.now();
     if (r.code === Code.AccessAccept) server.stats.accepts++;
     else if (r.code === Code.AccessReject) server.stats.rejects++;
     else if (r.code === Code.AccessChallenge) server.stats.challenges++;

@@ -171,6 +171,8 @@ describe('TACACS+ and LOCAL groups, show aaa-server', () => {
     assert.match(text, /^Server Group:    AuthInbound$/m);
     assert.match(text, /^Server port:     1645\(authentication\), 1646\(accounting\)$/m);
     assert.match(text, /^Server status:   ACTIVE, Last transaction at /m);
+    const year = / UTC \w{3} \w{3} +\d+ (\d{4})$/m.exec(text.split('\n').find((l) => l.includes('Last transaction'))!);
+    assert.equal(Number(year?.[1]), new Date().getUTCFullYear(), 'a wall-clock date, not the monotonic clock read as one (1970)');
     assert.match(text, /^Number of authentication requests       1$/m);
     assert.match(text, /^Number of rejects                       1$/m);
     assert.match(text, /^Accounting queue: 0 queued/m);
