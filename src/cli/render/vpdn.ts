@@ -74,8 +74,12 @@ class BlockOutput {
 
 /** `show vpdn`: tunnels then calls, as in the seed. */
 export function renderShowVpdn(st: ServerStatus): string[] {
+  return renderShowVpdnBlocks(vpdnBlocksOf(st));
+}
+
+export function renderShowVpdnBlocks(src: VpdnBlocks): string[] {
   // with no page limit the whole output is the one page (Array.flat() over it cost more than the render)
-  const [whole] = showVpdnPages(vpdnBlocksOf(st), Number.POSITIVE_INFINITY);
+  const [whole] = showVpdnPages(src, Number.POSITIVE_INFINITY);
   return whole;
 }
 
