@@ -114,8 +114,31 @@ export interface VpdnBlocks {
   tunnels: number;
   sessions: number;
   tunnelBlocks: Iterable<TunnelStatus>;
-  sessionBlocks: Iterable<SessionStatus>;
+  sessionBlocks: Iterable<CallBlock>;
 }
+
+/** What a `show vpdn` call block prints of a call (the server reads no more of it). */
+export type CallBlock = Pick<
+  SessionStatus,
+  | 'callId'
+  | 'tunnelId'
+  | 'remoteAddress'
+  | 'username'
+  | 'state'
+  | 'sinceChange'
+  | 'interfaceName'
+  | 'remoteCallId'
+  | 'pppInterfaceId'
+  | 'packetsSent'
+  | 'packetsReceived'
+  | 'bytesSent'
+  | 'bytesReceived'
+  | 'seq'
+  | 'ack'
+  | 'ackReceived'
+  | 'peerRecvWindow'
+  | 'outOfOrder'
+>;
 
 /** A status with every field present (one shape), to be filled in. */
 export function blankSessionStatus(): SessionStatus {

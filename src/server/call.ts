@@ -9,7 +9,7 @@ import type { PppDebugSink } from '../proto/ppp/debug-events.js';
 import type { GreDebugSink } from '../proto/gre/debug-events.js';
 import type { VpdnGroup } from '../config/model.js';
 import type { Authenticator } from '../proto/authenticator.js';
-import { blankSessionStatus, type SessionStatus } from './api.js';
+import { blankSessionStatus, type CallBlock, type SessionStatus } from './api.js';
 import type { GrePacket } from '../proto/gre/wire.js';
 import { GreCallWindow, type GreWindowOptions } from '../proto/gre/window.js';
 import { PppSession, type PppUpInfo } from '../proto/ppp/session.js';
@@ -350,21 +350,20 @@ export class ServerCall {
   }
 
   /**
-   * This call's status written into `o`, read in place field by field:
-   * `show vpdn` reads every call (1,000 of them on a busy box) into one
-   * object, so `dhcp` is the live counters, not a copy. `now`: the clock,
-   * read once for all the calls.
+   * What `show vpdn` prints of this call, written into `o`: it reads every
+   * call (1,000 of them on a busy box) into one object, and touches no
+   * more of each call's objects than the block needs: under traffic they
+   * are out of the cache, and reading the whole status cost 0.64 ms of CPU
+   * for 1,000 calls against 0.44 (bench/shell-latency).
    */
-  statusInto(o: SessionStatus, tunnelRemote: string, now: number): SessionStatus {
+  blockInto(o: CallBlock, tunnelRemote: string, now: number): CallBlock {
     const w = this.window;
     const gre = w.counters;
-    const p = this.ppp;
     const opt = this.options;
     o.callId = opt.callId;
     o.tunnelId = opt.tunnelId;
-    o.acctSessionId = this.acctSessionId;
     o.remoteAddress = tunnelRemote;
-    o.username = p.peerName ?? this.username;
+    o.username = this.ppp.peerName ?? this.username;
     o.state = this.state;
     o.sinceChange = now - this.changedAt;
     o.interfaceName = opt.ifName;
@@ -379,13 +378,25 @@ export class ServerCall {
     o.ackReceived = w.acknowledged;
     o.peerRecvWindow = opt.peerRecvWindow;
     o.outOfOrder = gre.outOfOrder;
+    return o;
+  }
+
+  /**
+   * This call's status written into `o`, read in place field by field
+   * (`now`: the clock, read once for all the calls); `dhcp` is the live
+   * counters, not a copy.
+   */
+  statusInto(o: SessionStatus, tunnelRemote: string, now: number): SessionStatus {
+    this.blockInto(o, tunnelRemote, now);
+    const p = this.ppp;
+    o.acctSessionId = this.acctSessionId;
     o.authProtocol = p.authLabel;
     o.serverAddress = p.serverAddress;
     o.clientAddress = p.clientAddressAgreed;
     o.mppe = p.mppeAgreed;
     o.encryptedPackets = p.traffic.encrypted;
     o.decryptedPackets = p.traffic.decrypted;
-    o.group = opt.group.name;
+    o.group = this.options.group.name;
     o.dhcp = this.dhcp;
     return o;
   }

@@ -897,7 +897,7 @@ export class PptpServer implements VpnServerApi {
   /**
    * `show vpdn` read from the live tables: the tunnels and calls of the
    * moment, each block read as it is reached into one tunnel status or one
-   * call status filled in again for the next (1,000 calls cost no object
+   * call block filled in again for the next (1,000 calls cost no object
    * each), the clock read once.
    */
   vpdnBlocks(): VpdnBlocks {
@@ -918,7 +918,7 @@ export class PptpServer implements VpnServerApi {
       tunnels: tunnels.length,
       sessions: calls.length,
       tunnelBlocks: readEach(tunnels.length, (i) => tunnelStatusInto(tunnel, tunnels[i], now, addCall)),
-      sessionBlocks: readEach(calls.length, (i) => calls[i].statusInto(call, callTunnels[i].peerAddress, now)),
+      sessionBlocks: readEach(calls.length, (i) => calls[i].blockInto(call, callTunnels[i].peerAddress, now)),
     };
   }
 

@@ -9,7 +9,7 @@
  * confirmed by any source (provisional).
  */
 import type { VpdnShowDetail } from '../../../grammar/command.js';
-import { vpdnBlocksOf, type ServerStatus, type SessionStatus, type TunnelStatus, type VpdnBlocks } from '../../server/api.js';
+import { vpdnBlocksOf, type CallBlock, type ServerStatus, type SessionStatus, type TunnelStatus, type VpdnBlocks } from '../../server/api.js';
 
 export const NO_TUNNELS = '% No active PPTP tunnels';
 
@@ -29,7 +29,7 @@ function addTunnelBlock(out: string[], t: TunnelStatus): void {
 }
 
 /** One `Call id ...` block (9 lines), added to `out`. */
-function addSessionBlock(out: string[], s: SessionStatus): void {
+function addSessionBlock(out: string[], s: CallBlock): void {
   out.push(
     `Call id ${s.callId} is ${s.state === 'estabd' ? 'up' : 'down'} on tunnel id ${s.tunnelId}`,
     `Remote Internet Address is ${s.remoteAddress}`,
