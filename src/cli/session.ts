@@ -37,7 +37,7 @@ import { Dashboard, type DashboardSource } from './dashboard/model.js';
 import { renderHeader, renderTable } from './dashboard/render.js';
 import {
   NO_TUNNELS,
-  renderShowVpdn,
+  renderShowVpdnBlocks,
   showVpdnPages,
   renderShowVpdnPppInterface,
   renderShowVpdnSession,
@@ -383,7 +383,10 @@ export class ShellSession implements LogSink {
     } finally {
       this.stream = undefined;
     }
-    return more ? out : [...out, ...this.host.endBlock()];
+    if (more) return out;
+    // a copy only when the block ended with warnings (show vpdn over 1,000 calls is 16,002 lines)
+    const warnings = this.host.endBlock();
+    return warnings.length ? [...out, ...warnings] : out;
   }
 
   /** Written to the command's stream page by page; nothing is left to return. */
@@ -704,11 +707,13 @@ export class ShellSession implements LogSink {
   }
 
   private async showVpdn(t: Extract<ShowTarget, { kind: 'vpdn' }>): Promise<string[]> {
-    if (t.sub === undefined && this.stream) return this.streamed(this.stream, showVpdnPages(this.host.vpdnBlocks?.() ?? vpdnBlocksOf(this.host.status())));
+    if (t.sub === undefined) {
+      // read from the live tables (no snapshot of every call), streamed page by page to a remote shell
+      const blocks = this.host.vpdnBlocks?.() ?? vpdnBlocksOf(this.host.status());
+      return this.stream ? this.streamed(this.stream, showVpdnPages(blocks)) : renderShowVpdnBlocks(blocks);
+    }
     const st = this.host.status();
     switch (t.sub) {
-      case undefined:
-        return renderShowVpdn(st);
       case 'live':
         return this.requestDashboard();
       case 'tunnel':

@@ -104,12 +104,91 @@ export interface FastPathStatus {
   released: number;
 }
 
-/** `show vpdn` as it is printed: the counts for its head, then the blocks, read as they are iterated. */
+/**
+ * `show vpdn` as it is printed: the counts for its head, then the blocks,
+ * read as they are iterated. A block may be one object filled in again for
+ * the next (the server's own does not allocate per call): read each before
+ * asking for the next, keep none.
+ */
 export interface VpdnBlocks {
   tunnels: number;
   sessions: number;
   tunnelBlocks: Iterable<TunnelStatus>;
-  sessionBlocks: Iterable<SessionStatus>;
+  sessionBlocks: Iterable<CallBlock>;
+}
+
+/** What a `show vpdn` call block prints of a call (the server reads no more of it). */
+export type CallBlock = Pick<
+  SessionStatus,
+  | 'callId'
+  | 'tunnelId'
+  | 'remoteAddress'
+  | 'username'
+  | 'state'
+  | 'sinceChange'
+  | 'interfaceName'
+  | 'remoteCallId'
+  | 'pppInterfaceId'
+  | 'packetsSent'
+  | 'packetsReceived'
+  | 'bytesSent'
+  | 'bytesReceived'
+  | 'seq'
+  | 'ack'
+  | 'ackReceived'
+  | 'peerRecvWindow'
+  | 'outOfOrder'
+>;
+
+/** A status with every field present (one shape), to be filled in. */
+export function blankSessionStatus(): SessionStatus {
+  return {
+    callId: 0,
+    tunnelId: 0,
+    acctSessionId: undefined,
+    remoteAddress: '',
+    username: '',
+    state: '',
+    sinceChange: 0,
+    interfaceName: '',
+    remoteCallId: 0,
+    pppInterfaceId: 0,
+    packetsSent: 0,
+    packetsReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    seq: 0,
+    ack: 0,
+    ackReceived: 0,
+    peerRecvWindow: 0,
+    outOfOrder: 0,
+    authProtocol: undefined,
+    serverAddress: undefined,
+    clientAddress: undefined,
+    mppe: undefined,
+    encryptedPackets: 0,
+    decryptedPackets: 0,
+    group: '',
+    dhcp: undefined,
+  };
+}
+
+export function blankTunnelStatus(): TunnelStatus {
+  return {
+    id: 0,
+    remoteId: 0,
+    state: '',
+    sinceChange: 0,
+    remoteAddress: '',
+    remotePort: 0,
+    localAddress: '',
+    localPort: 0,
+    activeSessions: 0,
+    packetsSent: 0,
+    packetsReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+  };
 }
 
 export function vpdnBlocksOf(st: ServerStatus): VpdnBlocks {

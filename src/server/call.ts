@@ -9,7 +9,7 @@ import type { PppDebugSink } from '../proto/ppp/debug-events.js';
 import type { GreDebugSink } from '../proto/gre/debug-events.js';
 import type { VpdnGroup } from '../config/model.js';
 import type { Authenticator } from '../proto/authenticator.js';
-import type { SessionStatus } from './api.js';
+import { blankSessionStatus, type CallBlock, type SessionStatus } from './api.js';
 import type { GrePacket } from '../proto/gre/wire.js';
 import { GreCallWindow, type GreWindowOptions } from '../proto/gre/window.js';
 import { PppSession, type PppUpInfo } from '../proto/ppp/session.js';
@@ -342,40 +342,62 @@ export class ServerCall {
     this.options.hooks.onDown(this, reason);
   }
 
-  /** Read in place, field by field: `show vpdn` asks this of every call (1,000 of them on a busy box). */
+  /** A snapshot of this call: a status object of its own, its DHCP counters copied. */
   status(tunnelRemote: string): SessionStatus {
+    const s = this.statusInto(blankSessionStatus(), tunnelRemote, this.options.clock.now());
+    s.dhcp = { ...this.dhcp };
+    return s;
+  }
+
+  /**
+   * What `show vpdn` prints of this call, written into `o`: it reads every
+   * call (1,000 of them on a busy box) into one object, and touches no
+   * more of each call's objects than the block needs: under traffic they
+   * are out of the cache, and reading the whole status cost 0.64 ms of CPU
+   * for 1,000 calls against 0.44 (bench/shell-latency).
+   */
+  blockInto(o: CallBlock, tunnelRemote: string, now: number): CallBlock {
     const w = this.window;
     const gre = w.counters;
+    const opt = this.options;
+    o.callId = opt.callId;
+    o.tunnelId = opt.tunnelId;
+    o.remoteAddress = tunnelRemote;
+    o.username = this.ppp.peerName ?? this.username;
+    o.state = this.state;
+    o.sinceChange = now - this.changedAt;
+    o.interfaceName = opt.ifName;
+    o.remoteCallId = opt.peerCallId;
+    o.pppInterfaceId = opt.pppIfId;
+    o.packetsSent = gre.packetsSent;
+    o.packetsReceived = gre.packetsReceived;
+    o.bytesSent = gre.bytesSent;
+    o.bytesReceived = gre.bytesReceived;
+    o.seq = w.seq;
+    o.ack = w.ack;
+    o.ackReceived = w.acknowledged;
+    o.peerRecvWindow = opt.peerRecvWindow;
+    o.outOfOrder = gre.outOfOrder;
+    return o;
+  }
+
+  /**
+   * This call's status written into `o`, read in place field by field
+   * (`now`: the clock, read once for all the calls); `dhcp` is the live
+   * counters, not a copy.
+   */
+  statusInto(o: SessionStatus, tunnelRemote: string, now: number): SessionStatus {
+    this.blockInto(o, tunnelRemote, now);
     const p = this.ppp;
-    const o = this.options;
-    return {
-      callId: o.callId,
-      tunnelId: o.tunnelId,
-      acctSessionId: this.acctSessionId,
-      remoteAddress: tunnelRemote,
-      username: p.peerName ?? this.username,
-      state: this.state,
-      sinceChange: o.clock.now() - this.changedAt,
-      interfaceName: o.ifName,
-      remoteCallId: o.peerCallId,
-      pppInterfaceId: o.pppIfId,
-      packetsSent: gre.packetsSent,
-      packetsReceived: gre.packetsReceived,
-      bytesSent: gre.bytesSent,
-      bytesReceived: gre.bytesReceived,
-      seq: w.seq,
-      ack: w.ack,
-      ackReceived: w.acknowledged,
-      peerRecvWindow: o.peerRecvWindow,
-      outOfOrder: gre.outOfOrder,
-      authProtocol: p.authLabel,
-      serverAddress: p.serverAddress,
-      clientAddress: p.clientAddressAgreed,
-      mppe: p.mppeAgreed,
-      encryptedPackets: p.traffic.encrypted,
-      decryptedPackets: p.traffic.decrypted,
-      group: o.group.name,
-      dhcp: { ...this.dhcp },
-    };
+    o.acctSessionId = this.acctSessionId;
+    o.authProtocol = p.authLabel;
+    o.serverAddress = p.serverAddress;
+    o.clientAddress = p.clientAddressAgreed;
+    o.mppe = p.mppeAgreed;
+    o.encryptedPackets = p.traffic.encrypted;
+    o.decryptedPackets = p.traffic.decrypted;
+    o.group = this.options.group.name;
+    o.dhcp = this.dhcp;
+    return o;
   }
 }

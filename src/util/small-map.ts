@@ -58,6 +58,12 @@ export class SmallMap<K, V> {
     this.one = false;
   }
 
+  /** Each value, in insertion order, with no iterator (show vpdn walks every tunnel's calls). */
+  forEach(fn: (v: V, k: K) => void): void {
+    if (this.map) this.map.forEach(fn);
+    else if (this.one) fn(this.value as V, this.key as K);
+  }
+
   *keys(): IterableIterator<K> {
     if (this.map) yield* this.map.keys();
     else if (this.one) yield this.key as K;

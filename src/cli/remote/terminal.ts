@@ -61,6 +61,12 @@ const MAX_PENDING_INPUT = 64 * 1024;
 /** Lines of command output written per turn of the event loop (a remote shell's share). */
 const OUTPUT_SLICE = 500;
 
+function newlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 export class RemoteTerminal {
   private line = '';
   private input = '';
@@ -98,8 +104,15 @@ export class RemoteTerminal {
 
   private printLines(lines: string[]): void {
     if (!lines.length) return;
-    // joined with CR LF at once: a RegExp over 16,000 joined lines cost more than rendering them
-    if (this.opts.crlf !== false && !lines.some((l) => l.includes('\n'))) this.io.write(lines.join('\r\n') + '\r\n');
+    if (this.opts.crlf === false) {
+      this.io.write(lines.join('\n') + '\n');
+      return;
+    }
+    // joined with CR LF at once: a RegExp over 16,000 joined lines cost more than rendering them. A newline
+    // inside a line shows as one more than the joins put in (a test of each line first flattened every one of
+    // show vpdn's, which come as trees of string pieces, and join() copies the pieces anyway)
+    const text = lines.join('\r\n') + '\r\n';
+    if (newlines(text) === lines.length) this.io.write(text);
     else this.print(lines.join('\n') + '\n');
   }
 

@@ -9,7 +9,7 @@
  * confirmed by any source (provisional).
  */
 import type { VpdnShowDetail } from '../../../grammar/command.js';
-import { vpdnBlocksOf, type ServerStatus, type SessionStatus, type TunnelStatus, type VpdnBlocks } from '../../server/api.js';
+import { vpdnBlocksOf, type CallBlock, type ServerStatus, type SessionStatus, type TunnelStatus, type VpdnBlocks } from '../../server/api.js';
 
 export const NO_TUNNELS = '% No active PPTP tunnels';
 
@@ -17,31 +17,42 @@ function secs(ms: number): number {
   return Math.max(0, Math.floor(ms / 1000));
 }
 
-/** One `Tunnel id ...` block (5 lines). */
-export function renderTunnelBlock(t: TunnelStatus): string[] {
-  return [
+/** One `Tunnel id ...` block (5 lines), added to `out`. */
+function addTunnelBlock(out: string[], t: TunnelStatus): void {
+  out.push(
     `Tunnel id ${t.id}, remote id is ${t.remoteId}, ${t.activeSessions} active sessions`,
     `  Tunnel state is ${t.state}, time since event change ${secs(t.sinceChange)} secs`,
     `  remote   Internet Address ${t.remoteAddress}, port ${t.remotePort}`,
     `  Local    Internet Address ${t.localAddress}, port ${t.localPort}`,
     `  ${t.packetsSent} packets sent, ${t.packetsReceived} received, ${t.bytesSent} bytes sent, ${t.bytesReceived} received`,
-  ];
+  );
 }
 
-/** One `Call id ...` block (9 lines). */
-export function renderSessionBlock(s: SessionStatus): string[] {
-  const user = s.username === '' ? 'Unknown' : s.username;
-  return [
+/** One `Call id ...` block (9 lines), added to `out`. */
+function addSessionBlock(out: string[], s: CallBlock): void {
+  out.push(
     `Call id ${s.callId} is ${s.state === 'estabd' ? 'up' : 'down'} on tunnel id ${s.tunnelId}`,
     `Remote Internet Address is ${s.remoteAddress}`,
-    `  Session username is ${user}, state is ${s.state}`,
+    `  Session username is ${s.username === '' ? 'Unknown' : s.username}, state is ${s.state}`,
     `  Time since event change ${secs(s.sinceChange)} secs, interface ${s.interfaceName}`,
     `  Remote call id is ${s.remoteCallId}`,
     `  PPP interface id is ${s.pppInterfaceId}`,
     `  ${s.packetsSent} packets sent, ${s.packetsReceived} received, ${s.bytesSent} bytes sent, ${s.bytesReceived} received`,
     `  Seq ${s.seq}, Ack ${s.ack}, Ack_Rcvd ${s.ackReceived}, peer RWS ${s.peerRecvWindow}`,
     `  ${s.outOfOrder} out of order packets`,
-  ];
+  );
+}
+
+export function renderTunnelBlock(t: TunnelStatus): string[] {
+  const out: string[] = [];
+  addTunnelBlock(out, t);
+  return out;
+}
+
+export function renderSessionBlock(s: SessionStatus): string[] {
+  const out: string[] = [];
+  addSessionBlock(out, s);
+  return out;
 }
 
 function totals(st: ServerStatus): string {
@@ -49,7 +60,8 @@ function totals(st: ServerStatus): string {
 }
 
 /**
- * Output made of blocks separated by one blank line, under a head.
+ * Output made of blocks separated by one blank line, under a head (the
+ * split forms of `show vpdn`).
  *
  * Each line is flattened as it is added. A template literal stays a tree
  * of string pieces until something reads it, and the young-generation GC
@@ -74,8 +86,12 @@ class BlockOutput {
 
 /** `show vpdn`: tunnels then calls, as in the seed. */
 export function renderShowVpdn(st: ServerStatus): string[] {
+  return renderShowVpdnBlocks(vpdnBlocksOf(st));
+}
+
+export function renderShowVpdnBlocks(src: VpdnBlocks): string[] {
   // with no page limit the whole output is the one page (Array.flat() over it cost more than the render)
-  const [whole] = showVpdnPages(vpdnBlocksOf(st), Number.POSITIVE_INFINITY);
+  const [whole] = showVpdnPages(src, Number.POSITIVE_INFINITY);
   return whole;
 }
 
@@ -86,30 +102,41 @@ export function renderShowVpdn(st: ServerStatus): string[] {
  * 1,000 calls neither hold the loop for a whole render nor keep twenty
  * snapshots and 16,000-line outputs alive at once (the young-generation
  * GC copied them all, 10-40 ms a scavenge).
+ *
+ * The lines go straight into the page, as template literals leave them
+ * (trees of string pieces): flattening each one as it was added (a
+ * character read) and a 9- or 5-line array per block cost 0.8 ms of the
+ * 1.2 ms render of 1,000 calls, while the console's join() copies the
+ * pieces into its output once either way (render + join 1.33 -> 1.04 ms).
+ * The price is a scavenge that falls inside the render: 0.7 ms more with
+ * the unflattened output live (1.4 against 0.7 ms), in about one
+ * `show vpdn` in 200 under traffic.
  */
 export function* showVpdnPages(src: VpdnBlocks, blocksPerPage = 32): Generator<string[]> {
   if (src.tunnels === 0 && src.sessions === 0) {
     yield [NO_TUNNELS];
     return;
   }
-  let out = new BlockOutput(['', `PPTP Tunnel and Session Information (Total tunnels=${src.tunnels} sessions=${src.sessions})`, '']);
+  let page = ['', `PPTP Tunnel and Session Information (Total tunnels=${src.tunnels} sessions=${src.sessions})`, ''];
   let n = 0;
-  const next = (block: string[]) => {
-    out.add(block);
-    if (++n % blocksPerPage !== 0) return undefined;
-    const page = out.lines;
-    out = new BlockOutput([], n);
-    return page;
-  };
   for (const t of src.tunnelBlocks) {
-    const page = next(renderTunnelBlock(t));
-    if (page) yield page;
+    // the blank line goes between blocks, so on the next page's top
+    if (n > 0) page.push('');
+    addTunnelBlock(page, t);
+    if (++n % blocksPerPage === 0) {
+      yield page;
+      page = [];
+    }
   }
   for (const s of src.sessionBlocks) {
-    const page = next(renderSessionBlock(s));
-    if (page) yield page;
+    if (n > 0) page.push('');
+    addSessionBlock(page, s);
+    if (++n % blocksPerPage === 0) {
+      yield page;
+      page = [];
+    }
   }
-  if (out.lines.length) yield out.lines;
+  if (page.length) yield page;
 }
 
 export const NO_L2TP = '% No active L2TP tunnels';

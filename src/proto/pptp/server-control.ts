@@ -211,9 +211,13 @@ export class PptpControlConnection extends ControlChannel {
     this.terminate(reason, 'close');
   }
 
-  /** The tunnel's state and how long it has held it (show vpdn: no copies of calls and counters). */
-  get stateNow(): { state: ControlState; sinceChange: number } {
-    return { state: this.state, sinceChange: this.clock.now() - this.changedAt };
+  /** The tunnel's state and when it took it on the clock, read in place (show vpdn reads every tunnel). */
+  get currentState(): ControlState {
+    return this.state;
+  }
+
+  get stateChangedAt(): number {
+    return this.changedAt;
   }
 
   status(): PptpControlStatus {

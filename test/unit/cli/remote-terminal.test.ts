@@ -79,3 +79,12 @@ test('pager on: show vpdn stops at the first page with <--- More --->', async ()
   assert.ok(text.endsWith(MORE), text.slice(-40));
   assert.equal(text.split('\r\n').length - 1, 24 + 1, 'the echoed line end, then 24 lines');
 });
+
+test('pager off: a line with a newline of its own (a peer-chosen user name) still goes out with CR LF only', async () => {
+  const st = manyCalls(3);
+  st.sessions[1] = { ...st.sessions[1], username: 'ev\nil\r\nname' };
+  const r = remote(st, false);
+  const text = (await r.typed('show vpdn')).join('');
+  assert.equal(text, renderShowVpdn(st).join('\n').replace(/\r?\n/g, '\r\n') + '\r\n' + 'pixfirewall>');
+  assert.ok(!/[^\r]\n/.test(text), 'no bare LF');
+});

@@ -26,6 +26,9 @@ test('SmallMap behaves as a Map under any sequence of set / delete / clear', () 
         assert.deepEqual([...s.entries()], [...m.entries()]);
         assert.deepEqual([...s.keys()], [...m.keys()]);
         assert.deepEqual([...s.values()], [...m.values()]);
+        const seen: [number, number][] = [];
+        s.forEach((v, k) => seen.push([k, v]));
+        assert.deepEqual(seen, [...m.entries()]);
         for (let k = 0; k <= 4; k++) {
           assert.equal(s.has(k), m.has(k));
           assert.equal(s.get(k), m.get(k));
