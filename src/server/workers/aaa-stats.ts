@@ -2,7 +2,10 @@
  * `show aaa-server` over several workers: each worker has the same
  * aaa-server groups (the same config), each with its own sockets and
  * counters; the shell shows them as one. Counters add up; a server is
- * FAILED only when it is FAILED in every worker; an average round-trip
+ * FAILED for logins only when it is FAILED in every worker (another
+ * worker's logins still reach it), and for accounting when it is in any
+ * (that worker holds records for it: a worker with no accounting during
+ * the outage has had nothing to fail); an average round-trip
  * time is weighted by each worker's requests; a last-transaction time is
  * the latest; a flag is set when any worker's is.
  */
@@ -13,7 +16,7 @@ type Stats = Record<string, unknown>;
 /** Fields that are not summed, by name. */
 const MERGE: Record<string, (values: unknown[], weights: number[]) => unknown> = {
   status: (v) => (v.every((s) => s === 'FAILED') ? 'FAILED' : 'ACTIVE'),
-  accountingStatus: (v) => (v.every((s) => s === 'FAILED') ? 'FAILED' : 'ACTIVE'),
+  accountingStatus: (v) => (v.some((s) => s === 'FAILED') ? 'FAILED' : 'ACTIVE'),
   averageRttMs: (v, w) => {
     const total = w.reduce((a, b) => a + b, 0);
     return total > 0 ? v.reduce<number>((a, x, i) => a + (x as number) * w[i]!, 0) / total : (v[0] as number);
