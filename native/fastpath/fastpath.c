@@ -412,7 +412,6 @@ static napi_value process(napi_env env, napi_callback_info info) {
     return NULL;
   }
   Batch b = {verdicts, events, 0, tun};
-  Entry *touched[MAX_SLOTS];
   for (uint32_t k = 0; k < n; k++) {
     uint8_t *h = headers + k * 64;
     int32_t *v = verdicts + k * VERDICT_INTS;
@@ -425,14 +424,10 @@ static napi_value process(napi_env env, napi_callback_info info) {
     memcpy(&iov, h + 16, sizeof iov);
     memcpy(&base, iov, sizeof base);
     if (flags & MSG_TRUNC) continue;
-    int before = b.nevents;
     one(t, &b, (int)k, base, len);
-    if (b.nevents > before) {
-      uint32_t id = b.events[before * EVENT_WORDS] & 0xffff;
-      touched[before] = t->calls[id];
-    }
   }
-  for (int k = 0; k < b.nevents; k++) touched[k]->event = -1;
+  /* the next batch starts each call's event afresh (no entry is freed during a batch) */
+  for (int k = 0; k < b.nevents; k++) t->calls[b.events[k * EVENT_WORDS] & 0xffff]->event = -1;
   CHECK(env, napi_create_int32(env, b.nevents, &out));
   return out;
 }

@@ -127,7 +127,7 @@ export class FastPath {
     const tun = this.host.tun();
     if (!tun || !this.host.allowed()) {
       this.pending.clear();
-      for (const { call } of [...this.engaged.values()]) this.release(call);
+      if (this.engaged.size) for (const { call } of [...this.engaged.values()]) this.release(call);
       return undefined;
     }
     for (const call of this.pending) this.engage(call);

@@ -23,6 +23,7 @@ import { startProduct, type Product } from '../../src/lab/rig/product.js';
 import { canRootWith } from '../../src/lab/rig/capability.js';
 import { fastPathAddon } from '../../src/server/fast-path.js';
 import { spawnNodeInNetns } from '../harness/node-child.js';
+import { netnsPptpConfig } from '../harness/netns-pptp-config.js';
 
 const SERVER = '10.99.0.1';
 const CLIENT = '10.99.0.2';
@@ -31,21 +32,14 @@ const PORT = 5001;
 const USER = 'fastuser';
 const PASSWORD = 'F4st-Secr3t';
 
-const CONFIG = [
-  'nameif ethernet0 outside security0',
-  'nameif ethernet1 inside security100',
-  `ip address outside ${SERVER} 255.255.255.0`,
-  `ip address inside ${INSIDE} 255.255.255.0`,
-  'ip local pool pptp-pool 10.97.0.10-10.97.0.20',
-  'vpdn group 1 accept dialin pptp',
-  'vpdn group 1 ppp authentication mschap-v2',
-  'vpdn group 1 ppp encryption mppe 128 required',
-  'vpdn group 1 client configuration address local pptp-pool',
-  'vpdn group 1 client configuration route 10.1.1.0 255.255.255.0',
-  'vpdn group 1 client authentication local',
-  `vpdn username ${USER} password ${PASSWORD}`,
-  'vpdn enable outside',
-].join('\n');
+const CONFIG = netnsPptpConfig({
+  server: SERVER,
+  inside: INSIDE,
+  pool: { name: 'pptp-pool', first: '10.97.0.10', last: '10.97.0.20' },
+  user: USER,
+  password: PASSWORD,
+  group: ['client configuration route 10.1.1.0 255.255.255.0'],
+});
 
 const cap = canRootWith('ip');
 const skip = !cap.ok ? cap.reason : fastPathAddon() ? false : 'the fastpath addon is not built (npm ci builds it)';

@@ -19,6 +19,7 @@ import { createNetns, deleteNetns, LineReader, runInNetns, uniqueNetnsName, veth
 import { startProduct, type Product } from '../../src/lab/rig/product.js';
 import { canRootWith } from '../../src/lab/rig/capability.js';
 import { spawnNodeInNetns } from '../harness/node-child.js';
+import { netnsPptpConfig } from '../harness/netns-pptp-config.js';
 
 const SERVER = '10.99.0.1';
 const CLIENT = '10.99.0.2';
@@ -26,24 +27,19 @@ const INSIDE = '10.1.1.1';
 const USER = 'splituser';
 const PASSWORD = 'Spl1t-Secr3t';
 
-const CONFIG = [
-  'nameif ethernet0 outside security0',
-  'nameif ethernet1 inside security100',
-  `ip address outside ${SERVER} 255.255.255.0`,
-  `ip address inside ${INSIDE} 255.255.255.0`,
-  'ip local pool pptp-pool 10.97.0.10-10.97.0.20',
-  'vpdn group 1 accept dialin pptp',
-  'vpdn group 1 ppp authentication mschap-v2',
-  'vpdn group 1 ppp encryption mppe 128 required',
-  'vpdn group 1 client configuration address local pptp-pool',
-  'vpdn group 1 client configuration dns 10.1.1.53',
-  'vpdn group 1 client configuration route 10.1.1.0 255.255.255.0',
-  'vpdn group 1 client configuration route 172.16.0.0 255.240.0.0',
-  'vpdn group 1 client configuration domain-name corp.example',
-  'vpdn group 1 client authentication local',
-  `vpdn username ${USER} password ${PASSWORD}`,
-  'vpdn enable outside',
-].join('\n');
+const CONFIG = netnsPptpConfig({
+  server: SERVER,
+  inside: INSIDE,
+  pool: { name: 'pptp-pool', first: '10.97.0.10', last: '10.97.0.20' },
+  user: USER,
+  password: PASSWORD,
+  group: [
+    'client configuration dns 10.1.1.53',
+    'client configuration route 10.1.1.0 255.255.255.0',
+    'client configuration route 172.16.0.0 255.240.0.0',
+    'client configuration domain-name corp.example',
+  ],
+});
 
 async function ip(ns: string, args: string[]): Promise<string> {
   const r = await runInNetns(ns, 'ip', args, { timeoutMs: 10_000 });

@@ -38,6 +38,7 @@ import { createNetns, deleteNetns, LineReader, runInNetns, uniqueNetnsName, veth
 import { startProduct, type Product } from '../../src/lab/rig/product.js';
 import { canRoot } from '../../src/lab/rig/capability.js';
 import { spawnNodeInNetns } from '../harness/node-child.js';
+import { netnsPptpConfig } from '../harness/netns-pptp-config.js';
 import { freeRadiusAvailable, startFreeRadius, type FreeRadius } from '../../src/lab/rig/freeradius.js';
 import { pcapTempDir, tsharkAvailable, tsharkCheck, tsharkFields } from '../../src/lab/rig/tshark.js';
 
@@ -48,21 +49,14 @@ const USER = 'wuser';
 const PASSWORD = 'W0rkers-Secr3t';
 const LOW_RANGE_END = 32767; // worker 0 of 2 owns ids 1..32767
 
-const CONFIG = [
-  'nameif ethernet0 outside security0',
-  'nameif ethernet1 inside security100',
-  `ip address outside ${SERVER} 255.255.255.0`,
-  `ip address inside ${INSIDE} 255.255.255.0`,
-  'ip local pool wpool 10.96.0.10-10.96.0.60',
-  'vpdn group 1 accept dialin pptp',
-  'vpdn group 1 ppp authentication mschap-v2',
-  'vpdn group 1 ppp encryption mppe 128 required',
-  'vpdn group 1 client configuration address local wpool',
-  'vpdn group 1 client authentication local',
-  `vpdn username ${USER} password ${PASSWORD}`,
-  'vpdn enable outside',
-  'metrics http inside 9100',
-].join('\n');
+const CONFIG = netnsPptpConfig({
+  server: SERVER,
+  inside: INSIDE,
+  pool: { name: 'wpool', first: '10.96.0.10', last: '10.96.0.60' },
+  user: USER,
+  password: PASSWORD,
+  after: ['metrics http inside 9100'],
+});
 
 interface Up {
   index: number;
